@@ -1,0 +1,314 @@
+"""Discover and load the articles of a corpus folder (SPEC §2)."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator
+
+from reader.core.language import detect_language
+from reader.core.sidecars import SidecarError, read_sidecar
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+METADATA_KEYS = ("title", "lang", "date", "source", "url")
+MAX_ARTICLE_BYTES = 64 * 1024 * 1024
+
+
+class CorpusError(Exception):
+    """The corpus folder is missing or unreadable."""
+
+
+class ArticleSkipped(Exception):
+    """A file that looks like an article but cannot be loaded; str() says why."""
+
+
+@dataclass
+class Article:
+    """One article: its text, metadata and the analyst's sidecar data."""
+
+    id: str
+    path: Path
+    title: str
+    body: str
+    lang: str
+    date: str = ""
+    source: str = ""
+    url: str = ""
+    tags: list[str] = field(default_factory=list)
+    notes: str = ""
+    encoding: str = "utf-8"
+    sidecar_error: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """Title and body as one text, the title on the first line."""
+        return f"{self.title}\n\n{self.body}" if self.body else self.title
+
+
+@dataclass
+class FileEntry:
+    """An article file found on disk, with what identifies its version."""
+
+    id: str
+    path: Path
+    mtime_ns: int
+    size: int
+    sidecar_mtime_ns: int  # 0 when the article has no sidecar
+
+
+def article_id(root: Path, path: Path) -> str:
+    """The article id: the path relative to the corpus root with `/` separators."""
+    return path.relative_to(root).as_posix()
+
+
+def is_article_name(name: str) -> bool:
+    """True for file names the corpus reads as articles."""
+    return name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith(".")
+
+
+def scan_corpus(root: Path, warnings: list[str] | None = None) -> Iterator[FileEntry]:
+    """Walk `root` recursively and yield every article file, skipping hidden folders.
+
+    Symlinked folders are followed once each (cycles do not loop); links leading out of the
+    corpus are skipped with a warning.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise CorpusError(f"corpus folder not found: {root}")
+    real_root = os.path.realpath(root)
+    seen_dirs: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+            key = (st.st_dev, st.st_ino)
+            if key in seen_dirs:
+                continue
+            seen_dirs.add(key)
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            _warn(warnings, f"{folder}: cannot read folder ({exc.strerror or exc})")
+            continue
+        sidecars = {e.name for e in entries if e.name.endswith(".yaml")}
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_symlink() and not _inside(real_root, entry.path):
+                    _warn(warnings, f"{entry.path}: link leads out of the corpus, skipped")
+                    continue
+                if entry.is_dir():
+                    subdirs.append(Path(entry.path))
+                    continue
+                if not is_article_name(entry.name) or not entry.is_file():
+                    continue
+                st = entry.stat()
+                side_ns = 0
+                if entry.name + ".yaml" in sidecars:
+                    try:
+                        side_ns = os.lstat(entry.path + ".yaml").st_mtime_ns
+                    except OSError:
+                        side_ns = 0
+            except OSError as exc:
+                _warn(warnings, f"{entry.path}: cannot read ({exc.strerror or exc})")
+                continue
+            path = Path(entry.path)
+            yield FileEntry(article_id(root, path), path, st.st_mtime_ns, st.st_size, side_ns)
+        stack.extend(reversed(subdirs))
+
+
+def _inside(real_root: str, path: str) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _warn(warnings: list[str] | None, message: str) -> None:
+    if warnings is not None:
+        warnings.append(message)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode article bytes: UTF-8 (BOM or not), else cp1252, else latin-1. Returns (text, encoding)."""
+    if b"\x00" in data:
+        raise ArticleSkipped("contains NUL bytes (binary file?)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """Read and decode an article file, normalising line ends. Returns (text, encoding)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as exc:
+        raise ArticleSkipped(f"cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleSkipped(f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB")
+    text, encoding = decode_bytes(data)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str) -> tuple[dict, str, str]:
+    """Split Markdown front matter from the body. Returns (metadata, body, problem)."""
+    import yaml
+
+    match = _FRONT_MATTER_RE.match(text)
+    if not match:
+        return {}, text, ""
+    body = text[match.end():]
+    try:
+        meta = yaml.safe_load(match.group(1) or "") or {}
+    except yaml.YAMLError as exc:
+        return {}, body, f"front matter does not parse: {str(exc).splitlines()[0]}"
+    if not isinstance(meta, dict):
+        return {}, body, "front matter is not a mapping"
+    return meta, body, ""
+
+
+class _TextExtractor(HTMLParser):
+    """Readable text of an HTML page: title, and block-separated body text without scripts."""
+
+    _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
+    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+              "article", "blockquote", "pre", "header", "footer", "ul", "ol", "table", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self.meta: dict[str, str] = {}
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag in self._SKIP:
+            self._skip += 1
+        elif tag == "meta":
+            values = {k: v or "" for k, v in attrs}
+            name = (values.get("name") or values.get("property") or "").lower()
+            if name and values.get("content"):
+                self.meta[name] = values["content"]
+        elif tag == "html":
+            lang = dict(attrs).get("lang")
+            if lang:
+                self.meta["html-lang"] = lang
+        if tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in self._SKIP and self._skip:
+            self._skip -= 1
+        if tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(source: str) -> tuple[str, str, dict[str, str]]:
+    """Extract (title, body text, meta tags) from an HTML document."""
+    parser = _TextExtractor()
+    try:
+        parser.feed(source)
+        parser.close()
+    except Exception:  # HTMLParser is lenient; anything left is malformed beyond repair
+        return "", html.unescape(re.sub(r"<[^>]*>", " ", source)), {}
+    paragraphs = [" ".join(p.split()) for p in "".join(parser.parts).split("\n\n")]
+    return " ".join(parser.title.split()), "\n\n".join(p for p in paragraphs if p), parser.meta
+
+
+def _first_line_title(text: str) -> tuple[str, str]:
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip():
+            title = line.strip()
+            if len(title) > 300:  # one enormous line: the title is its beginning, the body all of it
+                return title[:200].rsplit(" ", 1)[0] + "…", text.strip()
+            return title.lstrip("# ").strip() or title, "\n".join(lines[index + 1:]).strip("\n")
+    return "", ""
+
+
+def load_article(root: Path, path: Path) -> Article:
+    """Load one article file with its sidecar. Raises ArticleSkipped when the file is unusable."""
+    root, path = Path(root), Path(path)
+    raw, encoding = read_text(path)
+    meta: dict = {}
+    problems: list[str] = []
+    suffix = path.suffix.lower()
+    if suffix == ".md":
+        meta, raw, problem = split_front_matter(raw)
+        if problem:
+            problems.append(problem)
+        title, body = _first_line_title(raw)
+    elif suffix in (".html", ".htm"):
+        title, body, html_meta = html_to_text(raw)
+        for key, meta_key in (("source", "og:site_name"), ("url", "og:url"), ("date", "article:published_time")):
+            if html_meta.get(meta_key):
+                meta.setdefault(key, html_meta[meta_key])
+        if html_meta.get("html-lang"):
+            meta.setdefault("lang", html_meta["html-lang"].split("-")[0])
+        if not title:
+            title, body = _first_line_title(body)
+    else:
+        title, body = _first_line_title(raw)
+    if not (title or body).strip():
+        raise ArticleSkipped("empty file")
+
+    sidecar: dict = {}
+    sidecar_error = ""
+    try:
+        sidecar = read_sidecar(path)
+    except SidecarError as exc:
+        sidecar_error = str(exc)
+    fields = {key: _scalar(meta.get(key)) for key in METADATA_KEYS}
+    for key in METADATA_KEYS:
+        if not fields[key] and sidecar.get(key) is not None:
+            fields[key] = _scalar(sidecar.get(key))
+    lang = fields["lang"].lower() or detect_language(f"{title}\n{body}")
+    tags = [str(t) for t in sidecar.get("tags") or [] if t is not None]
+    return Article(
+        id=article_id(root, path),
+        path=path,
+        title=fields["title"] or title or path.name,
+        body=body,
+        lang=lang,
+        date=fields["date"],
+        source=fields["source"],
+        url=fields["url"],
+        tags=tags,
+        notes=str(sidecar.get("notes") or ""),
+        encoding=encoding,
+        sidecar_error="; ".join(filter(None, [sidecar_error, *problems])),
+    )
+
+
+def _scalar(value: object) -> str:
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value).strip()
