@@ -42,7 +42,7 @@ class Article:
     notes: str = ""
     encoding: str = "utf-8"
     sidecar_error: str = ""
-    extra: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -71,11 +71,12 @@ def is_article_name(name: str) -> bool:
     return name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith(".")
 
 
-def scan_corpus(root: Path, warnings: list[str] | None = None) -> Iterator[FileEntry]:
+def scan_corpus(root: Path, warnings: list[str] | None = None,
+                folders: dict[str, int] | None = None) -> Iterator[FileEntry]:
     """Walk `root` recursively and yield every article file, skipping hidden folders.
 
     Symlinked folders are followed once each (cycles do not loop); links leading out of the
-    corpus are skipped with a warning.
+    corpus are skipped with a warning. `folders` receives each folder's mtime (ns) by relative path.
     """
     root = Path(root)
     if not root.is_dir():
@@ -91,6 +92,8 @@ def scan_corpus(root: Path, warnings: list[str] | None = None) -> Iterator[FileE
             if key in seen_dirs:
                 continue
             seen_dirs.add(key)
+            if folders is not None:
+                folders[folder.relative_to(root).as_posix()] = st.st_mtime_ns
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
@@ -254,12 +257,22 @@ def _first_line_title(text: str) -> tuple[str, str]:
     return "", ""
 
 
-def load_article(root: Path, path: Path) -> Article:
-    """Load one article file with its sidecar. Raises ArticleSkipped when the file is unusable."""
-    root, path = Path(root), Path(path)
+@dataclass
+class ParsedFile:
+    """What an article file says by itself, before the sidecar and language detection."""
+
+    title: str
+    body: str
+    meta: dict
+    encoding: str
+    problems: list[str]
+
+
+def parse_file(path: Path) -> ParsedFile:
+    """Read an article file and split it into title, body and front-matter/HTML metadata."""
     raw, encoding = read_text(path)
     meta: dict = {}
-    problems: list[str] = []
+    problems: list[str] = [] if encoding == "utf-8" else [f"not UTF-8: decoded as {encoding}"]
     suffix = path.suffix.lower()
     if suffix == ".md":
         meta, raw, problem = split_front_matter(raw)
@@ -279,7 +292,14 @@ def load_article(root: Path, path: Path) -> Article:
         title, body = _first_line_title(raw)
     if not (title or body).strip():
         raise ArticleSkipped("empty file")
+    return ParsedFile(title, body, meta, encoding, problems)
 
+
+def load_article(root: Path, path: Path) -> Article:
+    """Load one article file with its sidecar. Raises ArticleSkipped when the file is unusable."""
+    root, path = Path(root), Path(path)
+    parsed = parse_file(path)
+    title, body, meta = parsed.title, parsed.body, parsed.meta
     sidecar: dict = {}
     sidecar_error = ""
     try:
@@ -303,8 +323,9 @@ def load_article(root: Path, path: Path) -> Article:
         url=fields["url"],
         tags=tags,
         notes=str(sidecar.get("notes") or ""),
-        encoding=encoding,
-        sidecar_error="; ".join(filter(None, [sidecar_error, *problems])),
+        encoding=parsed.encoding,
+        sidecar_error=sidecar_error,
+        warnings=parsed.problems,
     )
 
 

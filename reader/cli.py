@@ -1,0 +1,94 @@
+"""Command line: `reader` opens the TUI; subcommands answer headless (SPEC §9)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from reader import commands
+
+EXIT_FOUND, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage, bad query or missing corpus: exit status 2 with a one-line message."""
+
+
+def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--corpus", metavar="DIR", default=default,
+                        help="corpus folder (default: $READER_CORPUS, else ./corpus)")
+    parser.add_argument("--index", metavar="DIR", default=default,
+                        help="index folder (default: <corpus>/.reader/index)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for `reader` and its subcommands."""
+    parser = argparse.ArgumentParser(prog="reader", description="Explore a multilingual news corpus.")
+    _common(parser, top=True)
+    parser.add_argument("--keymap", metavar="NAME|PATH", help="keymap: default, vim, emacs or a YAML file")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("index", help="build or update the index (progress on stderr)")
+    _common(p)
+    p.add_argument("--rebuild", action="store_true", help="start the index over")
+    p.add_argument("--verbose", "-v", action="store_true", help="list skipped files and warnings")
+
+    p = sub.add_parser("search", help="search the corpus")
+    _common(p)
+    p.add_argument("query", metavar="QUERY", nargs="+", help="Whoosh query syntax")
+    p.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N hits (default 20)")
+    p.add_argument("--format", choices=("text", "json", "jsonl", "paths"), default="text")
+    p.add_argument("--lang", metavar="L", help="only articles in language L")
+    p.add_argument("--tag", metavar="T", help="only articles tagged T")
+
+    p = sub.add_parser("show", help="print an article as plain text")
+    _common(p)
+    p.add_argument("id", metavar="ID", help="article id or unique prefix")
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def corpus_dir(args: argparse.Namespace) -> Path:
+    """The corpus folder: --corpus, else $READER_CORPUS, else ./corpus."""
+    return Path(getattr(args, "corpus", None) or os.environ.get("READER_CORPUS") or "corpus")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `reader` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return commands.run_tui(args)
+        return getattr(commands, f"cmd_{args.command}")(args)
+    except KeyboardInterrupt:
+        print("reader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader of our output went away (`| head`); not an error
+        return 0
+    except commands.UserFacingError as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # last resort: a message, never a traceback
+        if os.environ.get("READER_DEBUG"):
+            raise
+        print(f"reader: internal error: {type(exc).__name__}: {exc} (set READER_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The CLI's subcommands: parse arguments, call the engine, print."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from reader.core.corpus import ArticleSkipped, CorpusError
+from reader.core.engine import ArticleNotFound, Engine, IndexBusy
+from reader.core.query import QueryError
+from reader.core.text import safe_text
+from reader.output import ProgressBar, write_hits
+
+UserFacingError = (CorpusError, QueryError, ArticleNotFound, ArticleSkipped, IndexBusy)
+
+
+def open_engine(args: argparse.Namespace) -> Engine:
+    """The engine for the corpus and index folders named on the command line."""
+    from reader.cli import corpus_dir
+
+    index = getattr(args, "index", None)
+    engine = Engine(corpus_dir(args), Path(index) if index else None)
+    return engine
+
+
+def _tell(engine: Engine) -> None:
+    for message in engine.messages:
+        print(f"reader: {message}", file=sys.stderr)
+    engine.messages.clear()
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """`reader index`: build or update the index, with a progress bar on a terminal."""
+    engine = open_engine(args)
+    bar = ProgressBar()
+    try:
+        report = engine.update(rebuild=args.rebuild, wait=False, progress=bar)
+    except IndexBusy:
+        print("reader: another process is updating the index; waiting for it…", file=sys.stderr)
+        report = engine.update(rebuild=args.rebuild, wait=True, progress=bar)
+    bar.finish()
+    _tell(engine)
+    if report.rebuilt:
+        print(f"reader: rebuilt the index ({report.rebuilt})", file=sys.stderr)
+    print(f"Indexed {report.total - len(report.skipped):,} articles in {report.seconds:.1f} s: "
+          f"{report.added:,} added, {report.changed:,} changed, {report.removed:,} removed.", file=sys.stderr)
+    if report.skipped:
+        print(f"{len(report.skipped):,} files skipped"
+              + ("" if args.verbose else " (--verbose lists them)") + ".", file=sys.stderr)
+    if report.warnings:
+        print(f"{len(report.warnings):,} warnings" + ("" if args.verbose else " (--verbose lists them)")
+              + ".", file=sys.stderr)
+    if args.verbose:
+        for line in report.skipped:
+            print(f"  skipped: {safe_text(line)}", file=sys.stderr)
+        for line in report.warnings:
+            print(f"  warning: {safe_text(line)}", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """`reader search QUERY`: ranked hits; exit 1 when nothing is found."""
+    engine = open_engine(args)
+    engine.ensure_fresh()
+    _tell(engine)
+    results = engine.search(" ".join(args.query), limit=args.limit, lang=args.lang,
+                            tag=args.tag, snippets=args.format != "paths")
+    write_hits(results.hits, args.format)
+    return 0 if results.total else 1
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """`reader show ID`: the article as plain text."""
+    engine = open_engine(args)
+    engine.ensure_fresh()
+    article = engine.article(args.id)
+    details = " · ".join(filter(None, [article.id, article.lang, article.date, article.source,
+                                       article.url, ", ".join(article.tags)]))
+    sys.stdout.write(f"{safe_text(article.title)}\n{safe_text(details)}\n\n{safe_text(article.body)}\n")
+    return 0
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """`reader` without a subcommand: the interactive app (needs a terminal)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM") in ("dumb", None, ""):
+        print("reader: the interactive reader needs a terminal; for scripts use `reader search QUERY`",
+              file=sys.stderr)
+        return 2
+    from reader.ui.app import run_app
+
+    return run_app(args)

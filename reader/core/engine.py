@@ -1,0 +1,388 @@
+"""The engine: keeps the index in step with the corpus folder and answers searches.
+
+Front ends (CLI, TUI) talk to this module only; it owns the index folder, its lock and manifest.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import itertools
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from reader.core.corpus import (Article, ArticleSkipped, CorpusError, FileEntry, is_article_name, load_article,
+                                parse_file, scan_corpus)
+from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans
+from reader.core.query import QueryError
+from reader.core.snippets import Fragment, make_snippet
+
+META_FILE = "reader-meta.json"
+MANIFEST_FILE = "reader-manifest.json"
+LOCK_FILE = "reader.lock"
+PARALLEL_THRESHOLD = 400  # below this many files to load, a process pool costs more than it saves
+LOAD_CHUNK = 32
+
+Progress = Callable[[int, int], None]
+
+
+class IndexBusy(Exception):
+    """Another process is updating the index."""
+
+
+class ArticleNotFound(LookupError):
+    """No article, or more than one, has the given id prefix; str() says which."""
+
+
+@dataclass
+class UpdateReport:
+    """What one index update did."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    rebuilt: str = ""  # why the index was rebuilt from scratch, '' if it was not
+    total: int = 0
+    cancelled: bool = False
+
+
+@dataclass
+class Hit:
+    """A search hit with its snippet."""
+
+    id: str
+    path: Path
+    title: str
+    lang: str
+    date: str
+    tags: list[str]
+    score: float
+    snippet: list[Fragment]
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list[Hit]
+    terms: frozenset = frozenset()
+
+
+def default_index_dir(corpus: Path) -> Path:
+    """`<corpus>/.reader/index`, or a folder in the user's cache when the corpus is not writable."""
+    inside = Path(corpus) / ".reader" / "index"
+    if os.access(corpus, os.W_OK) or (inside.exists() and os.access(inside, os.W_OK)):
+        return inside
+    from platformdirs import user_cache_dir
+
+    digest = hashlib.sha1(os.path.realpath(corpus).encode()).hexdigest()[:16]
+    return Path(user_cache_dir("reader")) / "indexes" / digest
+
+
+class IndexLock:
+    """An exclusive lock on the index folder held while writing (flock: dies with the process)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = Path(directory) / LOCK_FILE
+        self._fd: int | None = None
+
+    def acquire(self, wait: bool) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise IndexBusy("the index is being updated by another process") from None
+            raise
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, separators=(",", ":"))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def article_to_doc(article: Article) -> IndexDoc:
+    """What the index stores of an article."""
+    return IndexDoc(id=article.id, title=article.title, lang=article.lang, text=article.text,
+                    date=article.date, source=article.source, tags=article.tags)
+
+
+def _load_for_index(job: tuple[str, str]) -> tuple[str, IndexDoc | None, str]:
+    root, path = job
+    try:
+        article = load_article(Path(root), Path(path))
+    except ArticleSkipped as exc:
+        return path, None, str(exc)
+    except Exception as exc:  # a file must never stop the whole index run
+        return path, None, f"cannot load: {type(exc).__name__}: {exc}"
+    notes = [*article.warnings, *([article.sidecar_error] if article.sidecar_error else [])]
+    return path, article_to_doc(article), "; ".join(notes)
+
+
+def _load_chunk(jobs: list[tuple[str, str]]) -> list[tuple[str, IndexDoc | None, str]]:
+    return [_load_for_index(job) for job in jobs]
+
+
+class Engine:
+    """A corpus folder and its search index."""
+
+    def __init__(self, corpus: Path, index_dir: Path | None = None) -> None:
+        self.corpus = Path(corpus)
+        if not self.corpus.is_dir():
+            raise CorpusError(f"corpus folder not found: {self.corpus}")
+        self.index_dir = Path(index_dir) if index_dir else default_index_dir(self.corpus)
+        self._index: SearchIndex | None = None
+        self._lock = threading.RLock()
+        self.messages: list[str] = []  # things the user should be told (index rebuilt, …)
+
+    # -- index state -------------------------------------------------------------------------
+    def _meta(self) -> dict:
+        return _read_json(self.index_dir / META_FILE)
+
+    def _index_or_none(self) -> SearchIndex | None:
+        """The open index, or None when there is none usable (missing, old schema, damaged)."""
+        with self._lock:
+            if self._index is None and SearchIndex.exists(self.index_dir):
+                if self._meta().get("schema") == SCHEMA_VERSION:
+                    try:
+                        self._index = SearchIndex.open(self.index_dir)
+                    except IndexDamaged:
+                        self._index = None
+            return self._index
+
+    def is_stale(self) -> bool:
+        """Quick check: True when the index is missing or a corpus folder changed since the last update.
+
+        Files added, removed or replaced (editors, git, rsync and sidecar writes all replace) change
+        their folder's mtime; `update()` also catches files edited in place.
+        """
+        meta = self._meta()
+        if meta.get("schema") != SCHEMA_VERSION or not SearchIndex.exists(self.index_dir):
+            return True
+        for rel, mtime in (meta.get("folders") or {}).items():
+            try:
+                if os.stat(self.corpus / rel).st_mtime_ns != mtime:
+                    return True
+            except OSError:
+                return True
+        return False
+
+    def _why_rebuild(self, rebuild: bool) -> str:
+        if rebuild:
+            return "rebuild requested"
+        if not SearchIndex.exists(self.index_dir):
+            return ""
+        schema = self._meta().get("schema")
+        if schema != SCHEMA_VERSION:
+            return f"the index is from another version of reader (schema {schema}, now {SCHEMA_VERSION})"
+        try:
+            SearchIndex.open(self.index_dir).close()
+        except IndexDamaged as exc:
+            return f"the index is damaged ({exc})"
+        return ""
+
+    # -- updating ------------------------------------------------------------------------------
+    def update(self, *, rebuild: bool = False, wait: bool = True, progress: Progress | None = None,
+               cancel: threading.Event | None = None) -> UpdateReport:
+        """Bring the index up to date with the corpus: only new, changed and deleted files are processed.
+
+        Raises IndexBusy when another process holds the index and `wait` is False.
+        """
+        started = time.perf_counter()
+        lock = IndexLock(self.index_dir)
+        lock.acquire(wait)
+        try:
+            report = self._update_locked(rebuild, progress, cancel)
+        finally:
+            lock.release()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _update_locked(self, rebuild: bool, progress: Progress | None,
+                       cancel: threading.Event | None) -> UpdateReport:
+        report = UpdateReport()
+        report.rebuilt = self._why_rebuild(rebuild)
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+        fresh = bool(report.rebuilt) or not SearchIndex.exists(self.index_dir)
+        if report.rebuilt:
+            self.messages.append(f"Rebuilding the index: {report.rebuilt}.")
+        manifest = {} if fresh else _read_json(self.index_dir / MANIFEST_FILE).get("files", {})
+        folders: dict[str, int] = {}
+        entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders)}
+        report.total = len(entries)
+        todo = [e for e in entries.values() if manifest.get(e.id) != [e.mtime_ns, e.size, e.sidecar_mtime_ns]]
+        deleted = [i for i in manifest if i not in entries]
+        index = SearchIndex.create(self.index_dir) if fresh else SearchIndex.open(self.index_dir)
+        new_manifest = {i: v for i, v in manifest.items() if i in entries}
+        done = 0
+
+        def docs() -> Iterator[IndexDoc]:
+            for path, doc, note in self._load(todo):
+                rel = Path(path).relative_to(self.corpus).as_posix()
+                if doc is None:
+                    report.skipped.append(f"{rel}: {note}")
+                    new_manifest.pop(rel, None)
+                    continue
+                if note:
+                    report.warnings.append(f"{rel}: {note}")
+                entry = entries[rel]
+                new_manifest[rel] = [entry.mtime_ns, entry.size, entry.sidecar_mtime_ns]
+                if rel in manifest:
+                    report.changed += 1
+                else:
+                    report.added += 1
+                yield doc
+
+        def tick() -> bool:
+            nonlocal done
+            done += 1
+            if progress is not None:
+                progress(done, len(todo))
+            return not (cancel is not None and cancel.is_set())
+
+        skipped_ids = [e.id for e in todo if e.id in manifest]  # a file now skipped leaves the index
+        try:
+            committed = index.write(docs(), [*deleted, *skipped_ids] if not fresh else [], fresh=fresh,
+                                    on_doc=tick)
+        finally:
+            index.close()
+        if not committed:
+            report.cancelled = True
+            return report
+        report.removed = len(deleted) + sum(1 for i in skipped_ids if i not in new_manifest)
+        _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
+        _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders})
+        return report
+
+    def _load(self, entries: list[FileEntry]) -> Iterator[tuple[str, IndexDoc | None, str]]:
+        """Load articles for indexing; large batches in worker processes, a bounded window ahead."""
+        jobs = [(str(self.corpus), str(e.path)) for e in entries]
+        if len(jobs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+            yield from map(_load_for_index, jobs)
+            return
+        import multiprocessing
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = (jobs[i:i + LOAD_CHUNK] for i in range(0, len(jobs), LOAD_CHUNK))
+        context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded (TUI) process
+        with ProcessPoolExecutor(max(1, (os.cpu_count() or 2) - 1), mp_context=context) as pool:
+            pending = deque(pool.submit(_load_chunk, chunk) for chunk in itertools.islice(chunks, 8))
+            while pending:
+                results = pending.popleft().result()
+                following = next(chunks, None)
+                if following is not None:
+                    pending.append(pool.submit(_load_chunk, following))
+                yield from results
+
+    def ensure_fresh(self) -> UpdateReport | None:
+        """Update the index when it looks stale; when another process is updating it, use it as it is."""
+        if not self.is_stale():
+            return None
+        try:
+            return self.update(wait=not SearchIndex.exists(self.index_dir))
+        except IndexBusy:
+            return None
+
+    # -- reading -------------------------------------------------------------------------------
+    def _require_index(self) -> SearchIndex:
+        index = self._index_or_none()
+        if index is None:
+            self.update()
+            index = self._index_or_none()
+        if index is None:
+            raise IndexDamaged("the index cannot be opened after a rebuild")
+        return index
+
+    def search(self, query: str, *, limit: int | None = 20, lang: str | None = None,
+               tag: str | None = None, snippets: bool = True) -> SearchResults:
+        """Run a query. Raises QueryError for a malformed query."""
+        with self._lock:
+            index = self._require_index()
+            try:
+                found = index.search(query, limit=limit, lang=lang, tag=tag)
+            except QueryError:
+                raise
+            except (OSError, EOFError, ValueError, KeyError) as exc:  # damaged segment files
+                self.messages.append(f"The index could not be read ({exc}); rebuilding it.")
+                self._index = None
+                self.update(rebuild=True)
+                found = self._require_index().search(query, limit=limit, lang=lang, tag=tag)
+        hits = [self._hit(stored, found.terms if snippets else None) for stored in found.hits]
+        return SearchResults(found.total, hits, found.terms)
+
+    def _hit(self, stored: StoredHit, terms: frozenset | None) -> Hit:
+        path = self.corpus / stored.id
+        snippet: list[Fragment] = []
+        if terms is not None:
+            try:
+                parsed = parse_file(path)
+                text = f"{parsed.title}\n\n{parsed.body}"
+                snippet = make_snippet(text, match_spans(terms, text, stored.lang))
+            except (ArticleSkipped, OSError):
+                snippet = []
+        return Hit(stored.id, path, stored.title, stored.lang, stored.date, stored.tags, stored.score, snippet)
+
+    def resolve_id(self, prefix: str) -> str:
+        """The full id of the one article whose id starts with `prefix`."""
+        parts = Path(prefix).parts
+        if parts and ".." not in parts and not Path(prefix).is_absolute() \
+                and is_article_name(parts[-1]) and (self.corpus / prefix).is_file():
+            return Path(prefix).as_posix()
+        with self._lock:
+            matches = self._require_index().ids_with_prefix(prefix)
+        if prefix in matches:
+            return prefix
+        if not matches:
+            raise ArticleNotFound(f"no article id starts with '{prefix}'")
+        if len(matches) > 1:
+            shown = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
+            raise ArticleNotFound(f"'{prefix}' matches {len(matches)} articles: {shown}")
+        return matches[0]
+
+    def article(self, id_or_prefix: str) -> Article:
+        """Load an article by id or unique id prefix."""
+        article_id = self.resolve_id(id_or_prefix)
+        return load_article(self.corpus, self.corpus / article_id)
+
+    def doc_count(self) -> int:
+        index = self._index_or_none()
+        return index.doc_count() if index else 0
+
+    def close(self) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None

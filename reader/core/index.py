@@ -1,0 +1,300 @@
+"""The search index: a Whoosh schema with one analysed text field per language, behind a small interface.
+
+Nothing else in the program imports Whoosh. Article bodies are not stored (the index stays lean);
+snippets are cut from the article file at search time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+from whoosh.qparser.dateparse import DateParserPlugin
+
+from reader.core.analysis import STEMMERS, FastPositions, LangAnalyzer, analysis_lang
+from reader.core.query import QueryError, check_query
+
+SCHEMA_VERSION = 1
+TITLE_BOOST = 2.0
+WRITER_MEMORY_MB = 256
+
+
+class IndexDamaged(Exception):
+    """The index on disk cannot be read; it must be rebuilt."""
+
+
+def text_field(lang: str) -> str:
+    """The index field that holds the text of an article in `lang`."""
+    code = analysis_lang(lang)
+    return f"text_{code}" if code else "text"
+
+
+def _text(analyzer: LangAnalyzer, **options) -> TEXT:
+    field = TEXT(analyzer=analyzer, phrase=True, **options)
+    field.format = FastPositions(field_boost=field.format.field_boost)
+    return field
+
+
+def make_schema() -> Schema:
+    """The index schema: metadata fields, a boosted title, and one text field per stemmed language."""
+    plain = LangAnalyzer("")
+    fields = dict(
+        id=ID(unique=True, stored=True),
+        title=_text(plain, stored=True, field_boost=TITLE_BOOST),
+        lang=ID(stored=True),
+        date=DATETIME(),
+        date_text=STORED(),
+        source=TEXT(analyzer=plain, stored=True),
+        tag=KEYWORD(commas=True, lowercase=True, stored=True, scorable=True),
+        entity=KEYWORD(commas=True, lowercase=True),
+        text=_text(plain),
+    )
+    for code in sorted(set(STEMMERS)):
+        fields[f"text_{code}"] = _text(LangAnalyzer(code))
+    return Schema(**fields)
+
+
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def parse_date(value: str) -> dt.datetime | None:
+    """A datetime for an ISO-like date string (`2024`, `2024-05`, `2024-05-07T10:00`), else None."""
+    match = _DATE_RE.match(value.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        return dt.datetime(year, month, day)
+    except ValueError:
+        return None
+
+
+@dataclass
+class IndexDoc:
+    """What the index holds of one article."""
+
+    id: str
+    title: str
+    lang: str
+    text: str
+    date: str = ""
+    source: str = ""
+    tags: list[str] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)
+
+    def fields(self) -> dict:
+        values = dict(id=self.id, title=self.title, lang=self.lang, date_text=self.date,
+                      source=self.source, tag=",".join(self.tags), entity=",".join(self.entities))
+        values[text_field(self.lang)] = self.text
+        when = parse_date(self.date) if self.date else None
+        if when:
+            values["date"] = when
+        return values
+
+
+@dataclass
+class StoredHit:
+    """One search hit as the index knows it (no text)."""
+
+    id: str
+    title: str
+    lang: str
+    date: str
+    tags: list[str]
+    score: float
+
+
+@dataclass
+class IndexResults:
+    """Hits of one query, the total count, and the terms that matched (for highlighting)."""
+
+    total: int
+    hits: list[StoredHit]
+    terms: frozenset[tuple[str, str]]
+
+
+class SearchIndex:
+    """A Whoosh index in one folder."""
+
+    def __init__(self, ix) -> None:
+        self._ix = ix
+        self._searcher = None
+
+    @classmethod
+    def exists(cls, directory: Path) -> bool:
+        return whoosh_index.exists_in(str(directory))
+
+    @classmethod
+    def create(cls, directory: Path) -> "SearchIndex":
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        return cls(whoosh_index.create_in(str(directory), make_schema()))
+
+    @classmethod
+    def open(cls, directory: Path) -> "SearchIndex":
+        """Open an existing index; raise IndexDamaged when it cannot be read."""
+        try:
+            ix = whoosh_index.open_dir(str(directory))
+            with ix.reader() as reader:
+                reader.doc_count()
+        except Exception as exc:  # Whoosh raises many kinds on damaged files
+            raise IndexDamaged(f"{type(exc).__name__}: {exc}") from None
+        return cls(ix)
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._ix.close()
+
+    def searcher(self):
+        """A searcher kept open between queries and refreshed when the index changed."""
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def doc_count(self) -> int:
+        return self.searcher().doc_count()
+
+    def ids_with_prefix(self, prefix: str) -> list[str]:
+        """Article ids that start with `prefix`."""
+        reader = self.searcher().reader()
+        return [t.decode("utf-8") if isinstance(t, bytes) else t
+                for t in reader.expand_prefix("id", prefix)]
+
+    def stored(self, article_id: str) -> StoredHit | None:
+        fields = self.searcher().document(id=article_id)
+        return _stored_hit(fields, 0.0) if fields else None
+
+    def write(self, docs: Iterable[IndexDoc], deleted: Iterable[str] = (), *, fresh: bool = False,
+              on_doc: Callable[[], bool] | None = None) -> bool:
+        """Add/replace `docs` and delete `deleted` ids in one commit.
+
+        `on_doc` is called after each document; returning False cancels the whole write. Returns
+        True when committed.
+        """
+        writer = self._ix.writer(limitmb=WRITER_MEMORY_MB)
+        try:
+            for article_id in deleted:
+                writer.delete_by_term("id", article_id)
+            add = writer.add_document if fresh else writer.update_document
+            for doc in docs:
+                add(**doc.fields())
+                if on_doc is not None and not on_doc():
+                    writer.cancel()
+                    return False
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return True
+
+    def _text_fields(self, reader) -> list[str]:
+        return [name for name in self._ix.schema.names()
+                if name.startswith("text") and reader.field_length(name)]
+
+    def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None):
+        """Parse query text (Whoosh syntax) into a query over title and every language's text field."""
+        text = check_query(text)
+        reader = self.searcher().reader()
+        fields = ["title", *self._text_fields(reader)] or ["title", "text"]
+        parser = MultifieldParser(fields, self._ix.schema)
+        parser.add_plugin(FuzzyTermPlugin())
+        parser.add_plugin(GtLtPlugin())
+        parser.add_plugin(DateParserPlugin(dateparser=None))
+        try:
+            parsed = parser.parse(text)
+        except Exception as exc:
+            raise QueryError(f"cannot parse the query: {exc}") from None
+        if resolve_entity is not None:
+            parsed = _expand_entities(parsed, resolve_entity)
+        problem = _first_error(parsed)
+        if problem:
+            raise QueryError(problem)
+        return parsed
+
+    def search(self, text: str, *, limit: int | None = 20, lang: str | None = None,
+               tag: str | None = None, resolve_entity: Callable[[str], list[str]] | None = None
+               ) -> IndexResults:
+        """Run a query; `lang` and `tag` restrict the results."""
+        parsed = self.parse(text, resolve_entity)
+        filters = []
+        if lang:
+            filters.append(wq.Term("lang", lang.lower()))
+        if tag:
+            filters.append(wq.Term("tag", tag.lower()))
+        searcher = self.searcher()
+        results = searcher.search(parsed, limit=limit, filter=wq.And(filters) if filters else None)
+        hits = [_stored_hit(hit.fields(), hit.score) for hit in results]
+        return IndexResults(len(results), hits, _query_terms(parsed, searcher.reader()))
+
+
+def _query_terms(parsed, reader) -> frozenset[tuple[str, str]]:
+    """(field, term) pairs the query looks for, with wildcard/fuzzy/prefix terms expanded."""
+    terms: set[tuple[str, str]] = set()
+    for leaf in [parsed] if parsed.is_leaf() else parsed.leaves():
+        if hasattr(leaf, "_btexts"):  # multi-term queries: expand against the index's terms
+            pairs = ((leaf.fieldname, t) for t in leaf._btexts(reader))
+        else:
+            pairs = leaf.iter_all_terms()
+        for name, value in pairs:
+            terms.add((name, value.decode("utf-8") if isinstance(value, bytes) else str(value)))
+    return frozenset(terms)
+
+
+def _stored_hit(fields: dict, score: float) -> StoredHit:
+    tags = [t for t in (fields.get("tag") or "").split(",") if t]
+    return StoredHit(fields["id"], fields.get("title", ""), fields.get("lang", ""),
+                     fields.get("date_text") or "", tags, float(score))
+
+
+def _expand_entities(parsed, resolve_entity: Callable[[str], list[str]]):
+    """Replace each `entity:` term by the alternatives the gazetteer knows for it."""
+    if isinstance(parsed, wq.Term) and parsed.fieldname == "entity":
+        values = resolve_entity(str(parsed.text))
+        return wq.Or([wq.Term("entity", v) for v in values]) if len(values) > 1 else \
+            wq.Term("entity", values[0] if values else parsed.text)
+    if parsed.is_leaf():
+        return parsed
+    return parsed.apply(lambda q: _expand_entities(q, resolve_entity))
+
+
+def _first_error(parsed) -> str:
+    """The message of the first part of the query Whoosh could not make sense of, or ''."""
+    stack = [parsed]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "error", None):
+            return f"cannot understand the query: {node.error}"
+        stack.extend(node.children())
+    return ""
+
+
+def match_spans(terms: frozenset[tuple[str, str]], text: str, lang: str) -> list[tuple[int, int]]:
+    """Character spans of `text` whose analysed form matched the query (for highlighting)."""
+    if not terms:
+        return []
+    field_name = text_field(lang)
+    body_terms = {value for name, value in terms if name == field_name}
+    title_terms = {value for name, value in terms if name == "title"}
+    spans = []
+    analyzer = LangAnalyzer(analysis_lang(lang))
+    plain = LangAnalyzer("")
+    for token in analyzer(text, chars=True, removestops=True):
+        if token.text in body_terms:
+            spans.append((token.startchar, token.endchar))
+    if title_terms:
+        seen = set(spans)
+        for token in plain(text, chars=True):
+            if token.text in title_terms and (token.startchar, token.endchar) not in seen:
+                spans.append((token.startchar, token.endchar))
+        spans.sort()
+    return spans

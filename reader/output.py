@@ -1,0 +1,106 @@
+"""Headless output: text, JSON, JSONL and path formats, terminal-safe, coloured only on a terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import IO, Iterable
+
+from reader.core.engine import Hit
+from reader.core.snippets import plain
+from reader.core.text import safe_text
+
+BOLD, DIM, MATCH, RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;33m", "\x1b[0m"
+
+
+def use_colour(stream: IO[str]) -> bool:
+    """Colour only on a terminal, never with NO_COLOR set or TERM=dumb."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def hit_record(hit: Hit) -> dict:
+    """The stable JSON schema of one search hit (documented in README)."""
+    return {
+        "id": safe_text(hit.id),
+        "path": safe_text(str(hit.path)),
+        "title": safe_text(hit.title),
+        "lang": hit.lang,
+        "date": safe_text(hit.date) or None,
+        "score": round(hit.score, 4),
+        "snippet": plain(hit.snippet),
+        "tags": [safe_text(t) for t in hit.tags],
+    }
+
+
+def format_hit_text(hit: Hit, colour: bool) -> str:
+    """One block of `text` output: title, then id · lang · date · tags, then the snippet."""
+    details = " · ".join(filter(None, [safe_text(hit.id), hit.lang, safe_text(hit.date),
+                                       ", ".join(safe_text(t) for t in hit.tags)]))
+    if colour:
+        snippet = "".join(f"{MATCH}{t}{RESET}" if m else t for t, m in hit.snippet)
+        return f"{BOLD}{safe_text(hit.title)}{RESET}\n  {DIM}{details}{RESET}\n  {snippet}\n"
+    snippet = "".join(f"**{t}**" if m else t for t, m in hit.snippet)
+    return f"{safe_text(hit.title)}\n  {details}\n  {snippet}\n"
+
+
+def write_hits(hits: Iterable[Hit], fmt: str, stream: IO[str] = sys.stdout) -> None:
+    """Print hits in one of the formats text, json, jsonl, paths."""
+    if fmt == "json":
+        json.dump([hit_record(h) for h in hits], stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+    elif fmt == "jsonl":
+        for hit in hits:
+            stream.write(json.dumps(hit_record(hit), ensure_ascii=False) + "\n")
+    elif fmt == "paths":
+        for hit in hits:
+            stream.write(safe_text(str(hit.path)) + "\n")
+    else:
+        colour = use_colour(stream)
+        stream.write("\n".join(format_hit_text(h, colour) for h in hits))
+
+
+def write_json(value: object, stream: IO[str] = sys.stdout, lines: bool = False) -> None:
+    """Print a JSON document (or, with `lines`, one JSON object per line of a list)."""
+    if lines and isinstance(value, list):
+        for item in value:
+            stream.write(json.dumps(item, ensure_ascii=False) + "\n")
+    else:
+        json.dump(value, stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal stream: files, rate and ETA. Silent elsewhere."""
+
+    def __init__(self, stream: IO[str] = sys.stderr, label: str = "Indexing") -> None:
+        import time
+
+        self._clock = time.monotonic
+        self.stream = stream
+        self.label = label
+        self.enabled = hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+        self._start = self._clock()
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self._clock()
+        if not self.enabled or (now - self._last < 0.1 and done < total):
+            return
+        self._last = now
+        elapsed = max(now - self._start, 1e-6)
+        rate = done / elapsed
+        eta = (total - done) / rate if rate else 0
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "█" * filled + "░" * (width - filled)
+        self.stream.write(f"\r{self.label} {bar} {done:,}/{total:,} files  {rate:,.0f}/s  "
+                          f"ETA {int(eta) // 60}:{int(eta) % 60:02d} ")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled and self._last:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
