@@ -16,6 +16,13 @@ class UsageError(Exception):
     """Bad usage, bad query or missing corpus: exit status 2 with a one-line message."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--corpus", metavar="DIR", default=default,
@@ -26,7 +33,7 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `reader` and its subcommands."""
-    parser = argparse.ArgumentParser(prog="reader", description="Explore a multilingual news corpus.")
+    parser = _Parser(prog="reader", description="Explore a multilingual news corpus.")
     _common(parser, top=True)
     parser.add_argument("--keymap", metavar="NAME|PATH", help="keymap: default, vim, emacs or a YAML file")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -47,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="print an article as plain text")
     _common(p)
     p.add_argument("id", metavar="ID", help="article id or unique prefix")
+
+    p = sub.add_parser("tag", help="add (+TAG) or remove (-TAG) tags of articles")
+    _common(p)
+    p.add_argument("items", nargs="*", metavar="ID… +TAG -TAG",
+                   help="article ids (or unique prefixes), then +tag to add and -tag to remove")
+
+    p = sub.add_parser("tags", help="every tag with its article count")
+    _common(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -68,7 +84,11 @@ def corpus_dir(args: argparse.Namespace) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `reader` console script."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras and args.command != "tag":
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    if args.command == "tag":
+        args.items = [*args.items, *extras]  # `-TAG` words look like options to argparse
     try:
         if args.command is None:
             return commands.run_tui(args)

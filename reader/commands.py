@@ -10,10 +10,17 @@ from pathlib import Path
 from reader.core.corpus import ArticleSkipped, CorpusError
 from reader.core.engine import ArticleNotFound, Engine, IndexBusy
 from reader.core.query import QueryError
+from reader.core.sidecars import SidecarError, normalise_tag, update_sidecar
 from reader.core.text import safe_text
-from reader.output import ProgressBar, write_hits
+from reader.output import ProgressBar, write_hits, write_json
 
-UserFacingError = (CorpusError, QueryError, ArticleNotFound, ArticleSkipped, IndexBusy)
+
+class UsageProblem(Exception):
+    """Arguments that make no sense together."""
+
+
+UserFacingError = (CorpusError, QueryError, ArticleNotFound, ArticleSkipped, IndexBusy, SidecarError,
+                   UsageProblem, ValueError)
 
 
 def open_engine(args: argparse.Namespace) -> Engine:
@@ -80,6 +87,36 @@ def cmd_show(args: argparse.Namespace) -> int:
                                        article.url, ", ".join(article.tags)]))
     sys.stdout.write(f"{safe_text(article.title)}\n{safe_text(details)}\n\n{safe_text(article.body)}\n")
     return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    """`reader tag ID… +TAG -TAG`: change tags in the sidecars, then the index, at once."""
+    ids = [item for item in args.items if item[:1] not in "+-"]
+    add = [normalise_tag(item[1:]) for item in args.items if item.startswith("+") and item[1:].strip()]
+    remove = [normalise_tag(item[1:]) for item in args.items if item.startswith("-") and item[1:].strip()]
+    if not ids or not (add or remove):
+        raise UsageProblem("usage: reader tag ID… +TAG -TAG (at least one id and one +tag or -tag)")
+    engine = open_engine(args)
+    engine.ensure_fresh()
+    resolved = [engine.resolve_id(i) for i in ids]
+    for article_id in resolved:
+        data = update_sidecar(engine.corpus / article_id, add_tags=add, remove_tags=remove)
+        print(f"{safe_text(article_id)}: {', '.join(safe_text(t) for t in data.get('tags') or []) or '(no tags)'}")
+    engine.reindex(resolved)
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    """`reader tags`: every tag with its article count, most used first."""
+    engine = open_engine(args)
+    engine.ensure_fresh()
+    counts = sorted(engine.tag_counts().items(), key=lambda item: (-item[1], item[0]))
+    if args.format == "json":
+        write_json([{"tag": tag, "count": count} for tag, count in counts])
+    else:
+        for tag, count in counts:
+            print(f"{count:6d}  {safe_text(tag)}")
+    return 0 if counts else 1
 
 
 def run_tui(args: argparse.Namespace) -> int:

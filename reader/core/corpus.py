@@ -278,7 +278,7 @@ def parse_file(path: Path) -> ParsedFile:
         meta, raw, problem = split_front_matter(raw)
         if problem:
             problems.append(problem)
-        title, body = _first_line_title(raw)
+        title, body = ("", raw.strip("\n")) if _scalar(meta.get("title")) else _first_line_title(raw)
     elif suffix in (".html", ".htm"):
         title, body, html_meta = html_to_text(raw)
         for key, meta_key in (("source", "og:site_name"), ("url", "og:url"), ("date", "article:published_time")):

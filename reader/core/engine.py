@@ -344,16 +344,55 @@ class Engine:
         return SearchResults(found.total, hits, found.terms)
 
     def _hit(self, stored: StoredHit, terms: frozenset | None) -> Hit:
-        path = self.corpus / stored.id
-        snippet: list[Fragment] = []
-        if terms is not None:
-            try:
-                parsed = parse_file(path)
-                text = f"{parsed.title}\n\n{parsed.body}"
-                snippet = make_snippet(text, match_spans(terms, text, stored.lang))
-            except (ArticleSkipped, OSError):
-                snippet = []
-        return Hit(stored.id, path, stored.title, stored.lang, stored.date, stored.tags, stored.score, snippet)
+        snippet = self.snippet(stored.id, stored.lang, terms) if terms is not None else []
+        return Hit(stored.id, self.corpus / stored.id, stored.title, stored.lang, stored.date,
+                   stored.tags, stored.score, snippet)
+
+    def snippet(self, article_id: str, lang: str, terms: frozenset) -> list[Fragment]:
+        """A snippet of the article around the query's matched terms, cut from the file itself."""
+        try:
+            parsed = parse_file(self.corpus / article_id)
+        except (ArticleSkipped, OSError):
+            return []
+        text = f"{parsed.title}\n\n{parsed.body}"
+        return make_snippet(text, match_spans(terms, text, lang))
+
+    def reindex(self, article_ids: list[str]) -> None:
+        """Re-read a few articles (after their sidecar changed) so searches see the change at once."""
+        lock = IndexLock(self.index_dir)
+        lock.acquire(wait=True)
+        try:
+            with self._lock:
+                manifest_path = self.index_dir / MANIFEST_FILE
+                manifest = _read_json(manifest_path).get("files", {})
+                docs = []
+                for article_id in article_ids:
+                    path, doc, _ = _load_for_index((str(self.corpus), str(self.corpus / article_id)))
+                    if doc is None:
+                        continue
+                    st = os.stat(path)
+                    side = Path(path + ".yaml")
+                    manifest[article_id] = [st.st_mtime_ns, st.st_size,
+                                            os.lstat(side).st_mtime_ns if side.exists() else 0]
+                    docs.append(doc)
+                index = self._require_index()
+                index.write(docs)
+                _write_json(manifest_path, {"files": manifest})
+                meta = self._meta()
+                folders = meta.get("folders") or {}
+                for article_id in article_ids:  # our own sidecar write must not mark the corpus stale
+                    rel = Path(article_id).parent.as_posix()
+                    rel = "" if rel == "." else rel
+                    if rel in folders:
+                        folders[rel] = os.stat(self.corpus / rel).st_mtime_ns
+                _write_json(self.index_dir / META_FILE, {**meta, "folders": folders})
+        finally:
+            lock.release()
+
+    def tag_counts(self) -> dict[str, int]:
+        """Every tag in the corpus with the number of articles that carry it."""
+        with self._lock:
+            return self._require_index().term_counts("tag")
 
     def resolve_id(self, prefix: str) -> str:
         """The full id of the one article whose id starts with `prefix`."""

@@ -129,7 +129,8 @@ class SearchIndex:
 
     @classmethod
     def exists(cls, directory: Path) -> bool:
-        return whoosh_index.exists_in(str(directory))
+        """True when the folder holds an index (readable or not)."""
+        return any(Path(directory).glob("_MAIN_*.toc"))
 
     @classmethod
     def create(cls, directory: Path) -> "SearchIndex":
@@ -169,6 +170,18 @@ class SearchIndex:
         reader = self.searcher().reader()
         return [t.decode("utf-8") if isinstance(t, bytes) else t
                 for t in reader.expand_prefix("id", prefix)]
+
+    def term_counts(self, field_name: str) -> dict[str, int]:
+        """Each term of a field with its document frequency (deleted documents excluded)."""
+        searcher = self.searcher()
+        reader = searcher.reader()
+        counts: dict[str, int] = {}
+        for term in reader.lexicon(field_name):
+            count = searcher.doc_frequency(field_name, term) if not reader.has_deletions() else \
+                sum(1 for _ in searcher.documents(**{field_name: term.decode("utf-8")}))
+            if count:
+                counts[term.decode("utf-8")] = count
+        return counts
 
     def stored(self, article_id: str) -> StoredHit | None:
         fields = self.searcher().document(id=article_id)

@@ -9,6 +9,8 @@ from functools import lru_cache
 SAMPLE_CHARS = 1200
 UNKNOWN = "und"
 _WORD_RE = re.compile(r"\w{2,}")
+# Labels of the model that are varieties of a language the rest of the program knows by another code.
+_ALIASES = {"wuu": "zh", "yue": "zh", "cmn": "zh", "nb": "no", "nn": "no"}
 
 
 @lru_cache(maxsize=1)
@@ -28,4 +30,5 @@ def detect_language(text: str) -> str:
     sample = "\n".join(lines)[:SAMPLE_CHARS] if lines else text[:SAMPLE_CHARS]
     if len(_WORD_RE.findall(sample)) < 2:
         return UNKNOWN
-    return _identifier().classify(sample)[0]
+    lang = _identifier().classify(sample)[0]
+    return _ALIASES.get(lang, lang)

@@ -1,0 +1,144 @@
+"""The headless CLI, run as a subprocess: output formats, JSON schema, exit codes, hygiene."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import write
+
+HIT_KEYS = {"id", "path", "title", "lang", "date", "score", "snippet", "tags"}
+
+
+def run(*args: str, env: dict | None = None, corpus=None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    command = [sys.executable, "-m", "reader.cli", *args]
+    if corpus is not None:
+        command += ["--corpus", str(corpus)]
+    return subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=120)
+
+
+def test_search_text_output_marks_matches_without_colour_when_piped(demo_corpus):
+    result = run("search", "Chogou OR Shoigu", corpus=demo_corpus)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "**Chogou**" in result.stdout and "001_e13ff6d2d78ae1e3.txt · en" in result.stdout
+
+
+def test_json_and_jsonl_follow_the_schema(demo_corpus):
+    hits = json.loads(run("search", "drones", "--format", "json", corpus=demo_corpus).stdout)
+    assert hits and all(set(hit) == HIT_KEYS for hit in hits)
+    assert {hit["lang"] for hit in hits} == {"en", "fr"}
+    assert all(isinstance(hit["score"], float) and isinstance(hit["tags"], list) for hit in hits)
+    lines = run("search", "China", "--format", "jsonl", "--limit", "2", corpus=demo_corpus).stdout.splitlines()
+    assert len(lines) == 2 and all(set(json.loads(line)) == HIT_KEYS for line in lines)
+
+
+def test_paths_lang_and_tag_filters(demo_corpus):
+    paths = run("search", "China OR Chine", "--format", "paths", "--lang", "fr", corpus=demo_corpus).stdout.split()
+    assert sorted(os.path.basename(p) for p in paths) == ["002_fbf23ee5ad2ba58c.txt", "004_4921ef0473f76c4f.txt"]
+    assert run("tag", "004", "+Dual Use", corpus=demo_corpus).returncode == 0
+    tagged = run("search", "Chine", "--tag", "dual-use", "--format", "paths", corpus=demo_corpus).stdout.split()
+    assert [os.path.basename(p) for p in tagged] == ["004_4921ef0473f76c4f.txt"]
+
+
+@pytest.mark.parametrize("args,code,message", [
+    (("search", "zzzyyyxxx"), 1, ""),
+    (("search", "(unclosed"), 2, "parentheses"),
+    (("search", "colour:red"), 2, "unknown field"),
+    (("search", "x", "--format", "xml"), 2, "invalid choice"),
+    (("show", "9"), 2, "no article id starts with '9'"),
+    (("show", "00"), 2, "matches 5 articles"),
+    (("tag", "001"), 2, "usage"),
+    (("tag", "nope", "+x"), 2, "no article"),
+], ids=["nothing", "paren", "field", "format", "unknown-id", "ambiguous", "no-tag", "tag-unknown"])
+def test_exit_codes_and_one_line_errors(demo_corpus, args, code, message):
+    result = run(*args, corpus=demo_corpus)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 1
+
+
+def test_missing_corpus_exits_2(tmp_path):
+    result = run("search", "x", corpus=tmp_path / "missing")
+    assert result.returncode == 2 and "corpus folder not found" in result.stderr
+
+
+def test_corpus_from_environment(demo_corpus):
+    result = run("search", "Politico", "--format", "paths", env={"READER_CORPUS": str(demo_corpus)})
+    assert result.returncode == 0 and "002_fbf23ee5ad2ba58c.txt" in result.stdout
+
+
+def test_show_prints_the_article_literally(demo_corpus):
+    write(demo_corpus, "evil.txt", "Evil [bold]title[/]\n\nBody \x1b]0;pwned\x07 with \x1b[31mred\x1b[0m and \u202eRTL.\n")
+    result = run("show", "evil", corpus=demo_corpus)
+    assert result.returncode == 0
+    assert result.stdout.startswith("Evil [bold]title[/]\n")
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
+    assert "␛]0;pwned" in result.stdout
+    search = run("search", "pwned", "--format", "jsonl", corpus=demo_corpus)
+    assert "\x1b" not in search.stdout and "\\u001b" not in search.stdout
+
+
+def test_index_reports_skipped_files_and_lists_them_verbosely(demo_corpus):
+    write(demo_corpus, "broken.txt", b"\x00\x01\x02")
+    result = run("index", corpus=demo_corpus)
+    assert result.returncode == 0
+    assert "Indexed 5 articles" in result.stderr and "1 files skipped" in result.stderr
+    verbose = run("index", "--rebuild", "--verbose", corpus=demo_corpus)
+    assert "broken.txt: contains NUL bytes" in verbose.stderr
+    assert "rebuilt the index" in verbose.stderr
+
+
+def test_search_updates_a_stale_index_by_itself(demo_corpus):
+    assert run("index", corpus=demo_corpus).returncode == 0
+    write(demo_corpus, "new/late.txt", "Late news\n\nA zeppelin was seen over Paris.\n")
+    result = run("search", "zeppelin", "--format", "paths", corpus=demo_corpus)
+    assert result.returncode == 0 and result.stdout.strip().endswith("new/late.txt")
+
+
+def test_tag_and_tags(demo_corpus):
+    result = run("tag", "002", "004", "+Source:Politico", "+no", "-absent", corpus=demo_corpus)
+    assert result.returncode == 0, result.stderr
+    assert (demo_corpus / "002_fbf23ee5ad2ba58c.txt.yaml").read_text().count("source:politico") == 1
+    counts = json.loads(run("tags", "--format", "json", corpus=demo_corpus).stdout)
+    assert {"tag": "source:politico", "count": 2} in counts and {"tag": "no", "count": 2} in counts
+    assert run("tag", "002", "-no", corpus=demo_corpus).returncode == 0
+    assert run("search", "tag:no", "--format", "paths", corpus=demo_corpus).stdout.strip().endswith("004_4921ef0473f76c4f.txt")
+
+
+def test_tag_refuses_a_malformed_sidecar_and_leaves_it_alone(demo_corpus):
+    sidecar = write(demo_corpus, "001_e13ff6d2d78ae1e3.txt.yaml", "tags: [oops\n# my notes\n")
+    result = run("tag", "001", "+x", corpus=demo_corpus)
+    assert result.returncode == 2 and "001_e13ff6d2d78ae1e3.txt.yaml" in result.stderr
+    assert sidecar.read_text() == "tags: [oops\n# my notes\n"
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(demo_corpus):
+    import pty
+
+    code = ("import sys\nfrom reader.cli import main\n"
+            f"sys.exit(main(['search', '--corpus', {str(demo_corpus)!r}, 'Chogou']))\n")
+    for env, expect_colour in (({}, True), ({"NO_COLOR": "1"}, False)):
+        main_fd, child_fd = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=child_fd, stderr=subprocess.DEVNULL,
+                                env={**os.environ, "TERM": "xterm-256color", **env})
+        os.close(child_fd)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(main_fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+        proc.wait(timeout=60)
+        os.close(main_fd)
+        assert (b"\x1b[" in output) == expect_colour
+        assert b"Chogou" in output

@@ -1,0 +1,57 @@
+"""Shared fixtures: small corpora written into temporary folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_CORPUS = REPO / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path_factory, monkeypatch):
+    """Keep the user's own config, data and cache folders out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    monkeypatch.delenv("READER_CORPUS", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def demo_corpus(tmp_path) -> Path:
+    """A writable copy of the bundled demo corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(DEMO_CORPUS, target, ignore=shutil.ignore_patterns(".reader"))
+    return target
+
+
+def write(root: Path, rel: str, content: str | bytes) -> Path:
+    """Write a file under root (creating folders) and return its path."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    """A few articles in several languages and formats."""
+    root = tmp_path / "small"
+    write(root, "en/wire.txt", "Deliveries of drones to Russia\n\nChina shipped drones and "
+          "military equipment to Russia, officials in the United States said on Friday.\n")
+    write(root, "fr/depeche.txt", "Livraisons de drones à la Russie\n\nLes livraisons de drones "
+          "chinois à la Russie inquiètent les États-Unis, selon des responsables américains.\n")
+    write(root, "de/meldung.md", "---\ntitle: Drohnen für Russland\nlang: de\ndate: 2024-05-07\n"
+          "source: Spiegel\n---\nChina liefert Drohnen und militärische Ausrüstung an Russland, "
+          "sagten Vertreter der Vereinigten Staaten.\n")
+    write(root, "ru/novost.html", "<html lang='ru'><head><title>Поставки дронов в Россию</title>"
+          "<script>var x = 'not text';</script></head><body><p>Китай поставляет дроны в Россию, "
+          "заявил министр обороны Сергей Шойгу.</p></body></html>")
+    return root

@@ -1,0 +1,108 @@
+"""Corpus loading: formats, ids, metadata precedence, decoding, and files that must not crash."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from reader.core.corpus import ArticleSkipped, CorpusError, load_article, scan_corpus
+from tests.conftest import write
+
+
+def ids(root):
+    return [entry.id for entry in scan_corpus(root)]
+
+
+def test_scan_finds_articles_recursively_and_skips_hidden_and_other_files(small_corpus):
+    write(small_corpus, ".reader/index/x.txt", "hidden")
+    write(small_corpus, ".git/HEAD.txt", "hidden")
+    write(small_corpus, "notes.pdf", b"%PDF-1.4")
+    write(small_corpus, "en/wire.txt.yaml", "tags: [a]\n")
+    assert sorted(ids(small_corpus)) == ["de/meldung.md", "en/wire.txt", "fr/depeche.txt", "ru/novost.html"]
+
+
+def test_txt_title_is_first_non_empty_line(small_corpus):
+    article = load_article(small_corpus, small_corpus / "en/wire.txt")
+    assert article.id == "en/wire.txt"
+    assert article.title == "Deliveries of drones to Russia"
+    assert article.body.startswith("China shipped drones")
+    assert article.lang == "en"
+
+
+def test_markdown_front_matter_gives_metadata(small_corpus):
+    article = load_article(small_corpus, small_corpus / "de/meldung.md")
+    assert (article.title, article.lang, article.date, article.source) == (
+        "Drohnen für Russland", "de", "2024-05-07", "Spiegel")
+    assert "---" not in article.body
+
+
+def test_html_text_is_extracted_without_scripts(small_corpus):
+    article = load_article(small_corpus, small_corpus / "ru/novost.html")
+    assert article.title == "Поставки дронов в Россию"
+    assert "Шойгу" in article.body and "not text" not in article.body
+    assert article.lang == "ru"
+
+
+def test_sidecar_metadata_applies_when_the_file_has_none(small_corpus):
+    write(small_corpus, "en/wire.txt.yaml", "lang: fr\ntitle: Corrected\ntags: [Dual Use]\n")
+    article = load_article(small_corpus, small_corpus / "en/wire.txt")
+    assert (article.lang, article.title, article.tags) == ("fr", "Corrected", ["dual-use"])
+
+
+def test_front_matter_comes_before_the_sidecar(small_corpus):
+    write(small_corpus, "de/meldung.md.yaml", "lang: en\nsource: Other\n")
+    article = load_article(small_corpus, small_corpus / "de/meldung.md")
+    assert (article.lang, article.source) == ("de", "Spiegel")
+
+
+def test_broken_sidecar_is_reported_on_the_article(small_corpus):
+    write(small_corpus, "en/wire.txt.yaml", "tags: [a\n")
+    article = load_article(small_corpus, small_corpus / "en/wire.txt")
+    assert "wire.txt.yaml" in article.sidecar_error
+    assert article.title == "Deliveries of drones to Russia"
+
+
+@pytest.mark.parametrize("data,encoding", [
+    ("\ufeffTitre\n\nÉté à Paris".encode("utf-8"), "utf-8"),
+    ("Titre\n\nÉté à Paris – 5 €".encode("cp1252"), "cp1252"),
+])
+def test_decoding_fallback(tmp_path, data, encoding):
+    path = write(tmp_path, "a.txt", data)
+    article = load_article(tmp_path, path)
+    assert article.title == "Titre" and article.body.startswith("Été à Paris")
+    assert article.encoding == encoding
+    assert bool(article.warnings) == (encoding != "utf-8")
+
+
+def test_crlf_is_normalised(tmp_path):
+    article = load_article(tmp_path, write(tmp_path, "a.txt", b"Title\r\n\r\nLine one\r\nLine two\r\n"))
+    assert article.body == "Line one\nLine two"
+
+
+@pytest.mark.parametrize("content", [b"Title\x00\x01binary", b"", b"   \n\n  \t\n"])
+def test_unusable_files_are_skipped_with_a_reason(tmp_path, content):
+    path = write(tmp_path, "bad.txt", content)
+    with pytest.raises(ArticleSkipped):
+        load_article(tmp_path, path)
+
+
+def test_malformed_front_matter_is_a_warning_not_a_crash(tmp_path):
+    path = write(tmp_path, "a.md", "---\ntitle: [unclosed\n---\nBody text here for the article.\n")
+    article = load_article(tmp_path, path)
+    assert article.warnings and "front matter" in article.warnings[0]
+
+
+def test_symlink_cycles_do_not_loop_and_links_out_are_skipped(tmp_path, small_corpus):
+    os.symlink(small_corpus, small_corpus / "en" / "loop")
+    outside = write(tmp_path, "outside/secret.txt", "Secret\n\nNot part of the corpus.")
+    os.symlink(outside.parent, small_corpus / "out")
+    warnings: list[str] = []
+    found = [e.id for e in scan_corpus(small_corpus, warnings)]
+    assert len(found) == len(set(found)) == 4
+    assert any("out of the corpus" in w for w in warnings)
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path):
+    with pytest.raises(CorpusError, match="not found"):
+        list(scan_corpus(tmp_path / "nope"))

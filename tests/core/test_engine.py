@@ -1,0 +1,215 @@
+"""The engine: multilingual analysis, search, incremental updates, damaged indexes, concurrency."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from reader.core.engine import MANIFEST_FILE, META_FILE, Engine, IndexBusy, IndexLock
+from reader.core.query import QueryError
+from reader.core.snippets import plain
+from tests.conftest import write
+
+
+def found(engine: Engine, query: str, **options) -> list[str]:
+    return [hit.id for hit in engine.search(query, limit=50, **options).hits]
+
+
+@pytest.fixture
+def engine(small_corpus, tmp_path):
+    engine = Engine(small_corpus, tmp_path / "index")
+    engine.update()
+    yield engine
+    engine.close()
+
+
+def test_each_language_is_stemmed_and_a_query_searches_all_of_them(engine):
+    assert found(engine, "livraison") == ["fr/depeche.txt"]          # French plural, French stemmer
+    assert found(engine, "delivery") == ["en/wire.txt"]              # English plural, English stemmer
+    assert found(engine, "Drohne") == ["de/meldung.md"]
+    assert found(engine, "дрон") == ["ru/novost.html"]               # Russian case ending
+
+
+def test_accents_are_folded(engine):
+    assert found(engine, "Etats-Unis") == ["fr/depeche.txt"]
+    assert found(engine, "Militarische") == ["de/meldung.md"]
+    assert found(engine, "шойгу") == ["ru/novost.html"]
+
+
+def test_fields_filters_phrases_wildcards_and_fuzzy(engine):
+    assert found(engine, "lang:fr drones") == ["fr/depeche.txt"]
+    assert found(engine, "drones", lang="de") == []
+    assert found(engine, "title:russland") == ["de/meldung.md"]
+    assert found(engine, '"military equipment"') == ["en/wire.txt"]
+    assert found(engine, '"equipment military"') == []
+    assert found(engine, "milit*") and "en/wire.txt" in found(engine, "milit*")
+    assert sorted(found(engine, "Chinna~1")) == ["de/meldung.md", "en/wire.txt"]
+    assert found(engine, "source:spiegel") == ["de/meldung.md"]
+    assert found(engine, "date:[2024 to 2025]") == ["de/meldung.md"]
+    assert found(engine, "drones NOT lang:fr") == ["en/wire.txt"]
+
+
+def test_title_matches_rank_first(small_corpus, tmp_path):
+    write(small_corpus, "en/other.txt", "Weather report\n\nNo drones today; drones are elsewhere. "
+          "Drones drones.\n")
+    write(small_corpus, "en/title.txt", "Drones over the city\n\nSomething flew over the city at night.\n")
+    engine = Engine(small_corpus, tmp_path / "index")
+    engine.update()
+    assert found(engine, "title:drones OR drones")[0] == "en/title.txt"
+
+
+def test_snippet_marks_the_matched_words(engine):
+    hit = engine.search("livraison").hits[0]
+    marked = [text for text, is_match in hit.snippet if is_match]
+    assert marked and all(word.lower().startswith("livraison") for word in marked)
+    assert "drones" in plain(hit.snippet)
+
+
+@pytest.mark.parametrize("query,message", [
+    ("(drones", "parentheses"), ('"drones', "quotes"), ("colour:red", "unknown field 'colour:'"),
+    ("drones AND", "nothing to apply"), ("", "empty"), ("a" * 5000, "too long"), ("x\x00y", "NUL"),
+    ("(" * 60 + "x" + ")" * 60, "nested"),
+], ids=["paren", "quote", "field", "dangling", "empty", "long", "nul", "nested"])
+def test_malformed_queries_say_what_is_wrong(engine, query, message):
+    with pytest.raises(QueryError, match=message):
+        engine.search(query)
+
+
+def test_unchanged_corpus_processes_nothing(engine):
+    report = engine.update()
+    assert (report.added, report.changed, report.removed) == (0, 0, 0)
+    assert not engine.is_stale()
+
+
+def test_one_changed_file_is_the_only_one_processed(engine, small_corpus):
+    path = small_corpus / "en/wire.txt"
+    path.write_text("Deliveries of drones to Russia\n\nA new paragraph about submarines.\n", encoding="utf-8")
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10_000_000))
+    report = engine.update()
+    assert (report.added, report.changed, report.removed) == (0, 1, 0)
+    assert found(engine, "submarines") == ["en/wire.txt"]
+    assert found(engine, "shipped") == []
+
+
+def test_added_and_deleted_files_follow_the_folder(engine, small_corpus):
+    write(small_corpus, "en/new.txt", "Submarines\n\nA story about submarines.\n")
+    (small_corpus / "fr/depeche.txt").unlink()
+    assert engine.is_stale()
+    report = engine.update()
+    assert (report.added, report.removed) == (1, 1)
+    assert found(engine, "submarines") == ["en/new.txt"]
+    assert found(engine, "livraison") == []
+
+
+def test_sidecar_change_is_picked_up(engine, small_corpus):
+    write(small_corpus, "fr/depeche.txt.yaml", "tags: [urgent]\n")
+    assert engine.is_stale()
+    assert engine.update().changed == 1
+    assert found(engine, "tag:urgent") == ["fr/depeche.txt"]
+
+
+def test_reindex_makes_a_tag_searchable_at_once_and_keeps_index_fresh(engine, small_corpus):
+    from reader.core.sidecars import update_sidecar
+
+    update_sidecar(small_corpus / "en/wire.txt", add_tags=["dual-use"])
+    engine.reindex(["en/wire.txt"])
+    assert found(engine, "tag:dual-use") == ["en/wire.txt"]
+    assert engine.tag_counts() == {"dual-use": 1}
+    assert not engine.is_stale()
+
+
+def test_skipped_files_are_reported(small_corpus, tmp_path):
+    write(small_corpus, "bin.txt", b"abc\x00def")
+    write(small_corpus, "empty.txt", "")
+    report = Engine(small_corpus, tmp_path / "ix").update()
+    assert sorted(line.split(":")[0] for line in report.skipped) == ["bin.txt", "empty.txt"]
+    assert report.added == 4
+
+
+def test_rebuild_and_old_schema_and_damaged_index_are_rebuilt(engine, small_corpus):
+    assert engine.update(rebuild=True).rebuilt == "rebuild requested"
+    meta = json.loads((engine.index_dir / META_FILE).read_text())
+    (engine.index_dir / META_FILE).write_text(json.dumps({**meta, "schema": 0}))
+    engine.close()
+    assert engine.is_stale()
+    assert "another version" in engine.update().rebuilt
+    for toc in engine.index_dir.glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    engine.close()
+    report = engine.update()
+    assert "damaged" in report.rebuilt
+    assert found(engine, "livraison") == ["fr/depeche.txt"]
+
+
+def test_truncated_segment_is_detected_and_search_results_come_back(engine):
+    before = found(engine, "drones")
+    engine.close()
+    for segment in engine.index_dir.glob("*.seg"):
+        segment.write_bytes(segment.read_bytes()[:100])
+    assert found(engine, "drones") == before
+    assert engine.messages
+
+
+def test_missing_manifest_reindexes_without_duplicates(engine):
+    (engine.index_dir / MANIFEST_FILE).unlink()
+    engine.update()
+    assert engine.doc_count() == 4
+    assert len(found(engine, "drones OR дроны OR drohnen OR livraisons")) == 4
+
+
+def test_index_busy_when_another_process_holds_the_lock(engine):
+    lock = IndexLock(engine.index_dir)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time\n"
+        f"fd = os.open({str(lock.path)!r}, os.O_RDWR)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(30)\n")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(IndexBusy):
+            engine.update(wait=False)
+        assert found(engine, "livraison") == ["fr/depeche.txt"]   # searches keep working
+    finally:
+        holder.kill()
+        holder.wait()
+    assert engine.update(wait=False).added == 0                   # a dead holder's lock is gone
+
+
+def test_two_indexers_at_once_leave_a_sound_index(small_corpus, tmp_path):
+    for number in range(60):
+        write(small_corpus, f"bulk/{number:03d}.txt", f"Bulk article {number}\n\nText about topic{number}.\n")
+    code = ("import sys\nfrom reader.core.engine import Engine\n"
+            "Engine(sys.argv[1], sys.argv[2]).update(wait=True)\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(small_corpus), str(tmp_path / "ix")])
+             for _ in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    engine = Engine(small_corpus, tmp_path / "ix")
+    assert engine.update().added == 0
+    assert engine.doc_count() == 64
+    assert found(engine, "topic7") == ["bulk/007.txt"]
+
+
+def test_killed_indexer_leaves_a_usable_index(small_corpus, tmp_path):
+    for number in range(800):
+        write(small_corpus, f"bulk/{number:04d}.txt", f"Bulk article {number}\n\n" + "words " * 300)
+    index_dir = tmp_path / "ix"
+    Engine(small_corpus, index_dir).update()  # a first, complete index
+    for number in range(800):
+        write(small_corpus, f"more/{number:04d}.txt", f"More {number}\n\n" + "other " * 300)
+    code = ("import sys\nfrom reader.core.engine import Engine\n"
+            "if __name__ == '__main__':\n    Engine(sys.argv[1], sys.argv[2]).update()\n")
+    script = tmp_path / "index_it.py"
+    script.write_text(code)
+    proc = subprocess.Popen([sys.executable, str(script), str(small_corpus), str(index_dir)])
+    time.sleep(2.5)
+    proc.kill()
+    proc.wait()
+    engine = Engine(small_corpus, index_dir)
+    report = engine.update()
+    assert engine.doc_count() == 1604
+    assert found(engine, "more AND 799") or report.total == 1604
