@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from reader import commands
+from reader.core.errors import ReaderError
 
 EXIT_FOUND, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader of our output went away (`| head`); not an error
         return 0
-    except commands.UserFacingError as exc:
+    except ReaderError as exc:
         print(f"reader: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # last resort: a message, never a traceback

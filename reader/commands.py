@@ -7,20 +7,17 @@ import os
 import sys
 from pathlib import Path
 
-from reader.core.corpus import ArticleSkipped, CorpusError
-from reader.core.engine import ArticleNotFound, Engine, IndexBusy
-from reader.core.query import QueryError
-from reader.core.sidecars import SidecarError, normalise_tag, update_sidecar
+from reader.core.engine import Engine, IndexBusy
+from reader.core.errors import ReaderError
 from reader.core.text import safe_text
 from reader.output import ProgressBar, write_hits, write_json
 
 
-class UsageProblem(Exception):
+class UsageProblem(ReaderError):
     """Arguments that make no sense together."""
 
 
-UserFacingError = (CorpusError, QueryError, ArticleNotFound, ArticleSkipped, IndexBusy, SidecarError,
-                   UsageProblem, ValueError)
+
 
 
 def open_engine(args: argparse.Namespace) -> Engine:
@@ -91,6 +88,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_tag(args: argparse.Namespace) -> int:
     """`reader tag ID… +TAG -TAG`: change tags in the sidecars, then the index, at once."""
+    from reader.core.sidecars import normalise_tag, update_sidecar
+
     ids = [item for item in args.items if item[:1] not in "+-"]
     add = [normalise_tag(item[1:]) for item in args.items if item.startswith("+") and item[1:].strip()]
     remove = [normalise_tag(item[1:]) for item in args.items if item.startswith("-") and item[1:].strip()]

@@ -35,11 +35,21 @@ _MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u06
 TOKEN_RE = re.compile(rf"\d+(?:[.,]\d+)*|[{_CJK}]|(?:[^\W{_CJK}]|[{_MARKS}])+")
 
 _CACHE_LIMIT = 500_000
+_SHARED: dict[str, "LangAnalyzer"] = {}
 
 
 def analysis_lang(lang: str) -> str:
     """The analysis used for an article language: its own code when stemmed, else '' (plain)."""
     return lang if lang in STEMMERS else ""
+
+
+def analyzer_for(lang: str) -> "LangAnalyzer":
+    """A shared analyzer for a language (its term cache makes repeated analysis cheap)."""
+    code = analysis_lang(lang)
+    analyzer = _SHARED.get(code)
+    if analyzer is None:
+        analyzer = _SHARED[code] = LangAnalyzer(code)
+    return analyzer
 
 
 class LangAnalyzer(Analyzer):

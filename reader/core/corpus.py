@@ -10,19 +10,19 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
+from reader.core.errors import ReaderError
 from reader.core.language import detect_language
-from reader.core.sidecars import SidecarError, read_sidecar
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 METADATA_KEYS = ("title", "lang", "date", "source", "url")
 MAX_ARTICLE_BYTES = 64 * 1024 * 1024
 
 
-class CorpusError(Exception):
+class CorpusError(ReaderError):
     """The corpus folder is missing or unreadable."""
 
 
-class ArticleSkipped(Exception):
+class ArticleSkipped(ReaderError):
     """A file that looks like an article but cannot be loaded; str() says why."""
 
 
@@ -300,6 +300,8 @@ def load_article(root: Path, path: Path) -> Article:
     root, path = Path(root), Path(path)
     parsed = parse_file(path)
     title, body, meta = parsed.title, parsed.body, parsed.meta
+    from reader.core.sidecars import SidecarError, read_sidecar  # YAML libraries: only when loading
+
     sidecar: dict = {}
     sidecar_error = ""
     try:

@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 
 from reader.core.corpus import (Article, ArticleSkipped, CorpusError, FileEntry, is_article_name, load_article,
                                 parse_file, scan_corpus)
+from reader.core.errors import ReaderError
 from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans
 from reader.core.query import QueryError
 from reader.core.snippets import Fragment, make_snippet
@@ -32,11 +33,11 @@ LOAD_CHUNK = 32
 Progress = Callable[[int, int], None]
 
 
-class IndexBusy(Exception):
+class IndexBusy(ReaderError):
     """Another process is updating the index."""
 
 
-class ArticleNotFound(LookupError):
+class ArticleNotFound(ReaderError, LookupError):
     """No article, or more than one, has the given id prefix; str() says which."""
 
 

@@ -18,7 +18,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 from whoosh.qparser.dateparse import DateParserPlugin
 
-from reader.core.analysis import STEMMERS, FastPositions, LangAnalyzer, analysis_lang
+from reader.core.analysis import STEMMERS, TOKEN_RE, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.query import QueryError, check_query
 
 SCHEMA_VERSION = 1
@@ -293,21 +293,15 @@ def _first_error(parsed) -> str:
 
 def match_spans(terms: frozenset[tuple[str, str]], text: str, lang: str) -> list[tuple[int, int]]:
     """Character spans of `text` whose analysed form matched the query (for highlighting)."""
-    if not terms:
-        return []
     field_name = text_field(lang)
     body_terms = {value for name, value in terms if name == field_name}
     title_terms = {value for name, value in terms if name == "title"}
+    if not (body_terms or title_terms):
+        return []
+    body_term, plain_term = analyzer_for(lang).term, analyzer_for("").term
     spans = []
-    analyzer = LangAnalyzer(analysis_lang(lang))
-    plain = LangAnalyzer("")
-    for token in analyzer(text, chars=True, removestops=True):
-        if token.text in body_terms:
-            spans.append((token.startchar, token.endchar))
-    if title_terms:
-        seen = set(spans)
-        for token in plain(text, chars=True):
-            if token.text in title_terms and (token.startchar, token.endchar) not in seen:
-                spans.append((token.startchar, token.endchar))
-        spans.sort()
+    for match in TOKEN_RE.finditer(text):
+        word = match.group()
+        if body_term(word) in body_terms or (title_terms and plain_term(word) in title_terms):
+            spans.append(match.span())
     return spans

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
+from reader.core.errors import ReaderError
+
 MAX_QUERY_CHARS = 2000
 MAX_NESTING = 50
 QUERY_FIELDS = ("title", "lang", "tag", "entity", "source", "date", "id")
 _FIELD_RE = re.compile(r"(?<![\w:/])([A-Za-z_][A-Za-z_0-9]*):(?!//)")
 
 
-class QueryError(ValueError):
+class QueryError(ReaderError, ValueError):
     """A query that cannot be run; str() is a one-line explanation for the analyst."""
 
 

@@ -29,6 +29,8 @@ from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, LiteralScalarStr
                                       SingleQuotedScalarString)
 from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 
+from reader.core.errors import ReaderError
+
 MAX_SIDECAR_BYTES = 1024 * 1024
 MAX_ALIASES = 100
 MAX_VALUES = 100_000  # values in the document once every alias is expanded
@@ -44,7 +46,7 @@ _YAML11 = pyyaml.resolver.Resolver()
 _held_locks = threading.local()
 
 
-class SidecarError(Exception):
+class SidecarError(ReaderError):
     """A sidecar that cannot be read or written; str() is one line naming the file."""
 
 

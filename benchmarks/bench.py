@@ -1,0 +1,136 @@
+"""Performance benchmark of the engine and CLI on synthetic corpora; prints its figures.
+
+    python -m benchmarks.bench [--sizes 10000 100000] [--work DIR]
+
+Corpora are built from real newstest2014 sentences (benchmarks/synthetic.py) and kept in --work
+between runs. Each size reports: full index build (time, articles/s, peak memory, index size),
+in-process query latency p50/p95 per query kind, whole `reader search` processes against ripgrep,
+and incremental updates after touching one file and after adding 100 files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.synthetic import make_corpus
+
+QUERIES = {
+    "single word": ["government", "police", "Regierung", "gouvernement", "economy"],
+    "two words": ["police officers", "economic growth", "Bundesregierung Berlin", "président français"],
+    "phrase": ['"United States"', '"the European Union"', '"la police"', '"im Jahr"'],
+    "field-filtered": ["lang:fr police", "lang:de Regierung", "title:government", "lang:en economy"],
+    "wildcard": ["govern*", "polic*", "regier*", "écon*"],
+}
+RG_WORDS = ["government", "police", "regierung", "economy"]
+
+
+def machine() -> str:
+    """A one-line description of this machine."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}"
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def run_timed(command: list[str]) -> tuple[float, int]:
+    """Run a command; return (seconds, peak RSS in MiB of its largest process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) // 1024
+
+
+def reader_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "reader.cli", *args]
+
+
+def bench_size(size: int, work: Path) -> None:
+    corpus = work / f"corpus-{size}"
+    if not corpus.is_dir():
+        print(f"  building a synthetic corpus of {size:,} articles…", flush=True)
+        make_corpus(corpus, size)
+    shutil.rmtree(corpus / ".reader", ignore_errors=True)
+    print(f"\n== {size:,} articles ({folder_size(corpus) / 2**20:,.0f} MiB of text)", flush=True)
+
+    seconds, peak = run_timed(reader_cmd("index", "--corpus", str(corpus)))
+    index_dir = corpus / ".reader" / "index"
+    print(f"full index build      {seconds:8.1f} s   {size / seconds:7.0f} articles/s   "
+          f"peak RSS {peak} MiB   index {folder_size(index_dir) / 2**20:,.0f} MiB", flush=True)
+
+    from reader.core.engine import Engine
+
+    engine = Engine(corpus)
+    engine.search("warmup", limit=20)
+    for kind, queries in QUERIES.items():
+        timings = []
+        for _ in range(5):
+            for query in queries:
+                started = time.perf_counter()
+                engine.search(query, limit=20)
+                timings.append((time.perf_counter() - started) * 1000)
+        print(f"query {kind:15s} p50 {statistics.median(timings):6.1f} ms   p95 {percentile(timings, 0.95):6.1f} ms")
+    engine.close()
+
+    ours, theirs = [], []
+    for word in RG_WORDS:
+        for _ in range(3):
+            ours.append(run_timed(reader_cmd("search", "--corpus", str(corpus), word, "--limit", "20"))[0])
+            if shutil.which("rg"):
+                theirs.append(run_timed(["rg", "-i", "-l", word, str(corpus)])[0])
+    line = f"`reader search` process  median {statistics.median(ours):.3f} s   max {max(ours):.3f} s"
+    if theirs:
+        line += (f"   |  `rg -i -l` median {statistics.median(theirs):.3f} s   max {max(theirs):.3f} s"
+                 f"   → reader is {statistics.median(theirs) / statistics.median(ours):.2f}× ripgrep")
+    print(line)
+
+    victim = next(corpus.rglob("*.txt"))
+    victim.write_text(victim.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    seconds, _ = run_timed(reader_cmd("index", "--corpus", str(corpus)))
+    print(f"re-index, 1 file changed   {seconds:6.2f} s")
+    extra = corpus / "zz-added"
+    make_corpus(extra, 100, seed=size)
+    seconds, _ = run_timed(reader_cmd("index", "--corpus", str(corpus)))
+    print(f"re-index, 100 files added  {seconds:6.2f} s")
+    shutil.rmtree(extra)
+    run_timed(reader_cmd("index", "--corpus", str(corpus)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/reader-bench"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}")
+    for size in args.sizes:
+        bench_size(size, args.work)
+
+
+if __name__ == "__main__":
+    main()
