@@ -82,40 +82,43 @@ def scan_corpus(root: Path, warnings: list[str] | None = None,
     if not root.is_dir():
         raise CorpusError(f"corpus folder not found: {root}")
     real_root = os.path.realpath(root)
+    prefix_len = len(str(root).rstrip(os.sep)) + 1
     seen_dirs: set[tuple[int, int]] = set()
-    stack = [root]
+    stack = [str(root)]
     while stack:
         folder = stack.pop()
+        rel_folder = folder[prefix_len:].replace(os.sep, "/")
         try:
-            st = folder.stat()
+            st = os.stat(folder)
             key = (st.st_dev, st.st_ino)
             if key in seen_dirs:
                 continue
             seen_dirs.add(key)
             if folders is not None:
-                folders[folder.relative_to(root).as_posix()] = st.st_mtime_ns
+                folders[rel_folder or "."] = st.st_mtime_ns
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             _warn(warnings, f"{folder}: cannot read folder ({exc.strerror or exc})")
             continue
-        sidecars = {e.name for e in entries if e.name.endswith(".yaml")}
+        names = {e.name for e in entries}
         subdirs = []
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
             try:
                 if entry.is_symlink() and not _inside(real_root, entry.path):
                     _warn(warnings, f"{entry.path}: link leads out of the corpus, skipped")
                     continue
                 if entry.is_dir():
-                    subdirs.append(Path(entry.path))
+                    subdirs.append(entry.path)
                     continue
-                if not is_article_name(entry.name) or not entry.is_file():
+                if not is_article_name(name) or not entry.is_file():
                     continue
                 st = entry.stat()
                 side_ns = 0
-                if entry.name + ".yaml" in sidecars:
+                if name + ".yaml" in names:
                     try:
                         side_ns = os.lstat(entry.path + ".yaml").st_mtime_ns
                     except OSError:
@@ -123,8 +126,8 @@ def scan_corpus(root: Path, warnings: list[str] | None = None,
             except OSError as exc:
                 _warn(warnings, f"{entry.path}: cannot read ({exc.strerror or exc})")
                 continue
-            path = Path(entry.path)
-            yield FileEntry(article_id(root, path), path, st.st_mtime_ns, st.st_size, side_ns)
+            rel = f"{rel_folder}/{name}" if rel_folder else name
+            yield FileEntry(rel, Path(entry.path), st.st_mtime_ns, st.st_size, side_ns)
         stack.extend(reversed(subdirs))
 
 

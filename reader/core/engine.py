@@ -383,7 +383,6 @@ class Engine:
                 folders = meta.get("folders") or {}
                 for article_id in article_ids:  # our own sidecar write must not mark the corpus stale
                     rel = Path(article_id).parent.as_posix()
-                    rel = "" if rel == "." else rel
                     if rel in folders:
                         folders[rel] = os.stat(self.corpus / rel).st_mtime_ns
                 _write_json(self.index_dir / META_FILE, {**meta, "folders": folders})

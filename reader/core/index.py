@@ -24,6 +24,8 @@ from reader.core.query import QueryError, check_query
 SCHEMA_VERSION = 1
 TITLE_BOOST = 2.0
 WRITER_MEMORY_MB = 256
+SMALL_UPDATE_DOCS = 500
+MAX_SEGMENTS = 12
 
 
 class IndexDamaged(Exception):
@@ -195,19 +197,24 @@ class SearchIndex:
         True when committed.
         """
         writer = self._ix.writer(limitmb=WRITER_MEMORY_MB)
+        written = 0
         try:
             for article_id in deleted:
                 writer.delete_by_term("id", article_id)
             add = writer.add_document if fresh else writer.update_document
             for doc in docs:
                 add(**doc.fields())
+                written += 1
                 if on_doc is not None and not on_doc():
                     writer.cancel()
                     return False
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        # Merging segments costs seconds on a large index: small updates add a segment instead,
+        # until there are enough small ones to be worth merging.
+        small = written < SMALL_UPDATE_DOCS and len(self._ix._segments()) < MAX_SEGMENTS
+        writer.commit(merge=not small)
         return True
 
     def _text_fields(self, reader) -> list[str]:
