@@ -29,6 +29,7 @@ MANIFEST_FILE = "reader-manifest.json"
 LOCK_FILE = "reader.lock"
 PARALLEL_THRESHOLD = 400  # below this many files to load, a process pool costs more than it saves
 LOAD_CHUNK = 32
+SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long articles
 
 Progress = Callable[[int, int], None]
 
@@ -355,7 +356,7 @@ class Engine:
             parsed = parse_file(self.corpus / article_id)
         except (ArticleSkipped, OSError):
             return []
-        text = f"{parsed.title}\n\n{parsed.body}"
+        text = f"{parsed.title}\n\n{parsed.body}"[:SNIPPET_SCAN_CHARS]
         return make_snippet(text, match_spans(terms, text, lang))
 
     def reindex(self, article_ids: list[str]) -> None:

@@ -305,10 +305,18 @@ def match_spans(terms: frozenset[tuple[str, str]], text: str, lang: str) -> list
     title_terms = {value for name, value in terms if name == "title"}
     if not (body_terms or title_terms):
         return []
-    body_term, plain_term = analyzer_for(lang).term, analyzer_for("").term
+    body, plain = analyzer_for(lang), analyzer_for("")
+    body_cache, plain_cache = body._terms, plain._terms  # token -> term, filled by .term()
     spans = []
     for match in TOKEN_RE.finditer(text):
         word = match.group()
-        if body_term(word) in body_terms or (title_terms and plain_term(word) in title_terms):
+        term = body_cache.get(word)
+        if term is None:
+            term = body.term(word)
+        if term in body_terms:
             spans.append(match.span())
+        elif title_terms:
+            term = plain_cache.get(word)
+            if (term if term is not None else plain.term(word)) in title_terms:
+                spans.append(match.span())
     return spans
