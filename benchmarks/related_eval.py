@@ -1,0 +1,224 @@
+"""Evaluate the relatedness engine on newstest2014 translations and print its figures.
+
+For each language pair (fr-en, de-en) the corpus holds the foreign articles, their English originals or
+translations, and the English articles of the other pair as distractors. An English distractor with
+the same docid as an article already in the corpus is the same article, so it is left out. For every
+article we rank its true counterpart among all candidates of the other language (P@1, MRR), in both
+directions, on full articles and on articles cut to the title and first five sentences.
+
+    python benchmarks/related_eval.py [--data DIR] [--scale N]
+
+`--scale N` also builds a synthetic corpus of N articles (sentences of newstest2014 recombined, numbers
+varied) to time bulk indexing and related() at that size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from reader.core.align import align_paragraphs  # noqa: E402
+from reader.core.features import clear_caches, extract_features  # noqa: E402
+from reader.core.related import RelatedIndex  # noqa: E402
+
+DATA = Path("/work/shared/data/newstest2014")
+PAIRS = {"fr": ("newstest2014-fren-ref.fr.sgm", "newstest2014-fren-src.en.sgm"),
+         "de": ("newstest2014-deen-ref.de.sgm", "newstest2014-deen-src.en.sgm")}
+SHORT_SENTENCES = 5
+_DOC_RE = re.compile(r'<doc[^>]*docid="([^"]*)"[^>]*>(.*?)</doc>', re.S)
+_SEG_RE = re.compile(r"<seg[^>]*>(.*?)</seg>", re.S)
+
+
+def load_sgm(path: Path) -> dict[str, list[str]]:
+    """docid -> segments (the first one is the title) of one newstest file."""
+    text = path.read_text(encoding="utf-8")
+    return {m.group(1): [html.unescape(s) for s in _SEG_RE.findall(m.group(2))] for m in _DOC_RE.finditer(text)}
+
+
+def article(segments: list[str], short: bool) -> tuple[str, str]:
+    """Title and body of an article, optionally cut to the title and the first five sentences."""
+    body = segments[1 : 1 + SHORT_SENTENCES] if short else segments[1:]
+    return segments[0], "\n".join(body)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def ranks(index: RelatedIndex, queries: list[str], counterpart: dict[str, str], lang: str) -> list[float]:
+    """Rank of each query's counterpart among the candidates in `lang` (inf when not listed)."""
+    found = []
+    for query in queries:
+        ids = [relation.id for relation in index.related(query, limit=10_000, lang=lang)]
+        found.append(ids.index(counterpart[query]) + 1 if counterpart[query] in ids else float("inf"))
+    return found
+
+
+def evaluate_pair(data: Path, foreign: str, short: bool) -> dict[str, float]:
+    """Build the corpus of one pair with distractors and measure ranking, same-story links and latency."""
+    other = "de" if foreign == "fr" else "fr"
+    foreign_docs = load_sgm(data / PAIRS[foreign][0])
+    english_docs = load_sgm(data / PAIRS[foreign][1])
+    distractors = {k: v for k, v in load_sgm(data / PAIRS[other][1]).items() if k not in english_docs}
+    corpus = [(f"{foreign}/{k}", foreign, v) for k, v in foreign_docs.items()]
+    corpus += [(f"en/{k}", "en", v) for k, v in english_docs.items()]
+    corpus += [(f"en/{k}", "en", v) for k, v in distractors.items()]
+    clear_caches()
+    started = time.perf_counter()
+    for _, lang, segments in corpus:
+        extract_features(*article(segments, short), lang)
+    extract_ms = (time.perf_counter() - started) * 1000 / len(corpus)
+    titles = {article_id: segments[0] for article_id, _, segments in corpus}
+    with tempfile.TemporaryDirectory() as directory:
+        index = RelatedIndex(Path(directory))
+        started = time.perf_counter()
+        for article_id, lang, segments in corpus:
+            index.add(article_id, lang, *article(segments, short))
+        index.commit()
+        add_ms = (time.perf_counter() - started) * 1000 / len(corpus)
+        foreign_ids = [f"{foreign}/{k}" for k in foreign_docs]
+        english_ids = [f"en/{k}" for k in english_docs]
+        counterpart = {f"{foreign}/{k}": f"en/{k}" for k in foreign_docs}
+        counterpart.update({v: k for k, v in counterpart.items()})
+        forward = ranks(index, foreign_ids, counterpart, "en")
+        backward = ranks(index, english_ids, counterpart, foreign)
+        latencies, links = [], set()
+        for article_id, _, _ in corpus:
+            started = time.perf_counter()
+            relations = index.related(article_id)
+            latencies.append((time.perf_counter() - started) * 1000)
+            links.update(tuple(sorted((article_id, r.id))) for r in relations if r.same_story)
+        index.close()
+    cross = [link for link in links if link[0].split("/")[0] != link[1].split("/")[0]]
+    correct = sum(1 for a, b in cross if counterpart.get(a) == b)
+    return {
+        "articles": len(corpus), "pairs": len(foreign_docs), "distractors": len(distractors),
+        "p1_forward": sum(r == 1 for r in forward) / len(forward),
+        "mrr_forward": sum(1 / r for r in forward) / len(forward),
+        "p1_backward": sum(r == 1 for r in backward) / len(backward),
+        "mrr_backward": sum(1 / r for r in backward) / len(backward),
+        "story_links_cross": len(cross), "story_precision": correct / len(cross) if cross else 0.0,
+        "story_recall": correct / len(foreign_docs), "story_links_same_lang": len(links) - len(cross),
+        "latency_p50_ms": percentile(latencies, 0.5), "latency_p95_ms": percentile(latencies, 0.95),
+        "extract_ms": extract_ms, "add_ms": add_ms,
+        "same_lang_links": sorted((titles[a], titles[b]) for a, b in links if (a, b) not in cross),
+    }
+
+
+def report(foreign: str, short: bool, figures: dict[str, float]) -> None:
+    f = figures
+    cold = "features (cold cache)"
+    print(f"{foreign}-en {'short' if short else 'full '}: {f['articles']} articles ({f['pairs']} pairs, "
+          f"{f['distractors']} distractors)")
+    print(f"  {foreign}->en P@1 {f['p1_forward']:.3f} MRR {f['mrr_forward']:.3f}   "
+          f"en->{foreign} P@1 {f['p1_backward']:.3f} MRR {f['mrr_backward']:.3f}")
+    print(f"  same story: {f['story_links_cross']} cross-language links, precision {f['story_precision']:.3f}, "
+          f"recall {f['story_recall']:.3f}; {f['story_links_same_lang']} same-language links")
+    print(f"  related() p50 {f['latency_p50_ms']:.1f} ms p95 {f['latency_p95_ms']:.1f} ms; "
+          f"{cold} {f['extract_ms']:.2f} ms/article; add {f['add_ms']:.2f} ms/article")
+    for left, right in f["same_lang_links"]:
+        print(f"    same-language story: {left[:60]!r} ~ {right[:60]!r}")
+
+
+def alignment_accuracy(data: Path, foreign: str, drop_every: int) -> float:
+    """Share of foreign sentences aligned right when sentences stand for paragraphs.
+
+    Every `drop_every`-th English sentence is removed (0: none), so its foreign one must get a gap row.
+    """
+    foreign_docs = load_sgm(data / PAIRS[foreign][0])
+    english_docs = load_sgm(data / PAIRS[foreign][1])
+    correct = total = 0
+    for docid, segments in foreign_docs.items():
+        kept = [n for n in range(len(english_docs[docid])) if not drop_every or n % drop_every != drop_every // 2]
+        rows = align_paragraphs(segments, [english_docs[docid][n] for n in kept])
+        for left, right in rows:
+            if left is not None:
+                total += 1
+                correct += kept[right] == left if right is not None else left not in kept
+    return correct / total
+
+
+def synthetic_articles(data: Path, count: int, seed: int = 7):
+    """Yield `count` articles recombined from newstest2014 sentences, numbers varied to keep them apart."""
+    pools = {}
+    for foreign, files in PAIRS.items():
+        for name, lang in zip(files, (foreign, "en")):
+            pools.setdefault(lang, []).extend(s for doc in load_sgm(data / name).values() for s in doc)
+    rng = random.Random(seed)
+    langs = sorted(pools)
+    for number in range(count):
+        lang = langs[number % len(langs)]
+        pool = pools[lang]
+        sentences = [pool[rng.randrange(len(pool))] for _ in range(rng.randint(8, 30))]
+        text = re.sub(
+            r"\d+", lambda m: str(rng.randrange(10, 100_000)) if rng.random() < 0.5 else m.group(), "\n".join(sentences)
+        )
+        yield f"synthetic/{number}", lang, sentences[0], text
+
+
+def scale_benchmark(data: Path, count: int, commit_every: int = 0) -> None:
+    """Time bulk indexing and related() on `count` synthetic articles."""
+    articles = list(synthetic_articles(data, count))
+    clear_caches()
+    started = time.perf_counter()
+    for _, lang, title, text in articles:
+        extract_features(title, text, lang)
+    extract_ms = (time.perf_counter() - started) * 1000 / count
+    with tempfile.TemporaryDirectory() as directory:
+        index = RelatedIndex(Path(directory))
+        started = time.perf_counter()
+        for number, (article_id, lang, title, text) in enumerate(articles, 1):
+            index.add(article_id, lang, title, text)
+            if commit_every and number % commit_every == 0:
+                index.commit()
+        index.commit()
+        add_ms = (time.perf_counter() - started) * 1000 / count
+        rng = random.Random(3)
+        latencies = []
+        for article_id, _, _, _ in rng.sample(articles, 200):
+            started = time.perf_counter()
+            index.related(article_id)
+            latencies.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        for article_id, lang, title, text in articles[:100]:
+            index.remove(article_id)
+            index.add(article_id, lang, title, text)
+            index.commit()
+        update_ms = (time.perf_counter() - started) * 1000 / 100
+        index.close()
+        size_mb = sum(p.stat().st_size for p in Path(directory).iterdir()) / 1e6
+    print(f"scale {count}: features {extract_ms:.2f} ms/article; add+commit {add_ms:.2f} ms/article "
+          f"(commit every {commit_every or count}); {size_mb:.0f} MB after close; "
+          f"remove+add+commit {update_ms:.1f} ms/article")
+    print(f"  related() p50 {percentile(latencies, 0.5):.1f} ms p95 {percentile(latencies, 0.95):.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--scale", type=int, default=0, help="also time a synthetic corpus of N articles")
+    parser.add_argument("--commit-every", type=int, default=0, help="commit every N articles in --scale")
+    args = parser.parse_args()
+    for short in (False, True):
+        for foreign in PAIRS:
+            report(foreign, short, evaluate_pair(args.data, foreign, short))
+    for foreign in PAIRS:
+        print(f"{foreign}-en paragraph alignment (sentences as paragraphs): "
+              f"{alignment_accuracy(args.data, foreign, 0):.3f} all kept, "
+              f"{alignment_accuracy(args.data, foreign, 7):.3f} with every 7th English one removed")
+    if args.scale:
+        scale_benchmark(args.data, args.scale, args.commit_every)
+
+
+if __name__ == "__main__":
+    main()

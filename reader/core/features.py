@@ -1,0 +1,213 @@
+"""Language-neutral features of an article: numbers, names, consonant skeletons and word stems.
+
+Every feature is a string prefixed by its kind (`n:3000`, `name:putin`, `sk:ptn`, `g:mltr`) so that
+articles in different languages and scripts meet in one inverted index without translation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+
+# Weight of one occurrence of each kind of feature; rarer evidence of a shared story weighs more.
+KIND_WEIGHTS = {"n": 2.0, "name": 3.0, "sk": 1.5, "g": 1.0}
+# Words shorter than this (transliterated) give no stem feature.
+MIN_STEM_WORD = 4
+STEM_CONSONANTS = 4
+_WORD_CACHE_SIZE = 200_000
+
+_SPACE_GROUPS = r"\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3}(?!\d))+(?:[.,]\d+)?"
+_NUMBER_RE = re.compile(rf"(?<![\d.,])(?:{_SPACE_GROUPS}|\d+(?:[.,]\d+)*)")
+_NUMBER_SPACE_RE = re.compile(r"[ \u00a0\u2009\u202f]")
+# Skeleton rewriting: digraphs and letters that sound alike across spellings map to one class.
+_SKELETON_RULES = (
+    ("tsch", "s"), ("dsch", "s"), ("dzh", "s"), ("sch", "s"), ("tch", "s"), ("ch", "s"),
+    ("sh", "s"), ("zh", "s"), ("ts", "s"), ("tz", "s"), ("dj", "s"), ("kh", "k"), ("ph", "f"),
+    ("th", "t"), ("gh", "k"), ("ck", "k"), ("x", "ks"),
+)
+_SKELETON_TABLE = str.maketrans(
+    {"b": "p", "d": "t", "g": "k", "c": "k", "q": "k", "v": "f", "w": "f", "z": "s", "j": "s",
+     "m": "n", "a": None, "e": None, "i": None, "o": None, "u": None, "y": None, "h": None}
+)
+_DUPLICATE_RE = re.compile(r"(.)\1+")
+
+
+def _combining_mark_class() -> str:
+    """A regex class of the combining marks (Devanagari vowel signs, accents…) that `\\w` omits."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x3000):
+        if unicodedata.category(chr(code))[0] == "M":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(f"\\u{start:04x}-\\u{end:04x}" for start, end in ranges)
+
+
+_WORD_RE = re.compile(rf"(?:[^\W\d_]|[{_combining_mark_class()}])+")
+# Words, and the punctuation after which the next word starts a sentence.
+_TOKEN_RE = re.compile(rf"{_WORD_RE.pattern}|[.!?…:;\n«»“”\"()]")
+_BOUNDARY = 2
+
+
+def transliterate(text: str) -> str:
+    """Return the Latin ASCII form of `text` in any script (`Путин` -> `Putin`, `Choïgou` -> `Choigou`)."""
+    return anyascii(unicodedata.normalize("NFC", text))
+
+
+def _plain_number(group: str) -> str:
+    """Digits of any script as ASCII digits; separators are kept."""
+    return group if group.isascii() else "".join(str(unicodedata.decimal(ch, ch)) for ch in group)
+
+
+def _normalise_number(raw: str) -> list[str]:
+    """Read one number written with any thousands and decimal separators; dates split into parts."""
+    raw = _plain_number(_NUMBER_SPACE_RE.sub("", raw))
+    separators = [ch for ch in raw if ch in ".,"]
+    groups = re.split(r"[.,]", raw)
+    if not separators:
+        return [_canonical(raw, "")]
+    if len(set(separators)) == 2:
+        decimal_mark = raw[max(raw.rfind("."), raw.rfind(","))]
+        whole, _, fraction = raw.rpartition(decimal_mark)
+        return [_canonical(re.sub(r"[.,]", "", whole), fraction)]
+    if len(groups) > 2:
+        if all(len(group) == 3 for group in groups[1:]) and len(groups[0]) <= 3:
+            return [_canonical("".join(groups), "")]
+        return [_canonical(group, "") for group in groups if group]  # 12.10.2013 and the like
+    whole, fraction = groups
+    if len(fraction) == 3 and 1 <= len(whole) <= 3 and whole != "0":
+        return [_canonical(whole + fraction, "")]
+    return [_canonical(whole, fraction)]
+
+
+def _canonical(whole: str, fraction: str) -> str:
+    whole = whole.lstrip("0") or "0"
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
+def numbers(text: str) -> list[str]:
+    """Return the numbers in `text`, normalised: `3 000`, `3,000`, `3.000` -> `3000`; `64,2` -> `64.2`."""
+    found: list[str] = []
+    for raw in _NUMBER_RE.findall(text):
+        if raw.isascii() and raw.isdigit():
+            found.append(raw.lstrip("0") or "0")
+        else:
+            found.extend(_normalise_number(raw))
+    return found
+
+
+def skeleton(word: str) -> str:
+    """Return the consonant skeleton of a transliterated lower-case word (`shoigu`, `schoigu` -> `sk`)."""
+    for digraph, replacement in _SKELETON_RULES:
+        if digraph in word:
+            word = word.replace(digraph, replacement)
+    return _DUPLICATE_RE.sub(r"\1", word.translate(_SKELETON_TABLE))
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _word_forms(token: str) -> tuple[str, str, str, int]:
+    """Transliterated lower-case form, stem feature, skeleton and case of one token.
+
+    Case is 1 (capitalised), -1 (lower case), 0 (a script without case) or `_BOUNDARY` for punctuation
+    that ends a sentence. Forms shorter than two letters come back empty.
+    """
+    if not token[0].isalpha() and not unicodedata.category(token[0]).startswith("M"):
+        return "", "", "", _BOUNDARY
+    latin = token.lower() if token.isascii() else transliterate(token).lower()
+    latin = "".join(ch for ch in latin if ch.isalnum())
+    if len(latin) < 2:
+        return "", "", "", -1
+    first = token[0]
+    case = 1 if first.isupper() else -1 if first.islower() else 0
+    skel = skeleton(latin)
+    stem = "g:" + skel[:STEM_CONSONANTS] if len(latin) >= MIN_STEM_WORD and len(skel) >= 2 else ""
+    return latin, stem, skel, case
+
+
+def _weighted(counts: dict[str, float], kind: str, into: dict[str, float]) -> None:
+    """Add `counts` to `into` as kind weight times a damped count."""
+    weight = KIND_WEIGHTS[kind]
+    for feature, count in counts.items():
+        into[feature] = weight if count == 1.0 else weight * (1.0 + math.log(count))
+
+
+def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
+    """Return the features of an article with their weights (kind weight times a damped count).
+
+    Names are capitalised words never seen in lower case in the article, and not only at the start
+    of sentences; in scripts without case every word may be one. `lang` is not used: no rule may
+    depend on the language.
+    """
+    del lang
+    number_counts: dict[str, float] = {}
+    stem_counts: dict[str, float] = {}
+    name_counts: dict[str, float] = {}
+    lower_forms: set[str] = set()
+    mid_sentence: set[str] = set()
+    name_skeletons: dict[str, str] = {}
+    for boost, part in ((2.0, title), (1.0, text)):
+        for number in numbers(part):
+            if "." in number or len(number) > 1:
+                number_counts["n:" + number] = number_counts.get("n:" + number, 0.0) + boost
+        initial = True
+        for token in _TOKEN_RE.findall(part):
+            latin, stem, skel, case = _word_forms(token)
+            if case == _BOUNDARY:
+                initial = True
+                continue
+            if stem:
+                stem_counts[stem] = stem_counts.get(stem, 0.0) + boost
+            if latin:
+                if case < 0:
+                    lower_forms.add(latin)
+                else:
+                    name_counts[latin] = name_counts.get(latin, 0.0) + boost
+                    name_skeletons[latin] = skel
+                    if not (initial and case > 0):
+                        mid_sentence.add(latin)
+            initial = False
+    features: dict[str, float] = {}
+    _weighted(number_counts, "n", features)
+    _weighted(stem_counts, "g", features)
+    names = {
+        latin: count for latin, count in name_counts.items() if latin in mid_sentence and latin not in lower_forms
+    }
+    _weighted({"name:" + latin: count for latin, count in names.items()}, "name", features)
+    skeletons: dict[str, float] = {}
+    for latin, count in names.items():
+        skel = name_skeletons[latin]
+        if len(skel) >= 2:
+            skeletons["sk:" + skel] = skeletons.get("sk:" + skel, 0.0) + count
+    _weighted(skeletons, "sk", features)
+    return features
+
+
+def clear_caches() -> None:
+    """Forget the transliteration cache (for benchmarks that time a cold start)."""
+    _word_forms.cache_clear()
+
+
+def paragraph_anchors(paragraphs: list[str]) -> list[set[str]]:
+    """Numbers, name skeletons and word stems of each paragraph; names are decided over all of them.
+
+    Skeletons let `Poutine` in one paragraph meet `Putin` in its translation.
+    """
+    article = extract_features("", "\n".join(paragraphs), "")
+    names = {feature[5:] for feature in article if feature.startswith("name:")}
+    found = []
+    for paragraph in paragraphs:
+        anchors = {"n:" + number for number in numbers(paragraph) if "." in number or len(number) > 1}
+        for token in _WORD_RE.findall(paragraph):
+            latin, stem, skel, _ = _word_forms(token)
+            if latin in names and len(skel) >= 2:
+                anchors.add("sk:" + skel)
+            if stem and len(latin) > MIN_STEM_WORD:
+                anchors.add(stem)
+        found.append(anchors)
+    return found

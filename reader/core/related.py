@@ -1,0 +1,415 @@
+"""Related articles from an inverted index of language-neutral features, kept in SQLite.
+
+Each article's features (see `features.py`) are stored once as a forward list and once as postings
+`(feature hash, doc, weight)`. A related list is computed on demand: the postings of the article's
+features are summed with IDF weights, skipping features too common to tell stories apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+import sqlite3
+import sys
+import threading
+import zlib
+from array import array
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache, wraps
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+from reader.core.features import extract_features, skeleton
+
+DB_NAME = "related.sqlite"
+# Bump when features or weights change: stored postings are then dropped and rebuilt by the indexer.
+FORMAT_VERSION = "1"
+MAX_FEATURES = 200  # per article, by weight; bounds postings for very long articles
+# A feature found in more articles than the cap tells stories apart too weakly to be worth reading.
+# Past STORED_POSTINGS a feature is marked common for good and its list is dropped.
+STORED_POSTINGS = 1000
+COMMON = 1 << 40  # the document frequency recorded for a common feature
+MIN_POSTING_CAP, POSTING_CAP_RATIO = 100, 0.005
+WEIGHT_SCALE = 1000  # posting weights are stored as integers: weight / norm * WEIGHT_SCALE
+FLUSH_POSTINGS = 500_000
+_CHUNK = 500
+MIN_SCORE = 0.005
+# Same story, calibrated on newstest2014 (benchmarks/related_eval.py): a translation is the other's
+# best match in its language and scores at least TRANSLATION_SCORE; a rewrite in the same language
+# also shares most of its weighted features, not only the rare ones.
+TRANSLATION_SCORE = 0.08
+REWRITE_SCORE, REWRITE_COSINE, REWRITE_CHECKS = 0.1, 0.65, 5
+VARIANT_SIMILARITY = 0.6  # how alike two spellings with one skeleton must be to be shown as one name
+REASON_ITEMS = 5
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS docs(doc INTEGER PRIMARY KEY, article_id TEXT UNIQUE NOT NULL,
+                                lang TEXT NOT NULL, title TEXT NOT NULL, features BLOB NOT NULL,
+                                weights BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS postings(fh INTEGER PRIMARY KEY, df INTEGER NOT NULL, data BLOB NOT NULL);
+"""
+
+
+@dataclass
+class Relation:
+    """One related article: why it is related and whether it tells the same story."""
+
+    id: str
+    lang: str
+    title: str
+    score: float
+    reasons: list[str]
+    same_story: bool
+
+
+@lru_cache(maxsize=500_000)
+def feature_hash(feature: str) -> int:
+    """A stable 47-bit hash of a feature (SQLite stores it in six bytes)."""
+    return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big") >> 17
+
+
+def _pack(features: dict[str, float]) -> tuple[bytes, bytes]:
+    """An article's forward list: its feature names (compressed) and weights (hundredths, uint16)."""
+    weights = array("H", [int(weight * 100 + 0.5) for weight in features.values()])
+    if sys.byteorder == "big":
+        weights.byteswap()
+    return zlib.compress("\n".join(features).encode(), 1), weights.tobytes()
+
+
+def _unpack(names: bytes, weights: bytes) -> dict[str, float]:
+    values = array("H", weights)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return {name: value / 100 for name, value in zip(zlib.decompress(names).decode().split("\n"), values)}
+
+
+def _norm(features: dict[str, float]) -> float:
+    return math.sqrt(sum(weight * weight for weight in features.values())) or 1.0
+
+
+def _encode(docs: array, weights: array) -> bytes:
+    """A posting list as bytes: little-endian uint32 docs, then uint16 weights."""
+    if sys.byteorder == "big":
+        docs, weights = array("I", docs), array("H", weights)
+        docs.byteswap()
+        weights.byteswap()
+    return docs.tobytes() + weights.tobytes()
+
+
+def _decode(data: bytes) -> tuple[array, array]:
+    split = len(data) // 6 * 4
+    docs, weights = array("I", data[:split]), array("H", data[split:])
+    if sys.byteorder == "big":
+        docs.byteswap()
+        weights.byteswap()
+    return docs, weights
+
+
+def _reason(count: int, noun: str, plural: str, shown: list[str]) -> str:
+    more = ", …" if count > len(shown) else ""
+    return f"{count} shared {noun if count == 1 else plural}: {', '.join(shown)}{more}"
+
+
+def _cosine(features: dict[str, float], other: dict[str, float]) -> float:
+    """Cosine of two feature vectors without IDF: near 1 only when most of the text is shared."""
+    return sum(w * other[f] for f, w in features.items() if f in other) / (_norm(features) * _norm(other))
+
+
+def reasons(features: dict[str, float], other: dict[str, float]) -> list[str]:
+    """Short sentences naming the strongest evidence two articles share: names, numbers, spellings."""
+    shared = {f: w * other[f] for f, w in features.items() if f in other}
+    strongest = sorted(shared, key=shared.__getitem__, reverse=True)
+    names = [f[5:] for f in strongest if f.startswith("name:")]
+    numbers = [f[2:] for f in strongest if f.startswith("n:")]
+    found = []
+    if names:
+        found.append(_reason(len(names), "name", "names", [name.capitalize() for name in names[:REASON_ITEMS]]))
+    if numbers:
+        found.append(_reason(len(numbers), "number", "numbers", numbers[:REASON_ITEMS]))
+    other_names = {}
+    for feature in other:
+        if feature.startswith("name:") and feature not in shared:
+            other_names.setdefault(skeleton(feature[5:]), feature[5:])
+    variants = []
+    for feature in features:
+        if feature.startswith("name:") and feature not in shared:
+            name = feature[5:]
+            match = other_names.get(skeleton(name))
+            if match and SequenceMatcher(None, name, match).ratio() >= VARIANT_SIMILARITY:
+                variants.append(f"{name.capitalize()} ~ {match.capitalize()}")
+    if variants:
+        shown = variants[:REASON_ITEMS]
+        found.append(_reason(len(variants), "name spelt differently", "names spelt differently", shown))
+    stems = sum(1 for f in shared if f.startswith("g:"))
+    if stems:
+        found.append(f"{stems} shared word stem{'' if stems == 1 else 's'}")
+    return found
+
+
+_Result = TypeVar("_Result")
+
+
+def _locked(method: Callable[..., _Result]) -> Callable[..., _Result]:
+    """Run a public method under the index's lock: UI worker threads may share one index."""
+
+    @wraps(method)
+    def run(self: RelatedIndex, *args, **kwargs) -> _Result:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run
+
+
+class RelatedIndex:
+    """Feature postings of every article in `<directory>/related.sqlite`, updated one article at a time."""
+
+    def __init__(self, directory: Path) -> None:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(directory / DB_NAME, isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA cache_size=-65536")
+        self._db.executescript(_SCHEMA)
+        self._pending: dict[int, tuple[array, array]] = {}
+        self._pending_count = 0
+        self._pending_docs: set[int] = set()
+        self._langs: dict[int, str] = {}
+        self._data_version = -1
+        self._in_transaction = False
+        stored = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+        if stored is None or stored[0] != FORMAT_VERSION:
+            self._begin()
+            self._db.execute("DELETE FROM postings")
+            self._db.execute("DELETE FROM docs")
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT_VERSION,))
+            self.commit()
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        if not self._in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._in_transaction = True
+
+    def _postings(self, hashes: list[int]) -> Iterator[tuple[int, int, bytes]]:
+        """(hash, document frequency, encoded list) of the stored features among `hashes`."""
+        for start in range(0, len(hashes), _CHUNK):
+            chunk = hashes[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            yield from self._db.execute(f"SELECT fh, df, data FROM postings WHERE fh IN ({marks})", chunk)
+
+    def _flush(self) -> None:
+        """Merge the buffered postings into the stored lists (one read and one write per feature)."""
+        if not self._pending:
+            return
+        pending, self._pending, self._pending_count = self._pending, {}, 0
+        self._pending_docs.clear()
+        stored = {fh: (df, data) for fh, df, data in self._postings(sorted(pending))}
+        rows = []
+        for fh in sorted(pending):
+            docs, weights = pending[fh]
+            if not docs:
+                continue
+            df, data = stored.get(fh, (0, b""))
+            if df >= COMMON:
+                continue
+            if df + len(docs) > STORED_POSTINGS:
+                rows.append((fh, COMMON, b""))
+                continue
+            old_docs, old_weights = _decode(data)
+            old_docs.extend(docs)
+            old_weights.extend(weights)
+            rows.append((fh, df + len(docs), _encode(old_docs, old_weights)))
+        self._db.executemany("INSERT OR REPLACE INTO postings VALUES (?, ?, ?)", rows)
+
+    @_locked
+    def add(self, article_id: str, lang: str, title: str, text: str) -> None:
+        """Index one article, replacing any previous version of it."""
+        features = extract_features(title, text, lang)
+        if len(features) > MAX_FEATURES:
+            features = dict(heapq.nlargest(MAX_FEATURES, features.items(), key=lambda item: item[1]))
+        self._begin()
+        if self._db.execute("SELECT 1 FROM docs WHERE article_id=?", (article_id,)).fetchone():
+            self.remove(article_id)
+        cursor = self._db.execute(
+            "INSERT INTO docs(article_id, lang, title, features, weights) VALUES (?, ?, ?, ?, ?)",
+            (article_id, lang, title, *_pack(features)),
+        )
+        doc = cursor.lastrowid
+        scale = WEIGHT_SCALE / _norm(features)
+        pending = self._pending
+        for feature, weight in features.items():
+            fh = feature_hash(feature)
+            entry = pending.get(fh)
+            if entry is None:
+                entry = pending[fh] = (array("I"), array("H"))
+            entry[0].append(doc)
+            entry[1].append(int(weight * scale + 0.5) or 1)
+        self._pending_docs.add(doc)
+        self._pending_count += len(features)
+        self._langs[doc] = lang
+        if self._pending_count >= FLUSH_POSTINGS:
+            self._flush()
+
+    @_locked
+    def remove(self, article_id: str) -> None:
+        """Forget one article; unknown ids are ignored."""
+        query = "SELECT doc, features, weights FROM docs WHERE article_id=?"
+        row = self._db.execute(query, (article_id,)).fetchone()
+        if row is None:
+            return
+        self._begin()
+        doc, hashes = row[0], [feature_hash(f) for f in _unpack(row[1], row[2])]
+        if doc in self._pending_docs:
+            for fh in hashes:
+                docs, weights = self._pending[fh]
+                position = docs.index(doc)
+                del docs[position], weights[position]
+            self._pending_docs.discard(doc)
+        else:
+            updates, deletions = [], []
+            for fh, df, data in self._postings(hashes):
+                if df >= COMMON:
+                    continue
+                docs, weights = _decode(data)
+                if doc in docs:
+                    position = docs.index(doc)
+                    del docs[position], weights[position]
+                if df > 1:
+                    updates.append((df - 1, _encode(docs, weights), fh))
+                else:
+                    deletions.append((fh,))
+            self._db.executemany("UPDATE postings SET df=?, data=? WHERE fh=?", updates)
+            self._db.executemany("DELETE FROM postings WHERE fh=?", deletions)
+        self._db.execute("DELETE FROM docs WHERE doc=?", (doc,))
+        self._langs.pop(doc, None)
+
+    @_locked
+    def commit(self) -> None:
+        """Make every change since the last commit durable and visible to other processes."""
+        self._flush()
+        if self._in_transaction:
+            self._db.execute("COMMIT")
+            self._in_transaction = False
+
+    @_locked
+    def close(self) -> None:
+        """Commit and close the database."""
+        self.commit()
+        self._db.close()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    @_locked
+    def article_ids(self) -> set[str]:
+        """Ids of every indexed article, for an indexer to reconcile with (the store is emptied when
+        its format changes)."""
+        return {row[0] for row in self._db.execute("SELECT article_id FROM docs")}
+
+    def _doc_langs(self) -> dict[int, str]:
+        """The language of every indexed doc, reloaded when another connection has committed."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._langs = dict(self._db.execute("SELECT doc, lang FROM docs"))
+            self._data_version = version
+        return self._langs
+
+    def _lookup(self, article_id: str) -> tuple[int, str, dict[str, float]] | None:
+        row = self._db.execute(
+            "SELECT doc, lang, features, weights FROM docs WHERE article_id=?", (article_id,)
+        ).fetchone()
+        return None if row is None else (row[0], row[1], _unpack(row[2], row[3]))
+
+    def _scores(self, doc: int, features: dict[str, float], count: int) -> dict[int, float]:
+        """Similarity in [0, 1] of `doc` to every article sharing a feature that is not too common."""
+        cap = int(min(STORED_POSTINGS, max(MIN_POSTING_CAP, count * POSTING_CAP_RATIO)))
+        log_count = math.log(1 + count)
+        norm = _norm(features)
+        weights_by_hash = {feature_hash(f): w for f, w in features.items()}
+        scores: dict[int, float] = {}
+        get = scores.get
+        for fh, df, data in self._postings(list(weights_by_hash)):
+            if df > cap or df < 2:
+                continue
+            idf = math.log(1 + count / df) / log_count  # in (0, 1); still above 0 in a tiny corpus
+            factor = idf * idf * weights_by_hash[fh] / norm / WEIGHT_SCALE
+            docs, weights = _decode(data)
+            for other, other_weight in zip(docs, weights):
+                scores[other] = get(other, 0.0) + other_weight * factor
+        scores.pop(doc, None)
+        return scores
+
+    def _ranked(
+        self, doc: int, features: dict[str, float], langs: dict[int, str], lang: str | None
+    ) -> tuple[list[int], dict[int, float]]:
+        """Candidate docs best first (optionally only those in `lang`) and their scores."""
+        scores = self._scores(doc, features, len(langs))
+        ranked = sorted((d for d, s in scores.items() if s >= MIN_SCORE), key=scores.__getitem__, reverse=True)
+        if lang is not None:
+            ranked = [d for d in ranked if langs.get(d) == lang]
+        return ranked, scores
+
+    def _rows(self, docs: list[int]) -> dict[int, tuple[str, str, str, dict[str, float]]]:
+        """Article id, language, title and features of each doc."""
+        rows = {}
+        for start in range(0, len(docs), _CHUNK):
+            chunk = docs[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT doc, article_id, lang, title, features, weights FROM docs WHERE doc IN ({marks})"
+            for doc, article_id, lang, title, names, weights in self._db.execute(query, chunk):
+                rows[doc] = (article_id, lang, title, _unpack(names, weights))
+        return rows
+
+    @_locked
+    def related(self, article_id: str, limit: int = 10, lang: str | None = None) -> list[Relation]:
+        """The articles most related to `article_id`: other languages first, then by score.
+
+        Rewrites in the article's own language are always kept, displacing the weakest others.
+        """
+        self._flush()
+        found = self._lookup(article_id)
+        if found is None or limit <= 0:
+            return []
+        doc, own_lang, features = found
+        langs = self._doc_langs()
+        ranked, scores = self._ranked(doc, features, langs, lang)
+        foreign = [d for d in ranked if langs.get(d) != own_lang]
+        own = [d for d in ranked if langs.get(d) == own_lang]
+        rows = self._rows(foreign[:limit] + own[: max(limit, REWRITE_CHECKS)])
+        rewrites = [
+            d for d in own[:REWRITE_CHECKS]
+            if scores[d] >= REWRITE_SCORE and _cosine(features, rows[d][3]) >= REWRITE_COSINE
+        ]
+        foreign = foreign[: max(0, limit - len(rewrites))]
+        own = rewrites + [d for d in own if d not in rewrites][: limit - len(foreign) - len(rewrites)]
+        own.sort(key=scores.__getitem__, reverse=True)
+        relations, seen_langs = [], set()
+        for other in foreign + own:
+            if other not in rows:
+                continue
+            other_id, other_lang, title, other_features = rows[other]
+            same = other in rewrites
+            if other_lang != own_lang and other_lang not in seen_langs:
+                seen_langs.add(other_lang)
+                same = scores[other] >= TRANSLATION_SCORE
+                same = same and self._ranked(other, other_features, langs, own_lang)[0][:1] == [doc]
+            score = round(scores[other], 4)
+            relations.append(Relation(other_id, other_lang, title, score, reasons(features, other_features), same))
+        return relations
+
+    @_locked
+    def story(self, article_id: str) -> list[str]:
+        """`article_id` and the articles telling the same story (rewrites, translations), transitively."""
+        group, queue = [article_id], [article_id]
+        while queue and len(group) < 50:
+            current = queue.pop(0)
+            for relation in self.related(current, limit=10):
+                if relation.same_story and relation.id not in group:
+                    group.append(relation.id)
+                    queue.append(relation.id)
+        return group if len(group) > 1 or self._lookup(article_id) else []

@@ -1,0 +1,83 @@
+"""Language-neutral features: numbers, transliteration, skeletons, names."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.core.features import extract_features, numbers, paragraph_anchors, skeleton, transliterate
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 000 soldats", ["3000"]),
+        ("3\u00a0000\u202f000 euros", ["3000000"]),
+        ("3,000 troops", ["3000"]),
+        ("3.000 Soldaten", ["3000"]),
+        ("3000", ["3000"]),
+        ("64,2 %", ["64.2"]),
+        ("64.2%", ["64.2"]),
+        ("1,234.50 and 1.234,5", ["1234.5", "1234.5"]),
+        ("0,125", ["0.125"]),
+        ("am 12.10.2013", ["12", "10", "2013"]),
+        ("in 2013 2,000 people", ["2013", "2000"]),
+        ("it ended in 2022.", ["2022"]),
+        ("२०१४ में", ["2014"]),
+        ("६४,२ %", ["64.2"]),
+    ],
+)
+def test_numbers_are_normalised_across_formats(text: str, expected: list[str]) -> None:
+    assert numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Путин", "putin"), ("पुतिन", "putin"), ("Choïgou", "choigou"), ("Řehoř Čapek", "rehor capek"),
+     ("Straße", "strasse")],
+)
+def test_transliterate_any_script(text: str, expected: str) -> None:
+    assert transliterate(text).lower() == expected
+
+
+def test_loose_spellings_of_one_name_share_a_skeleton() -> None:
+    spellings = ["Шойгу", "Shoigu", "Schoigu", "Chogou", "Choïgou"]
+    skeletons = {skeleton(transliterate(name).lower()) for name in spellings}
+    assert len(skeletons) == 1
+    assert skeleton("putin") == skeleton(transliterate("Путин").lower()) == skeleton("poutine")
+
+
+def test_russian_and_english_articles_meet_on_names_and_numbers() -> None:
+    russian = extract_features("Путин встретился с Шойгу", "В 2022 году Путин сказал, что 3 000 солдат.", "ru")
+    english = extract_features("Putin meets Shoigu", "In 2022 Putin said that 3,000 soldiers.", "en")
+    shared = set(russian) & set(english)
+    assert {"name:putin", "sk:ptn", "n:2022", "n:3000", "sk:sk"} <= shared
+
+
+def test_feature_kinds_and_weights() -> None:
+    features = extract_features("Vote in Prague", "Voters in Prague and Brno voted. Turnout was 64,2 %.", "cs")
+    assert all(name.split(":", 1)[0] in {"n", "name", "sk", "g"} for name in features)
+    assert all(weight > 0 for weight in features.values())
+    assert features["name:prague"] > features["name:brno"]  # the title counts double
+    assert "n:64.2" in features
+
+
+def test_capitalised_common_words_are_not_names() -> None:
+    features = extract_features("", "The minister spoke. The vote was held and the result came.", "en")
+    assert "name:the" not in features
+    assert not any(name.startswith("name:") for name in features)
+
+
+def test_scripts_without_case_still_give_names() -> None:
+    features = extract_features("नरेंद्र मोदी", "नरेंद्र मोदी ने कहा", "hi")
+    assert "name:modi" in features
+
+
+def test_small_integers_are_not_features() -> None:
+    assert not any(name.startswith("n:") for name in extract_features("", "3 men and 7 women", "en"))
+
+
+def test_paragraph_anchors_match_across_spellings() -> None:
+    left = paragraph_anchors(["Poutine a parlé.", "Il y avait 3 000 soldats selon Poutine."])
+    right = paragraph_anchors(["Putin spoke.", "There were 3,000 soldiers, Putin said."])
+    assert {"n:3000", "sk:ptn"} <= left[1] & right[1]
+    assert "n:3000" not in left[0]

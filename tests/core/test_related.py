@@ -1,0 +1,158 @@
+"""RelatedIndex: incremental postings, ranking, reasons, same-story grouping, and a quality floor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reader.core.related import RelatedIndex, Relation
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "related_pairs.jsonl"
+DEMO_CORPUS = Path(__file__).parents[2] / "corpus"
+
+RUSSIAN = (
+    "Путин встретился с Шойгу",
+    "Владимир Путин провёл встречу с Сергеем Шойгу в Кремле. Министр доложил, что в 2022 году "
+    "армия получила 3 000 дронов и 225 танков. Путин поручил увеличить выпуск на 69 %.",
+)
+ENGLISH = (
+    "Putin meets Shoigu",
+    "Vladimir Putin held a meeting with Sergei Shoigu in the Kremlin. The minister reported that in 2022 "
+    "the army received 3,000 drones and 225 tanks. Putin ordered output to rise by 69%.",
+)
+OTHER = (
+    "Floods in Bavaria",
+    "Heavy rain flooded villages near Passau on Tuesday. Firefighters evacuated 140 residents, "
+    "and the Danube rose above 9 metres.",
+)
+
+
+@pytest.fixture
+def index(tmp_path: Path):
+    related_index = RelatedIndex(tmp_path)
+    yield related_index
+    related_index.close()
+
+
+def _ids(relations: list[Relation]) -> list[str]:
+    return [relation.id for relation in relations]
+
+
+def test_translation_across_scripts_is_found_with_reasons(index: RelatedIndex) -> None:
+    index.add("ru/putin", "ru", *RUSSIAN)
+    index.add("en/putin", "en", *ENGLISH)
+    index.add("en/floods", "en", *OTHER)
+    index.commit()
+    relations = index.related("ru/putin")
+    assert _ids(relations)[0] == "en/putin"
+    best = relations[0]
+    assert best.lang == "en" and best.title == "Putin meets Shoigu" and best.score > 0
+    reasons = " | ".join(best.reasons)
+    assert "1 shared name: Putin" in reasons
+    assert "4 shared numbers: 2022, 3000, 225, 69" in reasons
+    assert "Shoygu ~ Shoigu" in reasons
+
+
+def test_other_languages_come_first(index: RelatedIndex) -> None:
+    index.add("en/a", "en", *ENGLISH)
+    index.add("en/b", "en", ENGLISH[0] + " again", ENGLISH[1] + " More later.")
+    index.add("ru/a", "ru", *RUSSIAN)
+    index.add("en/floods", "en", *OTHER)
+    relations = index.related("en/a")
+    assert _ids(relations)[:2] == ["ru/a", "en/b"]
+    assert [r.lang for r in index.related("en/a", lang="en")] == ["en"] * len(index.related("en/a", lang="en"))
+
+
+def test_remove_and_replace_update_the_postings(index: RelatedIndex) -> None:
+    index.add("ru/putin", "ru", *RUSSIAN)
+    index.add("en/putin", "en", *ENGLISH)
+    index.commit()
+    index.remove("en/putin")
+    assert index.related("ru/putin") == []
+    index.add("en/putin", "en", *OTHER)  # a new version of the article tells another story
+    assert index.related("ru/putin") == []
+    index.add("en/putin", "en", *ENGLISH)
+    assert _ids(index.related("ru/putin")) == ["en/putin"]
+    index.remove("never-added")
+    assert index.related("never-added") == []
+
+
+def test_remove_before_commit(index: RelatedIndex) -> None:
+    index.add("ru/putin", "ru", *RUSSIAN)
+    index.add("en/putin", "en", *ENGLISH)
+    index.remove("en/putin")
+    index.commit()
+    assert index.related("ru/putin") == []
+
+
+def test_postings_persist_and_other_connections_see_commits(tmp_path: Path) -> None:
+    writer = RelatedIndex(tmp_path)
+    writer.add("ru/putin", "ru", *RUSSIAN)
+    writer.add("en/putin", "en", *ENGLISH)
+    writer.commit()
+    reader = RelatedIndex(tmp_path)
+    assert _ids(reader.related("ru/putin")) == ["en/putin"]
+    writer.add("en/putin-2", "en", ENGLISH[0], ENGLISH[1] + " Shoigu left.")
+    writer.commit()
+    assert "en/putin-2" in _ids(reader.related("ru/putin"))
+    writer.close()
+    reader.close()
+    reopened = RelatedIndex(tmp_path)
+    assert set(_ids(reopened.related("ru/putin"))) == {"en/putin", "en/putin-2"}
+    reopened.close()
+    assert (tmp_path / "related.sqlite").exists()
+
+
+def _load_pairs() -> list[dict]:
+    return [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
+
+
+def test_fixture_pairs_are_found_both_ways(index: RelatedIndex) -> None:
+    pairs = _load_pairs()
+    assert 6 <= len(pairs) <= 12
+    for pair in pairs:
+        for side in ("left", "right"):
+            article = pair[side]
+            index.add(f"{article['lang']}/{pair['docid']}", article["lang"], article["title"], article["text"])
+    index.commit()
+    hits, links = 0, 0
+    for pair in pairs:
+        foreign, english = f"{pair['left']['lang']}/{pair['docid']}", f"en/{pair['docid']}"
+        forward = index.related(foreign, limit=3, lang="en")
+        backward = index.related(english, limit=3, lang=pair["left"]["lang"])
+        hits += bool(forward) and forward[0].id == english
+        hits += bool(backward) and backward[0].id == foreign
+        links += bool(forward) and forward[0].id == english and forward[0].same_story
+    assert hits / (2 * len(pairs)) >= 0.9
+    assert links / len(pairs) >= 0.75
+
+
+def test_same_story_groups_translations(index: RelatedIndex) -> None:
+    pairs = _load_pairs()
+    for pair in pairs:
+        for side in ("left", "right"):
+            article = pair[side]
+            index.add(f"{article['lang']}/{pair['docid']}", article["lang"], article["title"], article["text"])
+    pair = pairs[0]
+    assert index.story(f"{pair['left']['lang']}/{pair['docid']}") == [
+        f"{pair['left']['lang']}/{pair['docid']}",
+        f"en/{pair['docid']}",
+    ]
+    assert index.story("unknown") == []
+
+
+@pytest.mark.skipif(not DEMO_CORPUS.is_dir(), reason="demo corpus not present")
+def test_same_language_rewrites_are_one_story(index: RelatedIndex) -> None:
+    names = {}
+    for path in sorted(DEMO_CORPUS.glob("*.txt")):
+        title, _, body = path.read_text(encoding="utf-8").strip().partition("\n")
+        lang = "fr" if path.name[:3] in {"002", "004"} else "en"
+        index.add(path.name, lang, title, body)
+        names[path.name[:3]] = path.name
+    index.commit()
+    assert set(index.story(names["002"])) == {names["002"], names["004"]}
+    assert index.story(names["000"]) == [names["000"]]
+    rewrite = [r for r in index.related(names["004"]) if r.id == names["002"]]
+    assert rewrite and rewrite[0].same_story
