@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("id", metavar="ID", help="article id or unique prefix")
 
+    p = sub.add_parser("entities", help="the entities of an article with counts")
+    _common(p)
+    p.add_argument("id", metavar="ID", help="article id or unique prefix")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
     p = sub.add_parser("tag", help="add (+TAG) or remove (-TAG) tags of articles")
     _common(p)
     p.add_argument("items", nargs="*", metavar="ID… +TAG -TAG",

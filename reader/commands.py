@@ -86,6 +86,28 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_entities(args: argparse.Namespace) -> int:
+    """`reader entities ID`: text, type, canonical id, count and source of each entity, most frequent first."""
+    from reader.core.entities import summarise
+
+    engine = open_engine(args)
+    engine.ensure_fresh()
+    _tell(engine)
+    if engine.gazetteer_error():
+        print(f"reader: {engine.gazetteer_error()}", file=sys.stderr)
+    rows = summarise(engine.entities(engine.article(args.id)))
+    rows = [{**row, "text": safe_text(row["text"])} for row in rows]
+    if args.format == "json":
+        write_json(rows)
+    else:
+        width = max((len(row["text"]) for row in rows), default=4)
+        id_width = max((len(row["id"] or "-") for row in rows), default=2)
+        for row in rows:
+            print(f"{row['text']:<{width}}  {row['type']:<12}  {row['id'] or '-':<{id_width}}  "
+                  f"{row['count']:>4}  {row['source']}")
+    return 0 if rows else 1
+
+
 def cmd_tag(args: argparse.Namespace) -> int:
     """`reader tag ID… +TAG -TAG`: change tags in the sidecars, then the index, at once."""
     from reader.core.sidecars import normalise_tag, update_sidecar

@@ -19,7 +19,9 @@ from typing import Callable, Iterator
 
 from reader.core.corpus import (Article, ArticleSkipped, CorpusError, FileEntry, is_article_name, load_article,
                                 parse_file, scan_corpus)
+from reader.core.entities import Span, entity_terms, normalise_name, recognise
 from reader.core.errors import ReaderError
+from reader.core.gazetteer import Gazetteer, GazetteerError
 from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans
 from reader.core.query import QueryError
 from reader.core.snippets import Fragment, make_snippet
@@ -132,22 +134,46 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
-def article_to_doc(article: Article) -> IndexDoc:
-    """What the index stores of an article."""
+GAZETTEER_FILE = "entities.yaml"
+_gazetteers: dict[str, tuple[tuple[int, int], Gazetteer | None, str]] = {}
+
+
+def load_gazetteer(path: Path) -> tuple[Gazetteer | None, str]:
+    """The gazetteer at `path` (cached per process until the file changes) and its error, if any."""
+    try:
+        st = os.stat(path)
+        version = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None, ""
+    cached = _gazetteers.get(str(path))
+    if cached is None or cached[0] != version:
+        try:
+            cached = (version, Gazetteer.load(path), "")
+        except GazetteerError as exc:
+            cached = (version, None, f"{exc}; its entities are not used")
+        _gazetteers[str(path)] = cached
+    return cached[1], cached[2]
+
+
+def article_to_doc(article: Article, gazetteer: Gazetteer | None) -> IndexDoc:
+    """What the index stores of an article, entities included."""
+    spans = recognise(article.text, article.lang, gazetteer)
     return IndexDoc(id=article.id, title=article.title, lang=article.lang, text=article.text,
-                    date=article.date, source=article.source, tags=article.tags)
+                    date=article.date, source=article.source, tags=article.tags,
+                    entities=entity_terms(spans))
 
 
 def _load_for_index(job: tuple[str, str]) -> tuple[str, IndexDoc | None, str]:
     root, path = job
     try:
+        gazetteer, _ = load_gazetteer(Path(root) / GAZETTEER_FILE)
         article = load_article(Path(root), Path(path))
     except ArticleSkipped as exc:
         return path, None, str(exc)
     except Exception as exc:  # a file must never stop the whole index run
         return path, None, f"cannot load: {type(exc).__name__}: {exc}"
     notes = [*article.warnings, *([article.sidecar_error] if article.sidecar_error else [])]
-    return path, article_to_doc(article), "; ".join(notes)
+    return path, article_to_doc(article, gazetteer), "; ".join(notes)
 
 
 def _load_chunk(jobs: list[tuple[str, str]]) -> list[tuple[str, IndexDoc | None, str]]:
@@ -165,6 +191,37 @@ class Engine:
         self._index: SearchIndex | None = None
         self._lock = threading.RLock()
         self.messages: list[str] = []  # things the user should be told (index rebuilt, …)
+
+    @property
+    def gazetteer_path(self) -> Path:
+        return self.corpus / GAZETTEER_FILE
+
+    def _gazetteer_version(self) -> list[int]:
+        try:
+            st = os.stat(self.gazetteer_path)
+            return [st.st_mtime_ns, st.st_size]
+        except OSError:
+            return [0, 0]
+
+    def gazetteer(self) -> Gazetteer | None:
+        """The corpus gazetteer, or None when there is none or it does not parse (see gazetteer_error)."""
+        return load_gazetteer(self.gazetteer_path)[0]
+
+    def gazetteer_error(self) -> str:
+        return load_gazetteer(self.gazetteer_path)[1]
+
+    def entities(self, article: Article) -> list[Span]:
+        """Entities in the article's text (title, blank line, body), gazetteer and automatic."""
+        return recognise(article.text, article.lang, self.gazetteer())
+
+    def _resolve_entity(self, name: str) -> list[str]:
+        """Index terms an `entity:` query value stands for: the gazetteer id and the normalised name."""
+        values = [normalise_name(name)]
+        gazetteer = self.gazetteer()
+        entity_id = gazetteer.resolve(name) if gazetteer else None
+        if entity_id:
+            values.insert(0, entity_id.lower())
+        return [v for v in dict.fromkeys(values) if v]
 
     # -- index state -------------------------------------------------------------------------
     def _meta(self) -> dict:
@@ -189,6 +246,8 @@ class Engine:
         """
         meta = self._meta()
         if meta.get("schema") != SCHEMA_VERSION or not SearchIndex.exists(self.index_dir):
+            return True
+        if meta.get("gazetteer", [0, 0]) != self._gazetteer_version():
             return True
         for rel, mtime in (meta.get("folders") or {}).items():
             try:
@@ -241,6 +300,12 @@ class Engine:
         if report.rebuilt:
             self.messages.append(f"Rebuilding the index: {report.rebuilt}.")
         manifest = {} if fresh else _read_json(self.index_dir / MANIFEST_FILE).get("files", {})
+        _, problem = load_gazetteer(self.gazetteer_path)
+        if problem:
+            report.warnings.append(problem)
+        if not fresh and self._meta().get("gazetteer") != self._gazetteer_version():
+            manifest = {i: [0, 0, 0] for i in manifest}  # entities may differ in every article
+            self.messages.append(f"{GAZETTEER_FILE} changed: re-reading every article for its entities.")
         folders: dict[str, int] = {}
         entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders)}
         report.total = len(entries)
@@ -285,7 +350,8 @@ class Engine:
             return report
         report.removed = len(deleted) + sum(1 for i in skipped_ids if i not in new_manifest)
         _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
-        _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders})
+        _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
+                                                 "gazetteer": self._gazetteer_version()})
         return report
 
     def _load(self, entries: list[FileEntry]) -> Iterator[tuple[str, IndexDoc | None, str]]:
@@ -334,14 +400,15 @@ class Engine:
         with self._lock:
             index = self._require_index()
             try:
-                found = index.search(query, limit=limit, lang=lang, tag=tag)
+                found = index.search(query, limit=limit, lang=lang, tag=tag, resolve_entity=self._resolve_entity)
             except QueryError:
                 raise
             except (OSError, EOFError, ValueError, KeyError) as exc:  # damaged segment files
                 self.messages.append(f"The index could not be read ({exc}); rebuilding it.")
                 self._index = None
                 self.update(rebuild=True)
-                found = self._require_index().search(query, limit=limit, lang=lang, tag=tag)
+                found = self._require_index().search(query, limit=limit, lang=lang, tag=tag,
+                                                     resolve_entity=self._resolve_entity)
         hits = [self._hit(stored, found.terms if snippets else None) for stored in found.hits]
         return SearchResults(found.total, hits, found.terms)
 

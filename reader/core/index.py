@@ -21,7 +21,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from reader.core.analysis import STEMMERS, TOKEN_RE, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.query import QueryError, check_query
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TITLE_BOOST = 2.0
 WRITER_MEMORY_MB = 256
 SMALL_UPDATE_DOCS = 500

@@ -142,3 +142,26 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(demo_corpus):
         os.close(main_fd)
         assert (b"\x1b[" in output) == expect_colour
         assert b"Chogou" in output
+
+
+def test_entities_text_and_json(demo_corpus):
+    rows = json.loads(run("entities", "001", "--format", "json", corpus=demo_corpus).stdout)
+    assert all(set(row) == {"text", "type", "id", "count", "source"} for row in rows)
+    shoigu = next(row for row in rows if row["id"] == "shoigu")
+    assert (shoigu["text"], shoigu["type"], shoigu["source"]) == ("Sergue Chogou", "person", "gazetteer")
+    assert any(row["source"] == "automatic" and row["type"] == "date" for row in rows)
+    text = run("entities", "001", corpus=demo_corpus).stdout
+    assert "Sergue Chogou" in text and "shoigu" in text
+
+
+@pytest.mark.parametrize("query", ["entity:shoigu", "entity:Chogou", "entity:Шойгу", 'entity:"Sergei Shoigu"'])
+def test_entity_search_matches_every_alias_and_script(demo_corpus, query):
+    paths = run("search", query, "--format", "paths", corpus=demo_corpus).stdout.split()
+    assert sorted(os.path.basename(p) for p in paths) == ["000_2b620b70247fd231.txt", "001_e13ff6d2d78ae1e3.txt"]
+
+
+def test_broken_gazetteer_is_reported_and_search_still_works(demo_corpus):
+    (demo_corpus / "entities.yaml").write_text("entities: [unclosed\n", encoding="utf-8")
+    result = run("entities", "001", corpus=demo_corpus)
+    assert "entities.yaml" in result.stderr and "Traceback" not in result.stderr
+    assert run("search", "Chogou", corpus=demo_corpus).returncode == 0
