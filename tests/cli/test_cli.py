@@ -165,3 +165,10 @@ def test_broken_gazetteer_is_reported_and_search_still_works(demo_corpus):
     result = run("entities", "001", corpus=demo_corpus)
     assert "entities.yaml" in result.stderr and "Traceback" not in result.stderr
     assert run("search", "Chogou", corpus=demo_corpus).returncode == 0
+
+
+@pytest.mark.parametrize("term", ["dumb", "xterm-256color"])
+def test_tui_without_a_terminal_points_at_search(demo_corpus, term):
+    result = run(corpus=demo_corpus, env={"TERM": term})
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr and "reader search" in result.stderr
