@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -19,6 +20,8 @@ KIND_WEIGHTS = {"n": 2.0, "name": 3.0, "sk": 1.5, "g": 1.0}
 MIN_STEM_WORD = 4
 STEM_CONSONANTS = 4
 _WORD_CACHE_SIZE = 200_000
+REASON_ITEMS = 5  # examples named in one reason
+VARIANT_SIMILARITY = 0.6  # how alike two spellings with one skeleton must be to be shown as one name
 
 _SPACE_GROUPS = r"\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3}(?!\d))+(?:[.,]\d+)?"
 _NUMBER_RE = re.compile(rf"(?<![\d.,])(?:{_SPACE_GROUPS}|\d+(?:[.,]\d+)*)")
@@ -210,4 +213,40 @@ def paragraph_anchors(paragraphs: list[str]) -> list[set[str]]:
             if stem and len(latin) > MIN_STEM_WORD:
                 anchors.add(stem)
         found.append(anchors)
+    return found
+
+
+def _reason(count: int, noun: str, plural: str, shown: list[str]) -> str:
+    more = ", …" if count > len(shown) else ""
+    return f"{count} shared {noun if count == 1 else plural}: {', '.join(shown)}{more}"
+
+
+def reasons(features: dict[str, float], other: dict[str, float]) -> list[str]:
+    """Short sentences naming the strongest evidence two articles share: names, numbers, spellings."""
+    shared = {f: w * other[f] for f, w in features.items() if f in other}
+    strongest = sorted(shared, key=shared.__getitem__, reverse=True)
+    shared_names = [f[5:].capitalize() for f in strongest if f.startswith("name:")]
+    shared_numbers = [f[2:] for f in strongest if f.startswith("n:")]
+    found = []
+    if shared_names:
+        found.append(_reason(len(shared_names), "name", "names", shared_names[:REASON_ITEMS]))
+    if shared_numbers:
+        found.append(_reason(len(shared_numbers), "number", "numbers", shared_numbers[:REASON_ITEMS]))
+    other_names: dict[str, str] = {}
+    for feature in other:
+        if feature.startswith("name:") and feature not in shared:
+            other_names.setdefault(skeleton(feature[5:]), feature[5:])
+    variants: list[str] = []
+    for feature in features:
+        if feature.startswith("name:") and feature not in shared:
+            name = feature[5:]
+            match = other_names.get(skeleton(name))
+            if match and len(name) > 3 and SequenceMatcher(None, name, match).ratio() >= VARIANT_SIMILARITY:
+                variants.append(f"{name.capitalize()} ~ {match.capitalize()}")
+    if variants:
+        shown = variants[:REASON_ITEMS]
+        found.append(_reason(len(variants), "name spelt differently", "names spelt differently", shown))
+    stems = sum(1 for f in shared if f.startswith("g:"))
+    if stems:
+        found.append(f"{stems} shared word stem{'' if stems == 1 else 's'}")
     return found

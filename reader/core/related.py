@@ -16,12 +16,11 @@ import threading
 import zlib
 from array import array
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from reader.core.features import extract_features, skeleton
+from reader.core.features import extract_features, reasons
 
 DB_NAME = "related.sqlite"
 # Bump when features or weights change: stored postings are then dropped and rebuilt by the indexer.
@@ -41,8 +40,6 @@ MIN_SCORE = 0.005
 # also shares most of its weighted features, not only the rare ones.
 TRANSLATION_SCORE = 0.08
 REWRITE_SCORE, REWRITE_COSINE, REWRITE_CHECKS = 0.1, 0.65, 5
-VARIANT_SIMILARITY = 0.6  # how alike two spellings with one skeleton must be to be shown as one name
-REASON_ITEMS = 5
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS docs(doc INTEGER PRIMARY KEY, article_id TEXT UNIQUE NOT NULL,
@@ -107,45 +104,9 @@ def _decode(data: bytes) -> tuple[array, array]:
     return docs, weights
 
 
-def _reason(count: int, noun: str, plural: str, shown: list[str]) -> str:
-    more = ", …" if count > len(shown) else ""
-    return f"{count} shared {noun if count == 1 else plural}: {', '.join(shown)}{more}"
-
-
 def _cosine(features: dict[str, float], other: dict[str, float]) -> float:
     """Cosine of two feature vectors without IDF: near 1 only when most of the text is shared."""
     return sum(w * other[f] for f, w in features.items() if f in other) / (_norm(features) * _norm(other))
-
-
-def reasons(features: dict[str, float], other: dict[str, float]) -> list[str]:
-    """Short sentences naming the strongest evidence two articles share: names, numbers, spellings."""
-    shared = {f: w * other[f] for f, w in features.items() if f in other}
-    strongest = sorted(shared, key=shared.__getitem__, reverse=True)
-    names = [f[5:] for f in strongest if f.startswith("name:")]
-    numbers = [f[2:] for f in strongest if f.startswith("n:")]
-    found = []
-    if names:
-        found.append(_reason(len(names), "name", "names", [name.capitalize() for name in names[:REASON_ITEMS]]))
-    if numbers:
-        found.append(_reason(len(numbers), "number", "numbers", numbers[:REASON_ITEMS]))
-    other_names = {}
-    for feature in other:
-        if feature.startswith("name:") and feature not in shared:
-            other_names.setdefault(skeleton(feature[5:]), feature[5:])
-    variants = []
-    for feature in features:
-        if feature.startswith("name:") and feature not in shared:
-            name = feature[5:]
-            match = other_names.get(skeleton(name))
-            if match and SequenceMatcher(None, name, match).ratio() >= VARIANT_SIMILARITY:
-                variants.append(f"{name.capitalize()} ~ {match.capitalize()}")
-    if variants:
-        shown = variants[:REASON_ITEMS]
-        found.append(_reason(len(variants), "name spelt differently", "names spelt differently", shown))
-    stems = sum(1 for f in shared if f.startswith("g:"))
-    if stems:
-        found.append(f"{stems} shared word stem{'' if stems == 1 else 's'}")
-    return found
 
 
 _Result = TypeVar("_Result")
