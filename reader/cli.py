@@ -61,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID", help="article id or unique prefix")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
+    p = sub.add_parser("related", help="related articles (other languages first) with scores and reasons")
+    _common(p)
+    p.add_argument("ids", nargs="*", metavar="ID", help="article ids or unique prefixes")
+    p.add_argument("--all", action="store_true", help="every article's related list")
+    p.add_argument("--limit", type=_positive, default=10, metavar="K", help="at most K per article (default 10)")
+    p.add_argument("--lang", metavar="L", help="only related articles in language L")
+    p.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+
     p = sub.add_parser("tag", help="add (+TAG) or remove (-TAG) tags of articles")
     _common(p)
     p.add_argument("items", nargs="*", metavar="ID… +TAG -TAG",

@@ -108,6 +108,39 @@ def cmd_entities(args: argparse.Namespace) -> int:
     return 0 if rows else 1
 
 
+def cmd_related(args: argparse.Namespace) -> int:
+    """`reader related ID… | --all`: one record per article with its related list, best first."""
+    if bool(args.ids) == bool(args.all):
+        raise UsageProblem("usage: reader related ID… or reader related --all")
+    engine = open_engine(args)
+    engine.ensure_fresh()
+    _tell(engine)
+    ids = engine.all_ids() if args.all else [engine.resolve_id(i) for i in args.ids]
+    found = False
+    for article_id in ids:
+        stored = engine.stored(article_id)
+        relations = engine.related(article_id, limit=args.limit, lang=args.lang)
+        found = found or bool(relations)
+        record = {"id": safe_text(article_id), "lang": stored.lang if stored else "",
+                  "related": [{"id": safe_text(r.id), "title": safe_text(r.title), "lang": r.lang,
+                               "score": round(r.score, 4), "reasons": [safe_text(x) for x in r.reasons],
+                               "same_story": r.same_story} for r in relations]}
+        if args.format == "jsonl":
+            write_json([record], lines=True)
+        elif args.format == "json":
+            write_json(record)
+        else:
+            title = safe_text(stored.title) if stored else ""
+            print(f"{record['id']} · {record['lang']} · {title}")
+            for item in record["related"]:
+                story = "  [same story]" if item["same_story"] else ""
+                print(f"  {item['score']:.3f}  {item['lang']}  {item['id']}  {item['title']}{story}")
+                for reason in item["reasons"]:
+                    print(f"         {reason}")
+            print()
+    return 0 if found else 1
+
+
 def cmd_tag(args: argparse.Namespace) -> int:
     """`reader tag ID… +TAG -TAG`: change tags in the sidecars, then the index, at once."""
     from reader.core.sidecars import normalise_tag, update_sidecar

@@ -250,14 +250,17 @@ def html_to_text(source: str) -> tuple[str, str, dict[str, str]]:
 
 
 def _first_line_title(text: str) -> tuple[str, str]:
+    """Split off the title: the first non-empty line, passing over scraping debris of 1–3 characters."""
     lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if line.strip():
-            title = line.strip()
-            if len(title) > 300:  # one enormous line: the title is its beginning, the body all of it
-                return title[:200].rsplit(" ", 1)[0] + "…", text.strip()
-            return title.lstrip("# ").strip() or title, "\n".join(lines[index + 1:]).strip("\n")
-    return "", ""
+    candidates = [i for i, line in enumerate(lines) if line.strip()]
+    if not candidates:
+        return "", ""
+    index = next((i for i in candidates if len(lines[i].strip()) > 3), candidates[0])
+    title = lines[index].strip()
+    if len(title) > 300:  # one enormous line: the title is its beginning, the body all of it
+        return title[:200].rsplit(" ", 1)[0] + "…", text.strip()
+    body = "\n".join(line for i, line in enumerate(lines[index + 1:], index + 1))
+    return title.lstrip("# ").strip() or title, body.strip("\n")
 
 
 @dataclass

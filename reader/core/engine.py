@@ -15,15 +15,18 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from reader.core.corpus import (Article, ArticleSkipped, CorpusError, FileEntry, is_article_name, load_article,
                                 parse_file, scan_corpus)
 from reader.core.entities import Span, entity_terms, normalise_name, recognise
 from reader.core.errors import ReaderError
+from reader.core.features import extract_features
 from reader.core.gazetteer import Gazetteer, GazetteerError
 from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans
 from reader.core.query import QueryError
+from reader.core.related import FORMAT_VERSION as RELATED_FORMAT
+from reader.core.related import Relation, RelatedIndex
 from reader.core.snippets import Fragment, make_snippet
 
 META_FILE = "reader-meta.json"
@@ -163,20 +166,31 @@ def article_to_doc(article: Article, gazetteer: Gazetteer | None) -> IndexDoc:
                     entities=entity_terms(spans))
 
 
-def _load_for_index(job: tuple[str, str]) -> tuple[str, IndexDoc | None, str]:
+class Loaded(NamedTuple):
+    """One article prepared for the index in a worker: the document, its relatedness features, notes."""
+
+    path: str
+    doc: IndexDoc | None
+    features: dict[str, float]
+    note: str
+
+
+def _load_for_index(job: tuple[str, str]) -> Loaded:
     root, path = job
     try:
         gazetteer, _ = load_gazetteer(Path(root) / GAZETTEER_FILE)
         article = load_article(Path(root), Path(path))
+        doc = article_to_doc(article, gazetteer)
+        features = extract_features(article.title, article.body, article.lang)
     except ArticleSkipped as exc:
-        return path, None, str(exc)
+        return Loaded(path, None, {}, str(exc))
     except Exception as exc:  # a file must never stop the whole index run
-        return path, None, f"cannot load: {type(exc).__name__}: {exc}"
+        return Loaded(path, None, {}, f"cannot load: {type(exc).__name__}: {exc}")
     notes = [*article.warnings, *([article.sidecar_error] if article.sidecar_error else [])]
-    return path, article_to_doc(article, gazetteer), "; ".join(notes)
+    return Loaded(path, doc, features, "; ".join(notes))
 
 
-def _load_chunk(jobs: list[tuple[str, str]]) -> list[tuple[str, IndexDoc | None, str]]:
+def _load_chunk(jobs: list[tuple[str, str]]) -> list[Loaded]:
     return [_load_for_index(job) for job in jobs]
 
 
@@ -189,6 +203,7 @@ class Engine:
             raise CorpusError(f"corpus folder not found: {self.corpus}")
         self.index_dir = Path(index_dir) if index_dir else default_index_dir(self.corpus)
         self._index: SearchIndex | None = None
+        self._related: RelatedIndex | None = None
         self._lock = threading.RLock()
         self.messages: list[str] = []  # things the user should be told (index rebuilt, …)
 
@@ -247,7 +262,7 @@ class Engine:
         meta = self._meta()
         if meta.get("schema") != SCHEMA_VERSION or not SearchIndex.exists(self.index_dir):
             return True
-        if meta.get("gazetteer", [0, 0]) != self._gazetteer_version():
+        if meta.get("gazetteer", [0, 0]) != self._gazetteer_version() or meta.get("related") != RELATED_FORMAT:
             return True
         for rel, mtime in (meta.get("folders") or {}).items():
             try:
@@ -309,6 +324,12 @@ class Engine:
         folders: dict[str, int] = {}
         entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders)}
         report.total = len(entries)
+        related = self._related_index()
+        if fresh:
+            related.clear()
+        else:  # the relatedness store may have been emptied (new format) while the index was kept
+            missing = set(manifest) - related.article_ids()
+            manifest = {i: [0, 0, 0] if i in missing else v for i, v in manifest.items()}
         todo = [e for e in entries.values() if manifest.get(e.id) != [e.mtime_ns, e.size, e.sidecar_mtime_ns]]
         deleted = [i for i in manifest if i not in entries]
         index = SearchIndex.create(self.index_dir) if fresh else SearchIndex.open(self.index_dir)
@@ -316,12 +337,14 @@ class Engine:
         done = 0
 
         def docs() -> Iterator[IndexDoc]:
-            for path, doc, note in self._load(todo):
+            for path, doc, features, note in self._load(todo):
                 rel = Path(path).relative_to(self.corpus).as_posix()
                 if doc is None:
                     report.skipped.append(f"{rel}: {note}")
                     new_manifest.pop(rel, None)
+                    related.remove(rel)
                     continue
+                related.add_features(rel, doc.lang, doc.title, features)
                 if note:
                     report.warnings.append(f"{rel}: {note}")
                 entry = entries[rel]
@@ -348,13 +371,17 @@ class Engine:
         if not committed:
             report.cancelled = True
             return report
+        for article_id in deleted:
+            related.remove(article_id)
+        related.commit()
         report.removed = len(deleted) + sum(1 for i in skipped_ids if i not in new_manifest)
         _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
-                                                 "gazetteer": self._gazetteer_version()})
+                                                 "gazetteer": self._gazetteer_version(),
+                                                 "related": RELATED_FORMAT})
         return report
 
-    def _load(self, entries: list[FileEntry]) -> Iterator[tuple[str, IndexDoc | None, str]]:
+    def _load(self, entries: list[FileEntry]) -> Iterator[Loaded]:
         """Load articles for indexing; large batches in worker processes, a bounded window ahead."""
         jobs = [(str(self.corpus), str(e.path)) for e in entries]
         if len(jobs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
@@ -436,7 +463,7 @@ class Engine:
                 manifest = _read_json(manifest_path).get("files", {})
                 docs = []
                 for article_id in article_ids:
-                    path, doc, _ = _load_for_index((str(self.corpus), str(self.corpus / article_id)))
+                    path, doc, _, _ = _load_for_index((str(self.corpus), str(self.corpus / article_id)))
                     if doc is None:
                         continue
                     st = os.stat(path)
@@ -484,6 +511,32 @@ class Engine:
         article_id = self.resolve_id(id_or_prefix)
         return load_article(self.corpus, self.corpus / article_id)
 
+    def all_ids(self) -> list[str]:
+        """Every indexed article id, sorted."""
+        with self._lock:
+            return sorted(self._require_index().ids_with_prefix(""))
+
+    def stored(self, article_id: str) -> StoredHit | None:
+        """What the index holds of one article (title, lang, date, tags), without reading the file."""
+        with self._lock:
+            return self._require_index().stored(article_id)
+
+    def _related_index(self) -> RelatedIndex:
+        with self._lock:
+            if self._related is None:
+                self._related = RelatedIndex(self.index_dir)
+            return self._related
+
+    def related(self, article_id: str, limit: int = 10, lang: str | None = None) -> list[Relation]:
+        """Articles related to one article: other languages first, each with a score and reasons."""
+        self._require_index()
+        return self._related_index().related(article_id, limit=limit, lang=lang)
+
+    def story(self, article_id: str) -> list[str]:
+        """Ids of the articles told as the same story (translations, rewrites, near-duplicates)."""
+        self._require_index()
+        return self._related_index().story(article_id)
+
     def doc_count(self) -> int:
         index = self._index_or_none()
         return index.doc_count() if index else 0
@@ -493,3 +546,6 @@ class Engine:
             if self._index is not None:
                 self._index.close()
                 self._index = None
+            if self._related is not None:
+                self._related.close()
+                self._related = None

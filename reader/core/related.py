@@ -188,10 +188,13 @@ class RelatedIndex:
             rows.append((fh, df + len(docs), _encode(old_docs, old_weights)))
         self._db.executemany("INSERT OR REPLACE INTO postings VALUES (?, ?, ?)", rows)
 
-    @_locked
     def add(self, article_id: str, lang: str, title: str, text: str) -> None:
         """Index one article, replacing any previous version of it."""
-        features = extract_features(title, text, lang)
+        self.add_features(article_id, lang, title, extract_features(title, text, lang))
+
+    @_locked
+    def add_features(self, article_id: str, lang: str, title: str, features: dict[str, float]) -> None:
+        """Index one article from features computed elsewhere (a worker process), replacing any previous version."""
         if len(features) > MAX_FEATURES:
             features = dict(heapq.nlargest(MAX_FEATURES, features.items(), key=lambda item: item[1]))
         self._begin()
@@ -249,6 +252,16 @@ class RelatedIndex:
             self._db.executemany("DELETE FROM postings WHERE fh=?", deletions)
         self._db.execute("DELETE FROM docs WHERE doc=?", (doc,))
         self._langs.pop(doc, None)
+
+    @_locked
+    def clear(self) -> None:
+        """Forget every article (before a full rebuild)."""
+        self._begin()
+        self._pending, self._pending_count = {}, 0
+        self._pending_docs.clear()
+        self._langs.clear()
+        self._db.execute("DELETE FROM postings")
+        self._db.execute("DELETE FROM docs")
 
     @_locked
     def commit(self) -> None:

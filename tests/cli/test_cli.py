@@ -172,3 +172,22 @@ def test_tui_without_a_terminal_points_at_search(demo_corpus, term):
     result = run(corpus=demo_corpus, env={"TERM": term})
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr and "reader search" in result.stderr
+
+
+def test_related_other_languages_first_with_reasons_and_the_rewrite_as_same_story(demo_corpus):
+    record = json.loads(run("related", "002", "--format", "json", corpus=demo_corpus).stdout)
+    assert record["id"] == "002_fbf23ee5ad2ba58c.txt" and record["lang"] == "fr"
+    related = record["related"]
+    assert all(set(item) == {"id", "title", "lang", "score", "reasons", "same_story"} for item in related)
+    langs = [item["lang"] for item in related]
+    assert langs == sorted(langs, key=lambda lang: lang == "fr")        # other languages first
+    rewrite = next(item for item in related if item["id"] == "004_4921ef0473f76c4f.txt")
+    assert rewrite["same_story"] and any("shared number" in reason for reason in rewrite["reasons"])
+
+
+def test_related_all_as_jsonl_and_usage(demo_corpus):
+    lines = run("related", "--all", "--format", "jsonl", corpus=demo_corpus).stdout.splitlines()
+    assert len(lines) == 5 and all(json.loads(line)["related"] for line in lines)
+    assert run("related", corpus=demo_corpus).returncode == 2
+    only_en = json.loads(run("related", "004", "--lang", "en", "--format", "json", corpus=demo_corpus).stdout)
+    assert {item["lang"] for item in only_en["related"]} == {"en"}
