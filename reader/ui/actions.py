@@ -1,0 +1,102 @@
+"""The one registry of bindable actions: ids, default keys, descriptions, help groups and where they bind.
+
+It feeds every widget's BINDINGS, the help screen, keymap validation and the README table. Textual
+ignores unknown binding ids silently, so keymaps are validated here before the app starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.binding import Binding
+
+from reader.core.keymap import KeymapConfig, KeymapError, find_clashes, load_keymap
+
+# Binding sites: the widget or screen classes that bind an action (their `action_<id>` runs it).
+APP, MAIN, LIST, ARTICLE, QUERY, DIALOG = "app", "main", "list", "article", "query", "dialog"
+# The sites that see the same key presses, focused widget first; used to find clashing keys.
+CHAINS = ((LIST, MAIN, APP), (ARTICLE, MAIN, APP), (QUERY, MAIN, APP), (LIST, DIALOG), (DIALOG,))
+GROUPS = ("General", "Results", "Reading", "Tagging")
+
+
+@dataclass(frozen=True)
+class Action:
+    """A bindable action: `id` is both the Textual binding id and the keymap entry."""
+
+    id: str
+    keys: str
+    description: str
+    group: str
+    sites: tuple[str, ...]
+
+
+def _quick(slot: int) -> Action:
+    return Action(f"quick_tag_{slot}", str(slot), f"Toggle quick tag {slot}", "Tagging", (MAIN,))
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("quit", "q,ctrl+q", "Quit (when not typing)", "General", (APP,)),
+    Action("help", "?,f1", "Show the keys in force", "General", (APP, DIALOG)),
+    Action("focus_query", "/", "Go to the query box", "General", (MAIN,)),
+    Action("back", "escape", "Back one step / close", "General", (MAIN, DIALOG)),
+    Action("focus_next", "tab", "Next pane / field", "General", (MAIN, DIALOG)),
+    Action("focus_previous", "shift+tab", "Previous pane / field", "General", (MAIN, DIALOG)),
+    Action("open", "enter", "Run the query / open the result", "Results", (LIST, QUERY)),
+    Action("move_down", "j,down", "Move down", "Results", (LIST, ARTICLE)),
+    Action("move_up", "k,up", "Move up", "Results", (LIST, ARTICLE)),
+    Action("page_down", "pagedown", "Page down", "Results", (LIST, ARTICLE)),
+    Action("page_up", "pageup", "Page up", "Results", (LIST, ARTICLE)),
+    Action("first", "home,g", "Go to the top", "Results", (LIST, ARTICLE)),
+    Action("last", "end,G", "Go to the end", "Results", (LIST, ARTICLE)),
+    Action("mark", "space,m", "Mark / unmark the result", "Results", (LIST,)),
+    Action("clear_marks", "M", "Unmark every result", "Results", (MAIN,)),
+    Action("next_match", "n", "Next match in the article", "Reading", (MAIN,)),
+    Action("prev_match", "N", "Previous match in the article", "Reading", (MAIN,)),
+    Action("next_article", "],J", "Next article of the results", "Reading", (MAIN,)),
+    Action("prev_article", "[,K", "Previous article of the results", "Reading", (MAIN,)),
+    Action("fullscreen", "f", "Full-screen reading on / off", "Reading", (MAIN,)),
+    Action("tag_add", "t", "Add a tag (marked results, else this one)", "Tagging", (MAIN,)),
+    Action("tag_remove", "T", "Remove a tag", "Tagging", (MAIN,)),
+    Action("undo", "u", "Undo the last tag or notes change", "Tagging", (MAIN,)),
+    Action("edit_notes", "e", "Edit the article's notes", "Tagging", (MAIN,)),
+    Action("tag_panel", "#", "Tags with counts; filter by one", "Tagging", (MAIN,)),
+    Action("save", "ctrl+s", "Save (in the notes editor)", "Tagging", (DIALOG,)),
+    *(_quick(slot) for slot in range(1, 10)),
+)
+BY_ID = {action.id: action for action in ACTIONS}
+
+
+def default_keys() -> dict[str, str]:
+    """Action id -> default keys, as written in the registry."""
+    return {action.id: action.keys for action in ACTIONS}
+
+
+def bindings_for(site: str) -> list[Binding]:
+    """Textual bindings of the actions bound at `site`, with their ids so keymaps can rebind them."""
+    return [Binding(action.keys, action.id, action.description, show=False, id=action.id)
+            for action in ACTIONS if site in action.sites]
+
+
+def load_config(choice: str | None, user_file: Path | None = None) -> KeymapConfig:
+    """The keymap in force for `--keymap choice`; KeymapError for unknown ids, bad keys or clashes."""
+    config = load_keymap(choice, default_keys(), user_file=user_file)
+    chains = [[[a.id for a in ACTIONS if site in a.sites] for site in chain] for chain in CHAINS]
+    clashes = find_clashes(config.keys, chains)
+    if clashes:
+        key, first, second = clashes[0]
+        where = ", ".join(str(path) for path in config.files) or "the default keys"
+        raise KeymapError(f"{where}: key '{key}' is bound to both '{first}' and '{second}'")
+    return config
+
+
+def grouped(keys: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The help screen's content: for each group, (keys as shown, description) of every action."""
+    from reader.ui.render import key_display
+
+    groups = []
+    for group in GROUPS:
+        rows = [(", ".join(key_display(k) for k in keys.get(a.id, a.keys).split(",")), a.description)
+                for a in ACTIONS if a.group == group]
+        groups.append((group, rows))
+    return groups

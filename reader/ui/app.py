@@ -1,0 +1,63 @@
+"""The Textual app: loads the keymap before starting, then shows the main screen (SPEC §8, §10)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from textual.app import App
+
+from reader.core.keymap import KeymapConfig, KeymapError
+from reader.ui.actions import APP, bindings_for, load_config
+from reader.ui.screens.dialogs import Dialog
+from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.main import MainScreen
+
+
+class ReaderApp(App, inherit_bindings=False):
+    """The interactive reader for one corpus."""
+
+    CSS_PATH = "reader.tcss"
+    TITLE = "reader"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = bindings_for(APP)
+
+    def __init__(self, corpus: Path, index_dir: Path | None = None, config: KeymapConfig | None = None) -> None:
+        super().__init__()
+        self.corpus, self.index_dir = Path(corpus), index_dir
+        self.config = config or load_config(None)
+        self.keymap_keys: dict[str, str] = dict(self.config.keys)
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.corpus, self.index_dir, self.config.quick_tags)
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap_keys)
+
+    def set_keymap(self, keymap) -> None:
+        """Apply a keymap (action id -> keys) and remember it for the help screen and hints."""
+        self.keymap_keys = dict(keymap)
+        super().set_keymap(keymap)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, Dialog):
+            self.push_screen(HelpScreen(self.keymap_keys, [str(p) for p in self.config.files]))
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Start the app for parsed command-line arguments; a bad keymap is a one-line error, exit 2."""
+    from reader.cli import corpus_dir
+
+    try:
+        config = load_config(getattr(args, "keymap", None))
+    except KeymapError as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    corpus = corpus_dir(args)
+    if not corpus.is_dir():
+        print(f"reader: corpus folder not found: {corpus}", file=sys.stderr)
+        return 2
+    index = getattr(args, "index", None)
+    ReaderApp(corpus, Path(index) if index else None, config).run()
+    return 0

@@ -1,0 +1,181 @@
+"""Slow work for the main screen, in thread workers that call the core and post messages back.
+
+Workers never touch widgets. The engine is shared; searches are serialised by a lock so a burst of
+keystrokes runs only the newest query.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from textual import work
+from textual.worker import get_current_worker
+
+from reader.core.errors import ReaderError
+from reader.ui import messages as msg
+from reader.ui.document import build_document, find_matches
+from reader.ui.tagging import TagEdit, apply_edits
+
+FIRST_PAGE = 200
+MAX_HITS = 10_000
+PARTIAL_MATCH_CHARS = 60_000  # matches found before the first screen of a long article
+PROGRESS_EVERY = 0.1
+
+
+def _problem(exc: BaseException) -> str:
+    if isinstance(exc, ReaderError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+class EngineJobs:
+    """Worker methods mixed into the main screen; each posts `reader.ui.messages` to the screen."""
+
+    engine = None
+    corpus: Path
+    index_dir: Path | None
+
+    def _init_jobs(self) -> None:
+        self._search_lock = threading.Lock()
+        self._update_lock = threading.Lock()
+        self._tag_lock = threading.Lock()
+        self.cancel_event = threading.Event()
+
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
+    def open_engine(self) -> None:
+        """Open the corpus and its index after the first screen is painted."""
+        try:
+            from reader.core.engine import Engine
+
+            engine = Engine(self.corpus, self.index_dir)
+            stale = engine.is_stale()
+            documents = engine.doc_count()
+        except Exception as exc:  # noqa: BLE001 - shown in the status line
+            self.post_message(msg.EngineFailed(_problem(exc)))
+            return
+        self.post_message(msg.EngineOpened(engine, stale, documents))
+
+    def _update(self, wait_if_busy: bool) -> None:
+        engine = self.engine
+        if engine is None or not self._update_lock.acquire(blocking=False):
+            return
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_EVERY or done == total:
+                last[0] = now
+                self.post_message(msg.IndexProgress(done, total))
+
+        try:
+            from reader.core.engine import IndexBusy
+
+            try:
+                report = engine.update(wait=False, progress=progress, cancel=self.cancel_event)
+            except IndexBusy as exc:
+                self.post_message(msg.IndexFailed(str(exc), busy=True))
+                if not wait_if_busy:
+                    return
+                report = engine.update(wait=True, progress=progress, cancel=self.cancel_event)
+            notices = list(engine.messages)
+            engine.messages.clear()
+            notices += [f"{len(report.skipped):,} files skipped (`reader index -v` lists them)"] \
+                if report.skipped else []
+            self.post_message(msg.IndexUpdated(report.added + report.changed + report.removed,
+                                               engine.doc_count(), notices))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(msg.IndexFailed(_problem(exc)))
+        finally:
+            self._update_lock.release()
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def update_index(self) -> None:
+        """Bring a stale index up to date in the background, posting progress."""
+        self._update(wait_if_busy=True)
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def poll_changes(self) -> None:
+        """Pick up files and sidecars changed by someone else (cheap check, then an update)."""
+        engine = self.engine
+        if engine is None or self._update_lock.locked():
+            return
+        try:
+            stale = engine.is_stale()
+        except Exception:  # noqa: BLE001 - the next poll tries again
+            return
+        if stale:
+            self._update(wait_if_busy=False)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, generation: int, query: str, tag: str | None) -> None:
+        """Search, first a quick page, then every hit up to MAX_HITS; only the newest search runs."""
+        worker = get_current_worker()
+        with self._search_lock:
+            if worker.is_cancelled or self.engine is None:
+                return
+            try:
+                text = query.strip() or "*"
+                results = self.engine.search(text, limit=FIRST_PAGE, tag=tag, snippets=False)
+                complete = results.total <= len(results.hits)
+                self.post_message(msg.SearchDone(generation, query, results, complete))
+                if complete or worker.is_cancelled:
+                    return
+                results = self.engine.search(text, limit=MAX_HITS, tag=tag, snippets=False)
+                if not worker.is_cancelled:
+                    self.post_message(msg.SearchDone(generation, query, results, True))
+            except Exception as exc:  # noqa: BLE001 - QueryError and damaged indexes alike
+                self.post_message(msg.SearchFailed(generation, _problem(exc)))
+
+    @work(thread=True, group="snippets", exit_on_error=False)
+    def load_snippets(self, terms: frozenset, wanted: list[tuple[str, str]]) -> None:
+        """Cut snippets for the rows on screen."""
+        snippets = {}
+        for article_id, lang in wanted:
+            if self.engine is None or self.current_terms != terms:
+                return
+            try:
+                snippets[article_id] = self.engine.snippet(article_id, lang, terms)
+            except Exception:  # noqa: BLE001 - a row without snippet is fine
+                snippets[article_id] = []
+        self.post_message(msg.SnippetsReady(terms, snippets))
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def load_article(self, request: int, article_id: str, terms: frozenset, keep_position: bool) -> None:
+        """Load and prepare an article; matches of a long one follow the first screen."""
+        worker = get_current_worker()
+        try:
+            article = self.engine.article(article_id)
+            document = build_document(article)
+            complete = len(document.text) - document.body_start <= PARTIAL_MATCH_CHARS
+            document.matches = find_matches(document, terms, article.lang,
+                                            None if complete else PARTIAL_MATCH_CHARS)
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(msg.ArticleFailed(request, _problem(exc)))
+            return
+        self.post_message(msg.ArticleReady(request, article, document, complete, keep_position))
+        if not complete and not worker.is_cancelled:
+            self.post_message(msg.ArticleMatches(request, find_matches(document, terms, article.lang)))
+
+    @work(thread=True, group="tags", exit_on_error=False)
+    def save_edits(self, edits: list[TagEdit], label: str) -> None:
+        """Write tag and notes edits to the sidecars, then re-index those articles and recount tags."""
+        with self._tag_lock:
+            outcome = apply_edits(self.engine.corpus, edits)
+            summary = label if outcome.tags else ""
+            self.post_message(msg.TagsSaved(outcome.tags, summary, outcome.notes, outcome.problems,
+                                            outcome.undo))
+            if outcome.tags:
+                try:
+                    self.engine.reindex(list(outcome.tags))
+                    self.post_message(msg.TagCounts(self.engine.tag_counts()))
+                except Exception as exc:  # noqa: BLE001
+                    self.post_message(msg.IndexFailed(_problem(exc)))
+
+    @work(thread=True, exclusive=True, group="tag-counts", exit_on_error=False)
+    def load_tag_counts(self) -> None:
+        try:
+            self.post_message(msg.TagCounts(self.engine.tag_counts()))
+        except Exception:  # noqa: BLE001 - completion works without counts
+            pass

@@ -1,0 +1,122 @@
+"""Messages that workers post to the main screen; only the screen's handlers change widgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+from reader.ui.document import Document, Span
+
+
+@dataclass
+class EngineOpened(Message):
+    """The engine is open; `stale` says the index needs an update, `documents` how many it holds."""
+
+    engine: Any
+    stale: bool
+    documents: int
+
+
+@dataclass
+class EngineFailed(Message):
+    """The corpus or its index cannot be used; `problem` is one line for the status line."""
+
+    problem: str
+
+
+@dataclass
+class IndexProgress(Message):
+    """A background index update has processed `done` of `total` changed files."""
+
+    done: int
+    total: int
+
+
+@dataclass
+class IndexUpdated(Message):
+    """A background index update finished; `changes` counts added, changed and removed articles."""
+
+    changes: int
+    documents: int
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IndexFailed(Message):
+    """A background index update could not run; `problem` is one line."""
+
+    problem: str
+    busy: bool = False
+
+
+@dataclass
+class SearchDone(Message):
+    """Results of search number `generation`; `complete` is False for the quick first page."""
+
+    generation: int
+    query: str
+    results: Any
+    complete: bool
+
+
+@dataclass
+class SearchFailed(Message):
+    """Search number `generation` failed; `problem` is the one-line explanation."""
+
+    generation: int
+    problem: str
+
+
+@dataclass
+class SnippetsReady(Message):
+    """Snippets for some results of the search with `terms`: article id -> fragments."""
+
+    terms: frozenset
+    snippets: dict[str, list]
+
+
+@dataclass
+class ArticleReady(Message):
+    """An article, prepared for the article pane; `matches_complete` is False until every match is found."""
+
+    request: int
+    article: Any
+    document: Document
+    matches_complete: bool
+    keep_position: bool = False
+
+
+@dataclass
+class ArticleMatches(Message):
+    """Every query match of the article loaded by request `request`."""
+
+    request: int
+    matches: list[Span]
+
+
+@dataclass
+class ArticleFailed(Message):
+    """The article of request `request` could not be loaded."""
+
+    request: int
+    problem: str
+
+
+@dataclass
+class TagsSaved(Message):
+    """Sidecars were written: article id -> its tags now, with a summary line for the user."""
+
+    tags: dict[str, list[str]]
+    summary: str
+    notes: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    undo: list = field(default_factory=list)
+
+
+@dataclass
+class TagCounts(Message):
+    """Every tag in the index with its article count."""
+
+    counts: dict[str, int]

@@ -1,0 +1,184 @@
+"""Modal dialogs: tag prompt with completion, notes editor, tag panel; all bound through the registry."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from reader.core.text import safe_text
+from reader.ui.actions import DIALOG, LIST, bindings_for
+from reader.ui.render import key_display
+
+ALL_ARTICLES = ""
+
+
+class Dialog(ModalScreen, inherit_bindings=False):
+    """A modal screen that `back` closes with no answer."""
+
+    BINDINGS = bindings_for(DIALOG)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_focus_next(self) -> None:
+        self.focus_next()
+
+    def action_focus_previous(self) -> None:
+        self.focus_previous()
+
+    def action_save(self) -> None:
+        """Only the notes editor saves."""
+
+    def action_help(self) -> None:
+        """Help is not shown over a dialog."""
+
+    def keys_for(self, action_id: str) -> str:
+        """How the keys of an action in force read, for hints."""
+        keys = getattr(self.app, "keymap_keys", {}).get(action_id, "")
+        return "/".join(key_display(k) for k in keys.split(",") if k)
+
+
+class PickList(OptionList, inherit_bindings=False):
+    """An OptionList moved by the registry's list actions."""
+
+    BINDINGS = bindings_for(LIST)
+
+    def action_move_down(self) -> None:
+        self.action_cursor_down()
+
+    def action_move_up(self) -> None:
+        self.action_cursor_up()
+
+    def action_open(self) -> None:
+        self.action_select()
+
+    def action_mark(self) -> None:
+        """Nothing to mark here."""
+
+
+class TagPrompt(Dialog):
+    """Ask for a tag, completing from `tags` (most used first); answers the tag text, or None."""
+
+    def __init__(self, title: str, tags: list[tuple[str, int]], restrict: bool = False) -> None:
+        super().__init__()
+        self.title_text = title
+        self.tags = tags
+        self.restrict = restrict
+
+    def compose(self) -> ComposeResult:
+        names = [name for name, _ in self.tags]
+        with Vertical(classes="dialog"):
+            yield Static(Content(self.title_text), classes="dialog-title")
+            yield Input(placeholder="tag", suggester=SuggestFromList(names, case_sensitive=False),
+                        id="tag-input")
+            yield PickList(*self._options(""), id="tag-choices", markup=False)
+            hint = f"enter: use the text · {self.keys_for('focus_next')}: pick from the list · " \
+                   f"{self.keys_for('back')}: cancel"
+            yield Static(Content(hint), classes="dialog-hint", id="tag-hint")
+
+    def _options(self, typed: str) -> list[Option]:
+        typed = typed.strip().casefold()
+        starts = [(n, c) for n, c in self.tags if n.casefold().startswith(typed)]
+        inside = [(n, c) for n, c in self.tags if typed and typed in n.casefold() and (n, c) not in starts]
+        return [Option(Content(f"{safe_text(n)}  ({c:,})" if c else safe_text(n)), id=n)
+                for n, c in [*starts, *inside][:200]]
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        choices = self.query_one("#tag-choices", PickList)
+        choices.set_options(self._options(event.value))
+        if choices.option_count:
+            choices.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            choices = self.query_one("#tag-choices", PickList)
+            option = choices.highlighted_option
+            if option is not None:
+                self._answer(option.id or "")
+            return
+        self._answer(text)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._answer(event.option.id or "")
+
+    def _answer(self, text: str) -> None:
+        from reader.core.sidecars import normalise_tag
+
+        try:
+            tag = normalise_tag(text)
+        except ValueError as exc:
+            self.query_one("#tag-hint", Static).update(Content(str(exc)))
+            return
+        if self.restrict and tag not in {name for name, _ in self.tags}:
+            self.query_one("#tag-hint", Static).update(Content(f"no such tag here: {safe_text(tag)}"))
+            return
+        self.dismiss(tag)
+
+
+class NotesEditor(Dialog):
+    """Edit an article's notes; `save` answers the text, `back` cancels (twice when there are edits)."""
+
+    def __init__(self, title: str, notes: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.notes = notes
+        self._warned = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog notes"):
+            yield Static(Content(self.title_text), classes="dialog-title")
+            yield TextArea(self.notes, soft_wrap=True, id="notes-text")
+            hint = f"{self.keys_for('save')}: save · {self.keys_for('back')}: cancel"
+            yield Static(Content(hint), classes="dialog-hint", id="notes-hint")
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one("#notes-text", TextArea).text)
+
+    def action_back(self) -> None:
+        changed = self.query_one("#notes-text", TextArea).text != self.notes
+        if changed and not self._warned:
+            self._warned = True
+            self.query_one("#notes-hint", Static).update(Content(
+                f"Unsaved notes: {self.keys_for('save')} saves, {self.keys_for('back')} again discards."))
+            return
+        self.dismiss(None)
+
+
+class TagPanel(Dialog):
+    """Every tag with its count; choosing one answers it (ALL_ARTICLES clears the filter)."""
+
+    def __init__(self, counts: dict[str, int], current: str | None) -> None:
+        super().__init__()
+        self.counts = counts
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        ordered = sorted(self.counts.items(), key=lambda item: (-item[1], item[0]))
+        options = [Option(Content("All articles (no tag filter)"), id="\x00all")]
+        options += [Option(Content(f"#{safe_text(tag)}  {count:,}"), id=tag) for tag, count in ordered]
+        with Vertical(classes="dialog"):
+            yield Static(Content("Tags"), classes="dialog-title")
+            yield PickList(*options, id="tag-panel-list", markup=False)
+            hint = f"{self.keys_for('open')}: filter the results by the tag · {self.keys_for('back')}: close"
+            if not ordered:
+                hint = "No tags yet. " + hint
+            yield Static(Content(hint), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        choices = self.query_one(PickList)
+        if self.current and self.current in self.counts:
+            choices.highlighted = choices.get_option_index(self.current)
+        choices.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        self.dismiss(ALL_ARTICLES if option_id == "\x00all" else option_id)

@@ -1,0 +1,371 @@
+"""The main screen: query box, result list, article pane and status line; it coordinates the widgets.
+
+Widgets announce what happened with messages; workers (EngineJobs) post results; only the handlers
+here change what is shown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input
+
+from reader.ui import messages as msg
+from reader.ui.actions import MAIN, bindings_for
+from reader.ui.jobs import MAX_HITS, EngineJobs
+from reader.ui.render import progress_bar
+from reader.ui.screens.tag_actions import TagActions
+from reader.ui.widgets.article import ArticleView
+from reader.ui.widgets.query import QueryInput
+from reader.ui.widgets.results import ResultList
+from reader.ui.widgets.status import StatusLine
+
+WIDE_MIN = 110  # columns from which the list and the article show side by side
+SEARCH_DELAY = 0.05
+PREVIEW_DELAY = 0.2
+POLL_SECONDS = 2.0
+QUERY_HINT = 'Search: words, "phrases", AND/OR/NOT, lang:fr, tag:x, title:…   (? keys)'
+
+
+class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
+    """Search as you type, read, tag."""
+
+    BINDINGS = bindings_for(MAIN)
+
+    def __init__(self, corpus: Path, index_dir: Path | None, quick_tags: dict[int, str]) -> None:
+        super().__init__()
+        self.corpus, self.index_dir, self.quick_tags = corpus, index_dir, quick_tags
+        self._init_jobs()
+        self.documents = 0
+        self.usable = False  # the index can answer searches
+        self.index_state = "opening…"
+        self.generation = 0
+        self.ran: tuple[str, str | None] | None = None  # (query, tag filter) of the shown results
+        self.keep_id: str | None = None
+        self.tag_filter: str | None = None
+        self.current_terms: frozenset = frozenset()
+        self.hits_text = ""
+        self.article = None
+        self.open_id: str | None = None
+        self.article_request = 0
+        self.focus_results_when_done = False
+        self.focus_article_when_done = False
+        self.undo_edits: list = []
+        self.tag_counts: dict[str, int] = {}
+        self._search_timer: Timer | None = None
+        self._preview_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield QueryInput(placeholder=QUERY_HINT, id="query")
+        with Horizontal(id="panes"):
+            yield ResultList(id="results")
+            yield ArticleView(id="article")
+        yield StatusLine(id="status")
+
+    # -- widgets ---------------------------------------------------------------------------------
+    @property
+    def results(self) -> ResultList:
+        return self.query_one(ResultList)
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    def on_mount(self) -> None:
+        self._set_width_class(self.app.size.width)
+        self.query_one(QueryInput).focus()
+        self._show_facts()
+        self.call_after_refresh(self.open_engine)
+
+    def on_unmount(self) -> None:
+        self.cancel_event.set()
+
+    def on_resize(self, event) -> None:
+        self._set_width_class(event.size.width)
+
+    def _set_width_class(self, width: int) -> None:
+        self.set_class(width < WIDE_MIN, "-narrow")
+        if width < WIDE_MIN and self.focused is self.view:
+            self.add_class("-reading")
+
+    def _show_facts(self) -> None:
+        parts = [self.hits_text] if self.hits_text else []
+        if self.tag_filter:
+            parts.append(f"tag:{self.tag_filter}")
+        if self.results.marked:
+            parts.append(f"{len(self.results.marked)} marked")
+        parts += [f"{self.documents:,} articles", self.index_state]
+        self.status.facts = " · ".join(parts)
+
+    # -- engine and index ------------------------------------------------------------------------
+    def on_engine_opened(self, message: msg.EngineOpened) -> None:
+        self.engine, self.documents = message.engine, message.documents
+        self.usable = message.documents > 0 or not message.stale
+        if message.stale:
+            self.index_state = "indexing…"
+            self.update_index()
+        else:
+            self.index_state = "index up to date"
+        self._show_facts()
+        if self.usable:
+            self._search()
+            self.load_tag_counts()
+        else:
+            self.status.say("Building the index; results appear when it is ready.", "busy")
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def on_engine_failed(self, message: msg.EngineFailed) -> None:
+        self.index_state = "no index"
+        self.status.say(message.problem, "error")
+        self._show_facts()
+
+    def on_index_progress(self, message: msg.IndexProgress) -> None:
+        self.index_state = f"indexing {message.done:,}/{message.total:,} {progress_bar(message.done, message.total)}"
+        self._show_facts()
+
+    def on_index_updated(self, message: msg.IndexUpdated) -> None:
+        first = not self.usable
+        self.usable, self.documents = True, message.documents
+        self.index_state = "index up to date"
+        if message.notices:
+            self.status.say(" ".join(message.notices), "info")
+        elif first:
+            self.status.say("")
+        self._show_facts()
+        if first or message.changes:
+            self._search(keep=True)
+            self.load_tag_counts()
+            if message.changes and self.open_id:
+                self._load(self.open_id, keep_position=True)
+
+    def on_index_failed(self, message: msg.IndexFailed) -> None:
+        if message.busy:
+            self.index_state = "another process is indexing"
+        else:
+            self.status.say(message.problem, "error")
+        self._show_facts()
+
+    def _poll(self) -> None:
+        if self.engine is not None and self.usable:
+            self.poll_changes()
+
+    # -- searching -------------------------------------------------------------------------------
+    @property
+    def query_text(self) -> str:
+        return self.query_one(QueryInput).value
+
+    def _search(self, keep: bool = False) -> None:
+        self.generation += 1
+        self.keep_id = self.results.hit.id if keep and self.results.hit else None
+        if not self.usable:
+            return
+        self.run_search(self.generation, self.query_text, self.tag_filter)
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, self._search_if_changed)
+
+    def _search_if_changed(self) -> None:
+        if self.ran != (self.query_text, self.tag_filter):
+            self._search()
+
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        if self.ran == (self.query_text, self.tag_filter) and self.results.hits:
+            self.results.move_to(0, force=True)
+            self.results.focus()
+            return
+        self.focus_results_when_done = True
+        self._search()
+
+    def on_search_done(self, message: msg.SearchDone) -> None:
+        if message.generation != self.generation:
+            return
+        results = message.results
+        self.ran = (message.query, self.tag_filter)
+        self.current_terms = results.terms
+        self.results.placeholder = "No articles match." if message.query.strip() else "The corpus is empty."
+        self.results.set_hits(results.hits, results.terms, self.keep_id)
+        shown = len(results.hits)
+        if results.total > shown and message.complete:
+            self.hits_text = f"{shown:,} of {results.total:,} hits (first {MAX_HITS:,})"
+        else:
+            self.hits_text = f"{results.total:,} hit{'s' if results.total != 1 else ''}"
+        if self.status.severity == "error":
+            self.status.say("")
+        self._show_facts()
+        if self.focus_results_when_done:
+            self.focus_results_when_done = False
+            self.results.focus()
+
+    def on_search_failed(self, message: msg.SearchFailed) -> None:
+        if message.generation == self.generation:
+            self.focus_results_when_done = False
+            self.status.say(message.problem, "error")
+
+    @on(ResultList.SnippetsWanted)
+    def _snippets_wanted(self, message: ResultList.SnippetsWanted) -> None:
+        if self.engine is not None:
+            self.load_snippets(message.terms, message.wanted)
+
+    def on_snippets_ready(self, message: msg.SnippetsReady) -> None:
+        self.results.set_snippets(message.terms, message.snippets)
+
+    # -- articles --------------------------------------------------------------------------------
+    @on(ResultList.Highlighted)
+    def _highlighted(self, message: ResultList.Highlighted) -> None:
+        self._show_facts()
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        if message.hit is not None and not self.narrow and message.hit.id != self.open_id:
+            hit_id = message.hit.id
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(hit_id))
+
+    def _preview(self, hit_id: str) -> None:
+        hit = self.results.hit
+        if hit is not None and hit.id == hit_id and hit_id != self.open_id and not self.narrow:
+            self._load(hit_id)
+
+    @on(ResultList.Selected)
+    def _selected(self, message: ResultList.Selected) -> None:
+        self.open_hit(message.hit.id)
+
+    def open_hit(self, article_id: str) -> None:
+        """Open an article in the pane and move there (alone on a narrow screen)."""
+        if self.narrow:
+            self.add_class("-reading")
+        self.view.focus()
+        if article_id != self.open_id:
+            self._load(article_id)
+
+    def _load(self, article_id: str, keep_position: bool = False) -> None:
+        if self.engine is None:
+            return
+        self.article_request += 1
+        if article_id != self.open_id:
+            self.view.clear("Loading…")
+        self.open_id = article_id
+        self.load_article(self.article_request, article_id, self.current_terms, keep_position)
+
+    def on_article_ready(self, message: msg.ArticleReady) -> None:
+        if message.request != self.article_request:
+            return
+        self.article = message.article
+        self.view.show(message.document, message.keep_position)
+        if not message.keep_position:
+            self._say_matches()
+
+    def on_article_matches(self, message: msg.ArticleMatches) -> None:
+        if message.request == self.article_request:
+            self.view.set_matches(message.matches)
+            self._say_matches()
+
+    def on_article_failed(self, message: msg.ArticleFailed) -> None:
+        if message.request == self.article_request:
+            self.view.clear(message.problem)
+            self.status.say(message.problem, "error")
+
+    def _say_matches(self) -> None:
+        current, count = self.view.match_position
+        if count:
+            where = f"match {current} of {count:,}" if current else f"{count:,} matches"
+            self.status.say(f"{where} · {self.keys_text('next_match')}/{self.keys_text('prev_match')} to step")
+        elif self.status.severity != "error":
+            self.status.say("")
+
+    def keys_text(self, action_id: str) -> str:
+        from reader.ui.render import key_display
+
+        keys = getattr(self.app, "keymap_keys", {}).get(action_id, "")
+        return key_display(keys.split(",")[0]) if keys else action_id
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_focus_query(self) -> None:
+        if self.has_class("-fullscreen"):
+            self.action_fullscreen()
+        self.query_one(QueryInput).focus()
+
+    def action_back(self) -> None:
+        if self.has_class("-fullscreen"):
+            self.action_fullscreen()
+        elif self.focused is self.view:
+            self.remove_class("-reading")
+            self.results.focus()
+        elif self.focused is self.results:
+            self.query_one(QueryInput).focus()
+        elif self.tag_filter:
+            self.tag_filter = None
+            self._show_facts()
+            self._search()
+
+    def action_focus_next(self) -> None:
+        self.focus_next()
+
+    def action_focus_previous(self) -> None:
+        self.focus_previous()
+
+    def action_next_match(self) -> None:
+        self._step_match(True)
+
+    def action_prev_match(self) -> None:
+        self._step_match(False)
+
+    def _step_match(self, forward: bool) -> None:
+        if self.view.document is None:
+            self.status.say("Open an article first (enter on a result).")
+        elif not self.view.step_match(forward):
+            self.status.say("No query matches in this article.")
+        else:
+            self._say_matches()
+
+    def action_next_article(self) -> None:
+        self._step_article(1)
+
+    def action_prev_article(self) -> None:
+        self._step_article(-1)
+
+    def _step_article(self, step: int) -> None:
+        results = self.results
+        if not results.hits:
+            return
+        reading = self.focused is self.view or self.has_class("-fullscreen")
+        target = results.cursor + step if self.open_id == getattr(results.hit, "id", None) or \
+            self.open_id is None else results.cursor
+        results.move_to(target)
+        hit = results.hit
+        if reading:
+            self.open_hit(hit.id)
+        else:
+            self._load(hit.id)
+
+    def action_fullscreen(self) -> None:
+        if self.has_class("-fullscreen"):
+            self.remove_class("-fullscreen")
+            self.view.set_centred(False)
+            return
+        if self.open_id is None and self.results.hit is not None:
+            self._load(self.results.hit.id)
+        self.add_class("-fullscreen")
+        self.view.set_centred(True)
+        self.view.focus()
+
+    def action_clear_marks(self) -> None:
+        self.results.clear_marks()
+        self._show_facts()

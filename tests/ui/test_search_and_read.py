@@ -1,0 +1,164 @@
+"""Pilot tests: searching as you type, opening articles, matches, literal text, layouts."""
+
+from __future__ import annotations
+
+from reader.core.engine import Engine
+from reader.ui.screens.main import MainScreen
+from reader.ui.widgets.article import ArticleView
+from reader.ui.widgets.results import ResultList
+
+from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
+
+
+async def test_startup_lists_the_corpus(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert len(screen.results.hits) == 5
+        assert "5 articles" in screen.status.facts
+        assert app.focused is screen.query_one("#query")
+
+
+async def test_typing_a_query_lists_the_right_articles(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "drones")
+        expected = [hit.id for hit in Engine(demo_corpus).search("drones", limit=None, snippets=False).hits]
+        assert [hit.id for hit in screen.results.hits] == expected
+        assert len(expected) == 4
+        assert "4 hits" in screen.status.facts
+        text = rendered(screen.results)
+        assert "Chine" in text and "Washington" in text
+
+
+async def test_a_malformed_query_is_a_message_not_a_crash(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "drones")
+        screen.query_one("#query").value = '"unclosed phrase'
+        await until(pilot, lambda: screen.status.severity == "error")
+        assert "unbalanced quotes" in screen.status.message
+        assert len(screen.results.hits) == 4  # the last good results stay
+        screen.query_one("#query").value = "drones AND"
+        await until(pilot, lambda: "nothing to apply" in screen.status.message)
+
+
+async def test_enter_moves_to_the_first_result_then_opens_it_with_matches_highlighted(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "drones")
+        await pilot.press("enter")
+        assert app.focused is screen.results and screen.results.cursor == 0
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.view.document is not None)
+        await settle(pilot)
+        view = screen.view
+        assert app.focused is view
+        first = screen.results.hits[0]
+        assert view.document.article_id == first.id
+        assert first.title.split()[0] in rendered(view)
+        assert view.document.matches
+        match_style = view.get_visual_style("article--match").rich_style
+        highlighted = [seg.text for y in range(view.size.height) for seg in view.render_line(y)
+                       if seg.style is not None and seg.style.bgcolor == match_style.bgcolor]
+        assert any(text.lower().startswith("drone") for text in highlighted)
+
+
+async def test_next_and_previous_match_and_article(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "drones")
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: screen.view.document is not None)
+        count = len(screen.view.document.matches)
+        await pilot.press("n")
+        assert screen.view.current == 0 and f"match 1 of {count}" in screen.status.message
+        await pilot.press("n", "N", "N")
+        assert screen.view.current == count - 1
+        first_id = screen.open_id
+        await pilot.press("J")
+        await until(pilot, lambda: screen.view.document is not None and screen.view.document.article_id != first_id)
+        assert screen.open_id == screen.results.hits[1].id and app.focused is screen.view
+        await pilot.press("K")
+        await until(pilot, lambda: screen.view.document is not None and screen.view.document.article_id == first_id)
+
+
+async def test_markup_and_control_characters_are_shown_literally(markup_corpus):
+    app = make_app(markup_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "zebra")
+        titles = rendered(screen.results)
+        assert "Title with [bold]brackets[/] and [red]colour" in titles
+        await pilot.press("enter")
+        index = [hit.id for hit in screen.results.hits].index("markup.txt")
+        screen.results.move_to(index)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.view.document is not None)
+        await settle(pilot)
+        text = " ".join(rendered(screen.view).split())
+        assert "[bold]not bold[/] and [/] and [@click=app.quit]click[/]" in text
+        assert "\x1b" not in text and "\x07" not in text
+        assert "␛[31mred␛[0m" in text and "␇" in text
+        assert app.is_running
+
+
+async def test_narrow_terminal_toggles_panes_and_resizing_keeps_the_reading_position(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen: MainScreen = await type_query(pilot, "Russie")
+        assert screen.has_class("-narrow")
+        assert not screen.view.display or screen.view.region.width == 0
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: screen.view.document is not None)
+        await settle(pilot)
+        assert screen.has_class("-reading") and screen.results.region.width == 0
+        for _ in range(12):
+            await pilot.press("j")
+        await pilot.pause()
+        offset = screen.view.reading_offset
+        assert offset > screen.view.document.body_start
+        word = screen.view.document.text[offset:offset + 12]
+        await pilot.resize_terminal(200, 50)
+        await settle(pilot)
+        assert not screen.has_class("-narrow") and screen.results.region.width > 0
+        assert screen.view.reading_offset == offset
+        assert word in rendered(screen.view).replace("\n", " ") or word[:6] in rendered(screen.view)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert abs(screen.view.reading_offset - offset) < 200
+        await pilot.press("escape")
+        assert not screen.has_class("-reading") and app.focused is screen.results
+        await pilot.press("escape")
+        assert app.focused is screen.query_one("#query")
+
+
+async def test_full_screen_reading(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "drones")
+        await pilot.press("enter", "f")
+        await until(pilot, lambda: screen.view.document is not None)
+        await settle(pilot)
+        assert screen.has_class("-fullscreen")
+        assert screen.results.region.width == 0 and screen.view.region.width == 120
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not screen.has_class("-fullscreen") and screen.results.region.width > 0
+
+
+async def test_q_quits_only_when_not_typing(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("q")
+        assert app.is_running and screen.query_one("#query").value == "q"
+        await pilot.press("tab", "q")
+        await pilot.pause()
+        assert not app.is_running
