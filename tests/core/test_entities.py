@@ -1,0 +1,319 @@
+"""Entity recognition: automatic kinds in several languages, merging with the gazetteer, terms and summaries."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.core.entities import (
+    AUTO_KINDS,
+    ENTITY_TYPES,
+    Span,
+    entity_terms,
+    normalise_name,
+    recognise,
+    summarise,
+)
+from reader.core.gazetteer import Entity, Gazetteer
+
+REPO = Path(__file__).resolve().parents[2]
+GOLD = REPO / "tests" / "fixtures" / "entities_gold.yaml"
+NEWSTEST = Path("/work/shared/data/newstest2014")
+
+
+def _load_benchmark():
+    spec = importlib.util.spec_from_file_location("entities_eval", REPO / "benchmarks" / "entities_eval.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def finds(text: str, lang: str, gazetteer: Gazetteer | None = None) -> list[tuple[str, str]]:
+    spans = recognise(text, lang, gazetteer)
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+    return [(span.text, span.type) for span in spans]
+
+
+def kinds(text: str, lang: str, kind: str) -> list[str]:
+    return [found for found, found_kind in finds(text, lang) if found_kind == kind]
+
+
+# --- data types and helpers ----------------------------------------------------------------------------
+
+def test_types_and_kinds():
+    assert ENTITY_TYPES == ("person", "organisation", "place", "other")
+    assert AUTO_KINDS == ("person", "organisation", "place", "money", "percent", "quantity", "date")
+    span = Span(0, 5, "Paris", "place", None, "automatic")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        span.start = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("Choïgou", "choigou"), ("Шойгу", "shoigu"), ("Сергей Шойгу", "sergei_shoigu"), ("Зеленский", "zelensky"),
+     ("Pékin", "pekin"), ("Пекин", "pekin"), ("Straße", "strasse"), ("  AT&T Inc. ", "at_t_inc"),
+     ("Emmanuel  Macron", "emmanuel_macron"), ("", "")],
+)
+def test_normalise_name(name, key):
+    assert normalise_name(name) == key
+
+
+def test_entity_terms_use_ids_and_normalised_automatic_names():
+    spans = [
+        Span(0, 6, "Shoigu", "person", "shoigu", "gazetteer"),
+        Span(10, 17, "Choïgou", "person", "shoigu", "gazetteer"),
+        Span(20, 27, "Rhenus Midgard", "organisation", None, "automatic"),
+        Span(30, 34, "Kana", "person", None, "automatic"),
+        Span(40, 43, "69%", "percent", None, "automatic"),
+        Span(50, 55, "Leopard", "other", "leopard", "gazetteer"),
+        Span(60, 64, "KANA", "person", None, "automatic"),
+    ]
+    assert entity_terms(spans) == ["shoigu", "rhenus_midgard", "kana", "leopard"]
+
+
+def test_summarise_groups_by_id_or_normalised_text_most_frequent_first():
+    spans = [
+        Span(0, 5, "Chine", "place", "china", "gazetteer"),
+        Span(6, 11, "Kana", "person", None, "automatic"),
+        Span(12, 17, "China", "place", "china", "gazetteer"),
+        Span(18, 23, "Chine", "place", "china", "gazetteer"),
+        Span(24, 28, "KANA", "person", None, "automatic"),
+        Span(30, 33, "5 %", "percent", None, "automatic"),
+    ]
+    assert summarise(spans) == [
+        {"text": "Chine", "type": "place", "id": "china", "count": 3, "source": "gazetteer"},
+        {"text": "Kana", "type": "person", "id": None, "count": 2, "source": "automatic"},
+        {"text": "5 %", "type": "percent", "id": None, "count": 1, "source": "automatic"},
+    ]
+    assert summarise([]) == []
+
+
+# --- merging -------------------------------------------------------------------------------------------
+
+def test_gazetteer_wins_and_spans_are_sorted_and_disjoint():
+    gazetteer = Gazetteer([Entity("leopard", "other", ["Leopard"]), Entity("kirby", "person", ["Kirby"]),
+                           Entity("sco", "organisation", ["Shanghai Cooperation Organization"])])
+    text = ("US National Security Council Spokesperson John Kirby said 17 Leopard tanks left on April 26, 2024 "
+            "for the Shanghai Cooperation Organization summit.")
+    spans = recognise(text, "en", gazetteer)
+    assert [(s.text, s.type, s.entity_id, s.source) for s in spans] == [
+        ("US National Security Council", "organisation", None, "automatic"),
+        ("Kirby", "person", "kirby", "gazetteer"),  # the automatic "John Kirby" overlaps it and gives way
+        ("Leopard", "other", "leopard", "gazetteer"),
+        ("April 26, 2024", "date", None, "automatic"),
+        ("Shanghai Cooperation Organization", "organisation", "sco", "gazetteer"),
+    ]
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+
+
+def test_numbers_win_over_overlapping_names():
+    assert finds("Die Anlage kann 5 Millionen Tonnen Kohle umschlagen.", "de") == [("5 Millionen Tonnen", "quantity")]
+
+
+def test_empty_and_plain_text():
+    assert recognise("", "en") == []
+    assert recognise("nothing to see here, only lowercase words.", "fr") == []
+
+
+# --- money, percent, quantity, date --------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "worth 900 million dollars, or $100m, later $1.5 billion, €20 and 20 euros", [
+            "900 million dollars", "$100m", "$1.5 billion", "€20", "20 euros"]),
+        ("en", "it cost £200, then seven thousand million dollars and US$ 5", [
+            "£200", "seven thousand million dollars", "US$ 5"]),
+        ("fr", "225 millions de dollars, 100 millions de pounds, 3 000 €, un million d'euros et 1,3517 dollar", [
+            "225 millions de dollars", "100 millions de pounds", "3 000 €", "un million d'euros", "1,3517 dollar"]),
+        ("de", "5 Mrd. Euro, zwei Millionen Pfund und 708 Millionen Pfund", [
+            "5 Mrd. Euro", "zwei Millionen Pfund", "708 Millionen Pfund"]),
+        ("ru", "10 млн рублей и 5 млрд долларов", ["10 млн рублей", "5 млрд долларов"]),
+        ("es", "unos 300 millones de dólares", ["300 millones de dólares"]),
+    ],
+)
+def test_money(lang, text, expected):
+    assert kinds(text, lang, "money") == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Exports jumped 64.2% and 20 percent, ten per cent", ["64.2%", "20 percent", "ten per cent"]),
+        ("fr", "hausse de 69 %, 69 pour cent, Renault (-4,63%), de 1 à 5%",
+         ["69 %", "69 pour cent", "-4,63%", "1 à 5%"]),
+        ("de", "um 64,2 Prozent, fünf bis zehn Prozent und 7 %", ["64,2 Prozent", "fünf bis zehn Prozent", "7 %"]),
+        ("ru", "рост на 12 процентов", ["12 процентов"]),
+        ("it", "il 3,5 per cento", ["3,5 per cento"]),
+    ],
+)
+def test_percent(lang, text, expected):
+    assert kinds(text, lang, "percent") == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "at 160km/h over 3000 meters, 5 tonnes, 2g and 2.5 million barrels per day; 20,000 troops",
+         ["160km/h", "3000 meters", "5 tonnes", "2g", "2.5 million barrels per day"]),
+        ("fr", "à 160 km/h, à plus de 3 000 mètres", ["160 km/h", "3 000 mètres"]),
+        ("de", "18,5 Meter tief und 5 Millionen Tonnen", ["18,5 Meter", "5 Millionen Tonnen"]),
+        ("ru", "100 км и 5 тонн", ["100 км", "5 тонн"]),
+    ],
+)
+def test_quantity_is_a_number_with_a_unit(lang, text, expected):
+    assert kinds(text, lang, "quantity") == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "On April 26, 2024 and Monday 6 May, also 2024-05-07.",
+         ["April 26, 2024", "Monday 6 May", "2024-05-07"]),
+        ("en", "They may 10 times. In May we rest; built between August 1 and September 10; early June",
+         ["May", "August 1", "September 10", "early June"]),
+        ("fr", "Le 7 mai 2024, jeudi 31 octobre, en février 2022, le 1er novembre, en mai",
+         ["7 mai 2024", "jeudi 31 octobre", "février 2022", "1er novembre", "mai"]),
+        ("de", "Am 7. Mai 2024, am 31.10.2013, im Februar, Ende November und vom 29. November",
+         ["7. Mai 2024", "31.10.2013", "Februar", "Ende November", "29. November"]),
+        ("ru", "26 апреля 2024 года и в мае", ["26 апреля 2024 года", "мае"]),
+        ("es", "el 7 de mayo de 2024", ["7 de mayo de 2024"]),
+        ("it", "il 7 maggio 2024", ["7 maggio 2024"]),
+    ],
+)
+def test_dates(lang, text, expected):
+    assert kinds(text, lang, "date") == expected
+
+
+def test_numbers_that_are_not_entities():
+    assert finds("Call 08.11.00.06.95 about case 1.307 in 2013 for 16 cars (31.13.2013).", "en") == []
+
+
+# --- names ---------------------------------------------------------------------------------------------
+
+def test_titles_introduce_people_and_org_words_make_organisations():
+    assert finds("French President Emmanuel Macron met Russian Defense Minister Sergei Shoigu in Astana.", "en") == [
+        ("Emmanuel Macron", "person"), ("Sergei Shoigu", "person"), ("Astana", "place")]
+    assert finds("The supplier Wuhan Tongsheng Technology Co Ltd told Mr. Holland at the Royal Bank of Scotland.",
+                 "en") == [("Wuhan Tongsheng Technology Co Ltd", "organisation"), ("Holland", "person"),
+                           ("Royal Bank of Scotland", "organisation")]
+
+
+def test_surnames_repeat_the_type_of_the_full_name():
+    text = "Analysts met Christian Ulbrich on Monday. Later, Ulbrich said prices rose, and Ulbrich left."
+    assert finds(text, "en") == [("Christian Ulbrich", "person"), ("Ulbrich", "person"), ("Ulbrich", "person")]
+
+
+def test_sentence_initial_common_words_are_not_names():
+    text = "Thousands of drivers agree. The Pentagon said so. Analysts disagree. Sales of Silverado rose, sales fell."
+    assert [found for found, _ in finds(text, "en")] == ["Pentagon", "Silverado"]
+
+
+def test_demonyms_and_weekdays_are_not_names():
+    assert finds("Chinese firms and British traders met on Thursday in Geneva.", "en") == [("Geneva", "place")]
+
+
+def test_french_names_with_lowercase_heads_and_adjectives():
+    text = ("Selon le ministre Jean-Yves Le Drian, la Banque centrale européenne a écrit à l'institut Pasteur "
+            "à Bruxelles.")
+    assert finds(text, "fr") == [("Jean-Yves Le Drian", "person"), ("Banque centrale européenne", "organisation"),
+                                 ("institut Pasteur", "organisation"), ("Bruxelles", "place")]
+    assert finds("M. De Bock a vu Mme Brigitte Grouwels au ministère de l'Agriculture.", "fr") == [
+        ("De Bock", "person"), ("Brigitte Grouwels", "person"), ("ministère de l'Agriculture", "organisation")]
+
+
+def test_french_elisions_are_left_out_of_names():
+    assert finds("Les drones de l'Ukraine et d'Oracle arrivent au Val-d'Oise.", "fr") == [
+        ("Ukraine", "place"), ("Oracle", "organisation"), ("Val-d'Oise", "place")]
+
+
+def test_german_needs_more_than_a_capital():
+    text = ("Die Kohle liegt am Hafen. Bundeskanzlerin Angela Merkel sprach mit der Deutschen Bank in Berlin "
+            "und der Siemens AG über Sicherheit und Bedarf.")
+    assert finds(text, "de") == [("Angela Merkel", "person"), ("Deutschen Bank", "organisation"),
+                                 ("Berlin", "place"), ("Siemens AG", "organisation")]
+
+
+def test_cyrillic_names():
+    text = "Министр обороны Сергей Шойгу прибыл в Москву, сообщает агентство Интерфакс и ООО Ромашка."
+    assert finds(text, "ru") == [("Сергей Шойгу", "person"), ("Москву", "place"), ("Интерфакс", "organisation"),
+                                 ("ООО Ромашка", "organisation")]
+
+
+def test_title_case_headlines_keep_only_names_seen_elsewhere():
+    text = "Disney to Launch New Animated Series on Tablet PCs\nThe studio Disney said tablet PCs matter."
+    assert [found for found, _ in finds(text, "en")] == ["Disney", "Disney"]
+
+
+# --- quality against the hand-annotated sample ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def evaluation():
+    return _load_benchmark()
+
+
+def test_gold_fixture_is_well_formed(evaluation):
+    articles = evaluation.load_gold(GOLD)
+    per_language = {lang: sum(a["lang"] == lang for a in articles) for lang in ("en", "fr", "de")}
+    assert per_language == {"en": 5, "fr": 5, "de": 6}
+    assert len({a["docid"] for a in articles}) == len(articles)
+    for article in articles:
+        for text, kind in article["entities"]:
+            assert kind in AUTO_KINDS and text in article["text"], (article["docid"], text)
+        assert len(article["mentions"]) >= len(article["entities"])
+
+
+@pytest.mark.skipif(not NEWSTEST.exists(), reason="newstest2014 data not available")
+def test_gold_texts_are_the_newstest_documents(evaluation):
+    for article in evaluation.load_gold(GOLD):
+        assert evaluation.read_sgml(NEWSTEST / article["source"])[article["docid"]] == article["text"]
+
+
+# Floors a little under what the recogniser measures (benchmarks/entities_eval.py), so quality cannot slip.
+LANGUAGE_FLOORS = {  # lang: (precision, recall, F1) exact, then F1 by overlap
+    "en": (0.82, 0.90, 0.86, 0.88),
+    "fr": (0.82, 0.90, 0.86, 0.87),
+    "de": (0.85, 0.73, 0.79, 0.81),
+    "all": (0.84, 0.85, 0.85, 0.87),
+}
+KIND_FLOORS = {"date": 0.95, "money": 0.95, "percent": 0.95, "quantity": 0.85, "organisation": 0.80,
+               "person": 0.70, "place": 0.83}
+
+
+def test_quality_floors_per_language(evaluation):
+    scores = evaluation.score(evaluation.load_gold(GOLD))
+    for lang, (precision, recall, f1, f1_overlap) in LANGUAGE_FLOORS.items():
+        row = scores[(lang, "all")]
+        measured = {"p": row["p"], "r": row["r"], "f": row["f"], "fo": row["fo"]}
+        floors = {"p": precision, "r": recall, "f": f1, "fo": f1_overlap}
+        assert all(measured[key] >= floors[key] for key in floors), (lang, measured)
+
+
+def test_quality_floors_per_kind(evaluation):
+    scores = evaluation.score(evaluation.load_gold(GOLD))
+    for kind, floor in KIND_FLOORS.items():
+        assert scores[("all", kind)]["f"] >= floor, (kind, dict(scores[("all", kind)]))
+
+
+def test_recognition_is_fast_enough(evaluation):
+    articles = evaluation.load_gold(GOLD)
+    gazetteer = Gazetteer.load(REPO / "corpus" / "entities.yaml")
+    texts = [(a["text"], a["lang"]) for a in articles] * 5
+    started = time.perf_counter()
+    for text, lang in texts:
+        recognise(text, lang, gazetteer)
+    per_article = (time.perf_counter() - started) / len(texts)
+    assert per_article < 0.010  # measured about 1 ms; this only catches pathological slow-downs
+
+
+def test_core_imports_no_ui_libraries():
+    code = ("import sys, reader.core.entities, reader.core.gazetteer; "
+            "sys.exit(any(m.split('.')[0] in ('textual', 'rich') for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
