@@ -15,6 +15,7 @@ from typing import Iterable
 import yaml
 
 from reader.core.entities import ENTITY_TYPES, Span, normalise_name
+from reader.core.errors import ReaderError
 from reader.core.text import fold
 
 MAX_GAZETTEER_BYTES = 4 * 1024 * 1024
@@ -30,7 +31,7 @@ _NEXT_WORD_RE = re.compile(r"(?:[\s\-\u2010\u2011\u2013'’&/]{1,3}|\.|(?<=(?<!\
 _CYRILLIC_VOWELS = "аяоеёэыиуюйь"
 
 
-class GazetteerError(Exception):
+class GazetteerError(ReaderError):
     """The gazetteer file cannot be read or written; str() is one line naming the file and line."""
 
 
