@@ -158,10 +158,13 @@ class SearchIndex:
 
     def searcher(self):
         """A searcher kept open between queries and refreshed when the index changed."""
+        # Not Searcher.refresh(): it reuses readers of segments whose deletions changed, which
+        # would show replaced documents twice.
+        if self._searcher is not None and not self._searcher.up_to_date():
+            self._searcher.close()
+            self._searcher = None
         if self._searcher is None:
             self._searcher = self._ix.searcher()
-        else:
-            self._searcher = self._searcher.refresh()
         return self._searcher
 
     def doc_count(self) -> int:

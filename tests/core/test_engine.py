@@ -213,3 +213,16 @@ def test_killed_indexer_leaves_a_usable_index(small_corpus, tmp_path):
     report = engine.update()
     assert engine.doc_count() == 1604
     assert found(engine, "more AND 799") or report.total == 1604
+
+
+def test_replacing_documents_while_a_searcher_is_open_leaves_no_duplicates(engine, small_corpus):
+    from reader.core.sidecars import update_sidecar
+
+    assert found(engine, "drones OR livraisons") == found(engine, "drones OR livraisons")  # searcher open
+    for tag in ("one", "two", "three"):
+        update_sidecar(small_corpus / "en/wire.txt", add_tags=[tag])
+        engine.reindex(["en/wire.txt"])
+        hits = found(engine, "drones")
+        assert len(hits) == len(set(hits))
+        assert engine.doc_count() == 4
+    assert found(engine, "tag:two") == ["en/wire.txt"]
