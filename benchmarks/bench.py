@@ -70,6 +70,29 @@ def reader_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "reader.cli", *args]
 
 
+def tui_first_screen(corpus: Path, marker: str = "(? keys)", runs: int = 3) -> float | None:
+    """Median seconds from starting `reader` in tmux to its first screen (the query prompt painted)."""
+    if not shutil.which("tmux") or not shutil.which("reader"):
+        return None
+    timings = []
+    for run in range(runs):
+        session = f"reader-bench-{os.getpid()}-{run}"
+        started = time.perf_counter()
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                        f"reader --corpus {corpus}"], check=True)
+        try:
+            while time.perf_counter() - started < 30:
+                screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                                        capture_output=True, text=True).stdout
+                if marker in screen:
+                    timings.append(time.perf_counter() - started)
+                    break
+                time.sleep(0.01)
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    return statistics.median(timings) if timings else None
+
+
 def bench_size(size: int, work: Path) -> None:
     corpus = work / f"corpus-{size}"
     if not corpus.is_dir():
@@ -109,6 +132,10 @@ def bench_size(size: int, work: Path) -> None:
                  f"   → reader is {statistics.median(theirs) / statistics.median(ours):.2f}× ripgrep")
     print(line)
 
+    first = tui_first_screen(corpus)
+    if first is not None:
+        print(f"TUI first screen (tmux, 120×40)  median {first:.2f} s")
+
     victim = next(corpus.rglob("*.txt"))
     victim.write_text(victim.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     seconds, _ = run_timed(reader_cmd("index", "--corpus", str(corpus)))
@@ -128,6 +155,10 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}")
+    demo = Path(__file__).resolve().parent.parent / "corpus"
+    first = tui_first_screen(demo)
+    if first is not None:
+        print(f"TUI first screen on the demo corpus (tmux, 120×40)  median {first:.2f} s")
     for size in args.sizes:
         bench_size(size, args.work)
 
