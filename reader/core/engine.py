@@ -276,6 +276,8 @@ class Engine:
         if rebuild:
             return "rebuild requested"
         if not SearchIndex.exists(self.index_dir):
+            if any(self.index_dir.glob("*.seg")):
+                return "the index is damaged (its table of contents is missing)"
             return ""
         schema = self._meta().get("schema")
         if schema != SCHEMA_VERSION:

@@ -226,3 +226,14 @@ def test_replacing_documents_while_a_searcher_is_open_leaves_no_duplicates(engin
         assert len(hits) == len(set(hits))
         assert engine.doc_count() == 4
     assert found(engine, "tag:two") == ["en/wire.txt"]
+
+
+def test_missing_table_of_contents_is_reported_and_rebuilt(engine):
+    before = found(engine, "drones OR livraisons")
+    engine.close()
+    for toc in engine.index_dir.glob("*.toc"):
+        toc.unlink()
+    assert engine.is_stale()
+    report = engine.update()
+    assert "table of contents is missing" in report.rebuilt
+    assert found(engine, "drones OR livraisons") == before
