@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from reader.core.text import one_line, safe_text
 
 CHUNK_CHARS = 2000  # longer paragraphs are cut into blocks of about this size, at a sentence or word end
+EXACT_CHARS = 200_000  # documents up to this size are wrapped whole at once: exact heights, no estimates
 WRAP_CACHE_BLOCKS = 4000
 _WORD_RE = re.compile(r"\S+\s*|\s+")
 
@@ -217,6 +218,9 @@ class Flow:
         self._wrapped: OrderedDict[int, list[Span]] = OrderedDict()
         self._exact = bytearray(len(document.blocks))
         self.heights = Fenwick([self._estimate(b) for b in document.blocks])
+        if len(document.text) <= EXACT_CHARS:
+            for index in range(len(document.blocks)):
+                self.lines(index)
 
     def _estimate(self, block: Block) -> int:
         length = block.end - block.start

@@ -168,14 +168,22 @@ class EngineJobs:
                                             outcome.undo))
             if outcome.tags:
                 try:
-                    self.engine.reindex(list(outcome.tags))
-                    self.post_message(msg.TagCounts(self.engine.tag_counts()))
+                    with self._search_lock:
+                        # Re-indexing through an index that has a searcher open leaves duplicates
+                        # behind (engine issue); closing it first avoids that.
+                        self.engine.close()
+                        self.engine.reindex(list(outcome.tags))
+                        counts = self.engine.tag_counts()
+                    self.post_message(msg.TagCounts(counts))
                 except Exception as exc:  # noqa: BLE001
                     self.post_message(msg.IndexFailed(_problem(exc)))
 
     @work(thread=True, exclusive=True, group="tag-counts", exit_on_error=False)
     def load_tag_counts(self) -> None:
+        """Count every tag (for completion and the tag panel)."""
         try:
-            self.post_message(msg.TagCounts(self.engine.tag_counts()))
+            with self._search_lock:
+                counts = self.engine.tag_counts()
+            self.post_message(msg.TagCounts(counts))
         except Exception:  # noqa: BLE001 - completion works without counts
             pass

@@ -13,7 +13,8 @@ from reader.ui.document import Span
 Styles = Mapping[str, Style]
 
 _KEY_NAMES = {"escape": "esc", "pagedown": "pgdn", "pageup": "pgup", "enter": "enter", "space": "space",
-              "tab": "tab", "backspace": "bksp", "delete": "del"}
+              "tab": "tab", "backspace": "bksp", "delete": "del", "up": "up", "down": "down",
+              "left": "left", "right": "right"}
 
 
 def key_display(key: str) -> str:

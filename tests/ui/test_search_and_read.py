@@ -162,3 +162,32 @@ async def test_q_quits_only_when_not_typing(demo_corpus):
         await pilot.press("tab", "q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_stale_index_updates_in_the_background_while_the_old_one_answers(demo_corpus):
+    from reader.ui import messages as msg
+
+    Engine(demo_corpus).update()
+    (demo_corpus / "new.txt").write_text("Brand new article\n\nAbout drones and more drones.\n", encoding="utf-8")
+    seen: list[str] = []
+    app = make_app(demo_corpus)
+
+    def hook(message) -> None:
+        if isinstance(message, (msg.EngineOpened, msg.IndexProgress, msg.IndexUpdated, msg.SearchDone)):
+            seen.append(type(message).__name__)
+
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        screen = await ready(pilot)
+        assert seen[0] == "EngineOpened" and "IndexProgress" in seen
+        assert seen.index("SearchDone") < seen.index("IndexUpdated")  # searched the old index at once
+        await until(pilot, lambda: len(screen.results.hits) == 6)
+        assert "6 articles" in screen.status.facts and "index up to date" in screen.status.facts
+
+
+async def test_a_missing_corpus_is_a_one_line_error(tmp_path, capsys):
+    import argparse
+
+    from reader.ui.app import run_app
+
+    assert run_app(argparse.Namespace(corpus=str(tmp_path / "nope"), index=None, keymap=None)) == 2
+    assert capsys.readouterr().err == f"reader: corpus folder not found: {tmp_path / 'nope'}\n"

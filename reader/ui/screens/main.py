@@ -25,7 +25,7 @@ from reader.ui.widgets.query import QueryInput
 from reader.ui.widgets.results import ResultList
 from reader.ui.widgets.status import StatusLine
 
-WIDE_MIN = 110  # columns from which the list and the article show side by side
+WIDE_MIN = 100  # columns from which the list and the article show side by side
 SEARCH_DELAY = 0.05
 PREVIEW_DELAY = 0.2
 POLL_SECONDS = 2.0
@@ -58,6 +58,7 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
         self.undo_edits: list = []
         self.tag_counts: dict[str, int] = {}
         self._search_timer: Timer | None = None
+        self._match_text = ""
         self._preview_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -282,12 +283,17 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
             self.view.clear(message.problem)
             self.status.say(message.problem, "error")
 
-    def _say_matches(self) -> None:
+    def _say_matches(self, asked: bool = False) -> None:
+        """Say how many matches the article has; an error stays on screen unless the reader asked."""
+        if self.status.severity == "error" and not asked:
+            return
         current, count = self.view.match_position
         if count:
-            where = f"match {current} of {count:,}" if current else f"{count:,} matches"
-            self.status.say(f"{where} · {self.keys_text('next_match')}/{self.keys_text('prev_match')} to step")
-        elif self.status.severity != "error":
+            where = f"match {current} of {count:,}" if current else \
+                f"{count:,} match{'es' if count != 1 else ''}"
+            self._match_text = f"{where} · {self.keys_text('next_match')}/{self.keys_text('prev_match')} to step"
+            self.status.say(self._match_text)
+        elif self.status.message == self._match_text:
             self.status.say("")
 
     def keys_text(self, action_id: str) -> str:
@@ -333,7 +339,7 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
         elif not self.view.step_match(forward):
             self.status.say("No query matches in this article.")
         else:
-            self._say_matches()
+            self._say_matches(asked=True)
 
     def action_next_article(self) -> None:
         self._step_article(1)

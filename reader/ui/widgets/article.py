@@ -33,6 +33,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.centred = False
         self.placeholder = "Open a result (enter) to read it here."
         self._anchor = 0  # document offset of the first line on screen: the reading position
+        self._laid_out = Size(0, 0)  # the size the current layout and scroll position are for
         self._styles: dict | None = None
 
     # -- content ---------------------------------------------------------------------------------
@@ -43,6 +44,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         in_body = same and body_offset >= 0
         self.document = document
         self.current = None
+        self._laid_out = self.size
         self._layout()
         if in_body:
             self._restore(document.body_start + body_offset)
@@ -102,12 +104,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
+        anchor = self._anchor
+        self._laid_out = self.size
         if self.flow is not None and self._measure()[0] != self.flow.width:
-            anchor = self._anchor
             self._layout()
-            self._restore(anchor)
-        else:
-            self._sync_height()
+        self._restore(anchor)
 
     def set_centred(self, centred: bool) -> None:
         self.centred = centred
@@ -117,7 +118,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if self.flow is not None and round(old_value) != round(new_value):
+        # A resize clamps the scroll before on_resize runs: that must not move the reading position.
+        if self.flow is not None and round(old_value) != round(new_value) and self.size == self._laid_out:
             self._anchor = self.flow.offset_of(round(new_value))
 
     # -- matches ---------------------------------------------------------------------------------

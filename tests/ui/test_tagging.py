@@ -1,0 +1,151 @@
+"""Pilot tests for tagging from the keyboard: quick tags, prompts, marks, undo, notes, tag panel."""
+
+from __future__ import annotations
+
+from reader.core.sidecars import read_sidecar, update_sidecar
+from reader.ui.screens import main as main_screen
+from reader.ui.screens.dialogs import NotesEditor, TagPanel, TagPrompt
+
+from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
+
+
+def tags_of(corpus, article_id):
+    return read_sidecar(corpus / article_id).get("tags", [])
+
+
+async def test_quick_tag_then_undo(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("tab")
+        first = screen.results.hit.id
+        await pilot.press("1")
+        await until(pilot, lambda: tags_of(demo_corpus, first) == ["important"])
+        await settle(pilot)
+        assert "#important" in rendered(screen.results)
+        assert "added #important (1 article)" in screen.status.message
+        assert screen.tag_counts == {"important": 1}
+        await pilot.press("1")  # a quick tag toggles
+        await until(pilot, lambda: tags_of(demo_corpus, first) == [])
+        await pilot.press("u")  # undo the removal
+        await until(pilot, lambda: tags_of(demo_corpus, first) == ["important"])
+        await settle(pilot)
+        found = await type_query(pilot, "tag:important")
+        assert [hit.id for hit in found.results.hits] == [first]
+
+
+async def test_mark_several_results_and_tag_them_with_completion(demo_corpus):
+    update_sidecar(demo_corpus / "000_2b620b70247fd231.txt", add_tags=["sanctions", "dual-use"])
+    update_sidecar(demo_corpus / "001_e13ff6d2d78ae1e3.txt", add_tags=["dual-use"])
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await until(pilot, lambda: screen.tag_counts.get("dual-use") == 2)
+        await pilot.press("tab", "space", "space")
+        marked = list(screen.results.marked)
+        assert len(marked) == 2 and "2 marked" in screen.status.facts
+        await pilot.press("t")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, TagPrompt)
+        choices = prompt.query_one("#tag-choices")
+        assert [choices.get_option_at_index(i).id for i in range(choices.option_count)] == ["dual-use", "sanctions"]
+        await pilot.press("f", "o", "l", "l", "o", "w", "space", "u", "p", "enter")
+        await until(pilot, lambda: all("follow-up" in tags_of(demo_corpus, i) for i in marked))
+        await settle(pilot)
+        assert app.screen is screen
+        assert "added #follow-up (2 articles)" in screen.status.message
+        await pilot.press("t", "s", "a", "n")
+        await pilot.pause()
+        assert app.screen.query_one("#tag-choices").get_option_at_index(0).id == "sanctions"
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("M")
+        assert not screen.results.marked
+
+
+async def test_remove_a_tag_of_the_open_article(demo_corpus):
+    article = "000_2b620b70247fd231.txt"
+    update_sidecar(demo_corpus / article, add_tags=["keep", "drop-me"])
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        screen = await type_query(pilot, "France")
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: screen.view.document is not None)
+        assert screen.open_id == article
+        assert "tags: keep, drop-me" in rendered(screen.view)
+        await pilot.press("T")
+        await pilot.pause()
+        assert isinstance(app.screen, TagPrompt)
+        await pilot.press("n", "o", "p", "e", "enter")  # not one of its tags: refused
+        assert isinstance(app.screen, TagPrompt)
+        app.screen.query_one("#tag-input").value = "drop-me"
+        await pilot.press("enter")
+        await until(pilot, lambda: tags_of(demo_corpus, article) == ["keep"])
+        await until(pilot, lambda: "drop-me" not in rendered(screen.view))
+        assert "tags: keep" in rendered(screen.view)
+
+
+async def test_edit_notes_in_a_modal(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: screen.view.document is not None)
+        article = screen.open_id
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesEditor)
+        await pilot.press("C", "h", "e", "c", "k", "enter", "[", "x", "]")
+        await pilot.press("escape")  # unsaved text: warned, not lost
+        assert isinstance(app.screen, NotesEditor)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: read_sidecar(demo_corpus / article).get("notes") == "Check\n[x]")
+        await until(pilot, lambda: "[x]" in rendered(screen.view))
+        await pilot.press("u")
+        await until(pilot, lambda: "notes" not in read_sidecar(demo_corpus / article))
+
+
+async def test_tag_panel_filters_the_results(demo_corpus):
+    update_sidecar(demo_corpus / "003_3874e8e98c7a5103.txt", add_tags=["washington"])
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await until(pilot, lambda: screen.tag_counts == {"washington": 1})
+        await pilot.press("tab", "number_sign")
+        await pilot.pause()
+        assert isinstance(app.screen, TagPanel)
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: screen.tag_filter == "washington")
+        await until(pilot, lambda: [h.id for h in screen.results.hits] == ["003_3874e8e98c7a5103.txt"])
+        assert "tag:washington" in screen.status.facts
+        await pilot.press("number_sign", "home", "enter")  # "All articles"
+        await until(pilot, lambda: screen.tag_filter is None and len(screen.results.hits) == 5)
+
+
+async def test_a_broken_sidecar_is_reported_not_overwritten(demo_corpus):
+    article = "000_2b620b70247fd231.txt"
+    sidecar = demo_corpus / (article + ".yaml")
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        sidecar.write_text("tags: [unclosed\n", encoding="utf-8")
+        screen.results.move_to([h.id for h in screen.results.hits].index(article))
+        await pilot.press("tab", "1")
+        await until(pilot, lambda: screen.status.severity == "error")
+        assert article in screen.status.message
+        assert sidecar.read_text(encoding="utf-8") == "tags: [unclosed\n"
+        assert app.is_running
+
+
+async def test_sidecars_changed_by_someone_else_show_within_seconds(demo_corpus, monkeypatch):
+    monkeypatch.setattr(main_screen, "POLL_SECONDS", 0.2)
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        article = screen.results.hits[2].id
+        update_sidecar(demo_corpus / article, add_tags=["from-elsewhere"])
+        await until(pilot, lambda: any("from-elsewhere" in h.tags for h in screen.results.hits if h.id == article),
+                    timeout=8)
+        await until(pilot, lambda: screen.tag_counts.get("from-elsewhere") == 1)
