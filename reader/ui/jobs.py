@@ -42,6 +42,7 @@ class EngineJobs:
         self._update_lock = threading.Lock()
         self._tag_lock = threading.Lock()
         self.cancel_event = threading.Event()
+        self._warm = threading.Event()  # set once the language model is loaded (or failed to)
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def open_engine(self) -> None:
@@ -56,6 +57,14 @@ class EngineJobs:
             self.post_message(msg.EngineFailed(_problem(exc)))
             return
         self.post_message(msg.EngineOpened(engine, stale, documents))
+        try:  # load the language model now, not when the first article is opened (about 2 s)
+            from reader.core.language import detect_language
+
+            detect_language("A few words to load the language identification model.")
+        except Exception:  # noqa: BLE001 - only a warm-up
+            pass
+        finally:
+            self._warm.set()
 
     def _update(self, wait_if_busy: bool) -> None:
         engine = self.engine
@@ -75,9 +84,9 @@ class EngineJobs:
             try:
                 report = engine.update(wait=False, progress=progress, cancel=self.cancel_event)
             except IndexBusy as exc:
-                self.post_message(msg.IndexFailed(str(exc), busy=True))
-                if not wait_if_busy:
+                if not wait_if_busy:  # a poll: the next one tries again
                     return
+                self.post_message(msg.IndexFailed(str(exc), busy=True))
                 report = engine.update(wait=True, progress=progress, cancel=self.cancel_event)
             notices = list(engine.messages)
             engine.messages.clear()
@@ -99,7 +108,7 @@ class EngineJobs:
     def poll_changes(self) -> None:
         """Pick up files and sidecars changed by someone else (cheap check, then an update)."""
         engine = self.engine
-        if engine is None or self._update_lock.locked():
+        if engine is None or self._update_lock.locked() or self._tag_lock.locked():
             return
         try:
             stale = engine.is_stale()
@@ -145,6 +154,7 @@ class EngineJobs:
     def load_article(self, request: int, article_id: str, terms: frozenset, keep_position: bool) -> None:
         """Load and prepare an article; matches of a long one follow the first screen."""
         worker = get_current_worker()
+        self._warm.wait(timeout=10)  # loading the model twice at once would only be slower
         try:
             article = self.engine.article(article_id)
             document = build_document(article)

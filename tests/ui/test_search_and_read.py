@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from reader.core.engine import Engine
 from reader.ui.screens.main import MainScreen
-from reader.ui.widgets.article import ArticleView
-from reader.ui.widgets.results import ResultList
 
 from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
 

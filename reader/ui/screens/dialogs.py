@@ -88,9 +88,14 @@ class TagPrompt(Dialog):
         return [Option(Content(f"{safe_text(n)}  ({c:,})" if c else safe_text(n)), id=n)
                 for n, c in [*starts, *inside][:200]]
 
+    def on_mount(self) -> None:
+        choices = self.query_one("#tag-choices", PickList)
+        choices.display = choices.option_count > 0
+
     def on_input_changed(self, event: Input.Changed) -> None:
         choices = self.query_one("#tag-choices", PickList)
         choices.set_options(self._options(event.value))
+        choices.display = choices.option_count > 0
         if choices.option_count:
             choices.highlighted = 0
 

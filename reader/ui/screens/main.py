@@ -17,7 +17,7 @@ from textual.widgets import Input
 
 from reader.ui import messages as msg
 from reader.ui.actions import MAIN, bindings_for
-from reader.ui.jobs import MAX_HITS, EngineJobs
+from reader.ui.jobs import EngineJobs
 from reader.ui.render import progress_bar
 from reader.ui.screens.tag_actions import TagActions
 from reader.ui.widgets.article import ArticleView
@@ -52,6 +52,7 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
         self.hits_text = ""
         self.article = None
         self.open_id: str | None = None
+        self.article_terms: frozenset = frozenset()
         self.article_request = 0
         self.focus_results_when_done = False
         self.focus_article_when_done = False
@@ -99,8 +100,13 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
 
     def _set_width_class(self, width: int) -> None:
         self.set_class(width < WIDE_MIN, "-narrow")
-        if width < WIDE_MIN and self.focused is self.view:
+
+    def on_descendant_focus(self) -> None:
+        # Narrow screens show the list or the article: the one that has the focus.
+        if self.focused is self.view:
             self.add_class("-reading")
+        elif self.focused is self.results:
+            self.remove_class("-reading")
 
     def _show_facts(self) -> None:
         parts = [self.hits_text] if self.hits_text else []
@@ -154,7 +160,7 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
 
     def on_index_failed(self, message: msg.IndexFailed) -> None:
         if message.busy:
-            self.index_state = "another process is indexing"
+            self.index_state = "waiting for another process to finish indexing"
         else:
             self.status.say(message.problem, "error")
         self._show_facts()
@@ -206,7 +212,7 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
         self.results.set_hits(results.hits, results.terms, self.keep_id)
         shown = len(results.hits)
         if results.total > shown and message.complete:
-            self.hits_text = f"{shown:,} of {results.total:,} hits (first {MAX_HITS:,})"
+            self.hits_text = f"{results.total:,} hits (first {shown:,} listed)"
         else:
             self.hits_text = f"{results.total:,} hit{'s' if results.total != 1 else ''}"
         if self.status.severity == "error":
@@ -235,13 +241,13 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
         self._show_facts()
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        if message.hit is not None and not self.narrow and message.hit.id != self.open_id:
+        if message.hit is not None and not self.narrow and not self._showing(message.hit.id):
             hit_id = message.hit.id
             self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(hit_id))
 
     def _preview(self, hit_id: str) -> None:
         hit = self.results.hit
-        if hit is not None and hit.id == hit_id and hit_id != self.open_id and not self.narrow:
+        if hit is not None and hit.id == hit_id and not self._showing(hit_id) and not self.narrow:
             self._load(hit_id)
 
     @on(ResultList.Selected)
@@ -250,11 +256,14 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
 
     def open_hit(self, article_id: str) -> None:
         """Open an article in the pane and move there (alone on a narrow screen)."""
-        if self.narrow:
-            self.add_class("-reading")
+        self.add_class("-reading")
         self.view.focus()
-        if article_id != self.open_id:
+        if not self._showing(article_id):
             self._load(article_id)
+
+    def _showing(self, article_id: str) -> bool:
+        """True when the pane shows (or loads) this article with the current query's matches."""
+        return article_id == self.open_id and self.article_terms == self.current_terms
 
     def _load(self, article_id: str, keep_position: bool = False) -> None:
         if self.engine is None:
@@ -262,7 +271,7 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
         self.article_request += 1
         if article_id != self.open_id:
             self.view.clear("Loading…")
-        self.open_id = article_id
+        self.open_id, self.article_terms = article_id, self.current_terms
         self.load_article(self.article_request, article_id, self.current_terms, keep_position)
 
     def on_article_ready(self, message: msg.ArticleReady) -> None:
@@ -312,7 +321,6 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
         if self.has_class("-fullscreen"):
             self.action_fullscreen()
         elif self.focused is self.view:
-            self.remove_class("-reading")
             self.results.focus()
         elif self.focused is self.results:
             self.query_one(QueryInput).focus()
@@ -348,18 +356,18 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
         self._step_article(-1)
 
     def _step_article(self, step: int) -> None:
+        """Open the next (or previous) result without going back to the list."""
         results = self.results
         if not results.hits:
             return
-        reading = self.focused is self.view or self.has_class("-fullscreen")
-        target = results.cursor + step if self.open_id == getattr(results.hit, "id", None) or \
-            self.open_id is None else results.cursor
+        on_open = results.hit is not None and results.hit.id == self.open_id
+        target = results.cursor + step if on_open or self.open_id is None else results.cursor
+        if not 0 <= target < len(results.hits):
+            self.status.say("This is the last result." if step > 0 else "This is the first result.")
+            return
         results.move_to(target)
-        hit = results.hit
-        if reading:
-            self.open_hit(hit.id)
-        else:
-            self._load(hit.id)
+        if self.focused is self.view or self.has_class("-fullscreen"):
+            self.open_hit(results.hit.id)
 
     def action_fullscreen(self) -> None:
         if self.has_class("-fullscreen"):
