@@ -100,3 +100,19 @@ def grouped(keys: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
                 for a in ACTIONS if a.group == group]
         groups.append((group, rows))
     return groups
+
+
+def markdown_table(keys: dict[str, str] | None = None) -> str:
+    """The actions as a Markdown table (group, id, default keys, description), for the README."""
+    from reader.ui.render import key_display
+
+    keys = keys or {a.id: a.keys for a in ACTIONS}
+    rows = ["| Group | Action id | Keys | What it does |", "|---|---|---|---|"]
+    for action in sorted(ACTIONS, key=lambda a: GROUPS.index(a.group)):
+        shown = ", ".join(f"`{key_display(k.strip())}`" for k in keys[action.id].split(","))
+        rows.append(f"| {action.group} | `{action.id}` | {shown} | {action.description} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

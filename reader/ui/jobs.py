@@ -24,6 +24,27 @@ PARTIAL_MATCH_CHARS = 60_000  # matches found before the first screen of a long 
 PROGRESS_EVERY = 0.1
 
 
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the real stderr before the engine's process pool needs it.
+
+    Textual replaces sys.stderr with an object whose file number is -1; the tracker would pass that
+    to its child process and fail ("bad value(s) in fds_to_keep").
+    """
+    import sys
+
+    if sys.__stderr__ is None:
+        return
+    from multiprocessing import resource_tracker
+
+    saved, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    except Exception:  # noqa: BLE001 - the engine then reports its own error
+        pass
+    finally:
+        sys.stderr = saved
+
+
 def _problem(exc: BaseException) -> str:
     if isinstance(exc, ReaderError):
         return str(exc)
@@ -81,6 +102,7 @@ class EngineJobs:
         try:
             from reader.core.engine import IndexBusy
 
+            start_resource_tracker()
             try:
                 report = engine.update(wait=False, progress=progress, cancel=self.cancel_event)
             except IndexBusy as exc:

@@ -79,11 +79,6 @@ def result_snippet_line(fragments: list[tuple[str, bool]] | None, width: int, st
     return Content.assemble(*parts).truncate(max(1, width), ellipsis=True)
 
 
-def facts_line(documents: int, index_state: str, hits: str) -> Content:
-    """The right side of the status line: corpus size, index state and hit count."""
-    return Content(f"{hits} · {documents:,} articles · {index_state}")
-
-
 def progress_bar(done: int, total: int, width: int = 10) -> str:
     """A small text progress bar: `▰▰▰▱▱▱ 42%`."""
     fraction = 0.0 if total <= 0 else min(1.0, done / total)

@@ -20,14 +20,16 @@ def _tmux(socket: str, *args: str) -> str:
     return subprocess.run(["tmux", "-L", socket, *args], check=True, capture_output=True, text=True).stdout
 
 
-def _wait_for(socket: str, *texts: str, timeout: float = 20.0) -> str:
-    """Poll the pane until every text shows; return the screen."""
+def _wait_for(socket: str, *texts: str, timeout: float = 20.0, fail_on: tuple[str, ...] = ()) -> str:
+    """Poll the pane until every text shows (failing early on any of `fail_on`); return the screen."""
     deadline = time.monotonic() + timeout
     screen = ""
     while time.monotonic() < deadline:
         screen = _tmux(socket, "capture-pane", "-p", "-t", "reader")
         if all(text in screen for text in texts):
             return screen
+        if any(text in screen for text in fail_on):
+            break
         time.sleep(0.1)
     raise AssertionError(f"never showed {texts!r}; the screen was:\n{screen}")
 
@@ -57,6 +59,26 @@ def test_search_open_and_quit_in_tmux(demo_corpus, tmp_path):
         _tmux(socket, "send-keys", "-t", "reader", "n")
         _wait_for(socket, "match 1 of")
         _tmux(socket, "send-keys", "-t", "reader", "q")
+        _wait_for(socket, "reader-exited-0")
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None or READER is None, reason="needs tmux and the installed reader")
+def test_a_corpus_big_enough_for_worker_processes_indexes_inside_the_app(tmp_path):
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    for number in range(450):  # above the engine's threshold for loading files in a process pool
+        (corpus / f"{number:03d}.txt").write_text(
+            f"Report number {number}\n\nThe committee met on day {number} to discuss the harbour.\n",
+            encoding="utf-8")
+    socket = f"reader-test-{uuid.uuid4().hex[:8]}"
+    command = (f"env TERM=xterm-256color XDG_CONFIG_HOME={shlex.quote(str(tmp_path / 'config'))} "
+               f"{shlex.quote(READER)} --corpus {shlex.quote(str(corpus))}; echo reader-exited-$?; sleep 30")
+    _tmux(socket, "new-session", "-d", "-s", "reader", "-x", "100", "-y", "30", command)
+    try:
+        _wait_for(socket, "450 articles", "index up to date", timeout=120, fail_on=("Error", "error"))
+        _tmux(socket, "send-keys", "-t", "reader", "C-q")
         _wait_for(socket, "reader-exited-0")
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)

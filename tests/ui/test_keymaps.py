@@ -146,3 +146,10 @@ async def test_help_lists_the_bindings_in_force_grouped(demo_corpus):
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("question_mark")
         assert app.screen is screen
+
+
+def test_the_readme_table_lists_every_action():
+    from reader.ui.actions import markdown_table
+
+    table = markdown_table()
+    assert all(f"`{action.id}`" in table for action in ACTIONS)
