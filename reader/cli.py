@@ -46,11 +46,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="search the corpus")
     _common(p)
-    p.add_argument("query", metavar="QUERY", nargs="+", help="Whoosh query syntax")
+    p.add_argument("query", metavar="QUERY", nargs="*", help="Whoosh query syntax, or @name for a saved search")
     p.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N hits (default 20)")
-    p.add_argument("--format", choices=("text", "json", "jsonl", "paths"), default="text")
+    p.add_argument("--format", choices=("text", "json", "jsonl", "paths", "csv", "md"), default=None,
+                   help="text (default), json, jsonl (default with --batch), paths, csv, md")
     p.add_argument("--lang", metavar="L", help="only articles in language L")
     p.add_argument("--tag", metavar="T", help="only articles tagged T")
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance",
+                   help="relevance (default) or date: newest first, undated last")
+    p.add_argument("--facets", action="store_true",
+                   help="also count languages, sources, tags and entities over all matching articles")
+    p.add_argument("--batch", metavar="FILE", help="run every query of FILE (one per line, or YAML); JSONL out")
+    p.add_argument("--new-since", metavar="DATE|last",
+                   help="only articles first indexed since DATE (ISO), or since this batch's last run")
+
+    p = sub.add_parser("save", help="save a search: reader search @NAME runs it")
+    _common(p)
+    p.add_argument("name", metavar="NAME", help="name of the saved search (no spaces)")
+    p.add_argument("query", metavar="QUERY", nargs="+", help="Whoosh query syntax")
+
+    p = sub.add_parser("story", help="an article's story (translations, rewrites) in date order")
+    _common(p)
+    p.add_argument("id", metavar="ID", help="article id or unique prefix")
+    p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("show", help="print an article as plain text")
     _common(p)

@@ -7,17 +7,14 @@ import os
 import sys
 from pathlib import Path
 
-from reader.core.engine import Engine, IndexBusy
+from reader.core.engine import Engine, IndexBusy, SearchResults
 from reader.core.errors import ReaderError
 from reader.core.text import safe_text
-from reader.output import ProgressBar, write_hits, write_json
+from reader.output import ProgressBar, export_row, write_export, write_hits, write_json
 
 
 class UsageProblem(ReaderError):
     """Arguments that make no sense together."""
-
-
-
 
 
 def open_engine(args: argparse.Namespace) -> Engine:
@@ -64,15 +61,137 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _search_query(args: argparse.Namespace) -> str:
+    """The query of `reader search`: the words given, or the saved search `@name` stands for."""
+    from reader.core.saved import resolve_saved
+
+    text = " ".join(args.query)
+    saved = resolve_saved(text)
+    return saved[1] if saved else text
+
+
+def _new_ids(engine: Engine, since) -> set[str]:
+    from reader.core.batch import first_seen
+
+    return {article_id for article_id, when in first_seen(engine.index_dir).items() if when >= since}
+
+
+def _run_query(engine: Engine, args: argparse.Namespace, query: str, new_ids: set[str] | None):
+    """Hits of one query with the command's filters; only articles in `new_ids` when it is given."""
+    snippets = args.format != "paths"
+    if new_ids is None:
+        return engine.search(query, limit=args.limit, lang=args.lang, tag=args.tag, snippets=snippets,
+                             sort=args.sort)
+    results = engine.search(query, limit=None, lang=args.lang, tag=args.tag, snippets=False, sort=args.sort)
+    hits = [hit for hit in results.hits if hit.id in new_ids]
+    for hit in hits[:args.limit] if snippets else []:
+        hit.snippet = engine.snippet(hit.id, hit.lang, results.terms)
+    return SearchResults(len(hits), hits[:args.limit], results.terms)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
-    """`reader search QUERY`: ranked hits; exit 1 when nothing is found."""
+    """`reader search QUERY|@name` or `--batch FILE`: ranked hits; exit 1 when nothing is found."""
+    from reader.core.batch import parse_since
+
+    if bool(args.query) == bool(args.batch):
+        raise UsageProblem("usage: reader search QUERY (or @saved-name), or reader search --batch FILE")
+    if args.batch:
+        return _search_batch(args)
+    if args.new_since == "last":
+        raise UsageProblem("--new-since last needs --batch FILE (it means: since that batch last ran)")
+    args.format = args.format or "text"
+    if args.facets and args.format in ("csv", "paths"):
+        raise UsageProblem("--facets works with --format text, json, jsonl and md")
+    since = parse_since(args.new_since) if args.new_since else None
+    query = _search_query(args)
     engine = open_engine(args)
     engine.ensure_fresh()
     _tell(engine)
-    results = engine.search(" ".join(args.query), limit=args.limit, lang=args.lang,
-                            tag=args.tag, snippets=args.format != "paths")
-    write_hits(results.hits, args.format)
+    results = _run_query(engine, args, query, _new_ids(engine, since) if since else None)
+    facets = engine.facets(query, lang=args.lang, tag=args.tag) if args.facets else None
+    if since and facets is not None:
+        raise UsageProblem("--facets and --new-since cannot be combined")
+    _write_results(engine, results, args.format, facets)
     return 0 if results.total else 1
+
+
+def _write_results(engine: Engine, results: SearchResults, fmt: str, facets: dict | None) -> None:
+    from reader.output import facet_record, hit_record, write_facets_text
+
+    if fmt in ("csv", "md"):
+        write_export([export_row(hit, engine.notes(hit.id)) for hit in results.hits], fmt)
+        if facets is not None:
+            write_facets_text(facets, results.total)
+    elif facets is not None and fmt == "json":
+        write_json({"total": results.total, "hits": [hit_record(h) for h in results.hits],
+                    "facets": facet_record(facets)})
+    else:
+        write_hits(results.hits, fmt)
+        if facets is not None and fmt == "jsonl":
+            write_json([{"total": results.total, "facets": facet_record(facets)}], lines=True)
+        elif facets is not None:
+            write_facets_text(facets, results.total)
+
+
+def _search_batch(args: argparse.Namespace) -> int:
+    """`reader search --batch FILE`: every query of the file, one JSON hit record per line."""
+    from reader.core.batch import last_run, now_utc, parse_since, read_batch, record_run
+    from reader.output import hit_record
+
+    if (args.format or "jsonl") != "jsonl" or args.facets:
+        raise UsageProblem("--batch prints JSONL (--format jsonl); --facets does not apply")
+    args.format = "jsonl"
+    queries = read_batch(Path(args.batch))
+    engine = open_engine(args)
+    engine.ensure_fresh()
+    _tell(engine)
+    started = now_utc()  # articles indexed after this are new for the next run
+    since = None
+    if args.new_since == "last":
+        since = last_run(engine.index_dir, Path(args.batch))
+    elif args.new_since:
+        since = parse_since(args.new_since)
+    new_ids = _new_ids(engine, since) if since else None
+    found = False
+    for item in queries:
+        try:
+            results = _run_query(engine, args, item.query, new_ids)
+        except ReaderError as exc:
+            raise UsageProblem(f"batch query '{safe_text(item.name)}': {exc}") from None
+        found = found or bool(results.hits)
+        write_json([{**hit_record(hit), "query_name": safe_text(item.name), "query": safe_text(item.query)}
+                    for hit in results.hits], lines=True)
+    record_run(engine.index_dir, Path(args.batch), started)
+    return 0 if found else 1
+
+
+def cmd_save(args: argparse.Namespace) -> int:
+    """`reader save NAME QUERY`: save a search for `reader search @NAME`."""
+    from reader.core.saved import save_search, saved_searches_path
+
+    save_search(args.name, " ".join(args.query))
+    print(f"saved @{args.name.lstrip('@')} in {saved_searches_path()}", file=sys.stderr)
+    return 0
+
+
+def cmd_story(args: argparse.Namespace) -> int:
+    """`reader story ID`: the article's story (translations, rewrites) in date order, undated last."""
+    from reader.core.story import story_timeline
+
+    engine = open_engine(args)
+    engine.ensure_fresh()
+    _tell(engine)
+    article_id = engine.resolve_id(args.id)
+    rows = [{key: safe_text(value) if isinstance(value, str) else value for key, value in row.items()}
+            for row in story_timeline(engine, article_id)]
+    if args.format == "json":
+        write_json({"id": safe_text(article_id), "story": rows})
+    else:
+        for row in rows:
+            mark = "*" if row["id"] == safe_text(article_id) else " "
+            print(f"{mark} {row['date'] or '(undated)':<10}  {row['lang']:<3}  {row['source'] or '-'}  "
+                  f"{row['id']}  {row['title']}")
+    return 0 if len(rows) > 1 else 1
 
 
 def cmd_show(args: argparse.Namespace) -> int:

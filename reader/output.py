@@ -62,6 +62,56 @@ def write_hits(hits: Iterable[Hit], fmt: str, stream: IO[str] = sys.stdout) -> N
         stream.write("\n".join(format_hit_text(h, colour) for h in hits))
 
 
+def facet_record(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Facet counts with terminal-safe values."""
+    return {name: {safe_text(value): count for value, count in counts.items()} for name, counts in facets.items()}
+
+
+def write_facets_text(facets: dict[str, dict[str, int]], total: int, stream: IO[str] = sys.stdout) -> None:
+    """Facet counts after text hits: one line per facet, values most frequent first."""
+    stream.write(f"\n{total:,} matching articles\n")
+    for name, counts in facet_record(facets).items():
+        values = " · ".join(f"{value} {count}" for value, count in counts.items())
+        stream.write(f"  {name:<7} {values or '-'}\n")
+
+
+CSV_COLUMNS = ("id", "title", "lang", "date", "tags", "notes", "snippet", "path")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_row(hit: Hit, notes: str) -> dict[str, str]:
+    """One hit as the flat text fields of the CSV and Markdown exports."""
+    return {"id": safe_text(hit.id), "title": safe_text(hit.title), "lang": hit.lang,
+            "date": safe_text(hit.date), "tags": ";".join(safe_text(t) for t in hit.tags),
+            "notes": safe_text(notes), "snippet": plain(hit.snippet), "path": safe_text(str(hit.path))}
+
+
+def _csv_cell(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (`=HYPERLINK(…)` in a title stays text)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _md_cell(value: str) -> str:
+    """A Markdown table cell: one line, pipes escaped, no raw HTML."""
+    text = " ".join(value.split()).replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("<", "&lt;").replace(">", "&gt;") or " "
+
+
+def write_export(rows: Iterable[dict[str, str]], fmt: str, stream: IO[str] = sys.stdout) -> None:
+    """Export rows as CSV (header line, RFC 4180 quoting) or as a Markdown table."""
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(stream, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        for row in rows:
+            writer.writerow([_csv_cell(row[name]) for name in CSV_COLUMNS])
+        return
+    stream.write("| " + " | ".join(CSV_COLUMNS) + " |\n| " + " | ".join(["---"] * len(CSV_COLUMNS)) + " |\n")
+    for row in rows:
+        stream.write("| " + " | ".join(_md_cell(row[name]) for name in CSV_COLUMNS) + " |\n")
+
+
 def write_json(value: object, stream: IO[str] = sys.stdout, lines: bool = False) -> None:
     """Print a JSON document (or, with `lines`, one JSON object per line of a list)."""
     if lines and isinstance(value, list):

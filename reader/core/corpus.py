@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
+from reader.core.dates import detect_date, normalise_date
 from reader.core.errors import ReaderError
 from reader.core.language import detect_language
 
@@ -326,7 +327,7 @@ def load_article(root: Path, path: Path) -> Article:
         title=fields["title"] or title or path.name,
         body=body,
         lang=lang,
-        date=fields["date"],
+        date=article_date(fields["date"], title, body),
         source=fields["source"],
         url=fields["url"],
         tags=tags,
@@ -335,6 +336,13 @@ def load_article(root: Path, path: Path) -> Article:
         sidecar_error=sidecar_error,
         warnings=parsed.problems,
     )
+
+
+def article_date(given: str, title: str, body: str) -> str:
+    """The metadata date (ISO-like kept as given, written forms made ISO), else one found in the header."""
+    if given:
+        return given if given[:4].isdigit() else (normalise_date(given) or given)
+    return detect_date(f"{title}\n{body}")
 
 
 def _scalar(value: object) -> str:

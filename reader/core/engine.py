@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
+from reader.core.batch import now_utc, update_first_seen
 from reader.core.corpus import (Article, ArticleSkipped, CorpusError, FileEntry, is_article_name, load_article,
                                 parse_file, scan_corpus)
 from reader.core.entities import Span, entity_terms, normalise_name, recognise
@@ -378,6 +379,7 @@ class Engine:
         related.commit()
         report.removed = len(deleted) + sum(1 for i in skipped_ids if i not in new_manifest)
         _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
+        update_first_seen(self.index_dir, new_manifest, now_utc())
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
                                                  "gazetteer": self._gazetteer_version(),
                                                  "related": RELATED_FORMAT})
@@ -424,12 +426,13 @@ class Engine:
         return index
 
     def search(self, query: str, *, limit: int | None = 20, lang: str | None = None,
-               tag: str | None = None, snippets: bool = True) -> SearchResults:
-        """Run a query. Raises QueryError for a malformed query."""
+               tag: str | None = None, snippets: bool = True, sort: str = "relevance") -> SearchResults:
+        """Run a query (`sort`: relevance, or date for newest first). Raises QueryError for a malformed query."""
         with self._lock:
             index = self._require_index()
             try:
-                found = index.search(query, limit=limit, lang=lang, tag=tag, resolve_entity=self._resolve_entity)
+                found = index.search(query, limit=limit, lang=lang, tag=tag, resolve_entity=self._resolve_entity,
+                                     sort=sort)
             except QueryError:
                 raise
             except (OSError, EOFError, ValueError, KeyError) as exc:  # damaged segment files
@@ -437,9 +440,18 @@ class Engine:
                 self._index = None
                 self.update(rebuild=True)
                 found = self._require_index().search(query, limit=limit, lang=lang, tag=tag,
-                                                     resolve_entity=self._resolve_entity)
+                                                     resolve_entity=self._resolve_entity, sort=sort)
         hits = [self._hit(stored, found.terms if snippets else None) for stored in found.hits]
         return SearchResults(found.total, hits, found.terms)
+
+    def facets(self, query: str, lang: str | None = None, tag: str | None = None) -> dict[str, dict[str, int]]:
+        """Counts of languages, sources, tags and top entities over every article the query matches."""
+        from reader.core.facets import count_facets
+
+        with self._lock:
+            index = self._require_index()
+            return count_facets(index.matching_fields(query, lang=lang, tag=tag,
+                                                      resolve_entity=self._resolve_entity))
 
     def _hit(self, stored: StoredHit, terms: frozenset | None) -> Hit:
         snippet = self.snippet(stored.id, stored.lang, terms) if terms is not None else []
@@ -485,6 +497,16 @@ class Engine:
                 _write_json(self.index_dir / META_FILE, {**meta, "folders": folders})
         finally:
             lock.release()
+
+    def notes(self, article_id: str) -> str:
+        """The analyst's notes on an article from its sidecar ('' when none or the sidecar is malformed)."""
+        from reader.core.sidecars import SidecarError, read_sidecar
+
+        try:
+            notes = read_sidecar(self.corpus / article_id).get("notes")
+        except SidecarError:
+            return ""
+        return "" if notes is None else str(notes)
 
     def tag_counts(self) -> dict[str, int]:
         """Every tag in the corpus with the number of articles that carry it."""

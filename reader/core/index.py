@@ -10,18 +10,20 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.columns import NumericColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from reader.core.analysis import STEMMERS, TOKEN_RE, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
+from reader.core.dates import rewrite_date_query
 from reader.core.query import QueryError, check_query
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TITLE_BOOST = 2.0
 WRITER_MEMORY_MB = 256
 SMALL_UPDATE_DOCS = 500
@@ -51,11 +53,11 @@ def make_schema() -> Schema:
         id=ID(unique=True, stored=True),
         title=_text(plain, stored=True, field_boost=TITLE_BOOST),
         lang=ID(stored=True),
-        date=DATETIME(),
+        date=DATETIME(sortable=NumericColumn(DATETIME().sortable_typecode, default=0)),  # undated: oldest
         date_text=STORED(),
         source=TEXT(analyzer=plain, stored=True),
         tag=KEYWORD(commas=True, lowercase=True, stored=True, scorable=True),
-        entity=KEYWORD(commas=True, lowercase=True),
+        entity=KEYWORD(commas=True, lowercase=True, stored=True),
         text=_text(plain),
     )
     for code in sorted(set(STEMMERS)):
@@ -111,6 +113,7 @@ class StoredHit:
     date: str
     tags: list[str]
     score: float
+    source: str = ""
 
 
 @dataclass
@@ -226,7 +229,7 @@ class SearchIndex:
 
     def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None):
         """Parse query text (Whoosh syntax) into a query over title and every language's text field."""
-        text = check_query(text)
+        text = rewrite_date_query(check_query(text))
         reader = self.searcher().reader()
         fields = ["title", *self._text_fields(reader)] or ["title", "text"]
         parser = MultifieldParser(fields, self._ix.schema)
@@ -245,19 +248,33 @@ class SearchIndex:
         return parsed
 
     def search(self, text: str, *, limit: int | None = 20, lang: str | None = None,
-               tag: str | None = None, resolve_entity: Callable[[str], list[str]] | None = None
-               ) -> IndexResults:
-        """Run a query; `lang` and `tag` restrict the results."""
+               tag: str | None = None, resolve_entity: Callable[[str], list[str]] | None = None,
+               sort: str = "relevance") -> IndexResults:
+        """Run a query; `lang` and `tag` restrict the results; `sort="date"` puts the newest first, undated last."""
         parsed = self.parse(text, resolve_entity)
-        filters = []
-        if lang:
-            filters.append(wq.Term("lang", lang.lower()))
-        if tag:
-            filters.append(wq.Term("tag", tag.lower()))
         searcher = self.searcher()
-        results = searcher.search(parsed, limit=limit, filter=wq.And(filters) if filters else None)
+        options = {"sortedby": "date", "reverse": True} if sort == "date" else {}
+        results = searcher.search(parsed, limit=limit, filter=_filters(lang, tag), **options)
         hits = [_stored_hit(hit.fields(), hit.score) for hit in results]
         return IndexResults(len(results), hits, _query_terms(parsed, searcher.reader()))
+
+    def matching_fields(self, text: str, *, lang: str | None = None, tag: str | None = None,
+                        resolve_entity: Callable[[str], list[str]] | None = None) -> Iterator[dict]:
+        """The stored fields of every document the query matches (for counting facets)."""
+        parsed = self.parse(text, resolve_entity)
+        searcher = self.searcher()
+        results = searcher.search(parsed, limit=None, filter=_filters(lang, tag), scored=False)
+        for docnum in results.docs():
+            yield searcher.stored_fields(docnum)
+
+
+def _filters(lang: str | None, tag: str | None):
+    filters = []
+    if lang:
+        filters.append(wq.Term("lang", lang.lower()))
+    if tag:
+        filters.append(wq.Term("tag", tag.lower()))
+    return wq.And(filters) if filters else None
 
 
 def _query_terms(parsed, reader) -> frozenset[tuple[str, str]]:
@@ -276,7 +293,7 @@ def _query_terms(parsed, reader) -> frozenset[tuple[str, str]]:
 def _stored_hit(fields: dict, score: float) -> StoredHit:
     tags = [t for t in (fields.get("tag") or "").split(",") if t]
     return StoredHit(fields["id"], fields.get("title", ""), fields.get("lang", ""),
-                     fields.get("date_text") or "", tags, float(score))
+                     fields.get("date_text") or "", tags, float(score), fields.get("source") or "")
 
 
 def _expand_entities(parsed, resolve_entity: Callable[[str], list[str]]):

@@ -1,0 +1,80 @@
+"""Files the analyst owns outside the corpus (saved searches, batch state): locked, merged, atomic writes.
+
+The same approach as sidecars: an flock on a hidden `.<name>.lock` beside the file around the whole
+re-read/merge/write, and a replace by a fsynced temporary file in the same folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from pathlib import Path
+from typing import Iterator
+
+from reader.core.errors import ReaderError
+
+LOCK_TIMEOUT = 10.0
+MAX_USER_FILE_BYTES = 1024 * 1024
+
+
+class UserFileError(ReaderError):
+    """A user file that cannot be read, parsed or written; str() names the file."""
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the exclusive lock of `path` (dies with the process, so never stale)."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        raise UserFileError(f"{path}: cannot lock ({exc.strerror or exc})") from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise UserFileError(f"{path}: locked by another writer") from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path) -> str | None:
+    """The file's text, None when it does not exist."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_USER_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UserFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_USER_FILE_BYTES:
+        raise UserFileError(f"{path}: too big (over {MAX_USER_FILE_BYTES} bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserFileError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` by a fully written, fsynced temporary file in the same folder."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise UserFileError(f"{path}: cannot write ({exc.strerror or exc}); the previous file is unchanged") from None
