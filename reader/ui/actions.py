@@ -15,9 +15,11 @@ from reader.core.keymap import KeymapConfig, KeymapError, find_clashes, load_key
 
 # Binding sites: the widget or screen classes that bind an action (their `action_<id>` runs it).
 APP, MAIN, LIST, ARTICLE, QUERY, DIALOG = "app", "main", "list", "article", "query", "dialog"
+SIDE = "side"  # the side-by-side screen
 # The sites that see the same key presses, focused widget first; used to find clashing keys.
-CHAINS = ((LIST, MAIN, APP), (ARTICLE, MAIN, APP), (QUERY, MAIN, APP), (LIST, DIALOG), (DIALOG,))
-GROUPS = ("General", "Results", "Reading", "Tagging")
+CHAINS = ((LIST, MAIN, APP), (ARTICLE, MAIN, APP), (QUERY, MAIN, APP), (LIST, DIALOG), (DIALOG,),
+          (SIDE, APP))
+GROUPS = ("General", "Results", "Reading", "Tagging", "Entities", "Related", "Workflow")
 
 
 @dataclass(frozen=True)
@@ -39,16 +41,16 @@ ACTIONS: tuple[Action, ...] = (
     Action("quit", "q,ctrl+q", "Quit (when not typing)", "General", (APP,)),
     Action("help", "?,f1", "Show the keys in force", "General", (APP, DIALOG)),
     Action("focus_query", "/", "Go to the query box", "General", (MAIN,)),
-    Action("back", "escape", "Back one step / close", "General", (MAIN, DIALOG)),
-    Action("focus_next", "tab", "Next pane / field", "General", (MAIN, DIALOG)),
-    Action("focus_previous", "shift+tab", "Previous pane / field", "General", (MAIN, DIALOG)),
+    Action("back", "escape", "Back one step / close", "General", (MAIN, DIALOG, SIDE)),
+    Action("focus_next", "tab", "Next pane / field", "General", (MAIN, DIALOG, SIDE)),
+    Action("focus_previous", "shift+tab", "Previous pane / field", "General", (MAIN, DIALOG, SIDE)),
     Action("open", "enter", "Run the query / open the result", "Results", (LIST, QUERY)),
-    Action("move_down", "j,down", "Move down", "Results", (LIST, ARTICLE)),
-    Action("move_up", "k,up", "Move up", "Results", (LIST, ARTICLE)),
-    Action("page_down", "pagedown", "Page down", "Results", (LIST, ARTICLE)),
-    Action("page_up", "pageup", "Page up", "Results", (LIST, ARTICLE)),
-    Action("first", "home,g", "Go to the top", "Results", (LIST, ARTICLE)),
-    Action("last", "end,G", "Go to the end", "Results", (LIST, ARTICLE)),
+    Action("move_down", "j,down", "Move down", "Results", (LIST, ARTICLE, SIDE)),
+    Action("move_up", "k,up", "Move up", "Results", (LIST, ARTICLE, SIDE)),
+    Action("page_down", "pagedown", "Page down", "Results", (LIST, ARTICLE, SIDE)),
+    Action("page_up", "pageup", "Page up", "Results", (LIST, ARTICLE, SIDE)),
+    Action("first", "home,g", "Go to the top", "Results", (LIST, ARTICLE, SIDE)),
+    Action("last", "end,G", "Go to the end", "Results", (LIST, ARTICLE, SIDE)),
     Action("mark", "space,m", "Mark / unmark the result", "Results", (LIST,)),
     Action("clear_marks", "M", "Unmark every result", "Results", (MAIN,)),
     Action("next_match", "n", "Next match in the article", "Reading", (MAIN,)),
@@ -63,6 +65,28 @@ ACTIONS: tuple[Action, ...] = (
     Action("tag_panel", "#", "Tags with counts; filter by one", "Tagging", (MAIN,)),
     Action("save", "ctrl+s", "Save (in the notes editor)", "Tagging", (DIALOG,)),
     *(_quick(slot) for slot in range(1, 10)),
+    Action("toggle_entities", "h", "Entity highlighting on / off", "Entities", (MAIN,)),
+    Action("next_entity", ".", "Next entity in the article", "Entities", (MAIN,)),
+    Action("prev_entity", "comma", "Previous entity in the article", "Entities", (MAIN,)),
+    Action("entity_panel", "E", "The article's entities with counts", "Entities", (MAIN,)),
+    Action("entity_search", "*", "Search the corpus for the entity at the cursor", "Entities", (MAIN,)),
+    Action("gazetteer_add", "A", "Add the entity at the cursor to the gazetteer", "Entities", (MAIN,)),
+    Action("related_panel", "r", "Related articles of the open one", "Related", (MAIN,)),
+    Action("side_by_side", "s", "Side by side with the best related article", "Related", (MAIN,)),
+    Action("next_candidate", "],J", "Next related article in the right pane", "Related", (SIDE,)),
+    Action("prev_candidate", "[,K", "Previous related article in the right pane", "Related", (SIDE,)),
+    Action("swap_panes", "w", "Swap the two panes", "Related", (SIDE,)),
+    Action("open_left", "o", "Open the left article alone", "Related", (SIDE,)),
+    Action("open_right", "O", "Open the right article alone", "Related", (SIDE,)),
+    Action("compare", "c", "Mark the words that differ (same language)", "Related", (SIDE,)),
+    Action("facet_panel", "F", "Facets of the results; narrow by one", "Workflow", (MAIN,)),
+    Action("sort_order", "o", "Sort by relevance / date", "Workflow", (MAIN,)),
+    Action("save_search", "S", "Save the query under a name", "Workflow", (MAIN,)),
+    Action("saved_searches", "@", "Saved searches; run one", "Workflow", (MAIN,)),
+    Action("history_prev", "up", "Earlier query from the history", "Workflow", (QUERY,)),
+    Action("history_next", "down", "Later query from the history", "Workflow", (QUERY,)),
+    Action("export", "x", "Export the results or the tagged set", "Workflow", (MAIN,)),
+    Action("timeline", "L", "Story timeline of the open article", "Workflow", (MAIN,)),
 )
 BY_ID = {action.id: action for action in ACTIONS}
 

@@ -22,6 +22,7 @@ FIRST_PAGE = 200
 MAX_HITS = 10_000
 PARTIAL_MATCH_CHARS = 60_000  # matches found before the first screen of a long article
 PROGRESS_EVERY = 0.1
+FULL_LIST_DELAY = 0.3  # seconds of no typing before every hit is fetched
 
 
 def start_resource_tracker() -> None:
@@ -141,23 +142,27 @@ class EngineJobs:
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, generation: int, query: str, tag: str | None) -> None:
-        """Search, first a quick page, then every hit up to MAX_HITS; only the newest search runs."""
+        """Search: a quick first page at once, every hit (up to MAX_HITS) once typing pauses."""
         worker = get_current_worker()
-        with self._search_lock:
-            if worker.is_cancelled or self.engine is None:
-                return
-            try:
-                text = query.strip() or "*"
+        text = query.strip() or "*"
+        try:
+            with self._search_lock:
+                if worker.is_cancelled or self.engine is None:
+                    return
                 results = self.engine.search(text, limit=FIRST_PAGE, tag=tag, snippets=False)
-                complete = results.total <= len(results.hits)
-                self.post_message(msg.SearchDone(generation, query, results, complete))
-                if complete or worker.is_cancelled:
+            complete = results.total <= len(results.hits)
+            self.post_message(msg.SearchDone(generation, query, results, complete))
+            if complete:
+                return
+            time.sleep(FULL_LIST_DELAY)  # a newer keystroke cancels this worker meanwhile
+            with self._search_lock:
+                if worker.is_cancelled:
                     return
                 results = self.engine.search(text, limit=MAX_HITS, tag=tag, snippets=False)
-                if not worker.is_cancelled:
-                    self.post_message(msg.SearchDone(generation, query, results, True))
-            except Exception as exc:  # noqa: BLE001 - QueryError and damaged indexes alike
-                self.post_message(msg.SearchFailed(generation, _problem(exc)))
+            if not worker.is_cancelled:
+                self.post_message(msg.SearchDone(generation, query, results, True))
+        except Exception as exc:  # noqa: BLE001 - QueryError and damaged indexes alike
+            self.post_message(msg.SearchFailed(generation, _problem(exc)))
 
     @work(thread=True, group="snippets", exit_on_error=False)
     def load_snippets(self, terms: frozenset, wanted: list[tuple[str, str]]) -> None:

@@ -29,11 +29,11 @@ async def until(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> 
 
 
 async def settle(pilot) -> None:
-    """Wait for every worker, then for the messages they posted."""
+    """Wait for every worker (a cancelled search counts as done), then for the messages they posted."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        running = [worker for worker in pilot.app.workers if not worker.is_finished]
+        await asyncio.gather(*(worker.wait() for worker in running), return_exceptions=True)
         await pilot.pause()
-        await asyncio.sleep(0)
 
 
 async def ready(pilot) -> MainScreen:

@@ -50,9 +50,9 @@ def test_user_overrides_win_over_the_chosen_keymap(tmp_path):
     user = user_keymap_path()
     assert str(user).startswith(os.environ["XDG_CONFIG_HOME"])
     user.parent.mkdir(parents=True)
-    user.write_text("move_down: x, down\nquick-tags:\n  4: source:politico\n", encoding="utf-8")
+    user.write_text("move_down: z, down\nquick-tags:\n  4: source:politico\n", encoding="utf-8")
     config = load_config("vim")
-    assert config.keys["move_down"] == "x,down"
+    assert config.keys["move_down"] == "z,down"
     assert config.keys["page_down"] == "ctrl+f,ctrl+d,pagedown"  # from vim.yaml
     assert config.quick_tags[4] == "source:politico" and config.quick_tags[1] == "important"
     assert config.files == (builtin_keymap_path("vim"), user)
@@ -153,3 +153,24 @@ def test_the_readme_table_lists_every_action():
 
     table = markdown_table()
     assert all(f"`{action.id}`" in table for action in ACTIONS)
+
+
+def test_every_action_runs_somewhere():
+    """Each action id in the registry has an `action_<id>` method on a class that binds it."""
+    from reader.ui.app import ReaderApp
+    from reader.ui.screens.dialogs import Dialog
+    from reader.ui.screens.main import MainScreen
+    from reader.ui.screens.side_by_side import SideBySideScreen
+    from reader.ui.widgets.article import ArticleView
+    from reader.ui.widgets.query import QueryInput
+    from reader.ui.widgets.results import ResultList
+
+    def family(cls: type) -> list[type]:
+        return [cls, *(sub for child in cls.__subclasses__() for sub in family(child))]
+
+    site_classes = {"app": [ReaderApp], "main": [MainScreen], "list": family(ResultList),
+                    "article": [ArticleView], "query": [QueryInput], "dialog": family(Dialog),
+                    "side": [SideBySideScreen]}
+    missing = [(action.id, site) for action in ACTIONS for site in action.sites
+               if not any(hasattr(cls, f"action_{action.id}") for cls in site_classes[site])]
+    assert not missing

@@ -19,7 +19,10 @@ from reader.ui import messages as msg
 from reader.ui.actions import MAIN, bindings_for
 from reader.ui.jobs import EngineJobs
 from reader.ui.render import progress_bar
+from reader.ui.screens.entity_actions import EntityActions
+from reader.ui.screens.related_actions import RelatedActions
 from reader.ui.screens.tag_actions import TagActions
+from reader.ui.screens.workflow_actions import WorkflowActions
 from reader.ui.widgets.article import ArticleView
 from reader.ui.widgets.query import QueryInput
 from reader.ui.widgets.results import ResultList
@@ -32,7 +35,8 @@ POLL_SECONDS = 2.0
 QUERY_HINT = 'Search: words, "phrases", AND/OR/NOT, lang:fr, tag:x, title:…   (? keys)'
 
 
-class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
+class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, WorkflowActions, Screen,
+                 inherit_bindings=False):
     """Search as you type, read, tag."""
 
     BINDINGS = bindings_for(MAIN)
@@ -206,6 +210,8 @@ class MainScreen(EngineJobs, TagActions, Screen, inherit_bindings=False):
         if message.generation != self.generation:
             return
         results = message.results
+        if self.ran == (message.query, self.tag_filter) and self.results.hit is not None:
+            self.keep_id = self.results.hit.id  # every hit after the first page: stay where the reader is
         self.ran = (message.query, self.tag_filter)
         self.current_terms = results.terms
         self.results.placeholder = "No articles match." if message.query.strip() else "The corpus is empty."
