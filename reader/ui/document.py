@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Sequence
 
 from rich.cells import cell_len
 
@@ -18,6 +19,7 @@ from reader.core.text import one_line, safe_text
 CHUNK_CHARS = 2000  # longer paragraphs are cut into blocks of about this size, at a sentence or word end
 EXACT_CHARS = 200_000  # documents up to this size are wrapped whole at once: exact heights, no estimates
 WRAP_CACHE_BLOCKS = 4000
+LINE_KINDS = ("legend", "rule", "blank")  # blocks that are one line whatever the text
 _WORD_RE = re.compile(r"\S+\s*|\s+")
 
 Span = tuple[int, int]
@@ -32,15 +34,28 @@ class Block:
     kind: str
 
 
+class Mark(NamedTuple):
+    """An entity in the document: its document offsets, its style name and the recognised entity."""
+
+    start: int
+    end: int
+    style: str
+    entity: Any  # reader.core.entities.Span, offsets into the article's text
+
+
 @dataclass
 class Document:
-    """Everything the article pane shows, as one string and its blocks; `matches` are query-match spans."""
+    """Everything the article pane shows, as one string and its blocks.
+
+    `matches` are query-match spans, `entities` entity marks, both sorted and not overlapping.
+    """
 
     article_id: str
     text: str
     blocks: list[Block]
     body_start: int
     matches: list[Span] = field(default_factory=list)
+    entities: list[Mark] = field(default_factory=list)
     block_starts: list[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -52,7 +67,7 @@ class Document:
 
 
 def build_document(article) -> Document:
-    """The header (title, metadata, tags, notes, problems) and the body of an article, terminal-safe."""
+    """The header (title, metadata, tags, notes, problems, entity legend) and the body, terminal-safe."""
     parts: list[tuple[str, str]] = [(safe_text(one_line(article.title)) or "(untitled)", "title")]
     meta = " · ".join(filter(None, [article.lang, article.date, article.source, article.url, article.id]))
     parts.append((safe_text(one_line(meta)), "meta"))
@@ -71,6 +86,7 @@ def build_document(article) -> Document:
         blocks.append(Block(cursor, cursor + len(text), kind))
         pieces.append(text + "\n")
         cursor += len(text) + 1
+    blocks.append(Block(cursor, cursor, "legend"))  # drawn by the view from its entity state
     blocks.append(Block(cursor, cursor, "rule"))
     body_start = cursor
     body = safe_text(article.body).replace("\t", " ")
@@ -238,7 +254,7 @@ class Flow:
             self._wrapped.move_to_end(index)
             return lines
         block = self.document.blocks[index]
-        lines = [(block.start, block.end)] if block.kind in ("rule", "blank") else \
+        lines = [(block.start, block.end)] if block.kind in LINE_KINDS else \
             wrap_offsets(self.document.text, block.start, block.end, self.width)
         self._wrapped[index] = lines
         if len(self._wrapped) > WRAP_CACHE_BLOCKS:
@@ -276,14 +292,74 @@ class Flow:
         return self.lines(index)[line][0]
 
 
-def matches_in(matches: list[Span], start: int, end: int) -> list[Span]:
-    """The match spans overlapping `start..end` (matches sorted, not overlapping each other)."""
+def matches_in(matches: Sequence[Span], start: int, end: int) -> list:
+    """The spans (matches or marks) overlapping `start..end` (sorted, not overlapping each other)."""
     first = bisect_left(matches, (start, -1))
     if first > 0 and matches[first - 1][1] > start:
         first -= 1
     found = []
-    for span in matches[first:]:
-        if span[0] >= end:
+    for index in range(first, len(matches)):  # no slice: a long article has hundreds of thousands
+        if matches[index][0] >= end:
             break
-        found.append(span)
+        found.append(matches[index])
     return found
+
+
+def step_index(spans: Sequence[Span], current: int | None, top: int, forward: bool) -> int:
+    """The span to go to from `current`, or from document offset `top` when there is none (wraps round)."""
+    if current is not None:
+        return (current + (1 if forward else -1)) % len(spans)
+    index = bisect_left(spans, (top, -1))
+    return (index if forward else index - 1) % len(spans)
+
+
+def entity_style(entity) -> str:
+    """The style name of a recognised entity: `entity-<type>` from the gazetteer, `auto-<kind>` otherwise."""
+    return f"{'entity' if entity.source == 'gazetteer' else 'auto'}-{entity.type}"
+
+
+def entity_marks(document: Document, article, entities: Sequence) -> list[Mark]:
+    """Entity spans of `article.text` (title, blank line, body) placed on `document`'s text.
+
+    The document shows the title on one line and drops invisible characters, so offsets are mapped.
+    """
+    title_origins = _title_origins(article.title)
+    title_start = document.blocks[0].start
+    title_end = len(article.title)
+    body_base = title_end + 2
+    removed = _removed_positions(article.body)
+    marks: list[Mark] = []
+    for entity in entities:
+        if entity.start < title_end:
+            start = title_start + bisect_left(title_origins, entity.start)
+            end = title_start + bisect_left(title_origins, min(entity.end, title_end))
+        else:
+            first, last = max(entity.start, body_base) - body_base, entity.end - body_base
+            start = document.body_start + first - bisect_left(removed, first)
+            end = document.body_start + last - bisect_left(removed, last)
+        if end > start:
+            marks.append(Mark(start, end, entity_style(entity), entity))
+    return marks
+
+
+def _title_origins(title: str) -> list[int]:
+    """For each character of the title as shown (one line, terminal-safe), where it was in `title`."""
+    origins: list[int] = []
+    for number, word in enumerate(re.finditer(r"\S+", title)):
+        if number:
+            origins.append(word.start() - 1)
+        origins.extend(range(word.start(), word.end()))
+    return [origin for origin in origins if safe_text(title[origin])]
+
+
+def _removed_positions(body: str) -> list[int]:
+    """Positions of the body's characters that `safe_text` drops (none in almost every article)."""
+    if len(safe_text(body)) == len(body):
+        return []
+    removed: list[int] = []
+    position = 0
+    for line in body.split("\n"):
+        if len(safe_text(line)) != len(line):
+            removed.extend(position + index for index, char in enumerate(line) if not safe_text(char))
+        position += len(line) + 1
+    return removed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from textual.content import Content
 from textual.style import Style
@@ -27,15 +27,37 @@ def key_display(key: str) -> str:
 
 
 def highlighted(text: str, spans: list[Span], offset: int, styles: Styles, base: str = "",
-                current: Span | None = None) -> Content:
-    """`text` (already terminal-safe) with the match spans styled; spans are relative to `offset`."""
+                current: Span | None = None, marks: Sequence[tuple[int, int, str]] = ()) -> Content:
+    """`text` (already terminal-safe) with `marks` (start, end, style name) then match `spans` styled.
+
+    Offsets are relative to `offset`; matches come last so they stay visible over entity styles.
+    """
     content = Content(text)
     if base and base in styles:
         content = content.stylize(styles[base])
+    for start, end, name in marks:
+        content = content.stylize(styles[name], max(0, start - offset), max(0, end - offset))
     for start, end in spans:
         style = styles["match-current"] if current == (start, end) else styles["match"]
         content = content.stylize(style, max(0, start - offset), max(0, end - offset))
     return content
+
+
+def legend_line(shown_styles: Sequence[str], styles: Styles, note: str, base: Style) -> Content:
+    """The article's entity legend: each style in force named in that style, then `note`.
+
+    Style names are `entity-<type>` (gazetteer) and `auto-<kind>` (automatic finds).
+    """
+    parts = [Content("Entities").stylize(base)]
+    for source, label in (("entity", ""), ("auto", "auto: ")):
+        names = [name for name in shown_styles if name.startswith(source + "-")]
+        if names:
+            parts.append(Content(f"  {label}").stylize(base))
+            parts.append(Content(" ").join(
+                Content(name.split("-", 1)[1]).stylize(styles[name]) for name in names))
+    if note:
+        parts.append(Content(f"  {note}").stylize(base))
+    return Content.assemble(*parts)
 
 
 def result_title_line(title: str, lang: str, date: str, tags: list[str], marked: bool, width: int,

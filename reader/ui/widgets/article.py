@@ -2,34 +2,55 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 from textual import events
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.core.entities import AUTO_KINDS, ENTITY_TYPES
 from reader.ui.actions import ARTICLE, bindings_for
-from reader.ui.document import Document, Flow, Span, matches_in
-from reader.ui.render import highlighted
+from reader.ui.document import Document, Flow, Mark, Span, matches_in, step_index
+from reader.ui.render import highlighted, legend_line
 
 MAX_MEASURE = 100  # columns of text at most: long lines are hard to read
-KINDS = ("title", "meta", "tags", "notes", "error", "warning", "rule", "body")
+KINDS = ("title", "meta", "tags", "notes", "error", "warning", "legend", "rule", "body")
+# Gazetteer entities: a bold background per type; automatic finds: coloured and underlined.
+ENTITY_STYLES = tuple(f"entity-{kind}" for kind in ENTITY_TYPES) + tuple(f"auto-{kind}" for kind in AUTO_KINDS)
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
-    """Shows one article; `n`/`N` step through the query's matches, the current one styled apart."""
+    """Shows one article; steps through the query's matches and the entities, the current ones styled apart."""
+
+    DEFAULT_CSS = """
+    ArticleView > .article--legend { color: $text-muted; }
+    ArticleView > .article--entity-person { background: $success 30%; text-style: bold; }
+    ArticleView > .article--entity-organisation { background: $primary 40%; text-style: bold; }
+    ArticleView > .article--entity-place { background: $secondary 40%; text-style: bold; }
+    ArticleView > .article--entity-other { background: $accent 30%; text-style: bold; }
+    ArticleView > .article--auto-person { color: $success; text-style: underline; }
+    ArticleView > .article--auto-organisation { color: $primary-lighten-2; text-style: underline; }
+    ArticleView > .article--auto-place { color: $secondary-lighten-2; text-style: underline; }
+    ArticleView > .article--auto-money { color: $warning; text-style: underline; }
+    ArticleView > .article--auto-percent { color: $error-lighten-2; text-style: underline; }
+    ArticleView > .article--auto-quantity { color: $accent-lighten-2; text-style: underline; }
+    ArticleView > .article--auto-date { color: $text-muted; text-style: italic underline; }
+    ArticleView > .article--entity-current { background: $foreground 85%; color: $background; text-style: bold; }
+    """
 
     BINDINGS = bindings_for(ARTICLE)
-    COMPONENT_CLASSES = {f"article--{kind}" for kind in KINDS} | {
-        "article--match", "article--match-current", "article--placeholder"}
+    COMPONENT_CLASSES = {f"article--{kind}" for kind in KINDS} | {f"article--{name}" for name in ENTITY_STYLES} | {
+        "article--match", "article--match-current", "article--entity-current", "article--placeholder"}
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.document: Document | None = None
         self.flow: Flow | None = None
         self.current: int | None = None  # index into document.matches
+        self.entity_current: int | None = None  # index into document.entities
+        self.show_entities = True
+        self.entity_note = ""  # what the legend adds: progress, limits
+        self._legend_styles: list[str] = []  # the entity styles in the document, in legend order
         self.centred = False
         self.placeholder = "Open a result (enter) to read it here."
         self._anchor = 0  # document offset of the first line on screen: the reading position
@@ -43,7 +64,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         body_offset = self._anchor - self.document.body_start if same and self.document else 0
         in_body = same and body_offset >= 0
         self.document = document
-        self.current = None
+        self.current = self.entity_current = None
+        self.entity_note = "finding…"
         self._laid_out = self.size
         self._layout()
         if in_body:
@@ -60,8 +82,46 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.current = matches.index(current) if current in matches else None
         self.refresh()
 
+    def set_entities(self, marks: list[Mark], note: str = "") -> None:
+        """Replace the entity marks (a first part, then all of them), keeping the entity cursor."""
+        if self.document is None:
+            return
+        old = self.document.entities
+        current = old[self.entity_current][:2] if self.entity_current is not None else None
+        self.document.entities = marks
+        self.entity_current = next((i for i, m in enumerate(marks) if m[:2] == current), None)
+        self.entity_note = note
+        present = {mark.style for mark in marks}
+        self._legend_styles = [name for name in ENTITY_STYLES if name in present]
+        self.refresh()
+
+    def toggle_entities(self) -> bool:
+        """Show or hide the entity highlighting; answer whether it is shown now."""
+        self.show_entities = not self.show_entities
+        self.refresh()
+        return self.show_entities
+
+    @property
+    def entity(self) -> Mark | None:
+        """The entity under the entity cursor, else the first one on screen."""
+        if self.document is None or not self.document.entities:
+            return None
+        if self.entity_current is not None:
+            return self.document.entities[self.entity_current]
+        if self.flow is None:
+            return None
+        bottom = self.flow.offset_of(int(self.scroll_y) + self.scrollable_content_region.height)
+        shown = matches_in(self.document.entities, self._anchor, max(bottom, self._anchor + 1))
+        return shown[0] if shown else None
+
+    @property
+    def entity_position(self) -> tuple[int, int]:
+        """(current entity number from 1, or 0; number of entities)."""
+        count = len(self.document.entities) if self.document else 0
+        return (self.entity_current + 1 if self.entity_current is not None else 0), count
+
     def clear(self, placeholder: str | None = None) -> None:
-        self.document, self.flow, self.current = None, None, None
+        self.document, self.flow, self.current, self.entity_current = None, None, None, None
         if placeholder is not None:
             self.placeholder = placeholder
         self.virtual_size = Size(0, 0)
@@ -127,23 +187,27 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         """Go to the next (or previous) match after the current one or the top of the view."""
         if self.document is None or self.flow is None or not self.document.matches:
             return False
-        matches = self.document.matches
-        if self.current is not None:
-            index = (self.current + (1 if forward else -1)) % len(matches)
-        else:
-            top = self._anchor
-            index = bisect_left(matches, (top, -1))
-            if not forward:
-                index -= 1
-            index %= len(matches)
-        self.current = index
-        line = self.flow.line_of(matches[index][0])
+        self.current = step_index(self.document.matches, self.current, self._anchor, forward)
+        self._show_offset(self.document.matches[self.current][0])
+        return True
+
+    def step_entity(self, forward: bool = True) -> bool:
+        """Go to the next (or previous) entity after the current one or the top of the view; shows entities."""
+        if self.document is None or self.flow is None or not self.document.entities:
+            return False
+        self.show_entities = True
+        self.entity_current = step_index(self.document.entities, self.entity_current, self._anchor, forward)
+        self._show_offset(self.document.entities[self.entity_current].start)
+        return True
+
+    def _show_offset(self, offset: int) -> None:
+        """Scroll so the line holding `offset` is in view (a third down when it was not)."""
+        line = self.flow.line_of(offset)
         height = self.scrollable_content_region.height
         self._sync_height()
         if not (self.scroll_y <= line < self.scroll_y + height - 1):
             self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
         self.refresh()
-        return True
 
     @property
     def match_position(self) -> tuple[int, int]:
@@ -180,7 +244,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _style_map(self) -> dict:
         if self._styles is None:
-            names = [*KINDS, "match", "match-current"]
+            names = [*KINDS, *ENTITY_STYLES, "match", "match-current", "entity-current"]
             self._styles = {name: self.get_visual_style(f"article--{name}") for name in names}
         return self._styles
 
@@ -205,13 +269,33 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         styles = self._style_map()
         if block.kind == "rule":
             content = Content("─" * measure).stylize(styles["rule"])
+        elif block.kind == "legend":
+            content = self._legend(styles).truncate(measure, ellipsis=True)
         else:
             text = self.document.text[start:end].rstrip()
             current = self.document.matches[self.current] if self.current is not None else None
             spans = matches_in(self.document.matches, start, start + len(text))
-            content = highlighted(text, spans, start, styles, block.kind, current)
+            content = highlighted(text, spans, start, styles, block.kind, current,
+                                  self._marks(start, start + len(text)))
         strip = Strip(Content(" " * margin).append(content).render_segments(base))
         return strip.extend_cell_length(width, base.rich_style).crop(0, width)
+
+    def _marks(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """(start, end, style name) of the entities shown between `start` and `end`."""
+        if not self.show_entities or self.document is None:
+            return []
+        current = self.document.entities[self.entity_current] if self.entity_current is not None else None
+        return [(m.start, m.end, "entity-current" if m is current else m.style)
+                for m in matches_in(self.document.entities, start, end)]
+
+    def _legend(self, styles: dict) -> Content:
+        keys = getattr(self.app, "keymap_keys", {}).get("toggle_entities", "").split(",")[0]
+        if not self.show_entities:
+            return Content(f"Entities hidden ({keys or 'toggle_entities'} shows them)").stylize(styles["legend"])
+        entities = self.document.entities if self.document else []
+        count = f"({len(entities):,})" if entities or not self.entity_note else ""
+        note = " · ".join(filter(None, [count, self.entity_note]))
+        return legend_line(self._legend_styles if entities else [], styles, note, styles["legend"])
 
     def _later_sync(self) -> None:
         if self.flow is not None and self.flow.total != self.virtual_size.height:
