@@ -46,10 +46,25 @@ def start_resource_tracker() -> None:
         sys.stderr = saved
 
 
-def _problem(exc: BaseException) -> str:
+def problem_line(exc: BaseException) -> str:
+    """One line for the status line about an exception (a ReaderError says it best itself)."""
     if isinstance(exc, ReaderError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+def resolved_query(query: str) -> str:
+    """The query to run for the text typed: `*` for nothing, a saved search's query for `@name`."""
+    from reader.core.saved import resolve_saved
+
+    saved = resolve_saved(query)
+    return saved[1] if saved else query.strip() or "*"
+
+
+def _histogram(results):
+    from reader.core.date_histogram import date_histogram
+
+    return date_histogram(hit.date for hit in results.hits)
 
 
 class EngineJobs:
@@ -76,7 +91,7 @@ class EngineJobs:
             stale = engine.is_stale()
             documents = engine.doc_count()
         except Exception as exc:  # noqa: BLE001 - shown in the status line
-            self.post_message(msg.EngineFailed(_problem(exc)))
+            self.post_message(msg.EngineFailed(problem_line(exc)))
             return
         self.post_message(msg.EngineOpened(engine, stale, documents))
         try:  # load the language model now, not when the first article is opened (about 2 s)
@@ -118,7 +133,7 @@ class EngineJobs:
             self.post_message(msg.IndexUpdated(report.added + report.changed + report.removed,
                                                engine.doc_count(), notices))
         except Exception as exc:  # noqa: BLE001
-            self.post_message(msg.IndexFailed(_problem(exc)))
+            self.post_message(msg.IndexFailed(problem_line(exc)))
         finally:
             self._update_lock.release()
 
@@ -141,28 +156,31 @@ class EngineJobs:
             self._update(wait_if_busy=False)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, generation: int, query: str, tag: str | None) -> None:
-        """Search: a quick first page at once, every hit (up to MAX_HITS) once typing pauses."""
+    def run_search(self, generation: int, query: str, tag: str | None, sort: str = "relevance") -> None:
+        """Search: a quick first page at once, every hit (up to MAX_HITS) once typing pauses.
+
+        `@name` runs the saved search of that name; `sort` is relevance or date (newest first).
+        """
         worker = get_current_worker()
-        text = query.strip() or "*"
         try:
+            text = resolved_query(query)
             with self._search_lock:
                 if worker.is_cancelled or self.engine is None:
                     return
-                results = self.engine.search(text, limit=FIRST_PAGE, tag=tag, snippets=False)
+                results = self.engine.search(text, limit=FIRST_PAGE, tag=tag, snippets=False, sort=sort)
             complete = results.total <= len(results.hits)
-            self.post_message(msg.SearchDone(generation, query, results, complete))
+            self.post_message(msg.SearchDone(generation, query, results, complete, text, _histogram(results)))
             if complete:
                 return
             time.sleep(FULL_LIST_DELAY)  # a newer keystroke cancels this worker meanwhile
             with self._search_lock:
                 if worker.is_cancelled:
                     return
-                results = self.engine.search(text, limit=MAX_HITS, tag=tag, snippets=False)
+                results = self.engine.search(text, limit=MAX_HITS, tag=tag, snippets=False, sort=sort)
             if not worker.is_cancelled:
-                self.post_message(msg.SearchDone(generation, query, results, True))
+                self.post_message(msg.SearchDone(generation, query, results, True, text, _histogram(results)))
         except Exception as exc:  # noqa: BLE001 - QueryError and damaged indexes alike
-            self.post_message(msg.SearchFailed(generation, _problem(exc)))
+            self.post_message(msg.SearchFailed(generation, problem_line(exc)))
 
     @work(thread=True, group="snippets", exit_on_error=False)
     def load_snippets(self, terms: frozenset, wanted: list[tuple[str, str]]) -> None:
@@ -189,7 +207,7 @@ class EngineJobs:
             document.matches = find_matches(document, terms, article.lang,
                                             None if complete else PARTIAL_MATCH_CHARS)
         except Exception as exc:  # noqa: BLE001
-            self.post_message(msg.ArticleFailed(request, _problem(exc)))
+            self.post_message(msg.ArticleFailed(request, problem_line(exc)))
             return
         self.post_message(msg.ArticleReady(request, article, document, complete, keep_position))
         if not complete and not worker.is_cancelled:
@@ -213,7 +231,7 @@ class EngineJobs:
                         counts = self.engine.tag_counts()
                     self.post_message(msg.TagCounts(counts))
                 except Exception as exc:  # noqa: BLE001
-                    self.post_message(msg.IndexFailed(_problem(exc)))
+                    self.post_message(msg.IndexFailed(problem_line(exc)))
 
     @work(thread=True, exclusive=True, group="tag-counts", exit_on_error=False)
     def load_tag_counts(self) -> None:

@@ -53,12 +53,18 @@ class IndexFailed(Message):
 
 @dataclass
 class SearchDone(Message):
-    """Results of search number `generation`; `complete` is False for the quick first page."""
+    """Results of search number `generation`; `complete` is False for the quick first page.
+
+    `resolved` is the query that ran (a saved search's query for `@name`); `histogram` the
+    DateHistogram of the listed hits, None when none is dated.
+    """
 
     generation: int
     query: str
     results: Any
     complete: bool
+    resolved: str = ""
+    histogram: Any = None
 
 
 @dataclass
@@ -120,3 +126,27 @@ class TagCounts(Message):
     """Every tag in the index with its article count."""
 
     counts: dict[str, int]
+
+
+@dataclass
+class HistoryLoaded(Message):
+    """The corpus's query history, oldest first; `problem` says why it is not kept ('' when it is)."""
+
+    entries: list[str]
+    problem: str = ""
+
+
+@dataclass
+class WorkflowDone(Message):
+    """A workflow job (saving a search, an export, a history write) finished: one line for the status."""
+
+    summary: str
+    problem: str = ""
+
+
+@dataclass
+class PanelData(Message):
+    """Data a dialog's worker loaded for it (facet counts, saved searches, a timeline), or its problem."""
+
+    data: Any
+    problem: str = ""

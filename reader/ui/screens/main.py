@@ -10,7 +10,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -24,6 +24,7 @@ from reader.ui.screens.related_actions import RelatedActions
 from reader.ui.screens.tag_actions import TagActions
 from reader.ui.screens.workflow_actions import WorkflowActions
 from reader.ui.widgets.article import ArticleView
+from reader.ui.widgets.histogram import DateHistogramBar
 from reader.ui.widgets.query import QueryInput
 from reader.ui.widgets.results import ResultList
 from reader.ui.widgets.status import StatusLine
@@ -69,7 +70,9 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
     def compose(self) -> ComposeResult:
         yield QueryInput(placeholder=QUERY_HINT, id="query")
         with Horizontal(id="panes"):
-            yield ResultList(id="results")
+            with Vertical(id="list-pane"):
+                yield DateHistogramBar(id="histogram")
+                yield ResultList(id="results")
             yield ArticleView(id="article")
         yield StatusLine(id="status")
 
@@ -95,6 +98,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.query_one(QueryInput).focus()
         self._show_facts()
         self.call_after_refresh(self.open_engine)
+        self.load_query_history()
 
     def on_unmount(self) -> None:
         self.cancel_event.set()
@@ -118,6 +122,10 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             parts.append(f"tag:{self.tag_filter}")
         if self.results.marked:
             parts.append(f"{len(self.results.marked)} marked")
+        if self.sort == "date":
+            parts.append("newest first")
+        if self.history_off:
+            parts.append("history off")
         parts += [f"{self.documents:,} articles", self.index_state]
         self.status.facts = " · ".join(parts)
 
@@ -183,7 +191,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.keep_id = self.results.hit.id if keep and self.results.hit else None
         if not self.usable:
             return
-        self.run_search(self.generation, self.query_text, self.tag_filter)
+        self.run_search(self.generation, self.query_text, self.tag_filter, self.sort)
 
     @on(Input.Changed, "#query")
     def _query_changed(self) -> None:
@@ -199,6 +207,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
     def _query_submitted(self) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
+        self.remember_query(self.query_text)
         if self.ran == (self.query_text, self.tag_filter) and self.results.hits:
             self.results.move_to(0, force=True)
             self.results.focus()
@@ -213,7 +222,9 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         if self.ran == (message.query, self.tag_filter) and self.results.hit is not None:
             self.keep_id = self.results.hit.id  # every hit after the first page: stay where the reader is
         self.ran = (message.query, self.tag_filter)
+        self.resolved_query = message.resolved
         self.current_terms = results.terms
+        self.query_one(DateHistogramBar).show(message.histogram)
         self.results.placeholder = "No articles match." if message.query.strip() else "The corpus is empty."
         self.results.set_hits(results.hits, results.terms, self.keep_id)
         shown = len(results.hits)
@@ -258,6 +269,8 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
 
     @on(ResultList.Selected)
     def _selected(self, message: ResultList.Selected) -> None:
+        if self.ran:
+            self.remember_query(self.ran[0])
         self.open_hit(message.hit.id)
 
     def open_hit(self, article_id: str) -> None:
