@@ -147,10 +147,29 @@ class LangAnalyzer(Analyzer):
             yield token
 
 
+class Analysed(str):
+    """Text with its postings computed ahead (in a loader process), for the field analysed as `lang`."""
+
+    def __new__(cls, text: str, lang: str, postings: list) -> "Analysed":
+        value = super().__new__(cls, text)
+        value.lang, value.postings = lang, postings
+        return value
+
+    def __reduce__(self):
+        return Analysed, (str(self), self.lang, self.postings)
+
+
 class FastPositions(Positions):
     """Whoosh's positions format, with a fast path for LangAnalyzer when indexing (same encoding)."""
 
+    def analyse(self, value: str, analyzer: "LangAnalyzer") -> Analysed:
+        """The text with its postings, to be indexed later (possibly in another process)."""
+        return Analysed(value, analyzer.lang, list(self.word_values(value, analyzer)))
+
     def word_values(self, value, analyzer, **kwargs):
+        if isinstance(value, Analysed) and isinstance(analyzer, LangAnalyzer) and value.lang == analyzer.lang:
+            yield from value.postings
+            return
         if not isinstance(analyzer, LangAnalyzer):
             yield from super().word_values(value, analyzer, **kwargs)
             return

@@ -24,7 +24,7 @@ from reader.core.entities import Span, entity_terms, normalise_name, recognise
 from reader.core.errors import ReaderError
 from reader.core.features import extract_features
 from reader.core.gazetteer import Gazetteer, GazetteerError
-from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans
+from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, analysed, match_spans
 from reader.core.query import QueryError
 from reader.core.related import FORMAT_VERSION as RELATED_FORMAT
 from reader.core.related import Relation, RelatedIndex
@@ -181,7 +181,7 @@ def _load_for_index(job: tuple[str, str]) -> Loaded:
     try:
         gazetteer, _ = load_gazetteer(Path(root) / GAZETTEER_FILE)
         article = load_article(Path(root), Path(path))
-        doc = article_to_doc(article, gazetteer)
+        doc = analysed(article_to_doc(article, gazetteer))
         features = extract_features(article.title, article.body, article.lang)
     except ArticleSkipped as exc:
         return Loaded(path, None, {}, str(exc))
@@ -397,7 +397,7 @@ class Engine:
 
         chunks = (jobs[i:i + LOAD_CHUNK] for i in range(0, len(jobs), LOAD_CHUNK))
         context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded (TUI) process
-        with ProcessPoolExecutor(max(1, (os.cpu_count() or 2) - 1), mp_context=context) as pool:
+        with ProcessPoolExecutor(os.cpu_count() or 2, mp_context=context) as pool:
             pending = deque(pool.submit(_load_chunk, chunk) for chunk in itertools.islice(chunks, 8))
             while pending:
                 results = pending.popleft().result()
