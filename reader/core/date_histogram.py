@@ -46,7 +46,14 @@ def _label(day: dt.date, unit: str) -> str:
 
 def date_histogram(dates: Iterable[str]) -> DateHistogram | None:
     """The histogram of the dates given (undated '' skipped; `2024-05` counts as 2024-05-01); None when none is dated."""
-    days = [_day(iso) for iso in (normalise_date(d) for d in dates) if iso]
+    known: dict[str, dt.date | None] = {}  # results share dates: each distinct text is parsed once
+    days = []
+    for text in dates:
+        if text not in known:
+            iso = normalise_date(text)
+            known[text] = _day(iso) if iso else None
+        if known[text] is not None:
+            days.append(known[text])
     if not days:
         return None
     start, end = min(days), max(days)

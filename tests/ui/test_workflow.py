@@ -83,7 +83,7 @@ async def test_sort_by_date_and_the_date_histogram(demo_corpus):
         bar = screen.query_one("#histogram")
         assert bar.display
         line = bar.render_line(0).text
-        assert line.startswith("2024-04-26 ") and line.rstrip().endswith(" 2024-05-03")
+        assert line.startswith("2024-04-26 ") and line.rstrip().endswith(" 2024-05-03 · 3 dated")
         assert "█" in line
         await pilot.press("tab", "o")
         await until(pilot, lambda: "newest first" in screen.status.facts)

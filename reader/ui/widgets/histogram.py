@@ -38,9 +38,10 @@ class DateHistogramBar(Widget):
             return Content("")
         label = self.get_visual_style("histogram--label")
         width = self.content_region.width or self.size.width
-        ends = f"{found.first} ", f" {found.last}" if found.last != found.first else ""
-        room = width - len(ends[0]) - len(ends[1])
+        left = f"{found.first} "
+        right = (f" {found.last}" if found.last != found.first else "") + f" · {found.dated:,} dated"
+        room = width - len(left) - len(right)
         bars = bar_row(found.merged(room)) if room > 0 else ""
-        return Content.assemble(Content(ends[0]).stylize(label),
+        return Content.assemble(Content(left).stylize(label),
                                 Content(bars).stylize(self.get_visual_style("histogram--bars")),
-                                Content(ends[1]).stylize(label))
+                                Content(right).stylize(label))
