@@ -292,9 +292,11 @@ class SearchIndex:
         parsed = self.parse(text, resolve_entity)
         searcher = self.searcher()
         options = {"sortedby": "date", "reverse": True} if sort == "date" else {}
-        results = searcher.search(parsed, limit=limit, filter=_filters(lang, tag), **options)
+        filters = _filters(lang, tag)
+        results = searcher.search(parsed, limit=limit, filter=filters, **options)
         hits = [_stored_hit(hit.fields(), hit.score) for hit in results]
-        return IndexResults(len(results), hits, _query_terms(parsed, searcher.reader()))
+        total = len(results) if results.has_exact_length() else _count(searcher, parsed, filters)
+        return IndexResults(total, hits, _query_terms(parsed, searcher.reader()))
 
     def matching_fields(self, text: str, *, lang: str | None = None, tag: str | None = None,
                         resolve_entity: Callable[[str], list[str]] | None = None) -> Iterator[dict]:
@@ -304,6 +306,36 @@ class SearchIndex:
         results = searcher.search(parsed, limit=None, filter=_filters(lang, tag), scored=False)
         for docnum in results.docs():
             yield searcher.stored_fields(docnum)
+
+
+def _count(searcher, parsed, filters) -> int:
+    """How many documents match: set operations on each term's postings, much faster than Whoosh's
+    re-run of the whole query when the top hits were found by skipping blocks."""
+    docs = _doc_set(searcher, parsed)
+    if filters is not None:
+        docs &= _doc_set(searcher, filters)
+    return len(docs)
+
+
+def _doc_set(searcher, query) -> set[int]:
+    """The numbers of the (undeleted) documents a query matches."""
+    if isinstance(query, wq.Or):
+        return set().union(*(_doc_set(searcher, q) for q in query.subqueries))
+    if isinstance(query, wq.And):
+        sets = sorted((_doc_set(searcher, q) for q in query.subqueries), key=len)
+        return sets[0].intersection(*sets[1:]) if sets else set()
+    if isinstance(query, wq.AndNot):
+        return _doc_set(searcher, query.a) - _doc_set(searcher, query.b)
+    if isinstance(query, wq.Not):
+        return set(searcher.reader().all_doc_ids()) - _doc_set(searcher, query.query)
+    if isinstance(query, wq.MultiTerm):  # wildcards and prefixes: the union of the terms they expand to
+        try:
+            expanded = query.simplify(searcher.reader())
+        except Exception:  # noqa: BLE001 - some Whoosh versions cannot simplify every kind
+            expanded = query
+        if isinstance(expanded, wq.Or):
+            return _doc_set(searcher, expanded)
+    return set(searcher.docs_for_query(query))
 
 
 def _filters(lang: str | None, tag: str | None):

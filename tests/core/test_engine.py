@@ -237,3 +237,30 @@ def test_missing_table_of_contents_is_reported_and_rebuilt(engine):
     report = engine.update()
     assert "table of contents is missing" in report.rebuilt
     assert found(engine, "drones OR livraisons") == before
+
+
+@pytest.mark.parametrize("query", [
+    "police", "government OR police", "police NOT government", "gouvernement AND lang:fr", '"the police"',
+    "polic*", "title:police", "date:>2000", "*", "NOT police", "polize~1",
+])
+def test_the_fast_hit_count_equals_counting_every_hit(tmp_path, query):
+    """Totals come from set operations on postings; they must equal the number of hits listed in full."""
+    words = ["police", "government", "gouvernement", "economy", "court", "the"]
+    corpus = tmp_path / "corpus"
+    for n in range(240):
+        lang_words = words if n % 3 else ["la", "police", "du", "gouvernement", "a", "dit", "mardi"]
+        body = " ".join(lang_words[(n * k) % len(lang_words)] for k in range(1, 40))
+        write(corpus, f"a{n:03}.txt", f"Title {n} {words[n % len(words)]}\n\n{body} the police said.\n")
+    eng = Engine(corpus, tmp_path / "index")
+    eng.update()
+    for n in range(0, 240, 7):  # replaced and deleted documents must not count
+        path = corpus / f"a{n:03}.txt"
+        if n % 2:
+            path.unlink()
+        else:
+            path.write_text(f"Title {n}\n\nnothing here but economy\n", encoding="utf-8")
+    eng.update()
+    for lang, tag in ((None, None), ("en", None), ("fr", None)):
+        fast = eng.search(query, limit=3, lang=lang, tag=tag, snippets=False).total
+        full = eng.search(query, limit=None, lang=lang, tag=tag, snippets=False)
+        assert fast == len(full.hits) == full.total
