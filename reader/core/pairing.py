@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from reader.core.align import align_paragraphs, word_diff
 from reader.core.entities import NAME_KINDS, Span, normalise_name
@@ -17,7 +18,9 @@ from reader.core.features import numbers
 MAX_PARAGRAPH_CHARS = 2000  # longer lines are cut (at a sentence or word end) into several paragraphs
 ALIGN_CELLS = 250_000  # paragraph pairs aligned in one piece (about a second); longer texts go in windows
 WINDOW = 200  # paragraphs per side in one window of a long alignment
-MAX_ALIGNED = 5000  # paragraphs per side aligned at all; past them paragraphs are paired in order
+MAX_ALIGNED = 2000  # paragraphs per side aligned at all; past them paragraphs are paired in order
+NAMES_MARKED_CHARS = 300_000  # names are looked for in this much of each text (about 2 s); numbers everywhere
+NAME_PIECE_CHARS = 4000  # text handed to the recogniser at once: one regex call never holds the GIL long
 # A number written with any digits and separators (`3 000`, `3,000.5`, `12.10.2013`), like features.py.
 _NUMBER_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3}(?!\d))+(?:[.,]\d+)?|\d+(?:[.,]\d+)*)")
 _SENTENCE_END_RE = re.compile(r"[.!?。！？]\s")
@@ -90,6 +93,27 @@ def _cut_point(text: str, start: int, limit: int) -> int:
         return ends[-1].end()
     space = text.rfind(" ", low, limit)
     return space + 1 if space >= 0 else limit
+
+
+def entities_in_pieces(text: str, find: Callable[[str], list[Span]],
+                       cancel: threading.Event | None = None) -> list[Span]:
+    """Entities of the first NAMES_MARKED_CHARS characters of `text`, found by `find` a few lines at a time.
+
+    Pieces end at line ends (names do not span lines), so the UI thread keeps running meanwhile.
+    """
+    found: list[Span] = []
+    start, limit = 0, min(len(text), NAMES_MARKED_CHARS)
+    while start < limit:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        end = limit
+        if start + NAME_PIECE_CHARS < limit:
+            low, high = start + NAME_PIECE_CHARS // 2, start + NAME_PIECE_CHARS
+            newline, space = text.rfind("\n", low, high), text.rfind(" ", low, high)
+            end = newline if newline > start else space if space > start else high
+        found += [replace(span, start=span.start + start, end=span.end + start) for span in find(text[start:end])]
+        start = end
+    return found
 
 
 def _entity_keys(span: Span) -> set[str]:

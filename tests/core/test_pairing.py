@@ -8,7 +8,8 @@ import pytest
 
 from reader.core import pairing
 from reader.core.entities import Span
-from reader.core.pairing import Cancelled, align_rows, pair_texts, split_paragraphs, with_differences
+from reader.core.pairing import (Cancelled, align_rows, entities_in_pieces, pair_texts, split_paragraphs,
+                                 with_differences)
 
 ENGLISH = ("Putin meets Shoigu\n\n"
            "Putin met Shoigu in Moscow on Monday to discuss the war.\n"
@@ -94,3 +95,24 @@ def test_long_texts_align_in_windows_and_keep_every_paragraph(monkeypatch):
     cancel.set()
     with pytest.raises(Cancelled):
         align_rows(left, right, cancel)
+
+
+def test_entities_are_found_piece_by_piece_at_their_offsets(monkeypatch):
+    monkeypatch.setattr(pairing, "NAME_PIECE_CHARS", 50)
+    monkeypatch.setattr(pairing, "NAMES_MARKED_CHARS", 400)
+    text = "\n".join(f"Line {i} says Putin met Shoigu in Moscow." for i in range(20))
+    pieces: list[str] = []
+
+    def find(piece: str) -> list[Span]:
+        pieces.append(piece)
+        return spans(piece, {"Putin": "putin", "Shoigu": "shoigu"})
+
+    found = entities_in_pieces(text, find)
+    assert len(pieces) > 8 and all(len(piece) <= 50 for piece in pieces)
+    assert "".join(pieces) == text[:400]
+    assert all(text[s.start:s.end] == s.text for s in found)
+    assert [s.text for s in found] == [s.text for s in spans(text[:400], {"Putin": "putin", "Shoigu": "shoigu"})]
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        entities_in_pieces(text, find, cancel)

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 
-from reader.core.pairing import Cancelled, Pairing, pair_texts, with_differences
+from reader.core.pairing import Cancelled, Pairing, entities_in_pieces, pair_texts, with_differences
 from reader.core.related import Relation
 from reader.core.text import one_line, safe_text
 from reader.ui.actions import SIDE, bindings_for
@@ -26,6 +26,12 @@ from reader.ui.widgets.aligned import LEFT, RIGHT, AlignedView, pane_widths
 from reader.ui.widgets.status import StatusLine
 
 CANDIDATES = 20  # related articles to step through
+
+
+def _entities(engine, article, cancel: threading.Event) -> list:
+    """The names in a (terminal-safe) article, found a few lines at a time."""
+    return entities_in_pieces(article.text, lambda piece: engine.entities(replace(article, title=piece, body="")),
+                              cancel)
 
 
 def displayable(article):
@@ -196,8 +202,8 @@ class SideBySideScreen(Screen, inherit_bindings=False):
             with self.lock:
                 anchor = displayable(self.engine.article(self.anchor_id))
                 other = displayable(self.engine.article(other_id))
-            pairing = pair_texts(anchor.text, self.engine.entities(anchor), other.text, self.engine.entities(other),
-                                 cancel)
+            pairing = pair_texts(anchor.text, _entities(self.engine, anchor, cancel), other.text,
+                                 _entities(self.engine, other, cancel), cancel)
             if compare or (compare is None and anchor.lang == other.lang):
                 pairing = with_differences(pairing, cancel)
         except Cancelled:
