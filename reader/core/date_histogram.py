@@ -14,7 +14,7 @@ MONTHS_MAX_SPAN = 120  # up to ten years, one bar per month; beyond that one bar
 
 @dataclass(frozen=True)
 class DateHistogram:
-    """Counts per period from `first` to `last` (every period, empty ones included); `unit` is day, month or year."""
+    """Counts per period from `first` to `last`, empty periods included; `unit` is day, month or year."""
 
     unit: str
     first: str
@@ -45,7 +45,11 @@ def _label(day: dt.date, unit: str) -> str:
 
 
 def date_histogram(dates: Iterable[str]) -> DateHistogram | None:
-    """The histogram of the dates given (undated '' skipped; `2024-05` counts as 2024-05-01); None when none is dated."""
+    """The histogram of the dates given, None when none is dated.
+
+    Undated ('') hits are skipped; a partial date counts on the first day of its period (`2024-05`
+    as 2024-05-01). Up to two months of span gives a bar per day, up to ten years one per month.
+    """
     known: dict[str, dt.date | None] = {}  # results share dates: each distinct text is parsed once
     days = []
     for text in dates:

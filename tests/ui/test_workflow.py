@@ -202,7 +202,8 @@ async def test_export_marked_results_then_the_tagged_set(demo_corpus, tmp_path):
         await until(pilot, lambda: isinstance(app.screen, TextPrompt))
         app.screen.query_one(Input).value = str(tmp_path / "out" / "tagged.jsonl")
         await pilot.press("enter")
-        await until(pilot, lambda: "Exported 2 rows" in screen.status.message and "tagged" in screen.status.message)
+        await until(pilot, lambda: "Exported 2 rows to" in screen.status.message
+                    and "tagged.jsonl" in screen.status.message)
         records = [json.loads(line) for line in (tmp_path / "out" / "tagged.jsonl").read_text().splitlines()]
         assert sorted(r["id"] for r in records) == [FR_2, FR_4]
         assert {r["id"]: r["notes"] for r in records}[FR_2] == "=cmd() looks like a formula"

@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.ui import messages as msg
+from reader.ui.jobs import problem_line
 from reader.ui.screens.dialogs import Dialog, PickList
 
 
@@ -34,8 +35,6 @@ class LoadingPanel(Dialog):
 
     @work(thread=True, exit_on_error=False)
     def _load(self) -> None:
-        from reader.ui.jobs import problem_line
-
         try:
             data = self.load()
         except Exception as exc:  # noqa: BLE001 - shown in the dialog

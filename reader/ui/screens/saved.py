@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets.option_list import Option
 
+from reader.core.saved import load_saved, saved_searches_path
 from reader.core.text import safe_text
 from reader.ui.screens.panels import LoadingPanel
 
@@ -25,8 +26,6 @@ class SavedSearchPanel(LoadingPanel):
         self.saved: dict[str, str] = {}
 
     def load(self) -> dict[str, str]:
-        from reader.core.saved import load_saved
-
         return load_saved()
 
     def options(self, saved: dict[str, str]) -> list[Option]:
@@ -35,8 +34,6 @@ class SavedSearchPanel(LoadingPanel):
                 for name, query in sorted(saved.items(), key=lambda item: item[0].casefold())]
 
     def hint(self, saved, any_option: bool) -> str:
-        from reader.core.saved import saved_searches_path
-
         where = f"File: {saved_searches_path()}"
         if not any_option:
             return f"No saved searches yet: {self.keys_for('save_search')} saves the query in the box. {where}"

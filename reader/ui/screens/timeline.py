@@ -7,6 +7,7 @@ import datetime as dt
 from textual.content import Content
 from textual.widgets.option_list import Option
 
+from reader.core.story import story_timeline
 from reader.core.text import one_line, safe_text
 from reader.ui.screens.panels import LoadingPanel
 
@@ -36,8 +37,6 @@ class TimelinePanel(LoadingPanel):
         self.engine, self.article_id = engine, article_id
 
     def load(self) -> list[dict]:
-        from reader.core.story import story_timeline
-
         return story_timeline(self.engine, self.article_id)
 
     def options(self, rows: list[dict]) -> list[Option]:

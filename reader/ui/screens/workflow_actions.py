@@ -8,7 +8,18 @@ from pathlib import Path
 from textual import work
 
 from reader.core.errors import ReaderError
+from reader.core.history import history_path, load_history, record_query
+from reader.core.narrowing import toggle_clause
+from reader.core.saved import save_search, saved_searches_path
+from reader.core.userfiles import write_atomic
+from reader.exports import export_format, render_export
+from reader.output import export_row
 from reader.ui import messages as msg
+from reader.ui.jobs import problem_line
+from reader.ui.screens.facets import FacetPanel
+from reader.ui.screens.panels import TextPrompt
+from reader.ui.screens.saved import SavedSearchPanel, name_problem
+from reader.ui.screens.timeline import TimelinePanel
 from reader.ui.widgets.query import QueryInput
 
 SORT_ORDERS = ("relevance", "date")
@@ -43,8 +54,6 @@ class WorkflowActions:
     @work(thread=True, group="history", exit_on_error=False)
     def load_query_history(self) -> None:
         """Read this corpus's query history for recall in the query box."""
-        from reader.core.history import history_path, load_history
-
         try:
             self.post_message(msg.HistoryLoaded(load_history(history_path(self.corpus))))
         except ReaderError as exc:
@@ -69,8 +78,6 @@ class WorkflowActions:
 
     @work(thread=True, group="history-write", exit_on_error=False)
     def _record_history(self, query: str) -> None:
-        from reader.core.history import history_path, record_query
-
         try:
             record_query(history_path(self.corpus), query)
         except ReaderError as exc:
@@ -91,15 +98,11 @@ class WorkflowActions:
         self._search()
 
     def action_facet_panel(self) -> None:
-        from reader.ui.screens.facets import FacetPanel
-
         if not self._ready_to_search():
             return
         typed = self._expanded_query()
 
         def done(clauses: list[str] | None) -> None:
-            from reader.core.narrowing import toggle_clause
-
             if clauses:
                 text = typed
                 for clause in clauses:
@@ -116,9 +119,6 @@ class WorkflowActions:
 
     # -- saved searches --------------------------------------------------------------------------
     def action_save_search(self) -> None:
-        from reader.ui.screens.panels import TextPrompt
-        from reader.ui.screens.saved import name_problem
-
         query = self._expanded_query()
         if not query:
             self.status.say("Type a query first; then it can be saved under a name.", "error")
@@ -133,8 +133,6 @@ class WorkflowActions:
 
     @work(thread=True, group="saved", exit_on_error=False)
     def _save_search(self, name: str, query: str) -> None:
-        from reader.core.saved import save_search, saved_searches_path
-
         try:
             save_search(name, query)
         except ReaderError as exc:
@@ -143,8 +141,6 @@ class WorkflowActions:
         self.post_message(msg.WorkflowDone(f"Saved as @{name} in {saved_searches_path()}"))
 
     def action_saved_searches(self) -> None:
-        from reader.ui.screens.saved import SavedSearchPanel
-
         def done(query: str | None) -> None:
             if query is not None:
                 self.run_query_text(query)
@@ -153,8 +149,6 @@ class WorkflowActions:
 
     # -- export ----------------------------------------------------------------------------------
     def action_export(self) -> None:
-        from reader.ui.screens.panels import TextPrompt
-
         if not self._ready_to_search():
             return
         marked = list(self.results.marked.values())
@@ -165,8 +159,6 @@ class WorkflowActions:
         confirmed: list[Path] = []
 
         def check(text: str) -> str:
-            from reader.exports import export_format
-
             path = Path(text).expanduser()
             if export_format(path) is None:
                 return "The file name must end in .csv, .jsonl or .md."
@@ -190,17 +182,13 @@ class WorkflowActions:
     def _export(self, path: Path, hits: list | None, query: str, tag: str | None, sort: str,
                 terms: frozenset) -> None:
         """Write the marked hits (or every hit of the query) with notes and snippets, atomically."""
-        from reader.core.userfiles import write_atomic
-        from reader.exports import export_format, render_export
-        from reader.output import export_row
-        from reader.ui.jobs import problem_line
-
         engine = self.engine
         try:
             if hits is None:
                 hits = engine.search(query, limit=None, tag=tag, sort=sort, snippets=True).hits
             else:
-                hits = [replace(hit, snippet=hit.snippet or engine.snippet(hit.id, hit.lang, terms)) for hit in hits]
+                hits = [replace(hit, snippet=hit.snippet or engine.snippet(hit.id, hit.lang, terms))
+                        for hit in hits]
             rows = [export_row(hit, engine.notes(hit.id)) for hit in hits]
             write_atomic(path, render_export(rows, export_format(path)))
         except Exception as exc:  # noqa: BLE001 - one line in the status line
@@ -211,8 +199,6 @@ class WorkflowActions:
 
     # -- story timeline --------------------------------------------------------------------------
     def action_timeline(self) -> None:
-        from reader.ui.screens.timeline import TimelinePanel
-
         article_id = self.open_id or (self.results.hit.id if self.results.hit else None)
         if self.engine is None or article_id is None:
             self.status.say("Open an article first; its story timeline shows then.", "error")
