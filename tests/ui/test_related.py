@@ -200,4 +200,35 @@ async def test_article_text_is_shown_literally(tmp_path):
         assert "\x1b" not in shown and "␛[31mwere␛[0m" in shown
         assert {"said", "stated"} <= styled(side.aligned, "diff")
         assert "3,000" in styled(side.aligned, "number")
-        assert screen is not side
+        assert screen.status.severity != "error"
+
+
+async def test_no_related_articles_and_a_vanished_candidate_are_one_line_errors(tmp_path):
+    root = tmp_path / "lonely"
+    write(root, "only.txt", "A lonely article\n\nNothing else in this corpus tells this story.\n")
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "s")
+        await until(pilot, lambda: isinstance(app.screen, SideBySideScreen) and app.screen.candidates == [])
+        side = app.screen
+        assert side.status.severity == "error" and side.status.message == "No related articles for only.txt."
+        assert "No related articles." in rendered(side.aligned)
+        await pilot.press("right_square_bracket")
+        assert side.status.message == "No related articles to step through."
+
+
+async def test_a_candidate_deleted_meanwhile_is_reported_in_the_status_line(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        screen = await open_article(pilot, "Macron", EN_000)
+        (demo_corpus / FR_002).unlink()
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SideBySideScreen) and app.screen.status.severity == "error")
+        side = app.screen
+        assert FR_002 in side.status.message and "\n" not in side.status.message
+        assert side.pairing is None and "Nothing to show." in rendered(side.aligned)
+        await pilot.press("right_square_bracket")  # the next candidate still works
+        await until(pilot, lambda: side.pairing is not None)
+        assert side.articles[1].id != FR_002

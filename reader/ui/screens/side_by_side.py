@@ -12,20 +12,22 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widget import Widget
 
 from reader.core.pairing import Cancelled, Pairing, entities_in_pieces, pair_texts, with_differences
 from reader.core.related import Relation
 from reader.core.text import one_line, safe_text
 from reader.ui.actions import SIDE, bindings_for
 from reader.ui.jobs import problem_line
-from reader.ui.widgets.aligned import LEFT, RIGHT, AlignedView, pane_widths
+from reader.ui.widgets.aligned import LEFT, RIGHT, AlignedView, PaneHeaders
 from reader.ui.widgets.status import StatusLine
 
 CANDIDATES = 20  # related articles to step through
+
+
+class LoadFailed(Exception):
+    """An article of the pair could not be loaded; str() names it and says why."""
 
 
 def _entities(engine, article, cancel: threading.Event) -> list:
@@ -42,56 +44,6 @@ def displayable(article):
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-class PaneHeaders(Widget):
-    """Title and facts (language, source, date, id) of each pane, in the aligned view's columns."""
-
-    COMPONENT_CLASSES = {"headers--title", "headers--meta", "headers--active"}
-    DEFAULT_CSS = """
-    PaneHeaders { height: 2; background: $boost; }
-    PaneHeaders > .headers--title { text-style: bold; }
-    PaneHeaders > .headers--meta { color: $text-muted; }
-    PaneHeaders > .headers--active { background: $accent 35%; }
-    """
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.articles: tuple[Any, Any] | None = None
-        self.active = LEFT
-        self.single = False
-
-    def set_articles(self, left, right, active: str, single: bool) -> None:
-        self.articles, self.active, self.single = (left, right), active, single
-        self.refresh()
-
-    def render_line(self, y: int):
-        from textual.strip import Strip
-
-        width = self.size.width
-        base = self.visual_style
-        if self.articles is None:
-            return Strip.blank(width, base.rich_style)
-        left_width, right_width = pane_widths(width - 1, self.single)  # the aligned view's scrollbar
-        cells = []
-        for side, article, cell_width in ((LEFT, self.articles[0], left_width),
-                                          (RIGHT, self.articles[1], right_width)):
-            if self.single and side != self.active:
-                continue
-            cells.append(self._cell(article, y, cell_width, side == self.active))
-            if not self.single and side == LEFT:
-                cells.append(Content(" "))
-        line = Content.assemble(*cells).truncate(width, pad=True)
-        return Strip(line.render_segments(base))
-
-    def _cell(self, article, y: int, width: int, active: bool) -> Content:
-        if y == 0:
-            text = Content(" " + article.title).stylize(self.get_visual_style("headers--title"))
-        else:
-            facts = " · ".join(filter(None, [article.lang.upper(), article.source, article.date, article.id]))
-            text = Content(" " + safe_text(one_line(facts))).stylize(self.get_visual_style("headers--meta"))
-        cell = text.truncate(width, ellipsis=True, pad=True)
-        return cell.stylize(self.get_visual_style("headers--active")) if active else cell
 
 
 class SideBySideScreen(Screen, inherit_bindings=False):
@@ -199,19 +151,28 @@ class SideBySideScreen(Screen, inherit_bindings=False):
                 if not candidates:
                     return
                 other_id = candidates[0].id
-            with self.lock:
-                anchor = displayable(self.engine.article(self.anchor_id))
-                other = displayable(self.engine.article(other_id))
+            anchor, other = self._load(self.anchor_id), self._load(other_id)
             pairing = pair_texts(anchor.text, _entities(self.engine, anchor, cancel), other.text,
                                  _entities(self.engine, other, cancel), cancel)
             if compare or (compare is None and anchor.lang == other.lang):
                 pairing = with_differences(pairing, cancel)
         except Cancelled:
             return
+        except LoadFailed as exc:
+            self.post_message(self.Failed(request, str(exc)))
+            return
         except Exception as exc:  # noqa: BLE001 - shown in the status line
             self.post_message(self.Failed(request, problem_line(exc)))
             return
         self.post_message(self.Paired(request, pairing, anchor, other))
+
+    def _load(self, article_id: str):
+        """An article made displayable; a failure names the article (in a worker thread)."""
+        try:
+            with self.lock:
+                return displayable(self.engine.article(article_id))
+        except Exception as exc:  # noqa: BLE001 - reworded with the id and shown in the status line
+            raise LoadFailed(f"{article_id}: {problem_line(exc)}") from exc
 
     @work(thread=True, exclusive=True, group="side-by-side", exit_on_error=False)
     def _differences_in_thread(self, request: int, cancel: threading.Event, pairing: Pairing,

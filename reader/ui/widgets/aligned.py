@@ -1,16 +1,20 @@
-"""Two articles in aligned rows: a Line API view that scrolls both panes together and wraps only rows on screen."""
+"""Two articles in aligned rows: a Line API view that scrolls both panes together and wraps only rows on screen,
+and the headers above its panes."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
 from textual import events
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from reader.core.pairing import PairedText, Pairing
+from reader.core.text import one_line, safe_text
 from reader.ui.document import Fenwick, Span, wrap_offsets
 
 SINGLE_PANE_BELOW = 60  # columns under which only the active pane is shown
@@ -268,3 +272,51 @@ class AlignedView(ScrollView, can_focus=True, inherit_bindings=False):
     def _later_sync(self) -> None:
         if self.flow is not None and self.flow.total != self.virtual_size.height:
             self.call_later(self._sync_height)
+
+
+class PaneHeaders(Widget):
+    """Title and facts (language, source, date, id) of each pane, in the aligned view's columns."""
+
+    COMPONENT_CLASSES = {"headers--title", "headers--meta", "headers--active"}
+    DEFAULT_CSS = """
+    PaneHeaders { height: 2; background: $boost; }
+    PaneHeaders > .headers--title { text-style: bold; }
+    PaneHeaders > .headers--meta { color: $text-muted; }
+    PaneHeaders > .headers--active { background: $accent 35%; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.articles: tuple[Any, Any] | None = None
+        self.active = LEFT
+        self.single = False
+
+    def set_articles(self, left, right, active: str, single: bool) -> None:
+        self.articles, self.active, self.single = (left, right), active, single
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.visual_style
+        if self.articles is None:
+            return Strip.blank(width, base.rich_style)
+        left_width, right_width = pane_widths(width - 1, self.single)  # the aligned view's scrollbar
+        cells = []
+        for side, article, cell_width in ((LEFT, self.articles[0], left_width),
+                                          (RIGHT, self.articles[1], right_width)):
+            if self.single and side != self.active:
+                continue
+            cells.append(self._cell(article, y, cell_width, side == self.active))
+            if not self.single and side == LEFT:
+                cells.append(Content(" "))
+        line = Content.assemble(*cells).truncate(width, pad=True)
+        return Strip(line.render_segments(base))
+
+    def _cell(self, article, y: int, width: int, active: bool) -> Content:
+        if y == 0:
+            text = Content(" " + article.title).stylize(self.get_visual_style("headers--title"))
+        else:
+            facts = " · ".join(filter(None, [article.lang.upper(), article.source, article.date, article.id]))
+            text = Content(" " + safe_text(one_line(facts))).stylize(self.get_visual_style("headers--meta"))
+        cell = text.truncate(width, ellipsis=True, pad=True)
+        return cell.stylize(self.get_visual_style("headers--active")) if active else cell
