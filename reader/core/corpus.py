@@ -17,6 +17,7 @@ from reader.core.language import detect_language
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 METADATA_KEYS = ("title", "lang", "date", "source", "url")
 MAX_ARTICLE_BYTES = 64 * 1024 * 1024
+GAZETTEER_FILE = "entities.yaml"  # the corpus gazetteer (SPEC §5)
 
 
 class CorpusError(ReaderError):

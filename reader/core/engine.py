@@ -15,20 +15,22 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from reader.core.batch import now_utc, update_first_seen
-from reader.core.corpus import (Article, ArticleSkipped, CorpusError, FileEntry, is_article_name, load_article,
-                                parse_file, scan_corpus)
-from reader.core.entities import Span, entity_terms, normalise_name, recognise
+from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, is_article_name,
+                                load_article, parse_file, scan_corpus)
 from reader.core.errors import ReaderError
-from reader.core.features import extract_features
-from reader.core.gazetteer import Gazetteer, GazetteerError
-from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, analysed, match_spans
+from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans
 from reader.core.query import QueryError
 from reader.core.related import FORMAT_VERSION as RELATED_FORMAT
 from reader.core.related import Relation, RelatedIndex
 from reader.core.snippets import Fragment, make_snippet
+
+if TYPE_CHECKING:  # the search path does not load the entity and loader modules
+    from reader.core.entities import Span
+    from reader.core.gazetteer import Gazetteer
+    from reader.core.loading import Loaded
 
 META_FILE = "reader-meta.json"
 MANIFEST_FILE = "reader-manifest.json"
@@ -138,63 +140,6 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
-GAZETTEER_FILE = "entities.yaml"
-_gazetteers: dict[str, tuple[tuple[int, int], Gazetteer | None, str]] = {}
-
-
-def load_gazetteer(path: Path) -> tuple[Gazetteer | None, str]:
-    """The gazetteer at `path` (cached per process until the file changes) and its error, if any."""
-    try:
-        st = os.stat(path)
-        version = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        return None, ""
-    cached = _gazetteers.get(str(path))
-    if cached is None or cached[0] != version:
-        try:
-            cached = (version, Gazetteer.load(path), "")
-        except GazetteerError as exc:
-            cached = (version, None, f"{exc}; its entities are not used")
-        _gazetteers[str(path)] = cached
-    return cached[1], cached[2]
-
-
-def article_to_doc(article: Article, gazetteer: Gazetteer | None) -> IndexDoc:
-    """What the index stores of an article, entities included."""
-    spans = recognise(article.text, article.lang, gazetteer)
-    return IndexDoc(id=article.id, title=article.title, lang=article.lang, text=article.text,
-                    date=article.date, source=article.source, tags=article.tags,
-                    entities=entity_terms(spans))
-
-
-class Loaded(NamedTuple):
-    """One article prepared for the index in a worker: the document, its relatedness features, notes."""
-
-    path: str
-    doc: IndexDoc | None
-    features: dict[str, float]
-    note: str
-
-
-def _load_for_index(job: tuple[str, str]) -> Loaded:
-    root, path = job
-    try:
-        gazetteer, _ = load_gazetteer(Path(root) / GAZETTEER_FILE)
-        article = load_article(Path(root), Path(path))
-        doc = analysed(article_to_doc(article, gazetteer))
-        features = extract_features(article.title, article.body, article.lang)
-    except ArticleSkipped as exc:
-        return Loaded(path, None, {}, str(exc))
-    except Exception as exc:  # a file must never stop the whole index run
-        return Loaded(path, None, {}, f"cannot load: {type(exc).__name__}: {exc}")
-    notes = [*article.warnings, *([article.sidecar_error] if article.sidecar_error else [])]
-    return Loaded(path, doc, features, "; ".join(notes))
-
-
-def _load_chunk(jobs: list[tuple[str, str]]) -> list[Loaded]:
-    return [_load_for_index(job) for job in jobs]
-
-
 class Engine:
     """A corpus folder and its search index."""
 
@@ -221,17 +166,25 @@ class Engine:
 
     def gazetteer(self) -> Gazetteer | None:
         """The corpus gazetteer, or None when there is none or it does not parse (see gazetteer_error)."""
+        from reader.core.loading import load_gazetteer
+
         return load_gazetteer(self.gazetteer_path)[0]
 
     def gazetteer_error(self) -> str:
+        from reader.core.loading import load_gazetteer
+
         return load_gazetteer(self.gazetteer_path)[1]
 
     def entities(self, article: Article) -> list[Span]:
         """Entities in the article's text (title, blank line, body), gazetteer and automatic."""
+        from reader.core.entities import recognise
+
         return recognise(article.text, article.lang, self.gazetteer())
 
     def _resolve_entity(self, name: str) -> list[str]:
         """Index terms an `entity:` query value stands for: the gazetteer id and the normalised name."""
+        from reader.core.entities import normalise_name
+
         values = [normalise_name(name)]
         gazetteer = self.gazetteer()
         entity_id = gazetteer.resolve(name) if gazetteer else None
@@ -318,6 +271,8 @@ class Engine:
         if report.rebuilt:
             self.messages.append(f"Rebuilding the index: {report.rebuilt}.")
         manifest = {} if fresh else _read_json(self.index_dir / MANIFEST_FILE).get("files", {})
+        from reader.core.loading import load_gazetteer
+
         _, problem = load_gazetteer(self.gazetteer_path)
         if problem:
             report.warnings.append(problem)
@@ -387,9 +342,11 @@ class Engine:
 
     def _load(self, entries: list[FileEntry]) -> Iterator[Loaded]:
         """Load articles for indexing; large batches in worker processes, a bounded window ahead."""
+        from reader.core import loading
+
         jobs = [(str(self.corpus), str(e.path)) for e in entries]
         if len(jobs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
-            yield from map(_load_for_index, jobs)
+            yield from map(loading.load_for_index, jobs)
             return
         import multiprocessing
         from collections import deque
@@ -398,12 +355,12 @@ class Engine:
         chunks = (jobs[i:i + LOAD_CHUNK] for i in range(0, len(jobs), LOAD_CHUNK))
         context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded (TUI) process
         with ProcessPoolExecutor(os.cpu_count() or 2, mp_context=context) as pool:
-            pending = deque(pool.submit(_load_chunk, chunk) for chunk in itertools.islice(chunks, 8))
+            pending = deque(pool.submit(loading.load_chunk, chunk) for chunk in itertools.islice(chunks, 8))
             while pending:
                 results = pending.popleft().result()
                 following = next(chunks, None)
                 if following is not None:
-                    pending.append(pool.submit(_load_chunk, following))
+                    pending.append(pool.submit(loading.load_chunk, following))
                 yield from results
 
     def ensure_fresh(self) -> UpdateReport | None:
@@ -469,6 +426,8 @@ class Engine:
 
     def reindex(self, article_ids: list[str]) -> None:
         """Re-read a few articles (after their sidecar changed) so searches see the change at once."""
+        from reader.core import loading
+
         lock = IndexLock(self.index_dir)
         lock.acquire(wait=True)
         try:
@@ -477,7 +436,7 @@ class Engine:
                 manifest = _read_json(manifest_path).get("files", {})
                 docs = []
                 for article_id in article_ids:
-                    path, doc, _, _ = _load_for_index((str(self.corpus), str(self.corpus / article_id)))
+                    path, doc, _, _ = loading.load_for_index((str(self.corpus), str(self.corpus / article_id)))
                     if doc is None:
                         continue
                     st = os.stat(path)

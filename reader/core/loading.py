@@ -1,0 +1,73 @@
+"""Loading articles for the index: parse, recognise entities, analyse, extract relatedness features.
+
+This runs in loader processes during large updates; the search path never imports it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from reader.core.corpus import GAZETTEER_FILE, Article, ArticleSkipped, load_article
+from reader.core.entities import entity_terms, recognise
+from reader.core.features import extract_features
+from reader.core.gazetteer import Gazetteer, GazetteerError
+from reader.core.index import IndexDoc, analysed
+
+_gazetteers: dict[str, tuple[tuple[int, int], Gazetteer | None, str]] = {}
+
+
+def load_gazetteer(path: Path) -> tuple[Gazetteer | None, str]:
+    """The gazetteer at `path` (cached per process until the file changes) and its error, if any."""
+    try:
+        st = os.stat(path)
+        version = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None, ""
+    cached = _gazetteers.get(str(path))
+    if cached is None or cached[0] != version:
+        try:
+            cached = (version, Gazetteer.load(path), "")
+        except GazetteerError as exc:
+            cached = (version, None, f"{exc}; its entities are not used")
+        _gazetteers[str(path)] = cached
+    return cached[1], cached[2]
+
+
+def article_to_doc(article: Article, gazetteer: Gazetteer | None) -> IndexDoc:
+    """What the index stores of an article, entities included."""
+    spans = recognise(article.text, article.lang, gazetteer)
+    return IndexDoc(id=article.id, title=article.title, lang=article.lang, text=article.text,
+                    date=article.date, source=article.source, tags=article.tags,
+                    entities=entity_terms(spans))
+
+
+class Loaded(NamedTuple):
+    """One article prepared for the index in a worker: the document, its relatedness features, notes."""
+
+    path: str
+    doc: IndexDoc | None
+    features: dict[str, float]
+    note: str
+
+
+def load_for_index(job: tuple[str, str]) -> Loaded:
+    """Load one article file (corpus root, path) for the index; problems become a note, never an exception."""
+    root, path = job
+    try:
+        gazetteer, _ = load_gazetteer(Path(root) / GAZETTEER_FILE)
+        article = load_article(Path(root), Path(path))
+        doc = analysed(article_to_doc(article, gazetteer))
+        features = extract_features(article.title, article.body, article.lang)
+    except ArticleSkipped as exc:
+        return Loaded(path, None, {}, str(exc))
+    except Exception as exc:  # a file must never stop the whole index run
+        return Loaded(path, None, {}, f"cannot load: {type(exc).__name__}: {exc}")
+    notes = [*article.warnings, *([article.sidecar_error] if article.sidecar_error else [])]
+    return Loaded(path, doc, features, "; ".join(notes))
+
+
+def load_chunk(jobs: list[tuple[str, str]]) -> list[Loaded]:
+    """Load a batch of articles (one task of a loader process)."""
+    return [load_for_index(job) for job in jobs]
