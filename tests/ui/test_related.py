@@ -67,7 +67,7 @@ async def test_side_by_side_of_a_translation_aligns_marks_and_steps(demo_corpus)
         marked = styled(side.aligned, "entity")
         assert {"China", "Russia"} <= marked and {"Chine", "Russie"} <= marked  # both sides, same ids
         assert not styled(side.aligned, "diff")  # two languages: no word differences
-        assert side.status.facts.startswith("1/4 · shared:")
+        assert side.status.facts.startswith("1/4 · shared ") and " names, " in side.status.facts
         first = side.candidate.id
         await pilot.press("right_square_bracket")
         side = await side_by_side(pilot)

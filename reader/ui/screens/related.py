@@ -50,9 +50,9 @@ class RelatedPanel(Dialog):
     _side = BY_ID["side_by_side"]
     BINDINGS = [*bindings_for(DIALOG), Binding(_side.keys, _side.id, _side.description, show=False, id=_side.id)]
     DEFAULT_CSS = """
-    RelatedPanel .dialog { width: 100; }
-    RelatedPanel #related-list { height: auto; max-height: 24; }
+    RelatedPanel #related-list { height: auto; max-height: 16; }
     """
+    WIDTH = 100  # wider than other dialogs: titles and reasons are long
 
     @dataclass
     class Found(Message):
@@ -78,6 +78,7 @@ class RelatedPanel(Dialog):
             yield Static(Content(hint), classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self.query_one(".dialog").styles.width = self.WIDTH  # inline: the app's dialog width would win
         self.query_one(PickList).display = False
         self._find()
 

@@ -234,7 +234,7 @@ class SideBySideScreen(Screen, inherit_bindings=False):
         parts += [safe_text(reason) for reason in relation.reasons[:1]]
         self.status.say(" · ".join(parts))
         facts = [f"{self.index + 1}/{len(self.candidates)}",
-                 f"shared: {_count(pairing.shared_entities, 'name')}, {_count(pairing.shared_numbers, 'number')}",
+                 f"shared {_count(pairing.shared_entities, 'name')}, {_count(pairing.shared_numbers, 'number')}",
                  _count(pairing.gaps, "gap")]
         if self.comparing:
             facts.append("compare")
