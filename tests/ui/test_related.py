@@ -232,3 +232,19 @@ async def test_a_candidate_deleted_meanwhile_is_reported_in_the_status_line(demo
         await pilot.press("right_square_bracket")  # the next candidate still works
         await until(pilot, lambda: side.pairing is not None)
         assert side.articles[1].id != FR_002
+
+
+async def test_the_emacs_keymap_drives_the_side_by_side_view(demo_corpus):
+    app = make_app(demo_corpus, "emacs")
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("tab", "s")
+        side = await side_by_side(pilot)
+        await pilot.press("alt+n")
+        await until(pilot, lambda: side.index == 1 and side.pairing is not None and side.articles[1].id == side.candidate.id)
+        await pilot.press("ctrl+n")
+        assert side.aligned.scroll_y == 1
+        await pilot.press("alt+p")
+        await until(pilot, lambda: side.index == 0)
+        await pilot.press("ctrl+g")
+        assert app.screen is screen
