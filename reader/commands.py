@@ -106,9 +106,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = _search_query(args)
     engine = open_engine(args)
     engine.ensure_fresh()
-    _tell(engine)
-    results = _run_query(engine, args, query, _new_ids(engine, since) if since else None)
-    facets = engine.facets(query, lang=args.lang, tag=args.tag) if args.facets else None
+    try:
+        results = _run_query(engine, args, query, _new_ids(engine, since) if since else None)
+        facets = engine.facets(query, lang=args.lang, tag=args.tag) if args.facets else None
+    finally:
+        _tell(engine)  # the first search is what finds (and rebuilds) a damaged index
     if since and facets is not None:
         raise UsageProblem("--facets and --new-since cannot be combined")
     _write_results(engine, results, args.format, facets)
@@ -158,6 +160,8 @@ def _search_batch(args: argparse.Namespace) -> int:
             results = _run_query(engine, args, item.query, new_ids)
         except ReaderError as exc:
             raise UsageProblem(f"batch query '{safe_text(item.name)}': {exc}") from None
+        finally:
+            _tell(engine)
         found = found or bool(results.hits)
         write_json([{**hit_record(hit), "query_name": safe_text(item.name), "query": safe_text(item.query)}
                     for hit in results.hits], lines=True)
