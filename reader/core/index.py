@@ -268,6 +268,8 @@ class SearchIndex:
     def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None):
         """Parse query text (Whoosh syntax) into a query over title and every language's text field."""
         text = rewrite_date_query(check_query(text))
+        if text.strip() == "*":  # every article: not a wildcard over every term of every field
+            return wq.Every()
         reader = self.searcher().reader()
         fields = ["title", *self._text_fields(reader)] or ["title", "text"]
         parser = MultifieldParser(fields, self._ix.schema)
