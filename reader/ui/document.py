@@ -318,28 +318,35 @@ def entity_style(entity) -> str:
     return f"{'entity' if entity.source == 'gazetteer' else 'auto'}-{entity.type}"
 
 
-def entity_marks(document: Document, article, entities: Sequence) -> list[Mark]:
-    """Entity spans of `article.text` (title, blank line, body) placed on `document`'s text.
+class EntityPlacer:
+    """Places entity spans of `article.text` (title, blank line, body) on `document`'s text.
 
     The document shows the title on one line and drops invisible characters, so offsets are mapped.
     """
-    title_origins = _title_origins(article.title)
-    title_start = document.blocks[0].start
-    title_end = len(article.title)
-    body_base = title_end + 2
-    removed = _removed_positions(article.body)
-    marks: list[Mark] = []
-    for entity in entities:
-        if entity.start < title_end:
-            start = title_start + bisect_left(title_origins, entity.start)
-            end = title_start + bisect_left(title_origins, min(entity.end, title_end))
-        else:
-            first, last = max(entity.start, body_base) - body_base, entity.end - body_base
-            start = document.body_start + first - bisect_left(removed, first)
-            end = document.body_start + last - bisect_left(removed, last)
-        if end > start:
-            marks.append(Mark(start, end, entity_style(entity), entity))
-    return marks
+
+    def __init__(self, document: Document, article) -> None:
+        self.document = document
+        self.title_origins = _title_origins(article.title)
+        self.title_end = len(article.title)
+        self.body_base = self.title_end + 2
+        self.removed = _removed_positions(article.body)
+
+    def marks(self, entities: Sequence) -> list[Mark]:
+        """The marks of `entities` (sorted spans), empty ones left out."""
+        title_start, body_start = self.document.blocks[0].start, self.document.body_start
+        origins, removed, title_end, base = self.title_origins, self.removed, self.title_end, self.body_base
+        marks: list[Mark] = []
+        for entity in entities:
+            if entity.start < title_end:
+                start = title_start + bisect_left(origins, entity.start)
+                end = title_start + bisect_left(origins, min(entity.end, title_end))
+            else:
+                first, last = max(entity.start, base) - base, entity.end - base
+                start = body_start + first - bisect_left(removed, first)
+                end = body_start + last - bisect_left(removed, last)
+            if end > start:
+                marks.append(Mark(start, end, entity_style(entity), entity))
+        return marks
 
 
 def _title_origins(title: str) -> list[int]:

@@ -44,19 +44,17 @@ def highlighted(text: str, spans: list[Span], offset: int, styles: Styles, base:
 
 
 def legend_line(shown_styles: Sequence[str], styles: Styles, note: str, base: Style) -> Content:
-    """The article's entity legend: each style in force named in that style, then `note`.
+    """The article's entity legend: `Entities (note)`, then each style in force named in that style.
 
     Style names are `entity-<type>` (gazetteer) and `auto-<kind>` (automatic finds).
     """
-    parts = [Content("Entities").stylize(base)]
+    parts = [Content(f"Entities ({note})" if note else "Entities").stylize(base)]
     for source, label in (("entity", ""), ("auto", "auto: ")):
         names = [name for name in shown_styles if name.startswith(source + "-")]
         if names:
             parts.append(Content(f"  {label}").stylize(base))
             parts.append(Content(" ").join(
                 Content(name.split("-", 1)[1]).stylize(styles[name]) for name in names))
-    if note:
-        parts.append(Content(f"  {note}").stylize(base))
     return Content.assemble(*parts)
 
 

@@ -8,23 +8,28 @@ from textual.app import App, ComposeResult
 
 from reader.core.corpus import Article
 from reader.core.entities import Span
-from reader.ui.document import build_document, entity_marks
+from reader.ui.document import EntityPlacer, build_document
 from reader.ui.screens.entities import EntityPanel, GazetteerPrompt
 from reader.ui.widgets.article import ArticleView
 
-from tests.ui.conftest import make_app, ready, rendered, settle, until
+from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
 
 FIRST = "000_2b620b70247fd231.txt"  # English; Macron, Bonne, China, Russia… from the gazetteer, "West" automatic
 
 
-async def open_first(pilot):
-    """Open the demo article FIRST and wait until its entities are shown; return the main screen."""
-    screen = await ready(pilot)
-    screen.open_hit(FIRST)
-    await until(pilot, lambda: screen.view.document is not None and screen.view.document.entities
-                and not screen.view.entity_note)
+async def open_article(pilot, screen, article_id: str = FIRST):
+    """Open a listed article (the result cursor on it: no preview of another) and wait for all its entities."""
+    screen.results.move_to([hit.id for hit in screen.results.hits].index(article_id))
+    screen.open_hit(article_id)
+    await until(pilot, lambda: screen.view.document is not None and screen.view.document.article_id == article_id
+                and screen.view.document.entities and not screen.view.entity_note)
     await settle(pilot)
     return screen
+
+
+async def open_first(pilot):
+    """Open the demo article FIRST and wait until its entities are shown; return the main screen."""
+    return await open_article(pilot, await ready(pilot))
 
 
 def record_status(screen) -> list[str]:
@@ -68,7 +73,7 @@ async def test_entities_are_highlighted_by_type_with_a_legend_and_can_be_hidden(
         view = screen.view
         text = rendered(view)
         count = len(view.document.entities)
-        assert f"Entities  person organisation place other  auto: place date  ({count})" in text
+        assert f"Entities ({count})  person organisation place other  auto: place date" in text
         sources = {mark.entity.source for mark in view.document.entities}
         assert sources == {"gazetteer", "automatic"}
         macron = style_of(view, "Emmanuel Macron")
@@ -212,9 +217,7 @@ async def test_a_broken_gazetteer_is_one_line_in_the_status_and_the_app_still_wo
         await until(pilot, lambda: "entities.yaml" in screen.status.message)
         assert screen.status.severity == "error" and "\n" not in screen.status.message
         assert screen.results.hits
-        screen.open_hit(FIRST)
-        await until(pilot, lambda: screen.view.document is not None and screen.view.document.entities
-                    and not screen.view.entity_note)
+        await open_article(pilot, screen)
         assert {m.entity.source for m in screen.view.document.entities} == {"automatic"}
         await pilot.press("A")
         await until(pilot, lambda: isinstance(app.screen, GazetteerPrompt))
@@ -245,7 +248,7 @@ def test_entity_offsets_map_onto_the_shown_title_and_body():
     text = article.text
     spans = [Span(text.index(word), text.index(word) + len(word), word, "place", None, "automatic")
              for word in ("West", "\u200bsays", "Paris", "Berlin")]
-    marks = entity_marks(document, article, spans)
+    marks = EntityPlacer(document, article).marks(spans)
     assert [document.text[m.start:m.end] for m in marks] == ["West", "says", "Paris", "Berlin"]
     assert [m.style for m in marks] == ["auto-place"] * 4
 
@@ -266,7 +269,7 @@ async def test_a_5_mb_article_with_many_entities_paints_fast():
         spans += [Span(base + start, base + start + 5, "Paris", "place", "paris", "gazetteer"),
                   Span(base + start + 10, base + start + 16, "Berlin", "place", None, "automatic")]
     started = time.perf_counter()
-    marks = entity_marks(document, article, spans)
+    marks = EntityPlacer(document, article).marks(spans)
     mapped = time.perf_counter() - started
     app = ViewApp()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -282,3 +285,42 @@ async def test_a_5_mb_article_with_many_entities_paints_fast():
         assert "Paris" in text and painted < 0.5, painted
         assert style_of(view, "Paris").bgcolor is not None and style_of(view, "Berlin").underline
     assert mapped < 5, mapped
+
+
+async def test_a_long_article_shows_its_first_entities_at_once_and_stays_responsive(demo_corpus):
+    paragraph = " ".join((demo_corpus / FIRST).read_text(encoding="utf-8").split("\n")[2:])
+    body = (paragraph + " ") * (1_000_000 // len(paragraph))  # 1 MB on one line
+    (demo_corpus / "long.txt").write_text("Long single line\n\n" + body, encoding="utf-8")
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await ready(pilot)
+        screen.results.move_to([hit.id for hit in screen.results.hits].index("long.txt"))
+        asked = time.monotonic()
+        screen.open_hit("long.txt")
+        await until(pilot, lambda: screen.view.document is not None and screen.view.document.article_id == "long.txt")
+        shown = time.monotonic()
+        await until(pilot, lambda: screen.view.document.entities)
+        first = time.monotonic() - shown
+        assert screen.view.entity_note.startswith("finding…") and "finding…" in rendered(screen.view)
+        ticks = [time.monotonic()]
+        timer = app.set_interval(0.02, lambda: ticks.append(time.monotonic()))  # the event loop's heartbeat
+        await until(pilot, lambda: not screen.view.entity_note, timeout=30)
+        timer.stop()
+        longest = max(b - a for a, b in zip(ticks, ticks[1:]))
+        marks = screen.view.document.entities
+        assert marks[-1].start > len(screen.view.document.text) - 5000
+        assert all(a.end <= b.start for a, b in zip(marks, marks[1:]))
+        print(f"article after {shown - asked:.2f} s, first entities after {first:.2f} s, all after {time.monotonic() - shown:.2f} s, "
+              f"longest event-loop stall {longest:.2f} s, {len(marks):,} entities")
+        assert first < 1.0 and longest < 0.5  # (a garbage collection can take 0.2 s)
+
+
+async def test_query_matches_stay_visible_over_entities(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        screen = await open_article(pilot, await type_query(pilot, "Macron"))
+        assert screen.view.document.matches
+        match = screen.view.get_visual_style("article--match").rich_style
+        assert style_of(screen.view, "Macron's").bgcolor == match.bgcolor
+        assert style_of(screen.view, "Emmanuel Macron").bgcolor != match.bgcolor  # the entity around it

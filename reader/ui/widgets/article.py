@@ -11,7 +11,7 @@ from textual.strip import Strip
 from reader.core.entities import AUTO_KINDS, ENTITY_TYPES
 from reader.ui.actions import ARTICLE, bindings_for
 from reader.ui.document import Document, Flow, Mark, Span, matches_in, step_index
-from reader.ui.render import highlighted, legend_line
+from reader.ui.render import highlighted, key_display, legend_line
 
 MAX_MEASURE = 100  # columns of text at most: long lines are hard to read
 KINDS = ("title", "meta", "tags", "notes", "error", "warning", "legend", "rule", "body")
@@ -291,10 +291,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _legend(self, styles: dict) -> Content:
         keys = getattr(self.app, "keymap_keys", {}).get("toggle_entities", "").split(",")[0]
         if not self.show_entities:
-            return Content(f"Entities hidden ({keys or 'toggle_entities'} shows them)").stylize(styles["legend"])
+            shows = key_display(keys) if keys else "toggle_entities"
+            return Content(f"Entities hidden ({shows} shows them)").stylize(styles["legend"])
         entities = self.document.entities if self.document else []
-        count = f"({len(entities):,})" if entities or not self.entity_note else ""
-        note = " · ".join(filter(None, [count, self.entity_note]))
+        count = f"{len(entities):,}" if entities or not self.entity_note else ""
+        note = ", ".join(filter(None, [count, self.entity_note]))
         return legend_line(self._legend_styles if entities else [], styles, note, styles["legend"])
 
     def _later_sync(self) -> None:
