@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import IO, Iterable
 
@@ -112,14 +113,23 @@ def write_export(rows: Iterable[dict[str, str]], fmt: str, stream: IO[str] = sys
         stream.write("| " + " | ".join(_md_cell(row[name]) for name in CSV_COLUMNS) + " |\n")
 
 
+# Characters JSON may leave raw that a terminal acts on: DEL and C1 controls, bidi overrides and isolates,
+# invisible marks, line and paragraph separators.
+_JSON_INERT = re.compile("[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def _json(value: object, indent: int | None) -> str:
+    """`value` as JSON, every string exact, with the characters above written as \\u escapes."""
+    return _JSON_INERT.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=indent))
+
+
 def write_json(value: object, stream: IO[str] = sys.stdout, lines: bool = False) -> None:
     """Print a JSON document (or, with `lines`, one JSON object per line of a list)."""
     if lines and isinstance(value, list):
         for item in value:
-            stream.write(json.dumps(item, ensure_ascii=False) + "\n")
+            stream.write(_json(item, None) + "\n")
     else:
-        json.dump(value, stream, ensure_ascii=False, indent=2)
-        stream.write("\n")
+        stream.write(_json(value, 2) + "\n")
 
 
 class ProgressBar:

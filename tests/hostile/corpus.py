@@ -38,6 +38,8 @@ FILES: dict[str, bytes] = {
     "sidecar-bomb.txt": b"Bomb sidecar\n\nBody hostilemarker.\n",
     "sidecar-bomb.txt.yaml": (b'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
                               + b"".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n".encode() for i in range(8))),
+    "tagged.txt": b"Tagged\n\nTagged body hostilemarker.\n",
+    "tagged.txt.yaml": b'tags: ["esc\\e[31mred", "rtl\\u202eflip", "bell\\a", "[b]markup[/b]"]\nnotes: "n\\e]0;t\\a"\n',
     "entities.yaml": b"entities: !!python/object/apply:os.system ['touch /tmp/reader-pwned']\n",
 }
 BIG_LINE_BYTES = 5 * 1024 * 1024

@@ -47,7 +47,7 @@ def test_index_reports_what_it_skipped(hostile):
         assert name in result.stderr
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "paths"])
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "paths", "csv", "md"])
 def test_search_every_format_is_clean(hostile, fmt):
     result = reader("search", "hostilemarker", "--format", fmt, "--limit", "100", corpus=hostile)
     assert result.returncode == 0
@@ -95,4 +95,29 @@ def test_sidecars_the_analyst_wrote_are_untouched(hostile):
 def test_hostile_queries_are_rejected_or_answered_quickly(hostile, query):
     result = reader("search", query, corpus=hostile)
     assert result.returncode in (0, 1, 2)
+    assert_clean(result)
+
+
+@pytest.mark.parametrize("command", [["entities"], ["entities", "--format", "json"], ["related"],
+                                     ["related", "--format", "json"], ["story"], ["story", "--format", "json"]])
+@pytest.mark.parametrize("name", ["escapes.txt", "markup.txt", "bidi.txt", "tagged.txt"])
+def test_article_commands_are_clean(hostile, command, name):
+    result = reader(*command[:1], name, *command[1:], corpus=hostile)
+    assert result.returncode in (0, 1), result.stderr
+    assert_clean(result)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_tags_with_control_characters_are_listed_clean(hostile, fmt):
+    result = reader("tags", "--format", fmt, corpus=hostile)
+    assert result.returncode == 0, result.stderr
+    assert_clean(result)
+    assert "[b]markup[/b]" in result.stdout
+    if fmt == "json":  # exact names for scripts, the bidi override written as an escape
+        assert "rtl\u202eflip" in {row["tag"] for row in json.loads(result.stdout)}
+
+
+def test_search_with_facets_is_clean(hostile):
+    result = reader("search", "hostilemarker", "--facets", "--limit", "100", corpus=hostile)
+    assert result.returncode == 0
     assert_clean(result)
