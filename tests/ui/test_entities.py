@@ -130,6 +130,8 @@ async def test_entity_panel_lists_entities_by_type_with_counts_and_searches(demo
         await pilot.press("E")
         await until(pilot, lambda: isinstance(app.screen, EntityPanel))
         panel = app.screen
+        count = len(screen.view.document.entities)
+        assert panel.title_text == f"Entities in this article: {count} mentions, {len(panel.rows)} distinct"
         options = panel.query_one("#entity-list")
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert labels[0].startswith("People (")
