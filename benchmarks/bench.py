@@ -5,6 +5,7 @@
 Corpora are built from real newstest2014 sentences (benchmarks/synthetic.py) and kept in --work
 between runs. Each size reports: full index build (time, articles/s, peak memory, index size),
 in-process query latency p50/p95 per query kind, whole `reader search` processes against ripgrep,
+the app's first screen, keystroke-to-results latency and memory (benchmarks/tui_latency.py),
 and incremental updates after touching one file and after adding 100 files.
 """
 
@@ -135,6 +136,7 @@ def bench_size(size: int, work: Path) -> None:
     first = tui_first_screen(corpus)
     if first is not None:
         print(f"TUI first screen (tmux, 120×40)  median {first:.2f} s")
+    subprocess.run([sys.executable, "-m", "benchmarks.tui_latency", str(corpus)], check=False)
 
     victim = next(corpus.rglob("*.txt"))
     victim.write_text(victim.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")

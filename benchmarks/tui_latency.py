@@ -1,0 +1,70 @@
+"""Keystroke-to-results latency and memory of the app on an indexed corpus; prints its figures.
+
+    python -m benchmarks.tui_latency CORPUS
+
+Drives the real app headless (Textual's Pilot, 120×40): types queries one key at a time and, after
+each key, waits until the result list shows that query's results. The time includes the app's
+50 ms typing debounce. Also prints the time until the app is usable and the process's peak RSS
+(the app plus this small harness).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+QUERIES = ["government", "police officers", "Regierung", "lang:fr police", "econom*"]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+async def measure(corpus: Path) -> tuple[float, list[float]]:
+    """(seconds until usable, milliseconds from each key press to its results)."""
+    from reader.ui.actions import load_config
+    from reader.ui.app import ReaderApp
+
+    started = time.perf_counter()
+    app = ReaderApp(corpus, None, load_config(None))
+    latencies: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        while not (screen.usable and screen.ran is not None):
+            await pilot.pause(0.01)
+        usable = time.perf_counter() - started
+        for query in QUERIES:
+            await pilot.press("slash")
+            screen.query_one("#query").value = ""
+            typed = ""
+            for char in query:
+                typed += char
+                pressed = time.perf_counter()
+                await pilot.press("space" if char == " " else char)
+                while screen.ran is None or screen.ran[0] != typed:
+                    await pilot.pause(0.002)
+                latencies.append((time.perf_counter() - pressed) * 1000)
+    return usable, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", type=Path)
+    args = parser.parse_args()
+    subprocess.run([sys.executable, "-m", "reader.cli", "index", "--corpus", str(args.corpus)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    usable, latencies = asyncio.run(measure(args.corpus))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"TUI usable after {usable:.2f} s   keystroke → results p50 {statistics.median(latencies):.0f} ms   "
+          f"p95 {percentile(latencies, 0.95):.0f} ms ({len(latencies)} keys)   peak RSS {peak} MiB")
+
+
+if __name__ == "__main__":
+    main()
