@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from reader.core.entities import recognise
 from reader.core.entity_chunks import chunk_bounds, recognise_in_chunks
 from reader.core.gazetteer import Entity, Gazetteer
@@ -10,7 +12,7 @@ def test_pieces_cover_the_text_and_end_at_line_ends():
     text = PARAGRAPH * 50
     bounds = list(chunk_bounds(text, 1000))
     assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
+    assert all(a[1] == b[0] for a, b in pairwise(bounds))
     assert all(end - start <= 1000 and text[end - 1] == "\n" for start, end in bounds[:-1])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
 from textual.app import App, ComposeResult
 
@@ -11,7 +12,6 @@ from reader.core.entities import Span
 from reader.ui.document import EntityPlacer, build_document
 from reader.ui.screens.entities import EntityPanel, GazetteerPrompt
 from reader.ui.widgets.article import ArticleView
-
 from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
 
 FIRST = "000_2b620b70247fd231.txt"  # English; Macron, Bonne, China, Russia… from the gazetteer, "West" automatic
@@ -308,10 +308,10 @@ async def test_a_long_article_shows_its_first_entities_at_once_and_stays_respons
         timer = app.set_interval(0.02, lambda: ticks.append(time.monotonic()))  # the event loop's heartbeat
         await until(pilot, lambda: not screen.view.entity_note, timeout=30)
         timer.stop()
-        longest = max(b - a for a, b in zip(ticks, ticks[1:]))
+        longest = max(b - a for a, b in pairwise(ticks))
         marks = screen.view.document.entities
         assert marks[-1].start > len(screen.view.document.text) - 5000
-        assert all(a.end <= b.start for a, b in zip(marks, marks[1:]))
+        assert all(a.end <= b.start for a, b in pairwise(marks))
         print(f"article after {shown - asked:.2f} s, first entities after {first:.2f} s, all after {time.monotonic() - shown:.2f} s, "
               f"longest event-loop stall {longest:.2f} s, {len(marks):,} entities")
         assert first < 1.0 and longest < 0.5  # (a garbage collection can take 0.2 s)
