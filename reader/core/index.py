@@ -169,6 +169,7 @@ class SearchIndex:
     def __init__(self, ix) -> None:
         self._ix = ix
         self._searcher = None
+        self._term_counts: dict[str, tuple[object, dict[str, int]]] = {}
 
     @classmethod
     def exists(cls, directory: Path) -> bool:
@@ -218,16 +219,28 @@ class SearchIndex:
                 for t in reader.expand_prefix("id", prefix)]
 
     def term_counts(self, field_name: str) -> dict[str, int]:
-        """Each term of a field with its document frequency (deleted documents excluded)."""
+        """Each term of a comma-separated stored field (tags) with the number of live documents that have it.
+
+        Document frequencies still count replaced documents until segments merge, so the terms of
+        the deleted documents (still stored) are taken off. Kept until the index changes.
+        """
         searcher = self.searcher()
+        cached = self._term_counts.get(field_name)
+        if cached is not None and cached[0] is searcher:
+            return dict(cached[1])
         reader = searcher.reader()
-        counts: dict[str, int] = {}
-        for term in reader.lexicon(field_name):
-            count = searcher.doc_frequency(field_name, term) if not reader.has_deletions() else \
-                sum(1 for _ in searcher.documents(**{field_name: term.decode("utf-8")}))
-            if count:
-                counts[term.decode("utf-8")] = count
-        return counts
+        counts = {term.decode("utf-8"): info.doc_frequency() for term, info in reader.iter_field(field_name)}
+        if reader.has_deletions():
+            live = set(reader.all_doc_ids())
+            for docnum in range(reader.doc_count_all()):
+                if docnum not in live:
+                    stored = reader.stored_fields(docnum).get(field_name) or ""
+                    for term in {t.strip().lower() for t in stored.split(",") if t.strip()}:
+                        if term in counts:
+                            counts[term] -= 1
+        counts = {term: count for term, count in counts.items() if count > 0}
+        self._term_counts[field_name] = (searcher, counts)
+        return dict(counts)
 
     def stored(self, article_id: str) -> StoredHit | None:
         fields = self.searcher().document(id=article_id)

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reader.core.text import safe_text
 from reader.ui.actions import DIALOG, LIST, bindings_for
@@ -61,6 +61,27 @@ class PickList(OptionList, inherit_bindings=False):
         """Nothing to mark here."""
 
 
+COMPLETIONS = 50  # completion rows: enough to pick from, few enough to redraw at every key
+PANEL_ROWS = 300  # tag panel rows before the filter box is needed
+
+
+def matching_tags(tags: list[tuple[str, int]], typed: str, limit: int) -> list[tuple[str, int]]:
+    """The (tag, count) pairs that start with `typed`, then those that contain it, in the given order."""
+    typed = typed.strip().casefold()
+    if not typed:
+        return tags[:limit]
+    starts, inside = [], []
+    for name, count in tags:
+        folded = name.casefold()
+        if folded.startswith(typed):
+            starts.append((name, count))
+            if len(starts) >= limit:
+                break
+        elif typed in folded and len(inside) < limit:
+            inside.append((name, count))
+    return [*starts, *inside][:limit]
+
+
 class TagPrompt(Dialog):
     """Ask for a tag, completing from `tags` (most used first); answers the tag text, or None."""
 
@@ -82,11 +103,8 @@ class TagPrompt(Dialog):
             yield Static(Content(hint), classes="dialog-hint", id="tag-hint")
 
     def _options(self, typed: str) -> list[Option]:
-        typed = typed.strip().casefold()
-        starts = [(n, c) for n, c in self.tags if n.casefold().startswith(typed)]
-        inside = [(n, c) for n, c in self.tags if typed and typed in n.casefold() and (n, c) not in starts]
         return [Option(Content(f"{safe_text(n)}  ({c:,})" if c else safe_text(n)), id=n)
-                for n, c in [*starts, *inside][:200]]
+                for n, c in matching_tags(self.tags, typed, COMPLETIONS)]
 
     def on_mount(self) -> None:
         choices = self.query_one("#tag-choices", PickList)
@@ -158,32 +176,62 @@ class NotesEditor(Dialog):
 
 
 class TagPanel(Dialog):
-    """Every tag with its count; choosing one answers it (ALL_ARTICLES clears the filter)."""
+    """Tags with their counts, most used first, narrowed by a filter box; choosing one answers it
+    (ALL_ARTICLES clears the filter)."""
 
     def __init__(self, counts: dict[str, int], current: str | None) -> None:
         super().__init__()
         self.counts = counts
         self.current = current
+        self.ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     def compose(self) -> ComposeResult:
-        ordered = sorted(self.counts.items(), key=lambda item: (-item[1], item[0]))
-        options = [Option(Content("All articles (no tag filter)"), id="\x00all")]
-        options += [Option(Content(f"#{safe_text(tag)}  {count:,}"), id=tag) for tag, count in ordered]
         with Vertical(classes="dialog"):
             yield Static(Content("Tags"), classes="dialog-title")
-            yield PickList(*options, id="tag-panel-list", markup=False)
-            hint = f"{self.keys_for('open')}: filter the results by the tag · {self.keys_for('back')}: close"
-            if not ordered:
-                hint = "No tags yet. " + hint
-            yield Static(Content(hint), classes="dialog-hint")
+            yield Input(placeholder=f"filter {len(self.ordered):,} tags", id="tag-filter")
+            yield PickList(*self._options(""), id="tag-panel-list", markup=False)
+            yield Static(Content(self._hint("")), classes="dialog-hint", id="tag-panel-hint")
+
+    def _options(self, typed: str) -> list[Option]:
+        options = [] if typed.strip() else [Option(Content("All articles (no tag filter)"), id="\x00all")]
+        return options + [Option(Content(f"#{safe_text(tag)}  {count:,}"), id=tag)
+                          for tag, count in matching_tags(self.ordered, typed, PANEL_ROWS)]
+
+    def _hint(self, typed: str) -> str:
+        hint = f"{self.keys_for('open')}: filter the results by the tag · {self.keys_for('back')}: close"
+        if not self.ordered:
+            return "No tags yet. " + hint
+        if len(self.ordered) > PANEL_ROWS and not typed.strip():
+            hint = f"{PANEL_ROWS} most used of {len(self.ordered):,}; " \
+                   f"{self.keys_for('focus_next')}: filter box · " + hint
+        return hint
 
     def on_mount(self) -> None:
         choices = self.query_one(PickList)
         if self.current and self.current in self.counts:
-            choices.highlighted = choices.get_option_index(self.current)
+            try:
+                choices.highlighted = choices.get_option_index(self.current)
+            except OptionDoesNotExist:  # a rarely used tag beyond the rows shown
+                pass
         choices.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        choices = self.query_one(PickList)
+        choices.set_options(self._options(event.value))
+        if choices.option_count:
+            choices.highlighted = 0
+        self.query_one("#tag-panel-hint", Static).update(Content(self._hint(event.value)))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        option = self.query_one(PickList).highlighted_option
+        if option is not None:
+            self._choose(option.id or "")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        option_id = event.option.id or ""
+        self._choose(event.option.id or "")
+
+    def _choose(self, option_id: str) -> None:
         self.dismiss(ALL_ARTICLES if option_id == "\x00all" else option_id)
