@@ -149,3 +149,26 @@ async def test_sidecars_changed_by_someone_else_show_within_seconds(demo_corpus,
         await until(pilot, lambda: any("from-elsewhere" in h.tags for h in screen.results.hits if h.id == article),
                     timeout=8)
         await until(pilot, lambda: screen.tag_counts.get("from-elsewhere") == 1)
+
+
+async def test_tag_panel_with_many_tags_lists_the_most_used_and_filters(demo_corpus):
+    from reader.ui.screens.dialogs import PANEL_ROWS
+
+    many = [f"t{n:03}" for n in range(PANEL_ROWS + 50)]
+    update_sidecar(demo_corpus / "000_2b620b70247fd231.txt", add_tags=[*many, "common"])
+    update_sidecar(demo_corpus / "001_e13ff6d2d78ae1e3.txt", add_tags=["common"])
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await until(pilot, lambda: len(screen.tag_counts) == len(many) + 1)
+        await pilot.press("tab", "number_sign")
+        await until(pilot, lambda: isinstance(app.screen, TagPanel))
+        choices = app.screen.query_one("#tag-panel-list")
+        assert choices.option_count == PANEL_ROWS + 1  # "All articles" first, then the most used
+        assert choices.get_option_at_index(1).id == "common" and screen.tag_counts["common"] == 2
+        assert "most used of 351" in str(app.screen.query_one("#tag-panel-hint").render())
+        await pilot.press("tab", "t", "3", "4", "9")  # the filter box finds a tag beyond the rows shown
+        await until(pilot, lambda: choices.option_count == 1)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.tag_filter == "t349")
+        await until(pilot, lambda: [h.id for h in screen.results.hits] == ["000_2b620b70247fd231.txt"])
