@@ -354,7 +354,8 @@ class Engine:
 
         chunks = (jobs[i:i + LOAD_CHUNK] for i in range(0, len(jobs), LOAD_CHUNK))
         context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded (TUI) process
-        with ProcessPoolExecutor(os.cpu_count() or 2, mp_context=context) as pool:
+        with ProcessPoolExecutor(os.cpu_count() or 2, mp_context=context,
+                                 initializer=loading.exit_with_parent, initargs=(os.getpid(),)) as pool:
             pending = deque(pool.submit(loading.load_chunk, chunk) for chunk in itertools.islice(chunks, 8))
             while pending:
                 results = pending.popleft().result()

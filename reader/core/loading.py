@@ -68,6 +68,20 @@ def load_for_index(job: tuple[str, str]) -> Loaded:
     return Loaded(path, doc, features, "; ".join(notes))
 
 
+def exit_with_parent(parent: int) -> None:
+    """Loader-process initialiser: end this process when the indexer that started it dies (killed
+    indexers must not leave idle loaders behind)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def load_chunk(jobs: list[tuple[str, str]]) -> list[Loaded]:
     """Load a batch of articles (one task of a loader process)."""
     return [load_for_index(job) for job in jobs]

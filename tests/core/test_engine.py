@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -194,7 +195,28 @@ def test_two_indexers_at_once_leave_a_sound_index(small_corpus, tmp_path):
     assert found(engine, "topic7") == ["bulk/007.txt"]
 
 
-def test_killed_indexer_leaves_a_usable_index(small_corpus, tmp_path):
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """True while the process exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_killed_indexer_leaves_a_usable_index_and_no_loaders(small_corpus, tmp_path):
     for number in range(800):
         write(small_corpus, f"bulk/{number:04d}.txt", f"Bulk article {number}\n\n" + "words " * 300)
     index_dir = tmp_path / "ix"
@@ -206,9 +228,17 @@ def test_killed_indexer_leaves_a_usable_index(small_corpus, tmp_path):
     script = tmp_path / "index_it.py"
     script.write_text(code)
     proc = subprocess.Popen([sys.executable, str(script), str(small_corpus), str(index_dir)])
-    time.sleep(2.5)
+    deadline = time.monotonic() + 30
+    while not (loaders := _children(proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
     proc.kill()
     proc.wait()
+    assert loaders, "the indexer started no loader processes"
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in loaders) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in loaders), "loader processes outlived the killed indexer"
     engine = Engine(small_corpus, index_dir)
     report = engine.update()
     assert engine.doc_count() == 1604

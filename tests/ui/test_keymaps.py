@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import argparse
 import os
 import subprocess
@@ -153,6 +155,8 @@ def test_the_readme_table_lists_every_action():
 
     table = markdown_table()
     assert all(f"`{action.id}`" in table for action in ACTIONS)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert table in readme, "README's action table is out of date: paste `python -m reader.ui.actions`"
 
 
 def test_every_action_runs_somewhere():
