@@ -56,7 +56,7 @@ def sidecar_tags(article: Path) -> set[str]:
 def run_query(pane: Pane, query: str) -> None:
     """Go to the query box from anywhere (`/`, typed as text when already there) and replace its text."""
     pane.keys("/")
-    time.sleep(0.2)
+    pane.settle(quiet=0.3)
     pane.keys("C-a", "C-k")  # start of line, delete to its end: plain control keys, no escape sequences
     pane.wait_for(lambda s: s.splitlines()[0].strip() in ("", "/") or "Search:" in s.splitlines()[0])
     pane.type(query)
@@ -115,8 +115,8 @@ def test_three_apps_and_a_script_tag_at_once(tmp_path):
                                   args=(corpus, home_env, [shared, other], cli_problems, cli_added))
         script.start()
         try:
-            time.sleep(0.3)
-            for analyst in analysts:  # the three apps write while the script writes
+            time.sleep(0.3)  # let the script's first `reader tag` start: the apps then write while it writes
+            for analyst in analysts:
                 analyst.pane.keys("Enter")
             for analyst in analysts:
                 analyst.pane.wait_for(f"added #{analyst.tag}", timeout=15)
@@ -148,7 +148,7 @@ def test_three_apps_and_a_script_tag_at_once(tmp_path):
 
         for analyst in analysts:
             analyst.pane.keys("Enter")  # from the query box to the result list (escape stays in the box)
-            time.sleep(0.2)
+            analyst.pane.settle(quiet=0.3)
             analyst.pane.keys("q")
         for analyst in analysts:
             status = analyst.pane.wait_exit()

@@ -179,3 +179,13 @@ def test_hostile_article_is_shown_literally(tmux, tmp_path, indexed_corpus, env)
     assert not pane.dead
     quit_and_check(pane, tmp_path / "output.raw")
     assert "pwned" not in pane.display("#{pane_title}")
+
+
+@pytest.mark.parametrize("term", ["dumb", ""], ids=["dumb", "empty"])
+def test_a_terminal_without_capabilities_gets_a_message_and_status_2(tmux, tmp_path, indexed_corpus, term):
+    corpus = corpus_copy(indexed_corpus, tmp_path / "corpus")
+    command = reader_command(corpus, {**isolated_env(tmp_path / "home"), "TERM": term}, cwd=tmp_path)
+    pane = tmux.start("reader", command, 120, 24)  # wide enough for the message on one line
+    assert pane.wait_exit(timeout=STARTUP_SECONDS) == 2
+    screen = pane.wait_for("the interactive reader needs a terminal")
+    assert "reader search" in screen and "Traceback" not in screen

@@ -116,16 +116,19 @@ class TmuxServer:
         """A new detached session running the shell command `command` in a `width`×`height` window.
 
         The shell records the command's exit status in a file: tmux's own `pane_dead_status` is
-        sometimes left empty when the pane's terminal closes before tmux reaps the process.
+        sometimes left empty when the pane's terminal closes before tmux reaps the process. The
+        command starts once the window has its final size (the shell waits for an `enter`): tmux
+        loses what a program writes while it still settles the size of a new detached window.
         """
         status_file = self.workdir / f"{name}.status"
         status_file.unlink(missing_ok=True)
-        wrapped = f"{command}; echo $? > {shlex.quote(str(status_file))}"
+        wrapped = f"read -r _; {command}; echo $? > {shlex.quote(str(status_file))}"
         self.run("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), wrapped)
         self.pid = self.pid or int(self.run("display-message", "-p", "#{pid}").strip())
         # With no client attached, a manual size is the only one tmux never recalculates on its own
         # (tmux 3.3 cannot take it from the config file: the server exits).
         self.run("set-option", "-w", "-t", name, "window-size", "manual")
+        self.run("send-keys", "-t", name, "Enter")
         return Pane(self, name, status_file)
 
     def kill(self) -> None:
