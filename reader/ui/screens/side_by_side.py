@@ -321,4 +321,4 @@ class SideBySideScreen(Screen, inherit_bindings=False):
         self.aligned.scroll_to(y=0, animate=False)
 
     def action_last(self) -> None:
-        self.aligned.scroll_end()
+        self.aligned.jump_to_end()

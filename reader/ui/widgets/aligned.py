@@ -9,13 +9,13 @@ from typing import Any
 from textual import events
 from textual.content import Content
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.core.pairing import PairedText, Pairing
 from reader.core.text import one_line, safe_text
 from reader.ui.document import Fenwick, Span, wrap_offsets
+from reader.ui.widgets.flow_view import FlowView
 
 SINGLE_PANE_BELOW = 60  # columns under which only the active pane is shown
 WRAP_CACHE_ROWS = 4000
@@ -98,7 +98,7 @@ class RowFlow:
                 return row, max(0, min(offset, height - 1))
 
 
-class AlignedView(ScrollView, can_focus=True, inherit_bindings=False):
+class AlignedView(FlowView, can_focus=True, inherit_bindings=False):
     """Shows a pairing: left and right cells row by row, one scroll position for both."""
 
     COMPONENT_CLASSES = {"aligned--entity", "aligned--number", "aligned--diff", "aligned--gap",
@@ -116,13 +116,11 @@ class AlignedView(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.pairing: Pairing | None = None
-        self.flow: RowFlow | None = None
         self.show_differences = False
         self.active = LEFT
         self.placeholder = "Aligning…"
         self._top_row = 0  # the row at the top of the view: the reading position
         self._laid_out = Size(0, 0)
-        self._styles: dict | None = None
 
     # -- content ---------------------------------------------------------------------------------
     def show(self, pairing: Pairing, keep_position: bool = False) -> None:
@@ -171,12 +169,6 @@ class AlignedView(ScrollView, can_focus=True, inherit_bindings=False):
         self._layout()
         self._restore(row)
 
-    def _sync_height(self) -> None:
-        if self.flow is not None:
-            height = self.flow.total
-            if self.virtual_size.height != height or self.virtual_size.width != self.size.width:
-                self.virtual_size = Size(self.size.width, height)
-
     def _restore(self, row: int) -> None:
         if self.flow is None or not self.pairing.rows:
             return
@@ -195,24 +187,7 @@ class AlignedView(ScrollView, can_focus=True, inherit_bindings=False):
         if self.flow is not None and round(old_value) != round(new_value) and self.size == self._laid_out:
             self._top_row = self.flow.locate(round(new_value))[0]
 
-    # -- scrolling (both panes at once) ----------------------------------------------------------
-    def scroll_lines(self, lines: int) -> None:
-        self.scroll_to(y=self.scroll_y + lines, animate=False)
-
-    def scroll_pages(self, pages: int) -> None:
-        self.scroll_lines(pages * max(1, self.scrollable_content_region.height - 1))
-
-    def scroll_end(self) -> None:
-        if self.flow is not None:
-            self.flow.locate(self.flow.total)
-            self._sync_height()
-        self.scroll_to(y=self.max_scroll_y, animate=False)
-
     # -- rendering -------------------------------------------------------------------------------
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles = None
-
     def _style_map(self) -> dict:
         if self._styles is None:
             self._styles = {name.split("--")[1]: self.get_visual_style(name) for name in self.COMPONENT_CLASSES}
@@ -269,9 +244,6 @@ class AlignedView(ScrollView, can_focus=True, inherit_bindings=False):
                 content = content.stylize(styles[kind], max(0, mark_start), min(len(text), mark_end))
         return Content(" ").append(content).truncate(width, pad=True)
 
-    def _later_sync(self) -> None:
-        if self.flow is not None and self.flow.total != self.virtual_size.height:
-            self.call_later(self._sync_height)
 
 
 class PaneHeaders(Widget):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual import events
 from textual.content import Content
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.core.entities import AUTO_KINDS, ENTITY_TYPES
 from reader.ui.actions import ARTICLE, bindings_for
 from reader.ui.document import Document, Flow, Mark, Span, matches_in, step_index
 from reader.ui.render import highlighted, key_display, legend_line
+from reader.ui.widgets.flow_view import FlowView
 
 MAX_MEASURE = 100  # columns of text at most: long lines are hard to read
 KINDS = ("title", "meta", "tags", "notes", "error", "warning", "legend", "rule", "body")
@@ -19,7 +19,7 @@ KINDS = ("title", "meta", "tags", "notes", "error", "warning", "legend", "rule",
 ENTITY_STYLES = tuple(f"entity-{kind}" for kind in ENTITY_TYPES) + tuple(f"auto-{kind}" for kind in AUTO_KINDS)
 
 
-class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+class ArticleView(FlowView, can_focus=True, inherit_bindings=False):
     """Shows one article; steps through the query's matches and the entities, the current ones styled apart."""
 
     DEFAULT_CSS = """
@@ -45,7 +45,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.document: Document | None = None
-        self.flow: Flow | None = None
         self.current: int | None = None  # index into document.matches
         self.entity_current: int | None = None  # index into document.entities
         self.show_entities = True
@@ -55,7 +54,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.placeholder = "Open a result (enter) to read it here."
         self._anchor = 0  # document offset of the first line on screen: the reading position
         self._laid_out = Size(0, 0)  # the size the current layout and scroll position are for
-        self._styles: dict | None = None
 
     # -- content ---------------------------------------------------------------------------------
     def show(self, document: Document, keep_position: bool = False) -> None:
@@ -147,12 +145,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.flow = Flow(self.document, measure)
         self._sync_height()
 
-    def _sync_height(self) -> None:
-        if self.flow is not None:
-            height = self.flow.total
-            if self.virtual_size.height != height or self.virtual_size.width != self.size.width:
-                self.virtual_size = Size(self.size.width, height)
-
     def _restore(self, offset: int) -> None:
         """Scroll so the line holding document `offset` is at the top."""
         if self.flow is None:
@@ -223,25 +215,18 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=self.scroll_y - 1, animate=False)
 
     def action_page_down(self) -> None:
-        self.scroll_to(y=self.scroll_y + max(1, self.scrollable_content_region.height - 1), animate=False)
+        self.scroll_pages(1)
 
     def action_page_up(self) -> None:
-        self.scroll_to(y=self.scroll_y - max(1, self.scrollable_content_region.height - 1), animate=False)
+        self.scroll_pages(-1)
 
     def action_first(self) -> None:
         self.scroll_to(y=0, animate=False)
 
     def action_last(self) -> None:
-        if self.flow is not None:
-            self.flow.locate(self.flow.total)  # makes the end exact
-            self._sync_height()
-        self.scroll_to(y=self.max_scroll_y, animate=False)
+        self.jump_to_end()
 
     # -- rendering -------------------------------------------------------------------------------
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles = None
-
     def _style_map(self) -> dict:
         if self._styles is None:
             names = [*KINDS, *ENTITY_STYLES, "match", "match-current", "entity-current"]
@@ -297,7 +282,3 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         count = f"{len(entities):,}" if entities or not self.entity_note else ""
         note = ", ".join(filter(None, [count, self.entity_note]))
         return legend_line(self._legend_styles if entities else [], styles, note, styles["legend"])
-
-    def _later_sync(self) -> None:
-        if self.flow is not None and self.flow.total != self.virtual_size.height:
-            self.call_later(self._sync_height)
