@@ -18,7 +18,6 @@ import argparse
 import html
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time

@@ -54,29 +54,32 @@ def align_paragraphs(left: list[str], right: list[str]) -> list[tuple[int | None
     move_costs = {move: -math.log(prior) for move, prior in MOVE_PRIORS.items()}
     banded = n * m > 10_000
     inf = float("inf")
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
+    # Sparse tables: in banded mode only cells near the diagonal exist (memory grows with n, not n × m).
+    cost: dict[tuple[int, int], float] = {(0, 0): 0.0}
+    back: dict[tuple[int, int], tuple[int, int]] = {}
     for i in range(n + 1):
         centre = i * m / n if n else 0
-        for j in range(m + 1):
-            if banded and abs(j - centre) > BAND:
-                continue
+        low, high = (max(0, math.ceil(centre - BAND)), min(m, math.floor(centre + BAND))) if banded else (0, m)
+        for j in range(low, high + 1):
+            best = cost.get((i, j), inf)
             for (di, dj), move_cost in move_costs.items():
-                if i < di or j < dj or cost[i - di][j - dj] == inf:
+                previous = cost.get((i - di, j - dj)) if i >= di and j >= dj else None
+                if previous is None:
                     continue
-                total = cost[i - di][j - dj] + move_cost
+                total = previous + move_cost
                 if di and dj:
                     total += _length_cost(sum(left_lengths[i - di : i]), sum(right_lengths[j - dj : j]), ratio)
                     shared = set.union(*left_anchors[i - di : i]) & set.union(*right_anchors[j - dj : j])
                     total -= ANCHOR_WEIGHT * sum(weights[a] for a in shared)
-                if total < cost[i][j]:
-                    cost[i][j] = total
-                    back[i][j] = (di, dj)
+                if total < best:
+                    best = total
+                    back[i, j] = (di, dj)
+            if best < inf:
+                cost[i, j] = best
     rows: list[tuple[int | None, int | None]] = []
     i, j = n, m
     while i or j:
-        di, dj = back[i][j] or ((1, 0) if i else (0, 1))
+        di, dj = back.get((i, j)) or ((1, 0) if i else (0, 1))
         rows.extend(reversed(_block(range(i - di, i), range(j - dj, j), left_anchors, right_anchors, weights)))
         i, j = i - di, j - dj
     rows.reverse()

@@ -51,7 +51,7 @@ def styled(view, kind: str) -> set[str]:
 async def test_side_by_side_of_a_translation_aligns_marks_and_steps(demo_corpus):
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await ready(pilot)
+        await ready(pilot)
         screen = await open_article(pilot, "Macron", EN_000)
         await pilot.press("s")
         side = await side_by_side(pilot)
@@ -84,7 +84,7 @@ async def test_side_by_side_of_a_translation_aligns_marks_and_steps(demo_corpus)
 async def test_scroll_together_swap_and_open_either_side(demo_corpus):
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 30)) as pilot:
-        screen = await ready(pilot)
+        await ready(pilot)
         screen = await open_article(pilot, "Macron", EN_000)
         await pilot.press("s")
         side = await side_by_side(pilot)
@@ -158,8 +158,8 @@ async def test_related_panel_lists_reasons_and_opens_a_rewrite_side_by_side_with
 async def test_eighty_columns_stay_readable_and_narrow_shows_the_active_pane(demo_corpus):
     app = make_app(demo_corpus)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await ready(pilot)
-        screen = await open_article(pilot, "Politico", FR_002)
+        await ready(pilot)
+        await open_article(pilot, "Politico", FR_002)
         await pilot.press("s")
         side = await side_by_side(pilot)
         lines = rendered(side.aligned).splitlines()
@@ -221,8 +221,8 @@ async def test_no_related_articles_and_a_vanished_candidate_are_one_line_errors(
 async def test_a_candidate_deleted_meanwhile_is_reported_in_the_status_line(demo_corpus):
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await ready(pilot)
-        screen = await open_article(pilot, "Macron", EN_000)
+        await ready(pilot)
+        await open_article(pilot, "Macron", EN_000)
         (demo_corpus / FR_002).unlink()
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SideBySideScreen) and app.screen.status.severity == "error")
