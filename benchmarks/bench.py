@@ -76,21 +76,23 @@ def tui_first_screen(corpus: Path, marker: str = "(? keys)", runs: int = 3) -> f
     if not shutil.which("tmux") or not shutil.which("reader"):
         return None
     timings = []
+    tmux = ["tmux", "-L", f"reader-bench-{os.getpid()}"]  # a private server: other sessions are not touched
     for run in range(runs):
-        session = f"reader-bench-{os.getpid()}-{run}"
+        session = f"bench-{run}"
         started = time.perf_counter()
-        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-                        f"reader --corpus {corpus}"], check=True)
+        if subprocess.run([*tmux, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                           f"reader --corpus {corpus}"]).returncode:
+            continue
         try:
             while time.perf_counter() - started < 30:
-                screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                screen = subprocess.run([*tmux, "capture-pane", "-p", "-t", session],
                                         capture_output=True, text=True).stdout
                 if marker in screen:
                     timings.append(time.perf_counter() - started)
                     break
                 time.sleep(0.01)
         finally:
-            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+            subprocess.run([*tmux, "kill-server"], capture_output=True)
     return statistics.median(timings) if timings else None
 
 
