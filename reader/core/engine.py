@@ -226,6 +226,12 @@ class Engine:
                 return True
         return False
 
+    def index_generation(self) -> int:
+        """A number that changes whenever any process commits to the index (-1: no usable index)."""
+        with self._lock:
+            index = self._index_or_none()
+            return index.generation() if index is not None else -1
+
     def _why_rebuild(self, rebuild: bool) -> str:
         if rebuild:
             return "rebuild requested"

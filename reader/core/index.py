@@ -212,6 +212,10 @@ class SearchIndex:
     def doc_count(self) -> int:
         return self.searcher().doc_count()
 
+    def generation(self) -> int:
+        """The generation of the index on disk: it changes with every commit, by any process."""
+        return self._ix.latest_generation()
+
     def ids_with_prefix(self, prefix: str) -> list[str]:
         """Article ids that start with `prefix`."""
         reader = self.searcher().reader()

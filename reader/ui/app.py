@@ -10,6 +10,7 @@ from textual.app import App
 
 from reader.core.keymap import KeymapConfig, KeymapError
 from reader.ui.actions import APP, bindings_for, load_config
+from reader.ui.driver import clean_exit_driver
 from reader.ui.screens.dialogs import Dialog
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
@@ -24,7 +25,7 @@ class ReaderApp(App, inherit_bindings=False):
     BINDINGS = bindings_for(APP)
 
     def __init__(self, corpus: Path, index_dir: Path | None = None, config: KeymapConfig | None = None) -> None:
-        super().__init__()
+        super().__init__(driver_class=clean_exit_driver())
         self.corpus, self.index_dir = Path(corpus), index_dir
         self.config = config or load_config(None)
         self.keymap_keys: dict[str, str] = dict(self.config.keys)

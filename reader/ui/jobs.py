@@ -80,6 +80,7 @@ class EngineJobs:
         self._tag_lock = threading.Lock()
         self.cancel_event = threading.Event()
         self._warm = threading.Event()  # set once the language model is loaded (or failed to)
+        self._seen_generation: int | None = None  # the index generation the screen last showed
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def open_engine(self) -> None:
@@ -150,10 +151,14 @@ class EngineJobs:
             return
         try:
             stale = engine.is_stale()
+            generation = engine.index_generation()
         except Exception:  # noqa: BLE001 - the next poll tries again
             return
+        seen, self._seen_generation = self._seen_generation, generation
         if stale:
             self._update(wait_if_busy=False)
+        elif seen is not None and generation != seen:  # another process re-indexed (tags, notes)
+            self.post_message(msg.IndexUpdated(1, engine.doc_count(), []))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, generation: int, query: str, tag: str | None, sort: str = "relevance") -> None:
@@ -168,6 +173,7 @@ class EngineJobs:
                 if worker.is_cancelled or self.engine is None:
                     return
                 results = self.engine.search(text, limit=FIRST_PAGE, tag=tag, snippets=False, sort=sort)
+                self._tell_engine_messages()
             complete = results.total <= len(results.hits)
             self.post_message(msg.SearchDone(generation, query, results, complete, text, _histogram(results)))
             if complete:
@@ -181,6 +187,13 @@ class EngineJobs:
                 self.post_message(msg.SearchDone(generation, query, results, True, text, _histogram(results)))
         except Exception as exc:  # noqa: BLE001 - QueryError and damaged indexes alike
             self.post_message(msg.SearchFailed(generation, problem_line(exc)))
+
+    def _tell_engine_messages(self) -> None:
+        """Pass on what the engine noticed while searching (a damaged index it rebuilt) with the new size."""
+        if self.engine is not None and self.engine.messages:
+            notices = list(self.engine.messages)
+            self.engine.messages.clear()
+            self.post_message(msg.IndexUpdated(0, self.engine.doc_count(), notices))
 
     @work(thread=True, group="snippets", exit_on_error=False)
     def load_snippets(self, terms: frozenset, wanted: list[tuple[str, str]]) -> None:

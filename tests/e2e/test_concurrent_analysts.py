@@ -163,11 +163,6 @@ def test_three_apps_and_a_script_tag_at_once(tmp_path):
     assert sorted(found.stdout.split()) == sorted([str(shared), str(other)]), found.stdout
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "app bug: an open article (and its result row) never shows tags another app or `reader tag` added. "
-    "The writer re-indexes the article and records the folder's new mtime in the index meta, so the "
-    "other apps' 2-second poll (Engine.is_stale) finds nothing stale and never reloads; only a new "
-    "search shows the new tags"))
 def test_open_article_shows_tags_added_elsewhere(tmp_path):
     corpus = copy_corpus(tmp_path / "corpus")
     article = only_article(corpus, "Chogou")

@@ -90,12 +90,14 @@ def test_an_index_without_its_table_of_contents_is_reported_and_rebuilt_at_start
 
 
 def test_truncated_segments_are_rebuilt_and_searched_as_before(tmux, tmp_path, indexed_corpus):
-    """Only the rebuild is checked: when the first search finds the damage before the index check does,
-    the engine rebuilds inside the search and the app does not show the engine's message (a UI gap)."""
+    """The damage is found by the start-up check or by the first search (which rebuilds inside the
+    search); either way the app says so."""
     corpus = corpus_copy(indexed_corpus, tmp_path / "corpus")
     truncate_segments(corpus / ".reader" / "index")
     pane = start(tmux, tmp_path, corpus)
     pane.wait_for(READY, timeout=STARTUP_SECONDS + 20)
+    pane.wait_for(lambda s: ("could not be read" in s or "damaged" in s) and "5 articles" in s,
+                  timeout=STARTUP_SECONDS)
     pane.type("drones")
     pane.wait_for(lambda s: re.search(r"\b4 hits\b", status_line(s)) is not None, timeout=STARTUP_SECONDS)
     still_answers(pane)

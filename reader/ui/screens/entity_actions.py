@@ -90,8 +90,12 @@ class EntityActions:
         self._gazetteer_problem = problem
 
     def on_article_ready(self, message: msg.ArticleReady) -> None:
-        if message.request == self.article_request:
-            self.find_entities(message.request, message.article, message.document)
+        if message.request == self.article_request:  # after the article is painted: it shows first
+            self.call_after_refresh(self._find_if_current, message.request, message.article, message.document)
+
+    def _find_if_current(self, request: int, article: Any, document: Document) -> None:
+        if request == self.article_request:
+            self.find_entities(request, article, document)
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
     def find_entities(self, request: int, article: Any, document: Document) -> None:
