@@ -22,7 +22,7 @@ FIRST_PAGE = 200
 MAX_HITS = 10_000
 PARTIAL_MATCH_CHARS = 60_000  # matches found before the first screen of a long article
 PROGRESS_EVERY = 0.1
-FULL_LIST_DELAY = 0.3  # seconds of no typing before every hit is fetched
+FULL_LIST_DELAY = 1.0  # seconds of no typing before every hit is fetched (a fetch in progress delays the next search)
 
 
 def start_resource_tracker() -> None:
