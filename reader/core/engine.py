@@ -236,7 +236,7 @@ class Engine:
         if rebuild:
             return "rebuild requested"
         if not SearchIndex.exists(self.index_dir):
-            if any(self.index_dir.glob("*.seg")):
+            if SearchIndex.has_segment_files(self.index_dir):
                 return "the index is damaged (its table of contents is missing)"
             return ""
         schema = self._meta().get("schema")

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.columns import NumericColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.writing import SegmentWriter
@@ -24,7 +24,7 @@ from reader.core.analysis import STEMMERS, TOKEN_RE, FastPositions, LangAnalyzer
 from reader.core.dates import rewrite_date_query
 from reader.core.query import QueryError, check_query
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: segments as separate files, read where they are
 TITLE_BOOST = 2.0
 WRITER_MEMORY_MB = 256
 SMALL_UPDATE_DOCS = 500
@@ -138,6 +138,13 @@ class IndexResults:
     terms: frozenset[tuple[str, str]]
 
 
+def _storage(directory: Path) -> FileStorage:
+    """The index folder. Segments are written as separate files (compound=False) and read without mmap:
+    whoosh-reloaded copies a memory-mapped compound segment's postings into memory when it opens them
+    (413 MB and 0.5 s at 100,000 articles)."""
+    return FileStorage(str(directory), supports_mmap=False)
+
+
 class _CachedLengths:
     """A segment's field lengths, each read once: Whoosh asks for them once per posting when it writes."""
 
@@ -172,6 +179,11 @@ class SearchIndex:
         self._term_counts: dict[str, tuple[object, dict[str, int]]] = {}
 
     @classmethod
+    def has_segment_files(cls, directory: Path) -> bool:
+        """True when the folder holds segment data (with or without a table of contents)."""
+        return any(path.suffix in (".seg", ".pst", ".trm") for path in Path(directory).glob("MAIN_*"))
+
+    @classmethod
     def exists(cls, directory: Path) -> bool:
         """True when the folder holds an index (readable or not)."""
         return any(Path(directory).glob("_MAIN_*.toc"))
@@ -179,13 +191,13 @@ class SearchIndex:
     @classmethod
     def create(cls, directory: Path) -> "SearchIndex":
         Path(directory).mkdir(parents=True, exist_ok=True)
-        return cls(whoosh_index.create_in(str(directory), make_schema()))
+        return cls(_storage(directory).create_index(make_schema()))
 
     @classmethod
     def open(cls, directory: Path) -> "SearchIndex":
         """Open an existing index; raise IndexDamaged when it cannot be read."""
         try:
-            ix = whoosh_index.open_dir(str(directory))
+            ix = _storage(directory).open_index()
             with ix.reader() as reader:
                 reader.doc_count()
         except Exception as exc:  # Whoosh raises many kinds on damaged files
@@ -257,7 +269,7 @@ class SearchIndex:
         `on_doc` is called after each document; returning False cancels the whole write. Returns
         True when committed.
         """
-        writer = _Writer(self._ix, limitmb=WRITER_MEMORY_MB)
+        writer = _Writer(self._ix, limitmb=WRITER_MEMORY_MB, compound=False)
         written = 0
         try:
             for article_id in deleted:

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux import READY, STARTUP_SECONDS, Pane, TmuxServer, corpus_copy, isolated_env, reader_command
+from tests.damage import remove_table_of_contents, truncate_segments
+from tests.e2e.tmux import (
+    READY,
+    STARTUP_SECONDS,
+    Pane,
+    TmuxServer,
+    corpus_copy,
+    isolated_env,
+    reader_command,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -66,16 +75,6 @@ def test_a_pasted_nul_never_reaches_the_query(tmux, tmp_path, indexed_corpus):
     screen = pane.wait_for(lambda s: ONE_HIT.search(status_line(s)) is not None, timeout=ANSWER_SECONDS)
     assert screen.splitlines()[0].strip() == "Chogou", screen
     still_answers(pane)
-
-
-def truncate_segments(index: Path) -> None:
-    for segment in index.glob("*.seg"):
-        segment.write_bytes(segment.read_bytes()[:200])
-
-
-def remove_table_of_contents(index: Path) -> None:
-    for toc in index.glob("*.toc"):
-        toc.unlink()
 
 
 def test_an_index_without_its_table_of_contents_is_reported_and_rebuilt_at_start(tmux, tmp_path, indexed_corpus):

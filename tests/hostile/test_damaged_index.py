@@ -12,6 +12,7 @@ from typing import Callable
 
 import pytest
 
+from tests.damage import killed_mid_commit, remove_table_of_contents, truncate_segments
 from tests.hostile.test_hostile_cli import RAW_CONTROL
 
 QUERIES = ["drones", "Chogou OR Шойгу", "lang:fr", '"Xi Jinping"']
@@ -41,26 +42,6 @@ def answers(corpus: Path) -> dict[str, str]:
 
 def index_dir(corpus: Path) -> Path:
     return corpus / ".reader" / "index"
-
-
-def truncate_segments(index: Path) -> None:
-    for segment in index.glob("*.seg"):
-        segment.write_bytes(segment.read_bytes()[:200])
-
-
-def remove_table_of_contents(index: Path) -> None:
-    for toc in index.glob("*.toc"):
-        toc.unlink()
-
-
-def killed_mid_commit(index: Path) -> None:
-    """What a writer killed while committing leaves: a half-written segment no table of contents
-    lists yet, and a half-written table of contents of the next generation (which readers pick)."""
-    (segment,) = index.glob("*.seg")
-    (toc,) = index.glob("_MAIN_*.toc")
-    generation = int(toc.stem.rsplit("_", 1)[1])
-    (index / "MAIN_killedmidcommit0.seg").write_bytes(segment.read_bytes()[:len(segment.read_bytes()) // 2])
-    (index / f"_MAIN_{generation + 1}.toc").write_bytes(toc.read_bytes()[:len(toc.read_bytes()) // 2])
 
 
 DAMAGES: dict[str, Callable[[Path], None]] = {
