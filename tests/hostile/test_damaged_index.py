@@ -61,12 +61,18 @@ def indexed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     return corpus, answers(corpus)
 
 
-@pytest.mark.parametrize("damage", DAMAGES)
-def test_a_damaged_index_is_reported_rebuilt_and_answers_as_before(indexed, tmp_path, damage):
+def damaged_copy(indexed, tmp_path: Path, damage: str) -> tuple[Path, dict]:
+    """A copy of the indexed corpus with its index damaged one way, and the answers before."""
     original, before = indexed
     corpus = tmp_path / "corpus"
     shutil.copytree(original, corpus)
     DAMAGES[damage](index_dir(corpus))
+    return corpus, before
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_index_is_reported_rebuilt_and_answers_as_before(indexed, tmp_path, damage):
+    corpus, before = damaged_copy(indexed, tmp_path, damage)
 
     first = answer(corpus, QUERIES[0])
     assert first.returncode == 0, first.stderr
@@ -82,10 +88,7 @@ def test_a_damaged_index_is_reported_rebuilt_and_answers_as_before(indexed, tmp_
 
 @pytest.mark.parametrize("damage", DAMAGES)
 def test_reader_index_says_it_rebuilt_a_damaged_index(indexed, tmp_path, damage):
-    original, before = indexed
-    corpus = tmp_path / "corpus"
-    shutil.copytree(original, corpus)
-    DAMAGES[damage](index_dir(corpus))
+    corpus, before = damaged_copy(indexed, tmp_path, damage)
 
     done = reader(corpus, "index")
     assert done.returncode == 0, done.stderr

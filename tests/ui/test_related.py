@@ -33,6 +33,14 @@ async def side_by_side(pilot) -> SideBySideScreen:
     return pilot.app.screen
 
 
+async def side_by_side_of(pilot, query: str, article_id: str):
+    """Once the app is ready: open `article_id` (found by `query`) and put it side by side; (main, side)."""
+    await ready(pilot)
+    screen = await open_article(pilot, query, article_id)
+    await pilot.press("s")
+    return screen, await side_by_side(pilot)
+
+
 def styled(view, kind: str) -> set[str]:
     """The words drawn on screen with the style of mark `kind` (entity, number, diff)."""
     style = view.get_visual_style(f"aligned--{kind}").rich_style
@@ -51,10 +59,7 @@ def styled(view, kind: str) -> set[str]:
 async def test_side_by_side_of_a_translation_aligns_marks_and_steps(demo_corpus):
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        screen = await open_article(pilot, "Macron", EN_000)
-        await pilot.press("s")
-        side = await side_by_side(pilot)
+        screen, side = await side_by_side_of(pilot, "Macron", EN_000)
         # Other languages first: the best candidate is French.
         assert side.articles[1].lang == "fr" and side.candidate.id == side.articles[1].id
         headers = rendered(side.query_one("#side-headers"))
@@ -84,10 +89,7 @@ async def test_side_by_side_of_a_translation_aligns_marks_and_steps(demo_corpus)
 async def test_scroll_together_swap_and_open_either_side(demo_corpus):
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 30)) as pilot:
-        await ready(pilot)
-        screen = await open_article(pilot, "Macron", EN_000)
-        await pilot.press("s")
-        side = await side_by_side(pilot)
+        screen, side = await side_by_side_of(pilot, "Macron", EN_000)
         candidate = side.articles[1].id
         top = rendered(side.aligned).splitlines()[0]
         await pilot.press("j", "j")
