@@ -18,7 +18,7 @@ from reader.ui import messages as msg
 from reader.ui.document import build_document, find_matches
 from reader.ui.tagging import TagEdit, apply_edits
 
-FIRST_PAGE = 200
+FIRST_PAGE = 60  # hits listed at once: more than a screenful; the rest follow when typing pauses
 MAX_HITS = 10_000
 PARTIAL_MATCH_CHARS = 60_000  # matches found before the first screen of a long article
 PROGRESS_EVERY = 0.1
