@@ -17,6 +17,7 @@ import yaml
 from reader.core.entities import ENTITY_TYPES, Span, normalise_name
 from reader.core.errors import ReaderError
 from reader.core.text import fold
+from reader.core.userfiles import read_text
 
 MAX_GAZETTEER_BYTES = 4 * 1024 * 1024
 MAX_NAME_CHARS = 200
@@ -167,15 +168,8 @@ class Gazetteer:
     def load(cls, path: Path) -> Gazetteer:
         """Read a gazetteer file; a missing file is an empty gazetteer."""
         path = Path(path)
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            return cls()
-        except OSError as error:
-            raise GazetteerError(f"{path}: cannot read: {error.strerror}") from None
-        if size > MAX_GAZETTEER_BYTES:
-            raise GazetteerError(f"{path}: file is larger than {MAX_GAZETTEER_BYTES // (1024 * 1024)} MB")
-        return cls(_entities_from_text(path, _read_text(path)))
+        text = read_text(path, MAX_GAZETTEER_BYTES, GazetteerError)
+        return cls() if text is None else cls(_entities_from_text(path, text))
 
     def match(self, text: str) -> list[Span]:
         """All non-overlapping gazetteer names in `text`, leftmost-longest, as spans."""
@@ -227,19 +221,6 @@ class Gazetteer:
         """The names of `entity_id`, empty when unknown."""
         entity = self.entities.get(entity_id)
         return list(entity.names) if entity else []
-
-
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise GazetteerError(f"{path}: cannot read: {error.strerror}") from None
-    if len(raw) > MAX_GAZETTEER_BYTES:
-        raise GazetteerError(f"{path}: file is larger than {MAX_GAZETTEER_BYTES // (1024 * 1024)} MB")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise GazetteerError(f"{path}: not UTF-8 text (byte {error.start})") from None
 
 
 def _check_expansion(path: Path, root: yaml.Node, text: str) -> None:
@@ -342,7 +323,7 @@ def add_name(path: Path, name: str, type: str, entity_id: str | None = None) -> 
     lock_path = path.with_name(f".{path.name}.lock")
     with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        text = _read_text(path) if path.exists() else ""
+        text = read_text(path, MAX_GAZETTEER_BYTES, GazetteerError) or ""
         gazetteer = Gazetteer(_entities_from_text(path, text))
         owner = _owner_of(gazetteer, name)
         if owner is not None and entity_id in (None, owner):

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import io
 import os
 import re
 import stat
 import threading
-import time
 import unicodedata
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
@@ -25,11 +23,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarbool import ScalarBoolean
-from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, LiteralScalarString, ScalarString,
-                                      SingleQuotedScalarString)
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    LiteralScalarString,
+    ScalarString,
+    SingleQuotedScalarString,
+)
 from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 
 from reader.core.errors import ReaderError
+from reader.core.userfiles import flock_within
 
 MAX_SIDECAR_BYTES = 1024 * 1024
 MAX_ALIASES = 100
@@ -134,15 +137,8 @@ def sidecar_lock(article_path: Path, timeout: float | None = None) -> Iterator[N
         except OSError:
             raise _error(sidecar, "corpus folder is read-only") from exc
     try:
-        deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise _error(sidecar, "locked by another writer") from None
-                time.sleep(0.005)
+        if not flock_within(fd, LOCK_TIMEOUT if timeout is None else timeout, poll=0.005):
+            raise _error(sidecar, "locked by another writer")
         held.add(key)
         try:
             yield

@@ -33,35 +33,42 @@ def file_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     except OSError as exc:
         raise UserFileError(f"{path}: cannot lock ({exc.strerror or exc})") from None
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise UserFileError(f"{path}: locked by another writer") from None
-                time.sleep(0.01)
+        if not flock_within(fd, timeout):
+            raise UserFileError(f"{path}: locked by another writer")
         yield
     finally:
         os.close(fd)
 
 
-def read_text(path: Path) -> str | None:
-    """The file's text, None when it does not exist."""
+def flock_within(fd: int, timeout: float, poll: float = 0.01) -> bool:
+    """Take the exclusive flock of an open file, waiting up to `timeout` seconds; False when it timed out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(poll)
+
+
+def read_text(path: Path, limit: int = MAX_USER_FILE_BYTES,
+              error: type[ReaderError] = UserFileError) -> str | None:
+    """The file's UTF-8 text (at most `limit` bytes), None when it does not exist; problems raise `error`."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_USER_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise UserFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_USER_FILE_BYTES:
-        raise UserFileError(f"{path}: too big (over {MAX_USER_FILE_BYTES} bytes)")
+        raise error(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise error(f"{path}: too big: larger than {limit:,} bytes")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UserFileError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+        raise error(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
 def write_atomic(path: Path, text: str) -> None:
