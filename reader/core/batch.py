@@ -113,6 +113,10 @@ def update_first_seen(index_dir: Path, article_ids: Iterable[str], when: dt.date
     """Give new ids the time `when` and forget ids no longer indexed (called with the index lock held)."""
     path = Path(index_dir) / FIRST_SEEN_FILE
     before = _read_json(path)
-    after = {i: before[i] if isinstance(before.get(i), str) else when.isoformat() for i in article_ids}
+    ids = set(article_ids)
+    if before.keys() == ids:  # nothing added or removed (the usual update): no 100,000-entry rewrite
+        return
+    stamp = when.isoformat()
+    after = {i: before[i] if isinstance(before.get(i), str) else stamp for i in ids}
     if after != before:
         write_atomic(path, json.dumps(after, separators=(",", ":"), sort_keys=True))

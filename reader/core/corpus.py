@@ -57,7 +57,7 @@ class FileEntry:
     """An article file found on disk, with what identifies its version."""
 
     id: str
-    path: Path
+    path: str
     mtime_ns: int
     size: int
     sidecar_mtime_ns: int  # 0 when the article has no sidecar
@@ -129,7 +129,7 @@ def scan_corpus(root: Path, warnings: list[str] | None = None,
                 _warn(warnings, f"{entry.path}: cannot read ({exc.strerror or exc})")
                 continue
             rel = f"{rel_folder}/{name}" if rel_folder else name
-            yield FileEntry(rel, Path(entry.path), st.st_mtime_ns, st.st_size, side_ns)
+            yield FileEntry(rel, entry.path, st.st_mtime_ns, st.st_size, side_ns)
         stack.extend(reversed(subdirs))
 
 

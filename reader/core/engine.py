@@ -26,6 +26,7 @@ from reader.core.query import QueryError
 from reader.core.related import FORMAT_VERSION as RELATED_FORMAT
 from reader.core.related import Relation, RelatedIndex
 from reader.core.snippets import Fragment, make_snippet
+from reader.core.userfiles import write_atomic
 
 if TYPE_CHECKING:  # the search path does not load the entity and loader modules
     from reader.core.entities import Span
@@ -132,12 +133,7 @@ def _read_json(path: Path) -> dict:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, separators=(",", ":"))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, separators=(",", ":")))  # dumps: the C encoder, not dump's Python one
 
 
 class Engine:
@@ -327,9 +323,9 @@ class Engine:
             return not (cancel is not None and cancel.is_set())
 
         skipped_ids = [e.id for e in todo if e.id in manifest]  # a file now skipped leaves the index
-        try:
-            committed = index.write(docs(), [*deleted, *skipped_ids] if not fresh else [], fresh=fresh,
-                                    on_doc=tick)
+        try:  # nothing to do: no commit, so readers do not see a new generation
+            committed = not (fresh or todo or deleted) or \
+                index.write(docs(), [*deleted, *skipped_ids] if not fresh else [], fresh=fresh, on_doc=tick)
         finally:
             index.close()
         if not committed:
@@ -339,7 +335,8 @@ class Engine:
             related.remove(article_id)
         related.commit()
         report.removed = len(deleted) + sum(1 for i in skipped_ids if i not in new_manifest)
-        _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
+        if new_manifest != manifest or fresh:
+            _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
         update_first_seen(self.index_dir, new_manifest, now_utc())
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
                                                  "gazetteer": self._gazetteer_version(),
@@ -350,7 +347,7 @@ class Engine:
         """Load articles for indexing; large batches in worker processes, a bounded window ahead."""
         from reader.core import loading
 
-        jobs = [(str(self.corpus), str(e.path)) for e in entries]
+        jobs = [(str(self.corpus), e.path) for e in entries]
         if len(jobs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
             yield from map(loading.load_for_index, jobs)
             return

@@ -71,13 +71,13 @@ def read_text(path: Path, limit: int = MAX_USER_FILE_BYTES,
         raise error(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` by a fully written, fsynced temporary file in the same folder."""
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Replace `path` by a fully written, fsynced temporary file in the same folder (text as UTF-8)."""
     path = Path(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with open(temporary, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)

@@ -83,9 +83,13 @@ def test_malformed_queries_say_what_is_wrong(engine, query, message):
 
 
 def test_unchanged_corpus_processes_nothing(engine):
+    generation = engine.index_generation()
+    manifest = (engine.index_dir / "reader-manifest.json").stat().st_mtime_ns
     report = engine.update()
     assert (report.added, report.changed, report.removed) == (0, 0, 0)
     assert not engine.is_stale()
+    assert engine.index_generation() == generation  # no empty commit: open apps need not refresh
+    assert (engine.index_dir / "reader-manifest.json").stat().st_mtime_ns == manifest
 
 
 def test_one_changed_file_is_the_only_one_processed(engine, small_corpus):

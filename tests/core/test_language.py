@@ -46,3 +46,23 @@ def test_other_languages_and_scripts(text, lang):
 def test_too_little_text_is_undetermined():
     assert detect_language("") == "und"
     assert detect_language("42") == "und"
+
+
+def test_the_unpacked_model_is_cached_and_a_damaged_copy_is_ignored(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    code = "from reader.core.language import detect_language as d; print(d('Le gouvernement a annoncé une loi'))"
+
+    def detect() -> str:
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert detect() == "fr"
+    [cached] = (tmp_path / "reader").glob("langid-*.pickle")
+    assert detect() == "fr"  # read from the cache
+    cached.write_bytes(b"not a pickle")
+    assert detect() == "fr"
+    assert cached.stat().st_size > 1000  # rewritten whole
