@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
-import itertools
 import json
 import os
 import threading
@@ -37,7 +36,6 @@ META_FILE = "reader-meta.json"
 MANIFEST_FILE = "reader-manifest.json"
 LOCK_FILE = "reader.lock"
 PARALLEL_THRESHOLD = 400  # below this many files to load, a process pool costs more than it saves
-LOAD_CHUNK = 32
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long articles
 
 Progress = Callable[[int, int], None]
@@ -296,24 +294,25 @@ class Engine:
         new_manifest = {i: v for i, v in manifest.items() if i in entries}
         done = 0
 
-        def docs() -> Iterator[IndexDoc]:
-            for path, doc, features, note in self._load(todo):
-                rel = Path(path).relative_to(self.corpus).as_posix()
-                if doc is None:
-                    report.skipped.append(f"{rel}: {note}")
-                    new_manifest.pop(rel, None)
-                    related.remove(rel)
-                    continue
-                related.add_features(rel, doc.lang, doc.title, features)
-                if note:
-                    report.warnings.append(f"{rel}: {note}")
-                entry = entries[rel]
-                new_manifest[rel] = [entry.mtime_ns, entry.size, entry.sidecar_mtime_ns]
-                if rel in manifest:
-                    report.changed += 1
-                else:
-                    report.added += 1
-                yield doc
+        def record(loaded: Loaded) -> IndexDoc | None:
+            """Note what loading one file gave; its document when it is to be indexed."""
+            path, doc, features, note = loaded
+            rel = Path(path).relative_to(self.corpus).as_posix()
+            if doc is None:
+                report.skipped.append(f"{rel}: {note}")
+                new_manifest.pop(rel, None)
+                related.remove(rel)
+                return None
+            related.add_features(rel, doc.lang, doc.title, features)
+            if note:
+                report.warnings.append(f"{rel}: {note}")
+            entry = entries[rel]
+            new_manifest[rel] = [entry.mtime_ns, entry.size, entry.sidecar_mtime_ns]
+            if rel in manifest:
+                report.changed += 1
+            else:
+                report.added += 1
+            return doc
 
         def tick() -> bool:
             nonlocal done
@@ -322,10 +321,10 @@ class Engine:
                 progress(done, len(todo))
             return not (cancel is not None and cancel.is_set())
 
-        skipped_ids = [e.id for e in todo if e.id in manifest]  # a file now skipped leaves the index
+        replaced = [e.id for e in todo if e.id in manifest]  # changed, or now skipped: the old copy goes
         try:  # nothing to do: no commit, so readers do not see a new generation
             committed = not (fresh or todo or deleted) or \
-                index.write(docs(), [*deleted, *skipped_ids] if not fresh else [], fresh=fresh, on_doc=tick)
+                self._write(index, todo, record, tick, [*deleted, *replaced] if not fresh else [], fresh)
         finally:
             index.close()
         if not committed:
@@ -334,7 +333,7 @@ class Engine:
         for article_id in deleted:
             related.remove(article_id)
         related.commit()
-        report.removed = len(deleted) + sum(1 for i in skipped_ids if i not in new_manifest)
+        report.removed = len(deleted) + sum(1 for i in replaced if i not in new_manifest)
         if new_manifest != manifest or fresh:
             _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
         update_first_seen(self.index_dir, new_manifest, now_utc())
@@ -343,29 +342,32 @@ class Engine:
                                                  "related": RELATED_FORMAT})
         return report
 
-    def _load(self, entries: list[FileEntry]) -> Iterator[Loaded]:
-        """Load articles for indexing; large batches in worker processes, a bounded window ahead."""
+    def _write(self, index: SearchIndex, todo: list[FileEntry], record: Callable[[Loaded], IndexDoc | None],
+               tick: Callable[[], bool], deleted: list[str], fresh: bool) -> bool:
+        """Load `todo` and commit it to the index (True), or stop when `tick` says so (False).
+
+        Large batches are loaded by one process per core, each writing its own segment; small ones here.
+        """
         from reader.core import loading
 
-        jobs = [(str(self.corpus), e.path) for e in entries]
-        if len(jobs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
-            yield from map(loading.load_for_index, jobs)
-            return
-        import multiprocessing
-        from collections import deque
-        from concurrent.futures import ProcessPoolExecutor
+        jobs = [(str(self.corpus), e.path) for e in todo]
+        processes = os.cpu_count() or 1
+        if len(jobs) < PARALLEL_THRESHOLD or processes < 2:
+            def docs() -> Iterator[IndexDoc]:
+                for loaded in map(loading.load_for_index, jobs):
+                    doc = record(loaded)
+                    if doc is not None:
+                        yield doc
 
-        chunks = (jobs[i:i + LOAD_CHUNK] for i in range(0, len(jobs), LOAD_CHUNK))
-        context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded (TUI) process
-        with ProcessPoolExecutor(os.cpu_count() or 2, mp_context=context,
-                                 initializer=loading.exit_with_parent, initargs=(os.getpid(),)) as pool:
-            pending = deque(pool.submit(loading.load_chunk, chunk) for chunk in itertools.islice(chunks, 8))
-            while pending:
-                results = pending.popleft().result()
-                following = next(chunks, None)
-                if following is not None:
-                    pending.append(pool.submit(loading.load_chunk, following))
-                yield from results
+            return index.write(docs(), deleted, fresh=fresh, on_doc=tick)
+        from reader.core.shards import load_in_parallel
+
+        def on_loaded(loaded: Loaded) -> bool:
+            record(loaded)
+            return tick()
+
+        segments = load_in_parallel(self.index_dir, jobs, on_loaded, processes)
+        return segments is not None and index.write((), deleted, fresh=fresh, segments=segments)
 
     def ensure_fresh(self) -> UpdateReport | None:
         """Update the index when it looks stale; when another process is updating it, use it as it is."""

@@ -7,7 +7,9 @@ snippets are cut from the article file at search time.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -18,7 +20,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 from whoosh.qparser.dateparse import DateParserPlugin
-from whoosh.writing import SegmentWriter
+from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
 
 from reader.core.analysis import STEMMERS, TOKEN_RE, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.dates import rewrite_date_query
@@ -138,11 +140,26 @@ class IndexResults:
     terms: frozenset[tuple[str, str]]
 
 
+class _IndexStorage(FileStorage):
+    """The index folder, with a temporary folder per process: Whoosh names every writer's the same and
+    deletes it when the writer finishes, which would pull the files from under parallel writers."""
+
+    def temp_storage(self, name=None):
+        return super().temp_storage(f"{name or 'writer'}.{os.getpid()}")
+
+
 def _storage(directory: Path) -> FileStorage:
     """The index folder. Segments are written as separate files (compound=False) and read without mmap:
     whoosh-reloaded copies a memory-mapped compound segment's postings into memory when it opens them
     (413 MB and 0.5 s at 100,000 articles)."""
-    return FileStorage(str(directory), supports_mmap=False)
+    return _IndexStorage(str(directory), supports_mmap=False)
+
+
+def _remove_leftover_temp(directory: Path) -> None:
+    """Delete temporary folders of writers that were killed (call with the index lock held)."""
+    for folder in Path(directory).glob("*.tmp*"):
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 class _CachedLengths:
@@ -168,6 +185,30 @@ class _Writer(SegmentWriter):
 
     def per_document_reader(self):
         return _CachedLengths(super().per_document_reader())
+
+
+class SegmentBuilder:
+    """Writes documents into one new segment of an index, in a loader process; `SearchIndex.write`
+    then commits the finished segments of every loader at once."""
+
+    def __init__(self, directory: Path, memory_mb: int = WRITER_MEMORY_MB) -> None:
+        self._writer = _Writer(_storage(directory).open_index(), _lk=False, limitmb=memory_mb, compound=False)
+
+    def add(self, doc: IndexDoc) -> None:
+        self._writer.add_document(**doc.fields())
+
+    def finish(self):
+        """The written segment (opaque and picklable), or None when no document was added."""
+        writer = self._writer
+        if not writer._added:
+            writer.cancel()
+            return None
+        segment = writer._finalize_segment()
+        writer._finish()
+        return segment
+
+    def cancel(self) -> None:
+        self._writer.cancel()
 
 
 class SearchIndex:
@@ -263,12 +304,13 @@ class SearchIndex:
         return _stored_hit(fields, 0.0) if fields else None
 
     def write(self, docs: Iterable[IndexDoc], deleted: Iterable[str] = (), *, fresh: bool = False,
-              on_doc: Callable[[], bool] | None = None) -> bool:
-        """Add/replace `docs` and delete `deleted` ids in one commit.
+              on_doc: Callable[[], bool] | None = None, segments: list = ()) -> bool:
+        """Add/replace `docs`, delete `deleted` ids and add the `segments` of SegmentBuilders, in one commit.
 
         `on_doc` is called after each document; returning False cancels the whole write. Returns
-        True when committed.
+        True when committed. Call with the index lock held.
         """
+        _remove_leftover_temp(self._ix.storage.folder)
         writer = _Writer(self._ix, limitmb=WRITER_MEMORY_MB, compound=False)
         written = 0
         try:
@@ -287,7 +329,11 @@ class SearchIndex:
         # Merging segments costs seconds on a large index: small updates add a segment instead,
         # until there are enough small ones to be worth merging.
         small = written < SMALL_UPDATE_DOCS and len(self._ix._segments()) < MAX_SEGMENTS
-        writer.commit(merge=not small)
+        if segments:
+            policy = NO_MERGE if small else MERGE_SMALL
+            writer.commit(mergetype=lambda w, existing: policy(w, existing) + list(segments))
+        else:
+            writer.commit(merge=not small)
         return True
 
     def _text_fields(self, reader) -> list[str]:

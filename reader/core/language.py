@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 # Enough text to decide; longer texts only cost time.
-SAMPLE_CHARS = 1200
+SAMPLE_CHARS = 600
 UNKNOWN = "und"
 _WORD_RE = re.compile(r"\w{2,}")
 # Labels of the model that are varieties of a language the rest of the program knows by another code.

@@ -14,6 +14,7 @@ from reader.core.entities import entity_terms, recognise
 from reader.core.features import extract_features
 from reader.core.gazetteer import Gazetteer, GazetteerError
 from reader.core.index import IndexDoc, analysed
+from reader.core.related import top_features
 
 _gazetteers: dict[str, tuple[tuple[int, int], Gazetteer | None, str]] = {}
 
@@ -59,7 +60,7 @@ def load_for_index(job: tuple[str, str]) -> Loaded:
         gazetteer, _ = load_gazetteer(Path(root) / GAZETTEER_FILE)
         article = load_article(Path(root), Path(path))
         doc = analysed(article_to_doc(article, gazetteer))
-        features = extract_features(article.title, article.body, article.lang)
+        features = top_features(extract_features(article.title, article.body, article.lang))
     except ArticleSkipped as exc:
         return Loaded(path, None, {}, str(exc))
     except Exception as exc:  # a file must never stop the whole index run
@@ -81,7 +82,3 @@ def exit_with_parent(parent: int) -> None:
 
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
-
-def load_chunk(jobs: list[tuple[str, str]]) -> list[Loaded]:
-    """Load a batch of articles (one task of a loader process)."""
-    return [load_for_index(job) for job in jobs]

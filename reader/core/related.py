@@ -17,6 +17,7 @@ import zlib
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache, wraps
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
@@ -65,6 +66,13 @@ class Relation:
 def feature_hash(feature: str) -> int:
     """A stable 47-bit hash of a feature (SQLite stores it in six bytes)."""
     return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big") >> 17
+
+
+def top_features(features: dict[str, float]) -> dict[str, float]:
+    """The MAX_FEATURES heaviest features (loader processes trim them before sending them over)."""
+    if len(features) <= MAX_FEATURES:
+        return features
+    return dict(heapq.nlargest(MAX_FEATURES, features.items(), key=itemgetter(1)))
 
 
 def _pack(features: dict[str, float]) -> tuple[bytes, bytes]:
@@ -195,8 +203,7 @@ class RelatedIndex:
     @_locked
     def add_features(self, article_id: str, lang: str, title: str, features: dict[str, float]) -> None:
         """Index one article from features computed elsewhere (a worker process), replacing any previous version."""
-        if len(features) > MAX_FEATURES:
-            features = dict(heapq.nlargest(MAX_FEATURES, features.items(), key=lambda item: item[1]))
+        features = top_features(features)
         self._begin()
         if self._db.execute("SELECT 1 FROM docs WHERE article_id=?", (article_id,)).fetchone():
             self.remove(article_id)

@@ -298,3 +298,70 @@ def test_the_fast_hit_count_equals_counting_every_hit(tmp_path, query):
         fast = eng.search(query, limit=3, lang=lang, tag=tag, snippets=False).total
         full = eng.search(query, limit=None, lang=lang, tag=tag, snippets=False)
         assert fast == len(full.hits) == full.total
+
+
+def _news_corpus(root: Path) -> Path:
+    """The small corpus, the demo articles, a file to skip and a tagged article."""
+    from tests.conftest import DEMO_CORPUS
+
+    for path in DEMO_CORPUS.glob("*.txt"):
+        write(root, f"demo/{path.name}", path.read_text(encoding="utf-8"))
+    (root / "bad.txt").write_bytes(b"Broken\x00file")
+    write(root, "en/tagged.txt", "Tagged article\n\nSergei Shoigu met officials in Moscow on Monday.\n")
+    write(root, "en/tagged.txt.yaml", "tags: [watch]\n")
+    return root
+
+
+def _answers(engine: Engine) -> dict:
+    queries = ["drones", "livraison", "Shoigu", "tag:watch", "lang:fr", "*"]
+    report = {q: sorted(found(engine, q)) for q in queries}
+    report["count"] = engine.doc_count()
+    report["related"] = [r.id for r in engine.related("fr/depeche.txt")]
+    return report
+
+
+def test_parallel_loaders_build_the_same_index_as_one_process(small_corpus, tmp_path, monkeypatch):
+    import reader.core.engine as engine_module
+
+    corpus = _news_corpus(small_corpus)
+    one = Engine(corpus, tmp_path / "one")
+    report_one = one.update()
+    monkeypatch.setattr(engine_module, "PARALLEL_THRESHOLD", 2)
+    parallel = Engine(corpus, tmp_path / "parallel")
+    report_parallel = parallel.update()
+    assert report_parallel.skipped == report_one.skipped and len(report_one.skipped) == 1
+    assert (report_parallel.added, report_parallel.total) == (report_one.added, report_one.total)
+    assert _answers(parallel) == _answers(one)
+    write(corpus, "en/wire.txt", "Deliveries of zeppelins\n\nNo more flying machines here.\n")  # a parallel update
+    write(corpus, "en/wire2.txt", "Deliveries of drones again\n\nDrones, drones.\n")
+    (corpus / "fr/depeche.txt").unlink()
+    report = parallel.update()
+    assert (report.added, report.changed, report.removed) == (1, 1, 1)
+    drones = found(parallel, "drones")
+    assert "en/wire2.txt" in drones and "en/wire.txt" not in drones and "fr/depeche.txt" not in drones
+    assert found(parallel, "zeppelins") == ["en/wire.txt"]
+    assert parallel.doc_count() == report.total - 1  # the NUL file stays out
+    assert not list((tmp_path / "parallel").glob("*.tmp*"))  # loaders' temporary folders are gone
+
+
+def test_cancelled_parallel_build_leaves_the_index_as_it_was(small_corpus, tmp_path, monkeypatch):
+    import threading
+
+    import reader.core.engine as engine_module
+
+    corpus = _news_corpus(small_corpus)
+    engine = Engine(corpus, tmp_path / "ix")
+    engine.update()
+    before = _answers(engine)
+    generation = engine.index_generation()
+    for number in range(60):
+        write(corpus, f"bulk/{number:03d}.txt", f"Bulk article {number}\n\nDrones and tanks, number {number}.\n")
+    monkeypatch.setattr(engine_module, "PARALLEL_THRESHOLD", 2)
+    cancel = threading.Event()
+    report = engine.update(progress=lambda done, total: done >= 5 and cancel.set(), cancel=cancel)
+    assert report.cancelled
+    assert engine.index_generation() == generation
+    assert _answers(engine) == before
+    assert not list((tmp_path / "ix").glob("*.tmp*"))
+    assert engine.update().added == 60
+    assert len(found(engine, "bulk")) == 50  # the limit of `found`
