@@ -325,9 +325,13 @@ class Engine:
         try:  # nothing to do: no commit, so readers do not see a new generation
             committed = not (fresh or todo or deleted) or \
                 self._write(index, todo, record, tick, [*deleted, *replaced] if not fresh else [], fresh)
+        except BaseException:
+            related.rollback()
+            raise
         finally:
             index.close()
         if not committed:
+            related.rollback()
             report.cancelled = True
             return report
         for article_id in deleted:
@@ -346,13 +350,12 @@ class Engine:
                tick: Callable[[], bool], deleted: list[str], fresh: bool) -> bool:
         """Load `todo` and commit it to the index (True), or stop when `tick` says so (False).
 
-        Large batches are loaded by one process per core, each writing its own segment; small ones here.
+        Large batches are loaded by one process per core, each writing its own segments; small ones here.
         """
         from reader.core import loading
 
         jobs = [(str(self.corpus), e.path) for e in todo]
-        processes = os.cpu_count() or 1
-        if len(jobs) < PARALLEL_THRESHOLD or processes < 2:
+        if len(jobs) < PARALLEL_THRESHOLD:
             def docs() -> Iterator[IndexDoc]:
                 for loaded in map(loading.load_for_index, jobs):
                     doc = record(loaded)
@@ -366,7 +369,7 @@ class Engine:
             record(loaded)
             return tick()
 
-        segments = load_in_parallel(self.index_dir, jobs, on_loaded, processes)
+        segments = load_in_parallel(self.index_dir, jobs, on_loaded, os.cpu_count() or 1)
         return segments is not None and index.write((), deleted, fresh=fresh, segments=segments)
 
     def ensure_fresh(self) -> UpdateReport | None:

@@ -24,11 +24,11 @@ from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
 
 from reader.core.analysis import STEMMERS, TOKEN_RE, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.dates import rewrite_date_query
+from reader.core.posting_pool import GroupedPostingPool
 from reader.core.query import QueryError, check_query
 
 SCHEMA_VERSION = 4  # 4: segments as separate files, read where they are
 TITLE_BOOST = 2.0
-WRITER_MEMORY_MB = 256
 SMALL_UPDATE_DOCS = 500
 MAX_SEGMENTS = 12
 
@@ -181,7 +181,17 @@ class _CachedLengths:
 
 
 class _Writer(SegmentWriter):
-    """Whoosh's segment writer with cached field lengths (a third faster commits on large batches)."""
+    """Whoosh's segment writer with cached field lengths (a third faster commits on large batches) and
+    a compact in-memory posting pool (no sorting of every posting, no run files)."""
+
+    def __init__(self, ix, **options) -> None:
+        super().__init__(ix, **options)
+        self.pool = GroupedPostingPool()
+
+    @property
+    def pool_size(self) -> int:
+        """Approximate bytes of postings held for the segment being written."""
+        return self.pool.size
 
     def per_document_reader(self):
         return _CachedLengths(super().per_document_reader())
@@ -191,11 +201,16 @@ class SegmentBuilder:
     """Writes documents into one new segment of an index, in a loader process; `SearchIndex.write`
     then commits the finished segments of every loader at once."""
 
-    def __init__(self, directory: Path, memory_mb: int = WRITER_MEMORY_MB) -> None:
-        self._writer = _Writer(_storage(directory).open_index(), _lk=False, limitmb=memory_mb, compound=False)
+    def __init__(self, directory: Path) -> None:
+        self._writer = _Writer(_storage(directory).open_index(), _lk=False, compound=False)
 
     def add(self, doc: IndexDoc) -> None:
         self._writer.add_document(**doc.fields())
+
+    @property
+    def size(self) -> int:
+        """Approximate bytes held for the segment: finish it and start another past a limit."""
+        return self._writer.pool_size
 
     def finish(self):
         """The written segment (opaque and picklable), or None when no document was added."""
@@ -311,7 +326,7 @@ class SearchIndex:
         True when committed. Call with the index lock held.
         """
         _remove_leftover_temp(self._ix.storage.folder)
-        writer = _Writer(self._ix, limitmb=WRITER_MEMORY_MB, compound=False)
+        writer = _Writer(self._ix, compound=False)
         written = 0
         try:
             for article_id in deleted:

@@ -279,6 +279,16 @@ class RelatedIndex:
             self._in_transaction = False
 
     @_locked
+    def rollback(self) -> None:
+        """Forget every change since the last commit (a cancelled update)."""
+        self._pending, self._pending_count = {}, 0
+        self._pending_docs.clear()
+        if self._in_transaction:
+            self._db.execute("ROLLBACK")
+            self._in_transaction = False
+        self._data_version = -1  # reload the languages of the docs as committed
+
+    @_locked
     def close(self) -> None:
         """Commit and close the database."""
         self.commit()
