@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 
-from whoosh.analysis import Analyzer, Token
-from whoosh.formats import Positions
-from whoosh.lang.stopwords import stoplists
+from reader.core.lean_import import deferring
+
+with deferring():  # Whoosh without urllib and asyncio: see lean_import
+    from whoosh.analysis import Analyzer, Token
+    from whoosh.formats import Positions
+    from whoosh.lang.stopwords import stoplists
 
 from reader.core.text import fold
 

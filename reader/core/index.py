@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from whoosh import query as wq
-from whoosh.columns import NumericColumn
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.filedb.filestore import FileStorage
-from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
-from whoosh.qparser.dateparse import DateParserPlugin
-from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
+from reader.core.lean_import import deferring
+
+with deferring():  # Whoosh without urllib and asyncio: see lean_import
+    from whoosh import query as wq
+    from whoosh.columns import NumericColumn
+    from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+    from whoosh.qparser.dateparse import DateParserPlugin
+    from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
 
 from reader.core.analysis import STEMMERS, TOKEN_RE, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.dates import rewrite_date_query

@@ -21,7 +21,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from reader.core.features import extract_features, reasons
 
 DB_NAME = "related.sqlite"
 # Bump when features or weights change: stored postings are then dropped and rebuilt by the indexer.
@@ -198,6 +197,8 @@ class RelatedIndex:
 
     def add(self, article_id: str, lang: str, title: str, text: str) -> None:
         """Index one article, replacing any previous version of it."""
+        from reader.core.features import extract_features  # not on the search path
+
         self.add_features(article_id, lang, title, extract_features(title, text, lang))
 
     @_locked
@@ -362,6 +363,8 @@ class RelatedIndex:
 
         Rewrites in the article's own language are always kept, displacing the weakest others.
         """
+        from reader.core.features import reasons
+
         self._flush()
         found = self._lookup(article_id)
         if found is None or limit <= 0:

@@ -1,0 +1,39 @@
+"""The search path loads only what a search needs: no UI, network, asyncio or relatedness code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from reader.core.lean_import import deferring
+from tests.conftest import DEMO_CORPUS
+
+NOT_NEEDED = ("textual", "rich", "asyncio", "urllib.request", "http.client", "reader.core.features",
+              "reader.core.entities", "anyascii")
+
+
+def test_a_search_loads_none_of_what_it_does_not_need(tmp_path):
+    code = ("from reader.core.engine import Engine\n"
+            "if __name__ == '__main__':\n"
+            f"    Engine({str(DEMO_CORPUS)!r}, {str(tmp_path / 'ix')!r}).update()\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    search = ("import sys\nfrom reader.core.engine import Engine\n"
+              f"engine = Engine({str(DEMO_CORPUS)!r}, {str(tmp_path / 'ix')!r})\n"
+              "assert engine.search('Shoigu').total >= 1\n"
+              f"print(sorted(m for m in sys.modules if m in {NOT_NEEDED!r} or m.split('.')[0] in ('textual', 'rich')))")
+    loaded = subprocess.run([sys.executable, "-c", search], check=True, capture_output=True, text=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_a_deferred_module_loads_when_first_used():
+    name = "json.tool"  # any module not imported yet by the test run
+    sys.modules.pop(name, None)
+    with deferring((name,)):
+        from json.tool import main  # a stand-in function
+    assert name not in sys.modules
+    assert callable(main)
+    try:
+        main()  # calls the real json.tool.main, which reads stdin
+    except BaseException:  # noqa: BLE001 - what it does with pytest's stdin does not matter
+        pass
+    assert name in sys.modules and sys.modules[name].main is not main  # the real module
