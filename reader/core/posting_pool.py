@@ -10,7 +10,6 @@ posting costs about 25 bytes in packed arrays.
 from __future__ import annotations
 
 from array import array
-from typing import Iterator
 
 # (field, term bytes, doc number, weight, value bytes): the item Whoosh's writer adds and reads back.
 Posting = tuple[str, bytes, int, float, "bytes | None"]
@@ -49,7 +48,8 @@ class _Group:
 
 
 class GroupedPostingPool:
-    """Drop-in for Whoosh's PostingPool (add, iter_postings, fieldnames, cleanup), held in memory."""
+    """Stands in for Whoosh's PostingPool (add, fieldnames, cleanup) in memory; `write` replaces its
+    sorted stream of postings."""
 
     def __init__(self) -> None:
         self.fieldnames: set[str] = set()
@@ -66,13 +66,26 @@ class GroupedPostingPool:
         group.add(docnum, weight, value)
         self.size += 24 + (len(value) if value else 0)
 
-    def iter_postings(self) -> Iterator[Posting]:
-        """Every posting, sorted by field, term and document."""
-        groups = self._groups
-        for key in sorted(groups):
-            fieldname, text = key
-            for docnum, weight, value in groups.pop(key).postings():
-                yield fieldname, text, docnum, weight, value
+    def write(self, fieldwriter, schema, lengths) -> None:
+        """Write every posting through a Whoosh field writer, field by field and term by term (what
+        Whoosh's `add_postings` does with the sorted stream, without a call and checks per posting)."""
+        by_field: dict[str, list[bytes]] = {}
+        for fieldname, text in self._groups:
+            by_field.setdefault(fieldname, []).append(text)
+        add = fieldwriter.add
+        for fieldname in sorted(by_field):
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            known: dict[int, int] = {}
+            for text in sorted(by_field.pop(fieldname)):
+                fieldwriter.start_term(text)
+                for docnum, weight, value in self._groups.pop((fieldname, text)).postings():
+                    length = known.get(docnum)
+                    if length is None:
+                        length = known[docnum] = lengths.doc_field_length(docnum, fieldname) if lengths else 0
+                    add(docnum, weight, b"" if value is None else value, length)
+                fieldwriter.finish_term()
+            fieldwriter.finish_field()
+        self.size = 0
 
     def cleanup(self) -> None:
         self._groups.clear()
