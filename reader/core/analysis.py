@@ -35,7 +35,7 @@ _MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u06
           "\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f")
 # Numbers keep inner separators (64.2, 3,000); CJK characters are one token each; other words are
 # runs of word characters and combining marks (Devanagari vowel signs are not \w on their own).
-TOKEN_RE = re.compile(rf"\d+(?:[.,]\d+)*|[{_CJK}]|(?:[^\W{_CJK}]|[{_MARKS}])+")
+TOKEN_RE = re.compile(rf"\d+(?:[.,]\d+)*|[{_CJK}]|(?:[^\W{_CJK}]+|[{_MARKS}])+")
 
 _CACHE_LIMIT = 500_000
 _SHARED: dict[str, "LangAnalyzer"] = {}
