@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 from reader.core.batch import now_utc, update_first_seen
 from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, is_article_name,
@@ -39,6 +39,7 @@ PARALLEL_THRESHOLD = 400  # below this many files to load, a process pool costs 
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long articles
 
 Progress = Callable[[int, int], None]
+_Read = TypeVar("_Read")
 
 
 class IndexBusy(ReaderError):
@@ -80,7 +81,7 @@ class Hit:
 
 @dataclass
 class SearchResults:
-    total: int
+    total: int | None  # None: not counted yet (see Engine.search)
     hits: list[Hit]
     terms: frozenset = frozenset()
 
@@ -392,23 +393,35 @@ class Engine:
         return index
 
     def search(self, query: str, *, limit: int | None = 20, lang: str | None = None,
-               tag: str | None = None, snippets: bool = True, sort: str = "relevance") -> SearchResults:
-        """Run a query (`sort`: relevance, or date for newest first). Raises QueryError for a malformed query."""
+               tag: str | None = None, snippets: bool = True, sort: str = "relevance",
+               count: bool = True) -> SearchResults:
+        """Run a query (`sort`: relevance, or date for newest first). Raises QueryError for a malformed query.
+
+        `count=False` leaves the total out (None) when more articles match than are listed: a first
+        page comes sooner, and `count()` follows.
+        """
+        found = self._reading(lambda index: index.search(query, limit=limit, lang=lang, tag=tag, sort=sort,
+                                                         count=count, resolve_entity=self._resolve_entity))
+        hits = [self._hit(stored, found.terms if snippets else None) for stored in found.hits]
+        return SearchResults(found.total, hits, found.terms)
+
+    def count(self, query: str, *, lang: str | None = None, tag: str | None = None) -> int:
+        """How many articles a query matches."""
+        return self._reading(lambda index: index.count(query, lang=lang, tag=tag,
+                                                       resolve_entity=self._resolve_entity))
+
+    def _reading(self, read: Callable[[SearchIndex], _Read]) -> _Read:
+        """Run a read of the index; a damaged index is rebuilt (with a message) and the read run again."""
         with self._lock:
-            index = self._require_index()
             try:
-                found = index.search(query, limit=limit, lang=lang, tag=tag, resolve_entity=self._resolve_entity,
-                                     sort=sort)
+                return read(self._require_index())
             except QueryError:
                 raise
             except (OSError, EOFError, ValueError, KeyError) as exc:  # damaged segment files
                 self.messages.append(f"The index could not be read ({exc}); rebuilding it.")
                 self._index = None
                 self.update(rebuild=True)
-                found = self._require_index().search(query, limit=limit, lang=lang, tag=tag,
-                                                     resolve_entity=self._resolve_entity, sort=sort)
-        hits = [self._hit(stored, found.terms if snippets else None) for stored in found.hits]
-        return SearchResults(found.total, hits, found.terms)
+                return read(self._require_index())
 
     def facets(self, query: str, lang: str | None = None, tag: str | None = None) -> dict[str, dict[str, int]]:
         """Counts of languages, sources, tags and top entities over every article the query matches."""

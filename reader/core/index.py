@@ -21,6 +21,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.columns import NumericColumn
     from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
     from whoosh.filedb.filestore import FileStorage
+    from whoosh.matching.wrappers import FilterMatcher
     from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
     from whoosh.qparser.dateparse import DateParserPlugin
     from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
@@ -138,7 +139,7 @@ class StoredHit:
 class IndexResults:
     """Hits of one query, the total count, and the terms that matched (for highlighting)."""
 
-    total: int
+    total: int | None  # None: not counted (asked not to, and more hits than listed)
     hits: list[StoredHit]
     terms: frozenset[tuple[str, str]]
 
@@ -369,16 +370,24 @@ class SearchIndex:
 
     def search(self, text: str, *, limit: int | None = 20, lang: str | None = None,
                tag: str | None = None, resolve_entity: Callable[[str], list[str]] | None = None,
-               sort: str = "relevance") -> IndexResults:
-        """Run a query; `lang` and `tag` restrict the results; `sort="date"` puts the newest first, undated last."""
+               sort: str = "relevance", count: bool = True) -> IndexResults:
+        """Run a query; `lang` and `tag` restrict the results; `sort="date"` puts the newest first, undated last.
+
+        With `count=False` the total is left out (None) unless it comes free (every hit listed).
+        """
         parsed = self.parse(text, resolve_entity)
         searcher = self.searcher()
         options = {"sortedby": "date", "reverse": True} if sort == "date" else {}
         filters = _filters(lang, tag)
         results = searcher.search(parsed, limit=limit, filter=filters, **options)
         hits = [_stored_hit(hit.fields(), hit.score) for hit in results]
-        total = len(results) if results.has_exact_length() else _count(searcher, parsed, filters)
+        total = len(results) if results.has_exact_length() else _count(searcher, parsed, filters) if count else None
         return IndexResults(total, hits, _query_terms(parsed, searcher.reader()))
+
+    def count(self, text: str, *, lang: str | None = None, tag: str | None = None,
+              resolve_entity: Callable[[str], list[str]] | None = None) -> int:
+        """How many articles a query matches."""
+        return _count(self.searcher(), self.parse(text, resolve_entity), _filters(lang, tag))
 
     def matching_fields(self, text: str, *, lang: str | None = None, tag: str | None = None,
                         resolve_entity: Callable[[str], list[str]] | None = None) -> Iterator[dict]:
@@ -417,7 +426,36 @@ def _doc_set(searcher, query) -> set[int]:
             expanded = query
         if isinstance(expanded, wq.Or):
             return _doc_set(searcher, expanded)
+    if type(query) is wq.Term:
+        return _term_docs(searcher, query.fieldname, query.text)
     return set(searcher.docs_for_query(query))
+
+
+def _term_docs(searcher, fieldname: str, text) -> set[int]:
+    """The numbers of the live documents with a term, read a posting block at a time (Whoosh's
+    `all_ids` costs a Python call per posting). Matchers of other kinds are read the usual way."""
+    docs: set[int] = set()
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        try:
+            matcher = reader.postings(fieldname, text)
+        except Exception:  # noqa: BLE001 - whoosh.reading.TermNotFound: not in this segment
+            continue
+        deleted = frozenset()
+        if isinstance(matcher, FilterMatcher) and matcher._exclude:  # the segment's deleted documents
+            matcher, deleted = matcher.child, matcher._ids
+        found: set[int] = set()
+        if hasattr(matcher, "_read_ids"):
+            while matcher.is_active():
+                if matcher._ids is None:
+                    matcher._read_ids()
+                found.update(matcher._ids)
+                matcher._next_block()
+        else:
+            found.update(matcher.all_ids())
+        found -= deleted
+        docs.update(map(offset.__add__, found) if offset else found)
+    return docs
 
 
 def _filters(lang: str | None, tag: str | None):

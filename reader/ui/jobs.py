@@ -162,7 +162,7 @@ class EngineJobs:
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, generation: int, query: str, tag: str | None, sort: str = "relevance") -> None:
-        """Search: a quick first page at once, every hit (up to MAX_HITS) once typing pauses.
+        """Search: a quick first page at once, then the count, then every hit (up to MAX_HITS) once typing pauses.
 
         `@name` runs the saved search of that name; `sort` is relevance or date (newest first).
         """
@@ -172,12 +172,18 @@ class EngineJobs:
             with self._search_lock:
                 if worker.is_cancelled or self.engine is None:
                     return
-                results = self.engine.search(text, limit=FIRST_PAGE, tag=tag, snippets=False, sort=sort)
+                results = self.engine.search(text, limit=FIRST_PAGE, tag=tag, snippets=False, sort=sort,
+                                             count=False)
                 self._tell_engine_messages()
-            complete = results.total <= len(results.hits)
+            complete = results.total is not None
             self.post_message(msg.SearchDone(generation, query, results, complete, text, _histogram(results)))
             if complete:
                 return
+            with self._search_lock:  # the count follows the first page
+                if worker.is_cancelled:
+                    return
+                total = self.engine.count(text, tag=tag)
+            self.post_message(msg.SearchCounted(generation, query, total))
             time.sleep(FULL_LIST_DELAY)  # a newer keystroke cancels this worker meanwhile
             with self._search_lock:
                 if worker.is_cancelled:

@@ -68,6 +68,15 @@ class SearchDone(Message):
 
 
 @dataclass
+class SearchCounted(Message):
+    """The number of articles search number `generation` matches (its first page came without it)."""
+
+    generation: int
+    query: str
+    total: int
+
+
+@dataclass
 class SearchFailed(Message):
     """Search number `generation` failed; `problem` is the one-line explanation."""
 

@@ -30,6 +30,21 @@ async def test_typing_a_query_lists_the_right_articles(demo_corpus):
         assert "Chine" in text and "Washington" in text
 
 
+async def test_the_first_page_comes_before_its_count_and_every_hit_after_a_pause(demo_corpus, monkeypatch):
+    from reader.ui import jobs
+
+    monkeypatch.setattr(jobs, "FIRST_PAGE", 2)
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press(*"drones")  # the query box has the focus
+        await until(pilot, lambda: screen.ran is not None and screen.ran[0] == "drones" and screen.counted)
+        assert len(screen.results.hits) == 2
+        assert "4 hits (first 2 listed)" in screen.status.facts
+        await until(pilot, lambda: len(screen.results.hits) == 4)
+        assert "4 hits" in screen.status.facts and "listed" not in screen.status.facts
+
+
 async def test_a_malformed_query_is_a_message_not_a_crash(demo_corpus):
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -51,6 +51,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.index_state = "opening…"
         self.generation = 0
         self.ran: tuple[str, str | None] | None = None  # (query, tag filter) of the shown results
+        self.counted = False  # whether the status line has the exact count of the shown results
         self.keep_id: str | None = None
         self.tag_filter: str | None = None
         self.current_terms: frozenset = frozenset()
@@ -227,17 +228,29 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.query_one(DateHistogramBar).show(message.histogram)
         self.results.placeholder = "No articles match." if message.query.strip() else "The corpus is empty."
         self.results.set_hits(results.hits, results.terms, self.keep_id)
-        shown = len(results.hits)
-        if results.total > shown and message.complete:
-            self.hits_text = f"{results.total:,} hits (first {shown:,} listed)"
-        else:
-            self.hits_text = f"{results.total:,} hit{'s' if results.total != 1 else ''}"
+        self._show_count(results.total)
         if self.status.severity == "error":
             self.status.say("")
         self._show_facts()
         if self.focus_results_when_done:
             self.focus_results_when_done = False
             self.results.focus()
+
+    def on_search_counted(self, message: msg.SearchCounted) -> None:
+        if message.generation == self.generation and self.ran and self.ran[0] == message.query:
+            self._show_count(message.total)
+            self._show_facts()
+
+    def _show_count(self, total: int | None) -> None:
+        """The hit count in the status line: `None` while the first page's total is still being counted."""
+        shown = len(self.results.hits)
+        if total is None:
+            self.hits_text = f"{shown:,}+ hits (counting…)"
+        elif total > shown:
+            self.hits_text = f"{total:,} hits (first {shown:,} listed)"
+        else:
+            self.hits_text = f"{total:,} hit{'s' if total != 1 else ''}"
+        self.counted = total is not None
 
     def on_search_failed(self, message: msg.SearchFailed) -> None:
         if message.generation == self.generation:
