@@ -57,14 +57,48 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def run_timed(command: list[str]) -> tuple[float, int]:
-    """Run a command; return (seconds, peak RSS in MiB of its largest process)."""
+def tree_rss(root: int) -> int:
+    """Resident memory in bytes of a process and all its descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    family, found = {root}, True
+    while found:
+        found = {pid for pid, parent in parents.items() if parent in family and pid not in family}
+        family |= found
+    total = 0
+    for pid in family:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def run_timed(command: list[str], sample_memory: bool = False) -> tuple[float, int, int]:
+    """Run a command; return (seconds, peak RSS in MiB of its largest process, and with `sample_memory`
+    the peak RSS in MiB of the command and its child processes together, sampled every 0.2 s)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    together = 0
+    while True:
+        if sample_memory:
+            together = max(together, tree_rss(process.pid))
+        try:
+            process.wait(timeout=0.2 if sample_memory else None)
+            break
+        except subprocess.TimeoutExpired:
+            continue
     seconds = time.perf_counter() - started
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) // 1024
+    return seconds, max(peak, before) // 1024, together // 2**20
 
 
 def reader_cmd(*args: str) -> list[str]:
@@ -104,10 +138,11 @@ def bench_size(size: int, work: Path) -> None:
     shutil.rmtree(corpus / ".reader", ignore_errors=True)
     print(f"\n== {size:,} articles ({folder_size(corpus) / 2**20:,.0f} MiB of text)", flush=True)
 
-    seconds, peak = run_timed(reader_cmd("index", "--corpus", str(corpus)))
+    seconds, peak, together = run_timed(reader_cmd("index", "--corpus", str(corpus)), sample_memory=True)
     index_dir = corpus / ".reader" / "index"
     print(f"full index build      {seconds:8.1f} s   {size / seconds:7.0f} articles/s   "
-          f"peak RSS {peak} MiB   index {folder_size(index_dir) / 2**20:,.0f} MiB", flush=True)
+          f"peak RSS {peak} MiB (largest process), {together} MiB (all processes)   "
+          f"index {folder_size(index_dir) / 2**20:,.0f} MiB", flush=True)
 
     from reader.core.engine import Engine
 
@@ -142,11 +177,11 @@ def bench_size(size: int, work: Path) -> None:
 
     victim = next(corpus.rglob("*.txt"))
     victim.write_text(victim.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    seconds, _ = run_timed(reader_cmd("index", "--corpus", str(corpus)))
+    seconds = run_timed(reader_cmd("index", "--corpus", str(corpus)))[0]
     print(f"re-index, 1 file changed   {seconds:6.2f} s")
     extra = corpus / "zz-added"
     make_corpus(extra, 100, seed=size)
-    seconds, _ = run_timed(reader_cmd("index", "--corpus", str(corpus)))
+    seconds = run_timed(reader_cmd("index", "--corpus", str(corpus)))[0]
     print(f"re-index, 100 files added  {seconds:6.2f} s")
     shutil.rmtree(extra)
     run_timed(reader_cmd("index", "--corpus", str(corpus)))
