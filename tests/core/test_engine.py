@@ -365,3 +365,36 @@ def test_cancelled_parallel_build_leaves_the_index_as_it_was(small_corpus, tmp_p
     assert not list((tmp_path / "ix").glob("*.tmp*"))
     assert engine.update().added == 60
     assert len(found(engine, "bulk")) == 50  # the limit of `found`
+
+
+def test_a_loader_that_dies_fails_the_update_with_one_line_and_leaves_the_index(small_corpus, tmp_path):
+    for number in range(500):
+        write(small_corpus, f"bulk/{number:04d}.txt", f"Bulk article {number}\n\n" + "words " * 300)
+    index_dir = tmp_path / "ix"
+    engine = Engine(small_corpus, index_dir)
+    engine.update()
+    before = (engine.doc_count(), found(engine, "words")[:5], engine.index_generation())
+    for number in range(1500):
+        write(small_corpus, f"more/{number:04d}.txt", f"More {number}\n\n" + "zebras " * 300)
+    proc = subprocess.Popen([sys.executable, "-m", "reader.cli", "index", "--corpus", str(small_corpus),
+                             "--index", str(index_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    loaders: list[int] = []
+    while not loaders and time.monotonic() < deadline:
+        loaders = [pid for pid in _children(proc.pid)
+                   if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        time.sleep(0.05)
+    assert loaders, "no loader process started"
+    time.sleep(0.5)
+    os.kill(loaders[0], 9)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    lines = err.strip().splitlines()
+    assert any("indexing process died" in line for line in lines) and "Traceback" not in err
+    time.sleep(1.0)
+    assert not any(_alive(pid) for pid in loaders), "loader processes outlived the failed update"
+    engine.close()
+    engine = Engine(small_corpus, index_dir)
+    assert (engine.doc_count(), found(engine, "words")[:5], engine.index_generation()) == before
+    assert engine.update().added == 1500
+    assert len(found(engine, "zebras")) == 50
