@@ -21,7 +21,6 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.columns import NumericColumn
     from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
     from whoosh.filedb.filestore import FileStorage
-    from whoosh.matching.wrappers import FilterMatcher
     from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
     from whoosh.qparser.dateparse import DateParserPlugin
     from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
@@ -29,6 +28,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
 from reader.core.analysis import STEMMERS, TOKEN_RE, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.dates import rewrite_date_query
 from reader.core.posting_pool import GroupedPostingPool
+from reader.core.scoring import Ranker, can_rank, term_blocks
 from reader.core.query import QueryError, check_query
 
 SCHEMA_VERSION = 4  # 4: segments as separate files, read where they are
@@ -377,12 +377,18 @@ class SearchIndex:
         """
         parsed = self.parse(text, resolve_entity)
         searcher = self.searcher()
-        options = {"sortedby": "date", "reverse": True} if sort == "date" else {}
         filters = _filters(lang, tag)
+        terms = _query_terms(parsed, searcher.reader())
+        if sort == "relevance" and can_rank(parsed):  # scored from posting blocks: much faster
+            allowed = _doc_set(searcher, filters) if filters is not None else None
+            ranked, total = Ranker(searcher, lambda q: _doc_set(searcher, q)).rank(parsed, allowed, limit)
+            return IndexResults(total, [_stored_hit(searcher.stored_fields(doc), score) for doc, score in ranked],
+                                terms)
+        options = {"sortedby": "date", "reverse": True} if sort == "date" else {}
         results = searcher.search(parsed, limit=limit, filter=filters, **options)
         hits = [_stored_hit(hit.fields(), hit.score) for hit in results]
         total = len(results) if results.has_exact_length() else _count(searcher, parsed, filters) if count else None
-        return IndexResults(total, hits, _query_terms(parsed, searcher.reader()))
+        return IndexResults(total, hits, terms)
 
     def count(self, text: str, *, lang: str | None = None, tag: str | None = None,
               resolve_entity: Callable[[str], list[str]] | None = None) -> int:
@@ -433,28 +439,10 @@ def _doc_set(searcher, query) -> set[int]:
 
 def _term_docs(searcher, fieldname: str, text) -> set[int]:
     """The numbers of the live documents with a term, read a posting block at a time (Whoosh's
-    `all_ids` costs a Python call per posting). Matchers of other kinds are read the usual way."""
+    `all_ids` costs a Python call per posting)."""
     docs: set[int] = set()
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        try:
-            matcher = reader.postings(fieldname, text)
-        except Exception:  # noqa: BLE001 - whoosh.reading.TermNotFound: not in this segment
-            continue
-        deleted = frozenset()
-        if isinstance(matcher, FilterMatcher) and matcher._exclude:  # the segment's deleted documents
-            matcher, deleted = matcher.child, matcher._ids
-        found: set[int] = set()
-        if hasattr(matcher, "_read_ids"):
-            while matcher.is_active():
-                if matcher._ids is None:
-                    matcher._read_ids()
-                found.update(matcher._ids)
-                matcher._next_block()
-        else:
-            found.update(matcher.all_ids())
-        found -= deleted
-        docs.update(map(offset.__add__, found) if offset else found)
+    for offset, _, ids, _ in term_blocks(searcher, fieldname, text):
+        docs.update(map(offset.__add__, ids) if offset else ids)
     return docs
 
 

@@ -1,0 +1,67 @@
+"""Ranking from posting blocks gives Whoosh's scores and order."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.core import index as index_module
+from reader.core.engine import Engine
+from tests.conftest import DEMO_CORPUS, write
+
+QUERIES = ["police", "police officers", "government OR police", "polic*", "gouv*", "police NOT government",
+           "lang:fr police", "title:police", "tag:watch", "p?lice", "police AND (court OR economy)",
+           "drones", "Shoigu OR Choïgou", "entity:putin", "zzzz", "gover*"]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("scoring") / "corpus"
+    words = ["police", "government", "gouvernement", "economy", "court", "officers", "the", "drones"]
+    for n in range(300):
+        lang_words = words if n % 3 else ["la", "police", "du", "gouvernement", "a", "dit", "mardi", "policier"]
+        body = " ".join(lang_words[(n * k) % len(lang_words)] for k in range(1, 10 + n % 50))
+        write(corpus, f"a{n:03}.txt", f"Title {n} {words[n % len(words)]}\n\n{body} the police said.\n")
+        if n % 17 == 0:
+            write(corpus, f"a{n:03}.txt.yaml", "tags: [watch]\n")
+    for path in DEMO_CORPUS.glob("*.txt"):
+        write(corpus, f"demo/{path.name}", path.read_text(encoding="utf-8"))
+    engine = Engine(corpus, corpus.parent / "index")
+    engine.update()
+    for n in range(0, 300, 11):  # replaced and deleted documents, in a second segment
+        path = corpus / f"a{n:03}.txt"
+        if n % 2:
+            path.unlink()
+        else:
+            path.write_text(f"Title {n} police\n\nnothing here but economy police\n", encoding="utf-8")
+    engine.update()
+    yield engine
+    engine.close()
+
+
+def _whoosh_ranking(engine, query, **options):
+    """What Whoosh's own matchers give for the query."""
+    original = index_module.can_rank
+    index_module.can_rank = lambda parsed: False
+    try:
+        return engine.search(query, limit=None, snippets=False, **options)
+    finally:
+        index_module.can_rank = original
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_scores_and_order_equal_whooshs(engine, query):
+    assert index_module.can_rank(engine._require_index().parse(query, engine._resolve_entity))
+    ours = engine.search(query, limit=None, snippets=False)
+    theirs = _whoosh_ranking(engine, query)
+    assert ours.total == theirs.total
+    assert {h.id: round(h.score, 9) for h in ours.hits} == {h.id: round(h.score, 9) for h in theirs.hits}
+    assert [h.id for h in ours.hits] == [h.id for h in theirs.hits]
+    assert ours.terms == theirs.terms
+
+
+def test_a_limit_keeps_the_best_and_the_filters_hold(engine):
+    for query, options in [("police", {"lang": "fr"}), ("polic*", {"tag": "watch"}), ("police officers", {})]:
+        full = _whoosh_ranking(engine, query, **options)
+        top = engine.search(query, limit=7, snippets=False, **options)
+        assert [h.id for h in top.hits] == [h.id for h in full.hits][:7]
+        assert top.total == full.total
