@@ -16,6 +16,7 @@ from reader.core.lean_import import deferring
 
 with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh import query as wq
+    from whoosh.formats import Existence
     from whoosh.matching.wrappers import FilterMatcher
     from whoosh.util.numeric import byte_to_length
 
@@ -116,7 +117,13 @@ class Ranker:
     def _term_scores(self, fieldname: str, text) -> dict[int, float]:
         searcher = self._searcher
         scores: dict[int, float] = {}
-        if not searcher.schema[fieldname].scorable:  # Whoosh scores these by the posting's weight
+        field = searcher.schema[fieldname]
+        if isinstance(field.format, Existence):  # ids, languages: every posting weighs the field boost
+            weight = field.format.field_boost
+            for offset, _, ids, _ in term_blocks(searcher, fieldname, text):
+                scores.update(dict.fromkeys(map(offset.__add__, ids) if offset else ids, weight))
+            return scores
+        if not field.scorable:  # Whoosh scores these by the posting's weight
             for offset, _, ids, weights in term_blocks(searcher, fieldname, text, weights=True):
                 scores.update(zip(map(offset.__add__, ids), weights))
             return scores

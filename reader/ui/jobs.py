@@ -175,22 +175,23 @@ class EngineJobs:
                 results = self.engine.search(text, limit=FIRST_PAGE, tag=tag, snippets=False, sort=sort,
                                              count=False)
                 self._tell_engine_messages()
-            complete = results.total is not None
-            self.post_message(msg.SearchDone(generation, query, results, complete, text, _histogram(results)))
+            complete = results.total is not None and results.total <= len(results.hits)
+            self.post_message(msg.SearchDone(generation, query, results, text, _histogram(results)))
             if complete:
                 return
-            with self._search_lock:  # the count follows the first page
-                if worker.is_cancelled:
-                    return
-                total = self.engine.count(text, tag=tag)
-            self.post_message(msg.SearchCounted(generation, query, total))
+            if results.total is None:
+                with self._search_lock:  # the count follows the first page
+                    if worker.is_cancelled:
+                        return
+                    total = self.engine.count(text, tag=tag)
+                self.post_message(msg.SearchCounted(generation, query, total))
             time.sleep(FULL_LIST_DELAY)  # a newer keystroke cancels this worker meanwhile
             with self._search_lock:
                 if worker.is_cancelled:
                     return
                 results = self.engine.search(text, limit=MAX_HITS, tag=tag, snippets=False, sort=sort)
             if not worker.is_cancelled:
-                self.post_message(msg.SearchDone(generation, query, results, True, text, _histogram(results)))
+                self.post_message(msg.SearchDone(generation, query, results, text, _histogram(results)))
         except Exception as exc:  # noqa: BLE001 - QueryError and damaged indexes alike
             self.post_message(msg.SearchFailed(generation, problem_line(exc)))
 

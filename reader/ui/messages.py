@@ -53,7 +53,7 @@ class IndexFailed(Message):
 
 @dataclass
 class SearchDone(Message):
-    """Results of search number `generation`; `complete` is False for the quick first page.
+    """Results of search number `generation` (a first page, or every hit); their total is None until counted.
 
     `resolved` is the query that ran (a saved search's query for `@name`); `histogram` the
     DateHistogram of the listed hits, None when none is dated.
@@ -62,7 +62,6 @@ class SearchDone(Message):
     generation: int
     query: str
     results: Any
-    complete: bool
     resolved: str = ""
     histogram: Any = None
 
