@@ -40,6 +40,25 @@ def write(root: Path, rel: str, content: str | bytes) -> Path:
     return path
 
 
+def write_word_articles(root: Path, count: int, words: list[str], french: list[str], length) -> None:
+    """`count` articles `a000.txt`… of repeated words: English from `words`, every third French; the
+    body of article n has `length(n)` words."""
+    for n in range(count):
+        lang_words = words if n % 3 else french
+        body = " ".join(lang_words[(n * k) % len(lang_words)] for k in range(1, length(n)))
+        write(root, f"a{n:03}.txt", f"Title {n} {words[n % len(words)]}\n\n{body} the police said.\n")
+
+
+def replace_and_delete(root: Path, count: int, step: int, text: str) -> None:
+    """Every `step`-th article of `write_word_articles`: odd ones deleted, even ones rewritten as `text`."""
+    for n in range(0, count, step):
+        path = root / f"a{n:03}.txt"
+        if n % 2:
+            path.unlink()
+        else:
+            path.write_text(text.format(n=n), encoding="utf-8")
+
+
 @pytest.fixture
 def small_corpus(tmp_path) -> Path:
     """A few articles in several languages and formats."""

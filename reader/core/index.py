@@ -1,7 +1,8 @@
 """The search index: a Whoosh schema with one analysed text field per language, behind a small interface.
 
-Nothing else in the program imports Whoosh. Article bodies are not stored (the index stays lean);
-snippets are cut from the article file at search time.
+Only this module and its helpers (analysis, scoring, posting_pool) touch Whoosh; the rest of the
+program uses SearchIndex. Article bodies are not stored (the index stays lean); snippets are cut
+from the article file at search time.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import pytest
 from reader.core.engine import MANIFEST_FILE, META_FILE, Engine, IndexBusy, IndexLock
 from reader.core.query import QueryError
 from reader.core.snippets import plain
-from tests.conftest import write
+from tests.conftest import replace_and_delete, write, write_word_articles
 from tests.damage import truncate_segments
 
 
@@ -279,20 +279,12 @@ def test_missing_table_of_contents_is_reported_and_rebuilt(engine):
 ])
 def test_the_fast_hit_count_equals_counting_every_hit(tmp_path, query):
     """Totals come from set operations on postings; they must equal the number of hits listed in full."""
-    words = ["police", "government", "gouvernement", "economy", "court", "the"]
     corpus = tmp_path / "corpus"
-    for n in range(240):
-        lang_words = words if n % 3 else ["la", "police", "du", "gouvernement", "a", "dit", "mardi"]
-        body = " ".join(lang_words[(n * k) % len(lang_words)] for k in range(1, 40))
-        write(corpus, f"a{n:03}.txt", f"Title {n} {words[n % len(words)]}\n\n{body} the police said.\n")
+    write_word_articles(corpus, 240, ["police", "government", "gouvernement", "economy", "court", "the"],
+                        ["la", "police", "du", "gouvernement", "a", "dit", "mardi"], lambda n: 40)
     eng = Engine(corpus, tmp_path / "index")
     eng.update()
-    for n in range(0, 240, 7):  # replaced and deleted documents must not count
-        path = corpus / f"a{n:03}.txt"
-        if n % 2:
-            path.unlink()
-        else:
-            path.write_text(f"Title {n}\n\nnothing here but economy\n", encoding="utf-8")
+    replace_and_delete(corpus, 240, 7, "Title {n}\n\nnothing here but economy\n")  # must not count
     eng.update()
     for lang, tag in ((None, None), ("en", None), ("fr", None)):
         fast = eng.search(query, limit=3, lang=lang, tag=tag, snippets=False).total

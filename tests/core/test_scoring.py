@@ -6,7 +6,7 @@ import pytest
 
 from reader.core import index as index_module
 from reader.core.engine import Engine
-from tests.conftest import DEMO_CORPUS, write
+from tests.conftest import DEMO_CORPUS, replace_and_delete, write, write_word_articles
 
 QUERIES = ["police", "police officers", "government OR police", "polic*", "gouv*", "police NOT government",
            "lang:fr police", "title:police", "tag:watch", "p?lice", "police AND (court OR economy)",
@@ -16,23 +16,17 @@ QUERIES = ["police", "police officers", "government OR police", "polic*", "gouv*
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("scoring") / "corpus"
-    words = ["police", "government", "gouvernement", "economy", "court", "officers", "the", "drones"]
-    for n in range(300):
-        lang_words = words if n % 3 else ["la", "police", "du", "gouvernement", "a", "dit", "mardi", "policier"]
-        body = " ".join(lang_words[(n * k) % len(lang_words)] for k in range(1, 10 + n % 50))
-        write(corpus, f"a{n:03}.txt", f"Title {n} {words[n % len(words)]}\n\n{body} the police said.\n")
-        if n % 17 == 0:
-            write(corpus, f"a{n:03}.txt.yaml", "tags: [watch]\n")
+    write_word_articles(corpus, 300, ["police", "government", "gouvernement", "economy", "court", "officers",
+                                      "the", "drones"],
+                        ["la", "police", "du", "gouvernement", "a", "dit", "mardi", "policier"], lambda n: 10 + n % 50)
+    for n in range(0, 300, 17):
+        write(corpus, f"a{n:03}.txt.yaml", "tags: [watch]\n")
     for path in DEMO_CORPUS.glob("*.txt"):
         write(corpus, f"demo/{path.name}", path.read_text(encoding="utf-8"))
     engine = Engine(corpus, corpus.parent / "index")
     engine.update()
-    for n in range(0, 300, 11):  # replaced and deleted documents, in a second segment
-        path = corpus / f"a{n:03}.txt"
-        if n % 2:
-            path.unlink()
-        else:
-            path.write_text(f"Title {n} police\n\nnothing here but economy police\n", encoding="utf-8")
+    # replaced and deleted documents, in a second segment
+    replace_and_delete(corpus, 300, 11, "Title {n} police\n\nnothing here but economy police\n")
     engine.update()
     yield engine
     engine.close()
