@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Iterable
 
 from reader.core.errors import ReaderError
-from reader.core.userfiles import UserFileError, file_lock, read_text, write_atomic
+from reader.core.userfiles import MAX_USER_FILE_BYTES, UserFileError, file_lock, read_text, write_atomic
 
 BATCH_STATE_FILE = "batch-state.json"
 FIRST_SEEN_FILE = "first-seen.json"
+FIRST_SEEN_LIMIT = 2**31  # about 55 bytes an article: no user-file limit on the index's own record
 
 
 class BatchError(ReaderError):
@@ -63,9 +64,9 @@ def read_batch(path: Path) -> list[BatchQuery]:
     return queries
 
 
-def _read_json(path: Path) -> dict:
+def _read_json(path: Path, limit: int = MAX_USER_FILE_BYTES) -> dict:
     try:
-        data = json.loads(read_text(path) or "{}")
+        data = json.loads(read_text(path, limit) or "{}")
     except (ValueError, UserFileError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -101,7 +102,7 @@ def record_run(index_dir: Path, batch_path: Path, when: dt.datetime) -> None:
 def first_seen(index_dir: Path) -> dict[str, dt.datetime]:
     """When each indexed article was first indexed."""
     seen = {}
-    for article_id, stamp in _read_json(Path(index_dir) / FIRST_SEEN_FILE).items():
+    for article_id, stamp in _read_json(Path(index_dir) / FIRST_SEEN_FILE, FIRST_SEEN_LIMIT).items():
         try:
             seen[article_id] = parse_since(stamp)
         except (BatchError, AttributeError):
@@ -112,7 +113,7 @@ def first_seen(index_dir: Path) -> dict[str, dt.datetime]:
 def update_first_seen(index_dir: Path, article_ids: Iterable[str], when: dt.datetime) -> None:
     """Give new ids the time `when` and forget ids no longer indexed (called with the index lock held)."""
     path = Path(index_dir) / FIRST_SEEN_FILE
-    before = _read_json(path)
+    before = _read_json(path, FIRST_SEEN_LIMIT)
     ids = set(article_ids)
     if before.keys() == ids:  # nothing added or removed (the usual update): no 100,000-entry rewrite
         return
