@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
-from reader.core.batch import now_utc, update_first_seen
+from reader.core.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
 from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, is_article_name,
                                 load_article, parse_file, scan_corpus)
 from reader.core.errors import ReaderError
@@ -341,7 +341,8 @@ class Engine:
         report.removed = len(deleted) + sum(1 for i in replaced if i not in new_manifest)
         if new_manifest != manifest or fresh:
             _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
-        update_first_seen(self.index_dir, new_manifest, now_utc())
+        if fresh or report.added or report.removed or not (self.index_dir / FIRST_SEEN_FILE).exists():
+            update_first_seen(self.index_dir, new_manifest, now_utc())
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
                                                  "gazetteer": self._gazetteer_version(),
                                                  "related": RELATED_FORMAT})
