@@ -29,7 +29,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
 from reader.core.analysis import STEMMERS, TOKEN_RE, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.dates import rewrite_date_query
 from reader.core.posting_pool import GroupedPostingPool
-from reader.core.scoring import Ranker, can_rank, term_blocks
+from reader.core.scoring import Ranker, can_rank, phrase_docs, term_blocks
 from reader.core.query import QueryError, check_query
 
 SCHEMA_VERSION = 4  # 4: segments as separate files, read where they are
@@ -435,6 +435,8 @@ def _doc_set(searcher, query) -> set[int]:
             return _doc_set(searcher, expanded)
     if type(query) is wq.Term:
         return _term_docs(searcher, query.fieldname, query.text)
+    if type(query) is wq.Phrase and can_rank(query):
+        return phrase_docs(searcher, query.fieldname, query.words)
     return set(searcher.docs_for_query(query))
 
 
@@ -442,7 +444,7 @@ def _term_docs(searcher, fieldname: str, text) -> set[int]:
     """The numbers of the live documents with a term, read a posting block at a time (Whoosh's
     `all_ids` costs a Python call per posting)."""
     docs: set[int] = set()
-    for offset, _, ids, _ in term_blocks(searcher, fieldname, text):
+    for offset, _, ids, _, _ in term_blocks(searcher, fieldname, text):
         docs.update(map(offset.__add__, ids) if offset else ids)
     return docs
 

@@ -27,7 +27,7 @@ def check_query(text: str) -> str:
         raise QueryError(f"the query is too long ({len(text):,} characters; the limit is {MAX_QUERY_CHARS:,})")
     if text.count('"') % 2:
         raise QueryError('unbalanced quotes: a "phrase" is not closed')
-    outside_quotes = re.sub(r'"[^"]*"', " ", text)
+    outside_quotes = re.sub(r'"[^"]*"', " \x01 ", text)  # a phrase stays one operand
     depth = 0
     for char in outside_quotes:
         if char == "(":

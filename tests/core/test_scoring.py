@@ -1,4 +1,4 @@
-"""Ranking from posting blocks gives Whoosh's scores and order."""
+"""Ranking from posting blocks (terms, wildcards, phrases) gives Whoosh's scores and order."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from tests.conftest import DEMO_CORPUS, replace_and_delete, write, write_word_ar
 
 QUERIES = ["police", "police officers", "government OR police", "polic*", "gouv*", "police NOT government",
            "lang:fr police", "title:police", "tag:watch", "p?lice", "police AND (court OR economy)",
-           "drones", "Shoigu OR Choïgou", "entity:putin", "zzzz", "gover*"]
+           "drones", "Shoigu OR Choïgou", "entity:putin", "zzzz", "gover*", '"the police said"',
+           '"police said"', '"la police"', '"said police"', '"police"', '"economy police" OR court',
+           '"police said" -economy']
 
 
 @pytest.fixture(scope="module")
