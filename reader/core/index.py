@@ -29,7 +29,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
 from reader.core.analysis import STEMMERS, TOKEN_RE, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.dates import rewrite_date_query
 from reader.core.posting_pool import GroupedPostingPool
-from reader.core.scoring import Ranker, can_rank, phrase_docs, term_blocks
+from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
 from reader.core.query import QueryError, check_query
 
 SCHEMA_VERSION = 4  # 4: segments as separate files, read where they are
@@ -175,11 +175,6 @@ class _Writer(SegmentWriter):
         super().__init__(ix, **options)
         self.pool = GroupedPostingPool()
 
-    @property
-    def pool_size(self) -> int:
-        """Approximate bytes of postings held for the segment being written."""
-        return self.pool.size
-
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
@@ -202,7 +197,7 @@ class SegmentBuilder:
     @property
     def size(self) -> int:
         """Approximate bytes held for the segment: finish it and start another past a limit."""
-        return self._writer.pool_size
+        return self._writer.pool.size
 
     def finish(self):
         """The written segment (opaque and picklable), or None when no document was added."""
@@ -379,10 +374,11 @@ class SearchIndex:
         parsed = self.parse(text, resolve_entity)
         searcher = self.searcher()
         filters = _filters(lang, tag)
-        terms = _query_terms(parsed, searcher.reader())
+        memo: dict = {}  # wildcard expansions, looked up once for the ranking and the highlighting terms
+        terms = _query_terms(parsed, searcher.reader(), memo)
         if sort == "relevance" and can_rank(parsed):  # scored from posting blocks: much faster
             allowed = _doc_set(searcher, filters) if filters is not None else None
-            ranked, total = Ranker(searcher, lambda q: _doc_set(searcher, q)).rank(parsed, allowed, limit)
+            ranked, total = Ranker(searcher, lambda q: _doc_set(searcher, q), memo).rank(parsed, allowed, limit)
             return IndexResults(total, [_stored_hit(searcher.stored_fields(doc), score) for doc, score in ranked],
                                 terms)
         options = {"sortedby": "date", "reverse": True} if sort == "date" else {}
@@ -458,12 +454,12 @@ def _filters(lang: str | None, tag: str | None):
     return wq.And(filters) if filters else None
 
 
-def _query_terms(parsed, reader) -> frozenset[tuple[str, str]]:
+def _query_terms(parsed, reader, memo: dict) -> frozenset[tuple[str, str]]:
     """(field, term) pairs the query looks for, with wildcard/fuzzy/prefix terms expanded."""
     terms: set[tuple[str, str]] = set()
     for leaf in [parsed] if parsed.is_leaf() else parsed.leaves():
         if hasattr(leaf, "_btexts"):  # multi-term queries: expand against the index's terms
-            pairs = ((leaf.fieldname, t) for t in leaf._btexts(reader))
+            pairs = ((leaf.fieldname, t) for t in expansions(leaf, reader, memo))
         else:
             pairs = leaf.iter_all_terms()
         for name, value in pairs:

@@ -1,4 +1,4 @@
-"""Ranking term and wildcard queries straight from posting blocks, with Whoosh's BM25F scores.
+"""Ranking term, wildcard and phrase queries straight from posting blocks, with Whoosh's BM25F scores.
 
 Whoosh's matchers walk postings one at a time through trees of Python objects (a union per field, an
 intersection per word): 100–400 ms for a two-word or wildcard query over 100,000 articles. Here
@@ -14,7 +14,7 @@ import heapq
 import pickle
 from bisect import bisect_left
 from itertools import accumulate
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from reader.core.lean_import import deferring
 
@@ -91,34 +91,48 @@ def _positions(value: bytes) -> Iterator[int]:
     return accumulate(pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
 
 
-def phrase_docs(searcher, fieldname: str, words) -> set[int]:
-    """The numbers of the documents where `words` stand one right after another in the field.
+def expansions(query, reader, memo: dict) -> list:
+    """The index terms a wildcard, prefix or fuzzy term stands for, looked up once per query (`memo`)."""
+    key = repr(query)
+    if key not in memo:
+        memo[key] = list(query._btexts(reader))
+    return memo[key]
+
+
+def phrase_postings(searcher, fieldname: str, words) -> list[dict[int, tuple[float, bytes]]]:
+    """For each word of a phrase, {document number: (weight, value)} of the documents where `words`
+    stand one right after another in the field (empty dictionaries when none does).
 
     The rarest word is read first; the others only in the blocks that can hold its documents."""
     order = sorted(range(len(words)), key=lambda i: searcher.doc_frequency(fieldname, words[i]))
-    per_word: dict[int, dict[int, bytes]] = {}
+    per_word: list[dict[int, tuple[float, bytes]]] = [{} for _ in words]
     candidates: set[int] | None = None
     for index in order:
         within = sorted(candidates) if candidates is not None else None
-        found: dict[int, bytes] = {}
-        for offset, _, ids, _, values in term_blocks(searcher, fieldname, words[index], values=True, within=within):
-            found.update(zip(map(offset.__add__, ids), values))
+        found = per_word[index]
+        for offset, _, ids, weights, values in term_blocks(searcher, fieldname, words[index], weights=True,
+                                                           values=True, within=within):
+            found.update(zip(map(offset.__add__, ids), zip(weights, values)))
         candidates = set(found) if candidates is None else candidates.intersection(found)
-        per_word[index] = found
         if not candidates:
-            return set()
+            return [{} for _ in words]
     field_format = searcher.schema[fieldname].format
     decode = _positions if type(field_format).encode is Positions.encode else field_format.decode_positions
-    docs = set()
+    matched = set()
     for doc in candidates or ():
-        starts = set(decode(per_word[0][doc]))
+        starts = set(decode(per_word[0][doc][1]))
         for distance in range(1, len(words)):
-            starts.intersection_update(position - distance for position in decode(per_word[distance][doc]))
+            starts.intersection_update(position - distance for position in decode(per_word[distance][doc][1]))
             if not starts:
                 break
         if starts:
-            docs.add(doc)
-    return docs
+            matched.add(doc)
+    return [{doc: found[doc] for doc in matched} for found in per_word]
+
+
+def phrase_docs(searcher, fieldname: str, words) -> set[int]:
+    """The numbers of the documents where `words` stand one right after another in the field."""
+    return set(phrase_postings(searcher, fieldname, words)[0]) if words else set()
 
 
 def can_rank(query) -> bool:
@@ -141,12 +155,13 @@ def can_rank(query) -> bool:
 
 
 class Ranker:
-    """Scores for one searcher; field lengths are read once per segment and field."""
+    """Scores for one searcher; each field's lengths are read once."""
 
-    def __init__(self, searcher, doc_set) -> None:
+    def __init__(self, searcher, doc_set, memo: dict) -> None:
         self._searcher = searcher
         self._doc_set = doc_set  # query -> set of document numbers (for AND NOT)
-        self._lengths: dict[tuple[int, str], bytes | None] = {}
+        self._memo = memo  # wildcard expansions, shared with the query's highlighting terms
+        self._lengths: dict[str, bytes | None] = {}
 
     def rank(self, query, allowed: set[int] | None, limit: int | None) -> tuple[list[tuple[int, float]], int]:
         """The `limit` best (document number, score) pairs, best first (ties: lower number first), and how
@@ -162,11 +177,13 @@ class Ranker:
         if type(query) is wq.Term:
             return self._term_scores(query.fieldname, query.text)
         if type(query) is wq.Phrase:  # Whoosh scores a phrase as its words together
-            found = phrase_docs(self._searcher, query.fieldname, query.words)
-            parts = [self._term_scores(query.fieldname, word, found) for word in query.words]
-            return {doc: sum(part[doc] for part in parts) for doc in found}
+            matches = phrase_postings(self._searcher, query.fieldname, query.words)
+            parts = [self._scored(query.fieldname, word, ((doc, weight) for doc, (weight, _) in found.items()))
+                     for word, found in zip(query.words, matches)]
+            return {doc: sum(part[doc] for part in parts) for doc in matches[0]}
         if type(query) in (wq.Prefix, wq.Wildcard):
-            terms = [wq.Term(query.fieldname, text) for text in query._btexts(self._searcher.reader())]
+            terms = [wq.Term(query.fieldname, text)
+                     for text in expansions(query, self._searcher.reader(), self._memo)]
             return self._scores(wq.Or(terms))
         if type(query) is wq.AndNot:
             excluded = self._doc_set(query.b)
@@ -179,56 +196,57 @@ class Ranker:
                 common -= self._doc_set(excluded.query)
             extra = sum(q.boost for q in nots)  # Whoosh scores each NOT as its boost for the documents kept
             return {doc: sum(part[doc] for part in parts) + extra for doc in common}
-        parts = [self._scores(q) for q in query.subqueries]
         total: dict[int, float] = {}
-        for part in parts:
+        for part in map(self._scores, query.subqueries):
             for doc, score in part.items():
                 total[doc] = total.get(doc, 0.0) + score
         return total
 
-    def _term_scores(self, fieldname: str, text, only: set[int] | None = None) -> dict[int, float]:
-        """BM25F scores of a term's documents (only those of `only` when given)."""
+    def _term_scores(self, fieldname: str, text) -> dict[int, float]:
+        """Scores of every document with a term."""
         searcher = self._searcher
-        within = sorted(only) if only is not None else None
-        scores: dict[int, float] = {}
-        field = searcher.schema[fieldname]
-        if isinstance(field.format, Existence):  # ids, languages: every posting weighs the field boost
-            weight = field.format.field_boost
-            for offset, _, ids, _, _ in term_blocks(searcher, fieldname, text, within=within):
-                scores.update(dict.fromkeys(map(offset.__add__, ids) if offset else ids, weight))
-            return _only(scores, only)
-        if not field.scorable:  # Whoosh scores these by the posting's weight
-            for offset, _, ids, weights, _ in term_blocks(searcher, fieldname, text, weights=True, within=within):
-                scores.update(zip(map(offset.__add__, ids), weights))
-            return _only(scores, only)
+        field_format = searcher.schema[fieldname].format
+        if isinstance(field_format, Existence):  # ids, languages: every posting weighs the field boost
+            scores: dict[int, float] = {}
+            for offset, _, ids, _, _ in term_blocks(searcher, fieldname, text):
+                scores.update(dict.fromkeys(map(offset.__add__, ids) if offset else ids, field_format.field_boost))
+            return scores
+        return self._scored(fieldname, text, ((doc + offset, weight)
+                                              for offset, _, ids, weights, _ in term_blocks(searcher, fieldname,
+                                                                                           text, weights=True)
+                                              for doc, weight in zip(ids, weights)))
+
+    def _scored(self, fieldname: str, text, postings: Iterable[tuple[int, float]]) -> dict[int, float]:
+        """Whoosh's score of each (document number, weight) posting of a term: BM25F, or the weight for
+        fields without lengths."""
+        searcher = self._searcher
+        if not searcher.schema[fieldname].scorable:
+            return dict(postings)
         idf = searcher.idf(fieldname, text)
         avgfl = searcher.avg_field_length(fieldname) or 1
-        for offset, reader, ids, weights, _ in term_blocks(searcher, fieldname, text, weights=True, within=within):
-            lengths = self._field_lengths(reader, offset, fieldname)
-            for doc, weight in zip(ids, weights):
-                if only is not None and doc + offset not in only:
-                    continue
-                length = _LENGTHS[lengths[doc]] if lengths is not None else \
-                    reader.doc_field_length(doc, fieldname, 1) or 1
-                # whoosh.scoring.bm25, written the same way so the scores are the same to the last bit
-                scores[doc + offset] = idf * ((weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * length / avgfl)))
+        lengths = self._field_lengths(fieldname)
+        scores: dict[int, float] = {}
+        for doc, weight in postings:
+            length = _LENGTHS[lengths[doc]] if lengths is not None else searcher.doc_field_length(doc, fieldname, 1)
+            # whoosh.scoring.bm25, written the same way so the scores are the same to the last bit
+            scores[doc] = idf * ((weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * length / avgfl)))
         return scores
 
-    def _field_lengths(self, reader, offset: int, fieldname: str) -> bytes | None:
-        """The stored length byte of every document of a segment for a field (None: read them one by one)."""
-        key = (offset, fieldname)
-        if key not in self._lengths:
+    def _field_lengths(self, fieldname: str) -> bytes | None:
+        """The stored length byte of every document for a field, all segments in order (None: the codec
+        does not store them where expected; they are then read one by one)."""
+        if fieldname not in self._lengths:
+            parts = []
             try:
-                column = reader._perdoc._cached_reader(f"_{fieldname}_len", _length_column())
-                data = column._dbfile.get(column._basepos, column._count)
-                self._lengths[key] = data + bytes(max(0, reader.doc_count_all() - len(data)))
+                for leaf, _ in self._searcher.leaf_searchers():
+                    reader = leaf.reader()
+                    column = reader._perdoc._cached_reader(f"_{fieldname}_len", _length_column())
+                    data = column._dbfile.get(column._basepos, column._count) if column is not None else b""
+                    parts.append(data.ljust(reader.doc_count_all(), b"\0"))
+                self._lengths[fieldname] = b"".join(parts)
             except Exception:  # noqa: BLE001 - another codec: the public, slower way
-                self._lengths[key] = None
-        return self._lengths[key]
-
-
-def _only(scores: dict[int, float], only: set[int] | None) -> dict[int, float]:
-    return scores if only is None else {doc: score for doc, score in scores.items() if doc in only}
+                self._lengths[fieldname] = None
+        return self._lengths[fieldname]
 
 
 def _length_column():
