@@ -53,7 +53,7 @@ async def measure(corpus: Path) -> tuple[float, list[float], list[float]]:
                 while screen.ran is None or screen.ran[0] != typed:
                     await pilot.pause(0.002)
                 latencies.append((time.perf_counter() - pressed) * 1000)
-                while not screen.counted:  # the status line's count follows a long list's first page
+                while screen.total is None:  # the status line's count follows a long list's first page
                     await pilot.pause(0.002)
                 counted.append((time.perf_counter() - pressed) * 1000)
     return usable, latencies, counted

@@ -175,11 +175,11 @@ class EngineJobs:
                 results = self.engine.search(text, limit=FIRST_PAGE, tag=tag, snippets=False, sort=sort,
                                              count=False)
                 self._tell_engine_messages()
-            complete = results.total is not None and results.total <= len(results.hits)
+            total = results.total
             self.post_message(msg.SearchDone(generation, query, results, text, _histogram(results)))
-            if complete:
+            if total is not None and total <= len(results.hits):
                 return
-            if results.total is None:
+            if total is None:
                 with self._search_lock:  # the count follows the first page
                     if worker.is_cancelled:
                         return
@@ -189,7 +189,8 @@ class EngineJobs:
             with self._search_lock:
                 if worker.is_cancelled:
                     return
-                results = self.engine.search(text, limit=MAX_HITS, tag=tag, snippets=False, sort=sort)
+                results = self.engine.search(text, limit=MAX_HITS, tag=tag, snippets=False, sort=sort, count=False)
+            results.total = total  # counted already
             if not worker.is_cancelled:
                 self.post_message(msg.SearchDone(generation, query, results, text, _histogram(results)))
         except Exception as exc:  # noqa: BLE001 - QueryError and damaged indexes alike

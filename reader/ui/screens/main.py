@@ -51,7 +51,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.index_state = "opening…"
         self.generation = 0
         self.ran: tuple[str, str | None] | None = None  # (query, tag filter) of the shown results
-        self.counted = False  # whether the status line has the exact count of the shown results
+        self.total: int | None = None  # how many articles the shown results' query matches (None: counting)
         self.keep_id: str | None = None
         self.tag_filter: str | None = None
         self.current_terms: frozenset = frozenset()
@@ -243,14 +243,13 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
 
     def _show_count(self, total: int | None) -> None:
         """The hit count in the status line: `None` while the first page's total is still being counted."""
-        shown = len(self.results.hits)
+        self.total, shown = total, len(self.results.hits)
         if total is None:
             self.hits_text = f"{shown:,}+ hits (counting…)"
         elif total > shown:
             self.hits_text = f"{total:,} hits (first {shown:,} listed)"
         else:
             self.hits_text = f"{total:,} hit{'s' if total != 1 else ''}"
-        self.counted = total is not None
 
     def on_search_failed(self, message: msg.SearchFailed) -> None:
         if message.generation == self.generation:
