@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reader import commands
 from reader.core.errors import ReaderError
+from reader.core.text import one_line, safe_text
 
 EXIT_FOUND, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
@@ -132,14 +133,19 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()  # the reader of our output went away (`| head`); not an error
         return 0
     except ReaderError as exc:
-        print(f"reader: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_USAGE
     except Exception as exc:  # last resort: a message, never a traceback
         if os.environ.get("READER_DEBUG"):
             raise
-        print(f"reader: internal error: {type(exc).__name__}: {exc} (set READER_DEBUG=1 for details)",
-              file=sys.stderr)
+        _error(f"internal error: {type(exc).__name__}: {exc} (set READER_DEBUG=1 for details)")
         return 3
+
+
+def _error(message: str) -> None:
+    """One line on stderr. Messages name files and ids that came from the corpus or the command line:
+    their control characters are shown, never sent to the terminal."""
+    print(f"reader: {one_line(safe_text(message))}", file=sys.stderr)
 
 
 if __name__ == "__main__":

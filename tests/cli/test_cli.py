@@ -191,3 +191,10 @@ def test_related_all_as_jsonl_and_usage(demo_corpus):
     assert run("related", corpus=demo_corpus).returncode == 2
     only_en = json.loads(run("related", "004", "--lang", "en", "--format", "json", corpus=demo_corpus).stdout)
     assert {item["lang"] for item in only_en["related"]} == {"en"}
+
+
+def test_an_error_naming_hostile_text_is_one_line_without_control_characters(demo_corpus):
+    result = run("show", "\x1b]0;pwned\x07abc\ndef", corpus=demo_corpus)
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert result.stderr.count("\n") == 1 and "no article id starts with" in result.stderr
