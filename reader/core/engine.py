@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import threading
@@ -25,7 +24,7 @@ from reader.core.query import QueryError
 from reader.core.related import FORMAT_VERSION as RELATED_FORMAT
 from reader.core.related import Relation, RelatedIndex
 from reader.core.snippets import Fragment, make_snippet
-from reader.core.userfiles import write_atomic
+from reader.core.userfiles import cache_folder, corpus_digest, write_atomic
 
 if TYPE_CHECKING:  # the search path does not load the entity and loader modules
     from reader.core.entities import Span
@@ -91,10 +90,7 @@ def default_index_dir(corpus: Path) -> Path:
     inside = Path(corpus) / ".reader" / "index"
     if os.access(corpus, os.W_OK) or (inside.exists() and os.access(inside, os.W_OK)):
         return inside
-    from platformdirs import user_cache_dir
-
-    digest = hashlib.sha1(os.path.realpath(corpus).encode()).hexdigest()[:16]
-    return Path(user_cache_dir("reader")) / "indexes" / digest
+    return cache_folder() / "indexes" / corpus_digest(corpus)
 
 
 class IndexLock:

@@ -8,13 +8,12 @@ line of it parses.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 from pathlib import Path
 
-from reader.core.userfiles import UserFileError, file_lock, write_atomic
+from reader.core.userfiles import UserFileError, corpus_digest, data_folder, file_lock, write_atomic
 
 HISTORY_FOLDER = "history"
 MAX_ENTRIES = 1000
@@ -23,12 +22,8 @@ MAX_HISTORY_BYTES = 8 * 1024 * 1024  # a bigger file is not read (nor written): 
 
 def history_path(corpus: Path) -> Path:
     """The history file of a corpus: `history/<folder name>-<digest of its resolved path>.jsonl`."""
-    from platformdirs import user_data_dir
-
-    resolved = os.path.realpath(corpus)
-    digest = hashlib.sha1(resolved.encode()).hexdigest()[:16]
-    name = re.sub(r"[^\w.-]+", "_", Path(resolved).name)[:40] or "corpus"
-    return Path(user_data_dir("reader")) / HISTORY_FOLDER / f"{name}-{digest}.jsonl"
+    name = re.sub(r"[^\w.-]+", "_", Path(os.path.realpath(corpus)).name)[:40] or "corpus"
+    return data_folder() / HISTORY_FOLDER / f"{name}-{corpus_digest(corpus)}.jsonl"
 
 
 def _read(path: Path) -> tuple[list[str], bool]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import re
 from functools import lru_cache
-from pathlib import Path
 
 # Enough text to decide; longer texts only cost time.
 SAMPLE_CHARS = 600
@@ -23,10 +22,10 @@ def _identifier():
 
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    from reader.core.userfiles import UserFileError, write_atomic
+    from reader.core.userfiles import UserFileError, cache_folder, write_atomic
 
     st = (MODEL_DIR / MODEL_FILE).stat()
-    cache = _cache_dir() / f"langid-{st.st_size}-{st.st_mtime_ns}.pickle"
+    cache = cache_folder() / f"langid-{st.st_size}-{st.st_mtime_ns}.pickle"
     try:
         with open(cache, "rb") as handle:
             return pickle.load(handle)
@@ -37,12 +36,6 @@ def _identifier():
         cache.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(cache, pickle.dumps(identifier, protocol=pickle.HIGHEST_PROTOCOL))
     return identifier
-
-
-def _cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("reader"))
 
 
 def detect_language(text: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reader.core.errors import ReaderError
 from reader.core.query import check_query
-from reader.core.userfiles import file_lock, read_text, write_atomic
+from reader.core.userfiles import data_folder, file_lock, read_text, write_atomic
 
 SAVED_FILE = "saved-searches.yaml"
 HEADER = "# Saved searches of `reader`: name: query. `reader search @name` runs one.\n"
@@ -19,9 +19,7 @@ class SavedSearchError(ReaderError):
 
 def saved_searches_path() -> Path:
     """`saved-searches.yaml` in the user's data folder ($XDG_DATA_HOME/reader on Linux)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("reader")) / SAVED_FILE
+    return data_folder() / SAVED_FILE
 
 
 def _parse(path: Path, text: str | None):

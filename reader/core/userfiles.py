@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -85,3 +86,22 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise UserFileError(f"{path}: cannot write ({exc.strerror or exc}); the previous file is unchanged") from None
+
+
+def data_folder() -> Path:
+    """reader's folder for the analyst's data ($XDG_DATA_HOME/reader on Linux)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("reader"))
+
+
+def cache_folder() -> Path:
+    """reader's folder for what can be made again ($XDG_CACHE_HOME/reader on Linux)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("reader"))
+
+
+def corpus_digest(corpus: Path) -> str:
+    """A short name for a corpus folder wherever it is reached from (a digest of its resolved path)."""
+    return hashlib.sha1(os.path.realpath(corpus).encode()).hexdigest()[:16]
