@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Iterable
 
 from reader.core.errors import ReaderError
-from reader.core.userfiles import MAX_USER_FILE_BYTES, UserFileError, file_lock, read_text, write_atomic
+from reader.core.userfiles import (INDEX_RECORD_BYTES, UserFileError, file_lock, read_json_object, read_text,
+                                   write_atomic)
 
 BATCH_STATE_FILE = "batch-state.json"
 FIRST_SEEN_FILE = "first-seen.json"
-FIRST_SEEN_LIMIT = 2**31  # about 55 bytes an article: no user-file limit on the index's own record
 
 
 class BatchError(ReaderError):
@@ -64,14 +64,6 @@ def read_batch(path: Path) -> list[BatchQuery]:
     return queries
 
 
-def _read_json(path: Path, limit: int = MAX_USER_FILE_BYTES) -> dict:
-    try:
-        data = json.loads(read_text(path, limit) or "{}")
-    except (ValueError, UserFileError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def parse_since(value: str) -> dt.datetime:
     """A --new-since date or timestamp (ISO); a time without zone is local time."""
     try:
@@ -83,7 +75,7 @@ def parse_since(value: str) -> dt.datetime:
 
 def last_run(index_dir: Path, batch_path: Path) -> dt.datetime | None:
     """When this batch file last ran against this index, None if never."""
-    stamp = _read_json(Path(index_dir) / BATCH_STATE_FILE).get(str(Path(batch_path).resolve()))
+    stamp = read_json_object(Path(index_dir) / BATCH_STATE_FILE).get(str(Path(batch_path).resolve()))
     try:
         return parse_since(stamp) if isinstance(stamp, str) else None
     except BatchError:
@@ -94,7 +86,7 @@ def record_run(index_dir: Path, batch_path: Path, when: dt.datetime) -> None:
     """Remember that this batch file ran at `when` (merged under a lock with other batches' runs)."""
     path = Path(index_dir) / BATCH_STATE_FILE
     with file_lock(path):
-        state = _read_json(path)
+        state = read_json_object(path)
         state[str(Path(batch_path).resolve())] = when.isoformat()
         write_atomic(path, json.dumps(state, indent=1, sort_keys=True) + "\n")
 
@@ -102,7 +94,7 @@ def record_run(index_dir: Path, batch_path: Path, when: dt.datetime) -> None:
 def first_seen(index_dir: Path) -> dict[str, dt.datetime]:
     """When each indexed article was first indexed."""
     seen = {}
-    for article_id, stamp in _read_json(Path(index_dir) / FIRST_SEEN_FILE, FIRST_SEEN_LIMIT).items():
+    for article_id, stamp in read_json_object(Path(index_dir) / FIRST_SEEN_FILE, INDEX_RECORD_BYTES).items():
         try:
             seen[article_id] = parse_since(stamp)
         except (BatchError, AttributeError):
@@ -113,7 +105,7 @@ def first_seen(index_dir: Path) -> dict[str, dt.datetime]:
 def update_first_seen(index_dir: Path, article_ids: Iterable[str], when: dt.datetime) -> None:
     """Give new ids the time `when` and forget ids no longer indexed (called with the index lock held)."""
     path = Path(index_dir) / FIRST_SEEN_FILE
-    before = _read_json(path, FIRST_SEEN_LIMIT)
+    before = read_json_object(path, INDEX_RECORD_BYTES)
     ids = set(article_ids)
     if before.keys() == ids:  # nothing added or removed (the usual update): no 100,000-entry rewrite
         return

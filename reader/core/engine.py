@@ -24,7 +24,7 @@ from reader.core.query import QueryError
 from reader.core.related import FORMAT_VERSION as RELATED_FORMAT
 from reader.core.related import Relation, RelatedIndex
 from reader.core.snippets import Fragment, make_snippet
-from reader.core.userfiles import cache_folder, corpus_digest, write_atomic
+from reader.core.userfiles import INDEX_RECORD_BYTES, cache_folder, corpus_digest, read_json_object, write_atomic
 
 if TYPE_CHECKING:  # the search path does not load the entity and loader modules
     from reader.core.entities import Span
@@ -119,12 +119,7 @@ class IndexLock:
 
 
 def _read_json(path: Path) -> dict:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    return read_json_object(path, INDEX_RECORD_BYTES)
 
 
 def _write_json(path: Path, data: dict) -> None:

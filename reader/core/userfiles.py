@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from reader.core.errors import ReaderError
 
 LOCK_TIMEOUT = 10.0
 MAX_USER_FILE_BYTES = 1024 * 1024
+INDEX_RECORD_BYTES = 2**31  # the index's own records (manifest, first-seen times) grow with the corpus
 
 
 class UserFileError(ReaderError):
@@ -70,6 +72,15 @@ def read_text(path: Path, limit: int = MAX_USER_FILE_BYTES,
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def read_json_object(path: Path, limit: int = MAX_USER_FILE_BYTES) -> dict:
+    """The JSON object in a file; {} when the file is missing, unreadable, too big or not an object."""
+    try:
+        data = json.loads(read_text(path, limit) or "{}")
+    except (ValueError, UserFileError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
