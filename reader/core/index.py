@@ -32,7 +32,7 @@ from reader.core.posting_pool import GroupedPostingPool
 from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
 from reader.core.query import QueryError, check_query
 
-SCHEMA_VERSION = 4  # 4: segments as separate files, read where they are
+SCHEMA_VERSION = 5  # 5: compact word positions (FastPositions)
 TITLE_BOOST = 2.0
 SMALL_UPDATE_DOCS = 500
 MAX_SEGMENTS = 12
@@ -503,17 +503,8 @@ def match_spans(terms: frozenset[tuple[str, str]], text: str, lang: str) -> list
     if not (body_terms or title_terms):
         return []
     body, plain = analyzer_for(lang), analyzer_for("")
-    body_cache, plain_cache = body._terms, plain._terms  # token -> term, filled by .term()
-    spans = []
-    for match in TOKEN_RE.finditer(text):
-        word = match.group()
-        term = body_cache.get(word)
-        if term is None:
-            term = body.term(word)
-        if term in body_terms:
-            spans.append(match.span())
-        elif title_terms:
-            term = plain_cache.get(word)
-            if (term if term is not None else plain.term(word)) in title_terms:
-                spans.append(match.span())
-    return spans
+    wanted = {word for word in set(TOKEN_RE.findall(text))  # each distinct word analysed once
+              if body.term(word) in body_terms or (title_terms and plain.term(word) in title_terms)}
+    if not wanted:
+        return []
+    return [match.span() for match in TOKEN_RE.finditer(text) if match.group() in wanted]

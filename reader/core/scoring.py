@@ -11,16 +11,16 @@ Fuzzy terms, ranges, phrases with slop and date order stay with Whoosh.
 from __future__ import annotations
 
 import heapq
-import pickle
 from bisect import bisect_left
 from itertools import accumulate
 from typing import Iterable, Iterator
 
+from reader.core.analysis import FastPositions, positions
 from reader.core.lean_import import deferring
 
 with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh import query as wq
-    from whoosh.formats import Existence, Positions
+    from whoosh.formats import Existence
     from whoosh.matching.wrappers import FilterMatcher
     from whoosh.util.numeric import byte_to_length
 
@@ -71,8 +71,10 @@ def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: b
 
 def _block(matcher, deleted: frozenset, weights: bool, values: bool) -> list:
     """The current block's document numbers, weights and values (None when not asked for)."""
-    matcher._read_ids()
-    block = [matcher._ids, None, None]
+    if matcher._data is None:
+        matcher._read_data()
+    ids = matcher._data[0]
+    block = [ids if matcher._byteids else list(accumulate(ids)), None, None]
     if weights:
         matcher._read_weights()
         block[1] = matcher._weights
@@ -83,12 +85,6 @@ def _block(matcher, deleted: frozenset, weights: bool, values: bool) -> list:
         kept = [i for i, doc in enumerate(block[0]) if doc not in deleted]
         block = [[part[i] for i in kept] if part is not None else None for part in block]
     return block
-
-
-def _positions(value: bytes) -> Iterator[int]:
-    """Word positions from a posting value of Whoosh's Positions format (a count, then the pickled
-    gaps): `decode_positions` without its Python loop."""
-    return accumulate(pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
 
 
 def expansions(query, reader, memo: dict) -> list:
@@ -117,12 +113,13 @@ def phrase_postings(searcher, fieldname: str, words) -> list[dict[int, tuple[flo
         if not candidates:
             return [{} for _ in words]
     field_format = searcher.schema[fieldname].format
-    decode = _positions if type(field_format).encode is Positions.encode else field_format.decode_positions
+    decode = positions if isinstance(field_format, FastPositions) else field_format.decode_positions
+    first, rest = per_word[0], list(enumerate(per_word[1:], 1))
     matched = set()
     for doc in candidates or ():
-        starts = set(decode(per_word[0][doc][1]))
-        for distance in range(1, len(words)):
-            starts.intersection_update(position - distance for position in decode(per_word[distance][doc][1]))
+        starts = set(decode(first[doc][1]))
+        for distance, found in rest:
+            starts.intersection_update(map(distance.__rsub__, decode(found[doc][1])))
             if not starts:
                 break
         if starts:
