@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from reader.core.lean_import import deferring
 
 with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh import query as wq
+    from whoosh.codec import whoosh3
     from whoosh.columns import NumericColumn
     from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
     from whoosh.filedb.filestore import FileStorage
@@ -32,10 +34,21 @@ from reader.core.posting_pool import GroupedPostingPool
 from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
 from reader.core.query import QueryError, check_query
 
-SCHEMA_VERSION = 5  # 5: compact word positions (FastPositions)
+SCHEMA_VERSION = 5  # 5: compact word positions (FastPositions), posting blocks in pickle protocol 5
 TITLE_BOOST = 2.0
 SMALL_UPDATE_DOCS = 500
 MAX_SEGMENTS = 12
+
+
+
+def _dumps(data, protocol: int | None = None) -> bytes:
+    """Pickle for Whoosh's codec, which asks for protocol 2: there every bytes value (a posting's word
+    positions) unpickles through a `codecs.encode` call, 60 µs a block of 128 postings instead of 8,
+    and compresses to 2.5 times the size."""
+    return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
+
+
+whoosh3.dumps = _dumps  # posting blocks, term infos and inlined postings; `loads` reads any protocol
 
 
 class IndexDamaged(Exception):

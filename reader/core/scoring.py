@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from itertools import accumulate
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from reader.core.analysis import FastPositions, positions
 from reader.core.lean_import import deferring
@@ -166,16 +166,19 @@ class Ranker:
         scores = self._scores(query)
         if allowed is not None:
             scores = {doc: score for doc, score in scores.items() if doc in allowed}
-        key = lambda item: (-item[1], item[0])  # noqa: E731
-        ranked = sorted(scores.items(), key=key) if limit is None else heapq.nsmallest(limit, scores.items(), key=key)
-        return ranked, len(scores)
+        items = scores.items()
+        if limit and len(scores) > limit:  # only those scoring at least the limit-th best
+            threshold = heapq.nlargest(limit, scores.values())[-1]
+            items = [(doc, score) for doc, score in items if score >= threshold]
+        ranked = sorted(items, key=lambda item: (-item[1], item[0]))
+        return ranked[:limit] if limit is not None else ranked, len(scores)
 
     def _scores(self, query) -> dict[int, float]:
         if type(query) is wq.Term:
             return self._term_scores(query.fieldname, query.text)
         if type(query) is wq.Phrase:  # Whoosh scores a phrase as its words together
             matches = phrase_postings(self._searcher, query.fieldname, query.words)
-            parts = [self._scored(query.fieldname, word, ((doc, weight) for doc, (weight, _) in found.items()))
+            parts = [self._scored(query.fieldname, word, list(found), [weight for weight, _ in found.values()])
                      for word, found in zip(query.words, matches)]
             return {doc: sum(part[doc] for part in parts) for doc in matches[0]}
         if type(query) in (wq.Prefix, wq.Wildcard):
@@ -194,40 +197,41 @@ class Ranker:
             extra = sum(q.boost for q in nots)  # Whoosh scores each NOT as its boost for the documents kept
             return {doc: sum(part[doc] for part in parts) + extra for doc in common}
         total: dict[int, float] = {}
-        for part in map(self._scores, query.subqueries):
-            for doc, score in part.items():
-                total[doc] = total.get(doc, 0.0) + score
+        for part in map(self._scores, query.subqueries):  # sums in Python only where parts overlap
+            shared = {doc: total[doc] + part[doc] for doc in part.keys() & total.keys()}
+            total.update(part)
+            total.update(shared)
         return total
 
     def _term_scores(self, fieldname: str, text) -> dict[int, float]:
         """Scores of every document with a term."""
         searcher = self._searcher
         field_format = searcher.schema[fieldname].format
-        if isinstance(field_format, Existence):  # ids, languages: every posting weighs the field boost
-            scores: dict[int, float] = {}
-            for offset, _, ids, _, _ in term_blocks(searcher, fieldname, text):
-                scores.update(dict.fromkeys(map(offset.__add__, ids) if offset else ids, field_format.field_boost))
-            return scores
-        return self._scored(fieldname, text, ((doc + offset, weight)
-                                              for offset, _, ids, weights, _ in term_blocks(searcher, fieldname,
-                                                                                           text, weights=True)
-                                              for doc, weight in zip(ids, weights)))
+        existence = isinstance(field_format, Existence)  # ids, languages: every posting weighs the field boost
+        docs: list[int] = []
+        weights: list[float] = []
+        for offset, _, ids, block_weights, _ in term_blocks(searcher, fieldname, text, weights=not existence):
+            docs += map(offset.__add__, ids) if offset else ids
+            if not existence:
+                weights += block_weights
+        if existence:
+            return dict.fromkeys(docs, field_format.field_boost)
+        return self._scored(fieldname, text, docs, weights)
 
-    def _scored(self, fieldname: str, text, postings: Iterable[tuple[int, float]]) -> dict[int, float]:
-        """Whoosh's score of each (document number, weight) posting of a term: BM25F, or the weight for
+    def _scored(self, fieldname: str, text, docs: list[int], weights: list[float]) -> dict[int, float]:
+        """Whoosh's score of a term in each document given its weight there: BM25F, or the weight for
         fields without lengths."""
         searcher = self._searcher
         if not searcher.schema[fieldname].scorable:
-            return dict(postings)
-        idf = searcher.idf(fieldname, text)
-        avgfl = searcher.avg_field_length(fieldname) or 1
+            return dict(zip(docs, weights))
+        idf, avgfl = searcher.idf(fieldname, text), searcher.avg_field_length(fieldname) or 1
         lengths = self._field_lengths(fieldname)
-        scores: dict[int, float] = {}
-        for doc, weight in postings:
-            length = _LENGTHS[lengths[doc]] if lengths is not None else searcher.doc_field_length(doc, fieldname, 1)
-            # whoosh.scoring.bm25, written the same way so the scores are the same to the last bit
-            scores[doc] = idf * ((weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * length / avgfl)))
-        return scores
+        if lengths is None:
+            return {doc: _bm25(idf, weight, searcher.doc_field_length(doc, fieldname, 1), avgfl)
+                    for doc, weight in zip(docs, weights)}
+        # a score depends only on the weight and the length byte: each pair is computed once, looked up in C
+        scores = _Bm25Table(idf, avgfl)
+        return dict(zip(docs, map(scores.__getitem__, zip(weights, map(lengths.__getitem__, docs)))))
 
     def _field_lengths(self, fieldname: str) -> bytes | None:
         """The stored length byte of every document for a field, all segments in order (None: the codec
@@ -244,6 +248,23 @@ class Ranker:
             except Exception:  # noqa: BLE001 - another codec: the public, slower way
                 self._lengths[fieldname] = None
         return self._lengths[fieldname]
+
+
+def _bm25(idf: float, weight: float, length: float, avgfl: float) -> float:
+    """whoosh.scoring.bm25, written the same way so the scores are the same to the last bit."""
+    return idf * ((weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * length / avgfl)))
+
+
+class _Bm25Table(dict):
+    """A term's BM25 score by (weight, field-length byte), each computed on first use."""
+
+    def __init__(self, idf: float, avgfl: float) -> None:
+        super().__init__()
+        self.idf, self.avgfl = idf, avgfl
+
+    def __missing__(self, key: tuple[float, int]) -> float:
+        score = self[key] = _bm25(self.idf, key[0], _LENGTHS[key[1]], self.avgfl)
+        return score
 
 
 def _length_column():
