@@ -22,7 +22,7 @@ FIRST_PAGE = 60  # hits listed at once: more than a screenful; the rest follow w
 MAX_HITS = 10_000
 PARTIAL_MATCH_CHARS = 60_000  # matches found before the first screen of a long article
 PROGRESS_EVERY = 0.1
-FULL_LIST_DELAY = 1.0  # seconds of no typing before every hit is fetched (a fetch in progress delays the next search)
+FULL_LIST_DELAY = 1.0  # seconds without a newer search before every hit is fetched
 
 
 def start_resource_tracker() -> None:
@@ -81,6 +81,7 @@ class EngineJobs:
         self.cancel_event = threading.Event()
         self._warm = threading.Event()  # set once the language model is loaded (or failed to)
         self._seen_generation: int | None = None  # the index generation the screen last showed
+        self._newer_search = threading.Event()  # set when a search newer than the running one starts
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def open_engine(self) -> None:
@@ -160,11 +161,19 @@ class EngineJobs:
         elif seen is not None and generation != seen:  # another process re-indexed (tags, notes)
             self.post_message(msg.IndexUpdated(1, engine.doc_count(), []))
 
+    def start_search(self, generation: int, query: str, tag: str | None, sort: str = "relevance") -> None:
+        """Search in a worker (`run_search`); the previous search stops waiting to list every hit, so its
+        thread is free at once (waiting threads would hold up the workers that come after them)."""
+        self._newer_search.set()
+        self._newer_search = threading.Event()
+        self.run_search(generation, query, tag, sort, self._newer_search)
+
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, generation: int, query: str, tag: str | None, sort: str = "relevance") -> None:
+    def run_search(self, generation: int, query: str, tag: str | None, sort: str, newer: threading.Event) -> None:
         """Search: a quick first page at once, then the count, then every hit (up to MAX_HITS) once typing pauses.
 
-        `@name` runs the saved search of that name; `sort` is relevance or date (newest first).
+        `@name` runs the saved search of that name; `sort` is relevance or date (newest first); `newer`
+        is set when a newer search starts.
         """
         worker = get_current_worker()
         try:
@@ -185,7 +194,8 @@ class EngineJobs:
                         return
                     total = self.engine.count(text, tag=tag)
                 self.post_message(msg.SearchCounted(generation, query, total))
-            time.sleep(FULL_LIST_DELAY)  # a newer keystroke cancels this worker meanwhile
+            if newer.wait(FULL_LIST_DELAY):  # a newer keystroke meanwhile
+                return
             with self._search_lock:
                 if worker.is_cancelled:
                     return

@@ -48,6 +48,25 @@ async def test_the_first_page_comes_before_its_count_and_every_hit_after_a_pause
         assert screen.total == 4 and len(screen.results.hits) == 4 and "4 hits" in screen.status.facts
 
 
+async def test_searches_waiting_to_list_every_hit_do_not_hold_up_newer_ones(demo_corpus, monkeypatch):
+    from reader.ui import jobs
+
+    # Every search waits (here 30 s, longer than `until` waits) before fetching its whole list; each
+    # newer search must end that wait, or the waiting threads fill the worker pool and the next
+    # searches never start.
+    monkeypatch.setattr(jobs, "FIRST_PAGE", 1)
+    monkeypatch.setattr(jobs, "FULL_LIST_DELAY", 30)
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.usable and screen.ran is not None)
+        for number in range(40):  # more searches than the thread pool has threads
+            query = f"drones OR nothing{number}"
+            screen.query_one("#query").value = query
+            await until(pilot, lambda: screen.ran is not None and screen.ran[0] == query)
+            assert [hit.id for hit in screen.results.hits] and "4 hits (first 1 listed)" in screen.status.facts
+
+
 async def test_a_malformed_query_is_a_message_not_a_crash(demo_corpus):
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 40)) as pilot:

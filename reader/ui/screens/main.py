@@ -30,7 +30,7 @@ from reader.ui.widgets.results import ResultList
 from reader.ui.widgets.status import StatusLine
 
 WIDE_MIN = 100  # columns from which the list and the article show side by side
-SEARCH_DELAY = 0.05
+SEARCH_DELAY = 0.05  # typing pause before searching again while a search is still running
 PREVIEW_DELAY = 0.2
 POLL_SECONDS = 2.0
 QUERY_HINT = 'Search: words, "phrases", AND/OR/NOT, lang:fr, tag:x, title:…   (? keys)'
@@ -65,6 +65,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.undo_edits: list = []
         self.tag_counts: dict[str, int] = {}
         self._search_timer: Timer | None = None
+        self._first_page_due = False  # a search runs whose first page has not been shown yet
         self._match_text = ""
         self._preview_timer: Timer | None = None
 
@@ -103,6 +104,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
 
     def on_unmount(self) -> None:
         self.cancel_event.set()
+        self._newer_search.set()  # a search waiting to list every hit ends now, not a second after quitting
 
     def on_resize(self, event) -> None:
         self._set_width_class(event.size.width)
@@ -192,13 +194,18 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.keep_id = self.results.hit.id if keep and self.results.hit else None
         if not self.usable:
             return
-        self.run_search(self.generation, self.query_text, self.tag_filter, self.sort)
+        self._first_page_due = True
+        self.start_search(self.generation, self.query_text, self.tag_filter, self.sort)
 
     @on(Input.Changed, "#query")
     def _query_changed(self) -> None:
+        """Search at once; while a search is running, when typing pauses (a burst of keys runs one)."""
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DELAY, self._search_if_changed)
+        if self._first_page_due:
+            self._search_timer = self.set_timer(SEARCH_DELAY, self._search_if_changed)
+        else:
+            self._search_if_changed()
 
     def _search_if_changed(self) -> None:
         if self.ran != (self.query_text, self.tag_filter):
@@ -219,6 +226,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
     def on_search_done(self, message: msg.SearchDone) -> None:
         if message.generation != self.generation:
             return
+        self._first_page_due = False
         results = message.results
         if self.ran == (message.query, self.tag_filter) and self.results.hit is not None:
             self.keep_id = self.results.hit.id  # every hit after the first page: stay where the reader is
@@ -253,6 +261,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
 
     def on_search_failed(self, message: msg.SearchFailed) -> None:
         if message.generation == self.generation:
+            self._first_page_due = False
             self.focus_results_when_done = False
             self.status.say(message.problem, "error")
 
