@@ -7,6 +7,7 @@ from Whoosh's lists. Each analyzer memoises the token -> term mapping, which is 
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from array import array
@@ -174,10 +175,9 @@ class FastPositions(Positions):
     4-byte count: twice the bytes, and decoding it was most of a phrase query's time."""
 
     def encode(self, poslist) -> bytes:
-        gaps = [*poslist[:1], *map(int.__sub__, poslist[1:], poslist)]
-        top = max(gaps, default=0)
-        code = "B" if top < 256 else "H" if top < 65536 else "I"
-        return code.encode() + _little_endian(array(code, gaps)).tobytes()
+        if len(poslist) == 1:  # most words occur once in an article
+            return _single_position(poslist[0])
+        return _encode_gaps([*poslist[:1], *map(int.__sub__, poslist[1:], poslist)])
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         return list(positions(valuestring))
@@ -189,13 +189,12 @@ class FastPositions(Positions):
         return self.decode_frequency(valuestring) * self.field_boost
 
     def analyse(self, value: str, analyzer: "LangAnalyzer") -> Analysed:
-        """The text with its postings, to be indexed later (possibly in another process)."""
-        return Analysed(value, analyzer.lang, list(self.word_values(value, analyzer)))
+        """The text with its postings as Whoosh's writer takes them (term bytes, frequency, weight,
+        encoded positions), computed ahead (in a loader process): see `AnalysedText`."""
+        return Analysed(value, analyzer.lang, [(term.encode(), frequency, weight, encoded) for term, frequency,
+                                               weight, encoded in self.word_values(value, analyzer)])
 
     def word_values(self, value, analyzer, **kwargs):
-        if isinstance(value, Analysed) and isinstance(analyzer, LangAnalyzer) and value.lang == analyzer.lang:
-            yield from value.postings
-            return
         if not isinstance(analyzer, LangAnalyzer):
             yield from super().word_values(value, analyzer, **kwargs)
             return
@@ -212,6 +211,17 @@ def _little_endian(numbers: array) -> array:
     if sys.byteorder == "big":
         numbers.byteswap()
     return numbers
+
+
+def _encode_gaps(gaps: list[int]) -> bytes:
+    top = max(gaps, default=0)
+    code = "B" if top < 256 else "H" if top < 65536 else "I"
+    return code.encode() + _little_endian(array(code, gaps)).tobytes()
+
+
+@functools.cache
+def _single_position(position: int) -> bytes:
+    return _encode_gaps([position])
 
 
 def positions(value: bytes) -> Iterator[int]:

@@ -28,7 +28,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.qparser.dateparse import DateParserPlugin
     from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
 
-from reader.core.analysis import STEMMERS, TOKEN_RE, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
+from reader.core.analysis import STEMMERS, TOKEN_RE, Analysed, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.dates import rewrite_date_query
 from reader.core.posting_pool import GroupedPostingPool
 from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
@@ -61,8 +61,17 @@ def text_field(lang: str) -> str:
     return f"text_{code}" if code else "text"
 
 
+class AnalysedText(TEXT):
+    """A text field that takes the postings of text analysed ahead (`analysed`) as they are."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Analysed) and value.lang == self.analyzer.lang:
+            return value.postings
+        return super().index(value, **kwargs)
+
+
 def _text(analyzer: LangAnalyzer, **options) -> TEXT:
-    field = TEXT(analyzer=analyzer, phrase=True, **options)
+    field = AnalysedText(analyzer=analyzer, phrase=True, **options)
     field.format = FastPositions(field_boost=field.format.field_boost)
     return field
 
