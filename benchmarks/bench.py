@@ -48,6 +48,14 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}"
 
 
+def reference_loop() -> float:
+    """Seconds a fixed pure-Python loop takes now: shared machines slow down when their host is busy,
+    and every figure here moves with this one (about 0.56 s on the machine of README's figures, idle)."""
+    started = time.perf_counter()
+    sum(range(30_000_000))
+    return time.perf_counter() - started
+
+
 def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -193,13 +201,14 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/reader-bench"))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}   reference loop {reference_loop():.2f} s")
     demo = Path(__file__).resolve().parent.parent / "corpus"
     first = tui_first_screen(demo)
     if first is not None:
         print(f"TUI first screen on the demo corpus (tmux, 120×40)  median {first:.2f} s")
     for size in args.sizes:
         bench_size(size, args.work)
+        print(f"reference loop {reference_loop():.2f} s")
 
 
 if __name__ == "__main__":
