@@ -24,12 +24,9 @@ from pathlib import Path
 
 from textual import events
 
+from benchmarks.bench import percentile
+
 QUERIES = ["government", "police officers", "Regierung", "lang:fr police", "econom*"]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 async def measure(corpus: Path) -> tuple[float, list[float], list[float]]:

@@ -182,11 +182,8 @@ class FastPositions(Positions):
     def decode_positions(self, valuestring: bytes) -> list[int]:
         return list(positions(valuestring))
 
-    def decode_frequency(self, valuestring: bytes) -> int:
+    def decode_frequency(self, valuestring: bytes) -> int:  # Whoosh's decode_weight builds on it
         return (len(valuestring) - 1) // _ITEM_SIZES[valuestring[0]]
-
-    def decode_weight(self, valuestring: bytes) -> float:
-        return self.decode_frequency(valuestring) * self.field_boost
 
     def analyse(self, value: str, analyzer: "LangAnalyzer") -> Analysed:
         """The text with its postings as Whoosh's writer takes them (term bytes, frequency, weight,

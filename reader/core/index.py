@@ -40,7 +40,6 @@ SMALL_UPDATE_DOCS = 500
 MAX_SEGMENTS = 12
 
 
-
 def _dumps(data, protocol: int | None = None) -> bytes:
     """Pickle for Whoosh's codec, which asks for protocol 2: there every bytes value (a posting's word
     positions) unpickles through a `codecs.encode` call, 60 µs a block of 128 postings instead of 8,
@@ -462,7 +461,7 @@ def _term_docs(searcher, fieldname: str, text) -> set[int]:
     """The numbers of the live documents with a term, read a posting block at a time (Whoosh's
     `all_ids` costs a Python call per posting)."""
     docs: set[int] = set()
-    for offset, _, ids, _, _ in term_blocks(searcher, fieldname, text):
+    for offset, ids, _, _ in term_blocks(searcher, fieldname, text):
         docs.update(map(offset.__add__, ids) if offset else ids)
     return docs
 

@@ -20,6 +20,7 @@ from reader.core.lean_import import deferring
 
 with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh import query as wq
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
     from whoosh.formats import Existence
     from whoosh.matching.wrappers import FilterMatcher
     from whoosh.util.numeric import byte_to_length
@@ -30,7 +31,7 @@ _LENGTHS = [byte_to_length(b) or 1 for b in range(256)]  # field lengths are sto
 
 def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: bool = False,
                 within: list[int] | None = None) -> Iterator[tuple]:
-    """(segment offset, segment reader, document numbers, weights, values) for each posting block of a
+    """(segment offset, document numbers, weights, values) for each posting block of a
     term, deleted documents left out; weights and values are None unless asked for. With `within`
     (sorted document numbers), blocks that cannot hold any of them are skipped without being read."""
     for leaf, offset in searcher.leaf_searchers():
@@ -54,7 +55,7 @@ def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: b
                 if matcher.id() not in deleted:
                     postings.append((matcher.id(), matcher.weight(), matcher.value() if values else None))
                 matcher.next()
-            yield (offset, reader, [p[0] for p in postings], [p[1] for p in postings] if weights else None,
+            yield (offset, [p[0] for p in postings], [p[1] for p in postings] if weights else None,
                    [p[2] for p in postings] if values else None)
             continue
         low = 0  # the smallest document number the current block can hold
@@ -65,7 +66,7 @@ def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: b
                 wanted = at < len(local) and local[at] <= high
             low = high + 1
             if wanted:
-                yield (offset, reader, *_block(matcher, deleted, weights, values))
+                yield (offset, *_block(matcher, deleted, weights, values))
             matcher._next_block()
 
 
@@ -106,7 +107,7 @@ def phrase_postings(searcher, fieldname: str, words) -> list[dict[int, tuple[flo
     for index in order:
         within = sorted(candidates) if candidates is not None else None
         found = per_word[index]
-        for offset, _, ids, weights, values in term_blocks(searcher, fieldname, words[index], weights=True,
+        for offset, ids, weights, values in term_blocks(searcher, fieldname, words[index], weights=True,
                                                            values=True, within=within):
             found.update(zip(map(offset.__add__, ids), zip(weights, values)))
         candidates = set(found) if candidates is None else candidates.intersection(found)
@@ -210,7 +211,7 @@ class Ranker:
         existence = isinstance(field_format, Existence)  # ids, languages: every posting weighs the field boost
         docs: list[int] = []
         weights: list[float] = []
-        for offset, _, ids, block_weights, _ in term_blocks(searcher, fieldname, text, weights=not existence):
+        for offset, ids, block_weights, _ in term_blocks(searcher, fieldname, text, weights=not existence):
             docs += map(offset.__add__, ids) if offset else ids
             if not existence:
                 weights += block_weights
@@ -241,7 +242,7 @@ class Ranker:
             try:
                 for leaf, _ in self._searcher.leaf_searchers():
                     reader = leaf.reader()
-                    column = reader._perdoc._cached_reader(f"_{fieldname}_len", _length_column())
+                    column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
                     data = column._dbfile.get(column._basepos, column._count) if column is not None else b""
                     parts.append(data.ljust(reader.doc_count_all(), b"\0"))
                 self._lengths[fieldname] = b"".join(parts)
@@ -265,9 +266,3 @@ class _Bm25Table(dict):
     def __missing__(self, key: tuple[float, int]) -> float:
         score = self[key] = _bm25(self.idf, key[0], _LENGTHS[key[1]], self.avgfl)
         return score
-
-
-def _length_column():
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-    return LENGTHS_COLUMN

@@ -173,13 +173,12 @@ class EngineJobs:
         """Search: a quick first page at once, then the count, then every hit (up to MAX_HITS) once typing pauses.
 
         `@name` runs the saved search of that name; `sort` is relevance or date (newest first); `newer`
-        is set when a newer search starts.
+        is set when a newer search starts (or the screen goes): the work left is then dropped.
         """
-        worker = get_current_worker()
         try:
             text = resolved_query(query)
             with self._search_lock:
-                if worker.is_cancelled or self.engine is None:
+                if newer.is_set() or self.engine is None:
                     return
                 results = self.engine.search(text, limit=FIRST_PAGE, tag=tag, snippets=False, sort=sort,
                                              count=False)
@@ -190,18 +189,18 @@ class EngineJobs:
                 return
             if total is None:
                 with self._search_lock:  # the count follows the first page
-                    if worker.is_cancelled:
+                    if newer.is_set():
                         return
                     total = self.engine.count(text, tag=tag)
                 self.post_message(msg.SearchCounted(generation, query, total))
             if newer.wait(FULL_LIST_DELAY):  # a newer keystroke meanwhile
                 return
             with self._search_lock:
-                if worker.is_cancelled:
+                if newer.is_set():
                     return
                 results = self.engine.search(text, limit=MAX_HITS, tag=tag, snippets=False, sort=sort, count=False)
             results.total = total  # counted already
-            if not worker.is_cancelled:
+            if not newer.is_set():
                 self.post_message(msg.SearchDone(generation, query, results, text, _histogram(results)))
         except Exception as exc:  # noqa: BLE001 - QueryError and damaged indexes alike
             self.post_message(msg.SearchFailed(generation, problem_line(exc)))
