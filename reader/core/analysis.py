@@ -11,7 +11,7 @@ import functools
 import re
 import sys
 from array import array
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Iterator
 
 from reader.core.lean_import import deferring
@@ -156,9 +156,10 @@ class LangAnalyzer(Analyzer):
 
 
 class Analysed(str):
-    """Text with its postings computed ahead (in a loader process), for the field analysed as `lang`."""
+    """Text with its postings computed ahead (in a loader process), for the field analysed as `lang`:
+    columns of term bytes, frequencies, weights and encoded positions (see `FastPositions.columns`)."""
 
-    def __new__(cls, text: str, lang: str, postings: list) -> "Analysed":
+    def __new__(cls, text: str, lang: str, postings: tuple) -> "Analysed":
         value = super().__new__(cls, text)
         value.lang, value.postings = lang, postings
         return value
@@ -168,7 +169,7 @@ class Analysed(str):
 
 
 class FastPositions(Positions):
-    """Whoosh's positions format with a compact encoding and a fast path for LangAnalyzer when indexing.
+    """Whoosh's positions format with a compact encoding, and LangAnalyzer's postings computed in bulk.
 
     A posting's positions are stored as their gaps in an array of the narrowest of bytes, 16-bit or
     32-bit integers, after a one-letter type code (little-endian). Whoosh pickles a list of gaps after a
@@ -186,19 +187,13 @@ class FastPositions(Positions):
         return (len(valuestring) - 1) // _ITEM_SIZES[valuestring[0]]
 
     def analyse(self, value: str, analyzer: "LangAnalyzer") -> Analysed:
-        """The text with its postings as Whoosh's writer takes them (term bytes, frequency, weight,
-        encoded positions), computed ahead (in a loader process): see `AnalysedText`."""
-        return Analysed(value, analyzer.lang, [(term.encode(), frequency, weight, encoded) for term, frequency,
-                                               weight, encoded in self.word_values(value, analyzer)])
-
-    def word_values(self, value, analyzer, **kwargs):
-        if not isinstance(analyzer, LangAnalyzer):
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        boost = self.field_boost
-        encode = self.encode
-        for term, poslist in analyzer.positions(value).items():
-            yield term, len(poslist), len(poslist) * boost, encode(poslist)
+        """The text with its postings computed now (in a loader process), as columns: term bytes,
+        frequencies, weights and encoded positions (what Whoosh's `word_values` gives row by row)."""
+        poses = analyzer.positions(value)
+        frequencies = list(map(len, poses.values()))
+        return Analysed(value, analyzer.lang, (list(map(str.encode, poses)), frequencies,
+                                               list(map(_weight, repeat(self.field_boost), frequencies)),
+                                               list(map(self.encode, poses.values()))))
 
 
 _ITEM_SIZES = {ord("B"): 1, ord("H"): 2, ord("I"): 4}
@@ -214,6 +209,12 @@ def _encode_gaps(gaps: list[int]) -> bytes:
     top = max(gaps, default=0)
     code = "B" if top < 256 else "H" if top < 65536 else "I"
     return code.encode() + _little_endian(array(code, gaps)).tobytes()
+
+
+@functools.cache
+def _weight(boost: float, frequency: int) -> float:
+    """A posting's weight, one float object per value: a segment's pool holds millions of them."""
+    return frequency * boost
 
 
 @functools.cache

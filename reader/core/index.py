@@ -63,10 +63,18 @@ def text_field(lang: str) -> str:
 class AnalysedText(TEXT):
     """A text field that takes the postings of text analysed ahead (`analysed`) as they are."""
 
-    def index(self, value, **kwargs):
-        if isinstance(value, Analysed) and value.lang == self.analyzer.lang:
-            return value.postings
-        return super().index(value, **kwargs)
+    def postings(self, value) -> tuple:
+        """The postings of `value` in this field as columns: term bytes, frequencies, weights, values."""
+        if not (isinstance(value, Analysed) and value.lang == self.analyzer.lang):
+            value = self.format.analyse(value, self.analyzer)
+        return value.postings
+
+
+def _postings(field, value) -> tuple:
+    """A field's postings of `value` as columns: term bytes, frequencies, weights, values."""
+    if isinstance(field, AnalysedText):
+        return field.postings(value)
+    return tuple(zip(*field.index(value)))
 
 
 def _text(analyzer: LangAnalyzer, **options) -> TEXT:
@@ -195,6 +203,31 @@ class _Writer(SegmentWriter):
     def __init__(self, ix, **options) -> None:
         super().__init__(ix, **options)
         self.pool = GroupedPostingPool()
+
+    def add_document(self, **fields) -> None:
+        """Whoosh's `add_document` for this schema (no spelling words, term vectors or per-document
+        boosts), handing each field's postings to the pool at once instead of one call a posting."""
+        self._check_state()
+        self._check_fields(self.schema, fields)
+        perdocwriter, docnum = self.perdocwriter, self.docnum
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in sorted(fields):
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = self.schema[fieldname]
+                length = self.pool.add_document_field(fieldname, docnum, _postings(field, value)) if field.indexed else 0
+                perdocwriter.add_field(fieldname, field, value if field.stored else None,
+                                       length if field.scorable else 0)
+                if field.column_type:
+                    perdocwriter.add_column_value(fieldname, field.column_type, field.to_column_value(value))
+        except BaseException:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from whoosh.writing import SegmentWriter
 
 from reader.core.index import IndexDoc, SearchIndex, analysed
 from tests.conftest import DEMO_CORPUS
 
 
-def _docs() -> list[IndexDoc]:
+def _docs(copies: int = 1) -> list[IndexDoc]:
     docs = []
-    for number, path in enumerate(sorted(DEMO_CORPUS.glob("*.txt"))):
-        text = path.read_text(encoding="utf-8")
-        lang = "fr" if path.name.startswith(("002", "004")) else "en"
-        docs.append(IndexDoc(id=path.name, title=text.split("\n", 1)[0], lang=lang, text=text,
-                             date=f"2024-05-0{number + 1}", tags=["a", f"t{number}"], entities=["putin"]))
+    for copy in range(copies):
+        for number, path in enumerate(sorted(DEMO_CORPUS.glob("*.txt"))):
+            text = path.read_text(encoding="utf-8")
+            lang = "fr" if path.name.startswith(("002", "004")) else "en"
+            words = text.split()  # each copy a different length and word order
+            text = " ".join(words[copy % 7:] + words[:copy % 7]) if copy else text
+            docs.append(IndexDoc(id=f"{copy}-{path.name}", title=text.split("\n", 1)[0], lang=lang, text=text,
+                                 date=f"2024-05-0{number + 1}", tags=["a", f"t{number}"], entities=["putin"]))
     return docs
 
 
@@ -30,13 +35,34 @@ def _everything(index: SearchIndex) -> list:
     return [found, lengths, [reader.stored_fields(n) for n in reader.all_doc_ids()]]
 
 
+def _segment_files(folder: Path) -> dict[str, bytes]:
+    return {path.name.split(".", 1)[1]: path.read_bytes() for path in folder.glob("MAIN_*.*")}
+
+
+def _whoosh_writes(folder: Path, docs: list[IndexDoc]) -> SearchIndex:
+    index = SearchIndex.create(folder)
+    writer = SegmentWriter(index._ix, compound=False)
+    for doc in docs:
+        writer.add_document(**doc.fields())
+    writer.commit()
+    return index
+
+
 def test_the_segment_equals_the_one_whooshs_pool_writes(tmp_path):
     ours = SearchIndex.create(tmp_path / "ours")
     ours.write([analysed(doc) for doc in _docs()], fresh=True)
-    theirs = SearchIndex.create(tmp_path / "theirs")
-    writer = SegmentWriter(theirs._ix)
-    for doc in _docs():
-        writer.add_document(**doc.fields())
-    writer.commit()
+    theirs = _whoosh_writes(tmp_path / "theirs", _docs())
     assert _everything(ours) == _everything(theirs)
     assert len(_everything(ours)[0]) > 500
+
+
+def test_postings_of_many_blocks_are_written_byte_for_byte_as_whoosh_writes_them(tmp_path):
+    docs = _docs(copies=60)  # common words in 300 documents: three blocks of postings
+    ours = SearchIndex.create(tmp_path / "ours")
+    ours.write([analysed(doc) for doc in docs], fresh=True)
+    theirs = _whoosh_writes(tmp_path / "theirs", _docs(copies=60))
+    ours_files, their_files = _segment_files(tmp_path / "ours"), _segment_files(tmp_path / "theirs")
+    assert set(ours_files) >= {"pst", "trm", "_text_en_len.col", "_stored.col"}
+    assert ours_files == their_files
+    reader = ours.searcher().reader()
+    assert reader.doc_frequency("text_en", b"the") == 0 and reader.doc_frequency("text_en", b"russia") > 128
