@@ -295,7 +295,7 @@ class Engine:
                 new_manifest.pop(rel, None)
                 related.remove(rel)
                 return None
-            related.add_features(rel, doc.lang, doc.title, features)
+            related.add_record(rel, doc.lang, doc.title, features)
             if note:
                 report.warnings.append(f"{rel}: {note}")
             entry = entries[rel]

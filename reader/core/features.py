@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import chain, compress
 
 from anyascii import anyascii
 
@@ -23,8 +25,9 @@ _WORD_CACHE_SIZE = 200_000
 REASON_ITEMS = 5  # examples named in one reason
 VARIANT_SIMILARITY = 0.6  # how alike two spellings with one skeleton must be to be shown as one name
 
-_SPACE_GROUPS = r"\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3}(?!\d))+(?:[.,]\d+)?"
-_NUMBER_RE = re.compile(rf"(?<![\d.,])(?:{_SPACE_GROUPS}|\d+(?:[.,]\d+)*)")
+# A number not preceded by a digit or separator: digit groups split by spaces (3 000 000,5), or digits
+# with separators. It starts with the digit so that the search skips to digits at C speed.
+_NUMBER_RE = re.compile(r"\d(?<![\d.,]\d)(?:\d{0,2}(?:[ \u00a0\u2009\u202f]\d{3}(?!\d))+(?:[.,]\d+)?|\d*(?:[.,]\d+)*)")
 _NUMBER_SPACE_RE = re.compile(r"[ \u00a0\u2009\u202f]")
 # Skeleton rewriting: digraphs and letters that sound alike across spellings map to one class.
 _SKELETON_RULES = (
@@ -158,23 +161,26 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
         for number in numbers(part):
             if "." in number or len(number) > 1:
                 number_counts["n:" + number] = number_counts.get("n:" + number, 0.0) + boost
-        initial = True
-        for token in _TOKEN_RE.findall(part):
+        tokens = _TOKEN_RE.findall(part)
+        counts = Counter(tokens)  # each distinct token once, in order of first appearance
+        boundaries = {token for token in counts if _word_forms(token)[3] == _BOUNDARY}
+        # Tokens that start a sentence: the first, and each right after punctuation that ends one.
+        initial = Counter(compress(tokens, chain((True,), map(boundaries.__contains__, tokens))))
+        for token, count in counts.items():
             latin, stem, skel, case = _word_forms(token)
             if case == _BOUNDARY:
-                initial = True
                 continue
+            weight = boost * count
             if stem:
-                stem_counts[stem] = stem_counts.get(stem, 0.0) + boost
+                stem_counts[stem] = stem_counts.get(stem, 0.0) + weight
             if latin:
                 if case < 0:
                     lower_forms.add(latin)
                 else:
-                    name_counts[latin] = name_counts.get(latin, 0.0) + boost
+                    name_counts[latin] = name_counts.get(latin, 0.0) + weight
                     name_skeletons[latin] = skel
-                    if not (initial and case > 0):
+                    if case == 0 or count > initial[token]:  # seen once not at a sentence start
                         mid_sentence.add(latin)
-            initial = False
     features: dict[str, float] = {}
     _weighted(number_counts, "n", features)
     _weighted(stem_counts, "g", features)

@@ -14,7 +14,7 @@ from reader.core.entities import entity_terms, recognise
 from reader.core.features import extract_features
 from reader.core.gazetteer import Gazetteer, GazetteerError
 from reader.core.index import IndexDoc, analysed
-from reader.core.related import top_features
+from reader.core.related import FeatureRecord, feature_record
 
 _gazetteers: dict[str, tuple[tuple[int, int], Gazetteer | None, str]] = {}
 
@@ -49,7 +49,7 @@ class Loaded(NamedTuple):
 
     path: str
     doc: IndexDoc | None
-    features: dict[str, float]
+    features: FeatureRecord | None
     note: str
 
 
@@ -60,11 +60,11 @@ def load_for_index(job: tuple[str, str]) -> Loaded:
         gazetteer, _ = load_gazetteer(Path(root) / GAZETTEER_FILE)
         article = load_article(Path(root), Path(path))
         doc = analysed(article_to_doc(article, gazetteer))
-        features = top_features(extract_features(article.title, article.body, article.lang))
+        features = feature_record(extract_features(article.title, article.body, article.lang))
     except ArticleSkipped as exc:
-        return Loaded(path, None, {}, str(exc))
+        return Loaded(path, None, None, str(exc))
     except Exception as exc:  # a file must never stop the whole index run
-        return Loaded(path, None, {}, f"cannot load: {type(exc).__name__}: {exc}")
+        return Loaded(path, None, None, f"cannot load: {type(exc).__name__}: {exc}")
     notes = [*article.warnings, *([article.sidecar_error] if article.sidecar_error else [])]
     return Loaded(path, doc, features, "; ".join(notes))
 

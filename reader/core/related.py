@@ -17,7 +17,7 @@ import zlib
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache, wraps
-from operator import itemgetter
+from operator import itemgetter, mul
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
@@ -76,10 +76,31 @@ def top_features(features: dict[str, float]) -> dict[str, float]:
 
 def _pack(features: dict[str, float]) -> tuple[bytes, bytes]:
     """An article's forward list: its feature names (compressed) and weights (hundredths, uint16)."""
-    weights = array("H", [int(weight * 100 + 0.5) for weight in features.values()])
+    weights = array("H", map(int, map((0.5).__add__, map((100.0).__mul__, features.values()))))
     if sys.byteorder == "big":
         weights.byteswap()
     return zlib.compress("\n".join(features).encode(), 1), weights.tobytes()
+
+
+@dataclass(frozen=True)
+class FeatureRecord:
+    """An article's features as the store takes them, computed where the features are (a loader
+    process): the packed forward list, and each feature's hash and posting weight."""
+
+    names: bytes
+    weights: bytes
+    hashes: array  # uint64
+    posting_weights: array  # uint16: weight / norm * WEIGHT_SCALE, at least 1
+
+
+def feature_record(features: dict[str, float]) -> FeatureRecord:
+    """The record of an article's features (its MAX_FEATURES heaviest)."""
+    features = top_features(features)
+    scale = WEIGHT_SCALE / _norm(features)
+    posting_weights = array("H", map(int, map((0.5).__add__, map(scale.__mul__, features.values()))))
+    if 0 in posting_weights:
+        posting_weights = array("H", [weight or 1 for weight in posting_weights])
+    return FeatureRecord(*_pack(features), array("Q", map(feature_hash, features)), posting_weights)
 
 
 def _unpack(names: bytes, weights: bytes) -> dict[str, float]:
@@ -90,7 +111,8 @@ def _unpack(names: bytes, weights: bytes) -> dict[str, float]:
 
 
 def _norm(features: dict[str, float]) -> float:
-    return math.sqrt(sum(weight * weight for weight in features.values())) or 1.0
+    weights = features.values()
+    return math.sqrt(sum(map(mul, weights, weights))) or 1.0
 
 
 def _encode(docs: array, weights: array) -> bytes:
@@ -199,31 +221,28 @@ class RelatedIndex:
         """Index one article, replacing any previous version of it."""
         from reader.core.features import extract_features  # not on the search path
 
-        self.add_features(article_id, lang, title, extract_features(title, text, lang))
+        self.add_record(article_id, lang, title, feature_record(extract_features(title, text, lang)))
 
     @_locked
-    def add_features(self, article_id: str, lang: str, title: str, features: dict[str, float]) -> None:
-        """Index one article from features computed elsewhere (a worker process), replacing any previous version."""
-        features = top_features(features)
+    def add_record(self, article_id: str, lang: str, title: str, record: FeatureRecord) -> None:
+        """Index one article from its features' record (see `feature_record`), replacing any previous version."""
         self._begin()
         if self._db.execute("SELECT 1 FROM docs WHERE article_id=?", (article_id,)).fetchone():
             self.remove(article_id)
         cursor = self._db.execute(
             "INSERT INTO docs(article_id, lang, title, features, weights) VALUES (?, ?, ?, ?, ?)",
-            (article_id, lang, title, *_pack(features)),
+            (article_id, lang, title, record.names, record.weights),
         )
         doc = cursor.lastrowid
-        scale = WEIGHT_SCALE / _norm(features)
         pending = self._pending
-        for feature, weight in features.items():
-            fh = feature_hash(feature)
+        for fh, weight in zip(record.hashes, record.posting_weights):
             entry = pending.get(fh)
             if entry is None:
                 entry = pending[fh] = (array("I"), array("H"))
             entry[0].append(doc)
-            entry[1].append(int(weight * scale + 0.5) or 1)
+            entry[1].append(weight)
         self._pending_docs.add(doc)
-        self._pending_count += len(features)
+        self._pending_count += len(record.hashes)
         self._langs[doc] = lang
         if self._pending_count >= FLUSH_POSTINGS:
             self._flush()
