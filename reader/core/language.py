@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 # Enough text to decide; longer texts only cost time.
-SAMPLE_CHARS = 600
+SAMPLE_CHARS = 400
 UNKNOWN = "und"
 _WORD_RE = re.compile(r"\w{2,}")
 # Labels of the model that are varieties of a language the rest of the program knows by another code.
