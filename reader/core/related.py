@@ -17,6 +17,7 @@ import zlib
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache, wraps
+from itertools import repeat
 from operator import itemgetter, mul
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
@@ -165,7 +166,7 @@ class RelatedIndex:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA cache_size=-65536")
         self._db.executescript(_SCHEMA)
-        self._pending: dict[int, tuple[array, array]] = {}
+        self._pending: dict[int, list[int]] = {}  # feature hash -> doc, weight, doc, weight…
         self._pending_count = 0
         self._pending_docs: set[int] = set()
         self._langs: dict[int, str] = {}
@@ -202,7 +203,7 @@ class RelatedIndex:
         stored = {fh: (df, data) for fh, df, data in self._postings(sorted(pending))}
         rows = []
         for fh in sorted(pending):
-            docs, weights = pending[fh]
+            docs, weights = pending[fh][0::2], pending[fh][1::2]
             if not docs:
                 continue
             df, data = stored.get(fh, (0, b""))
@@ -235,12 +236,11 @@ class RelatedIndex:
         )
         doc = cursor.lastrowid
         pending = self._pending
-        for fh, weight in zip(record.hashes, record.posting_weights):
+        for fh, posting in zip(record.hashes, zip(repeat(doc), record.posting_weights)):
             entry = pending.get(fh)
             if entry is None:
-                entry = pending[fh] = (array("I"), array("H"))
-            entry[0].append(doc)
-            entry[1].append(weight)
+                entry = pending[fh] = []
+            entry += posting
         self._pending_docs.add(doc)
         self._pending_count += len(record.hashes)
         self._langs[doc] = lang
@@ -258,9 +258,9 @@ class RelatedIndex:
         doc, hashes = row[0], [feature_hash(f) for f in _unpack(row[1], row[2])]
         if doc in self._pending_docs:
             for fh in hashes:
-                docs, weights = self._pending[fh]
-                position = docs.index(doc)
-                del docs[position], weights[position]
+                entry = self._pending[fh]
+                position = 2 * entry[0::2].index(doc)
+                del entry[position : position + 2]
             self._pending_docs.discard(doc)
         else:
             updates, deletions = [], []
