@@ -181,7 +181,7 @@ class Ranker:
             matches = phrase_postings(self._searcher, query.fieldname, query.words)
             parts = [self._scored(query.fieldname, word, list(found), [weight for weight, _ in found.values()])
                      for word, found in zip(query.words, matches)]
-            return {doc: sum(part[doc] for part in parts) for doc in matches[0]}
+            return {doc: _tree_sum([part[doc] for part in parts]) for doc in matches[0]}
         if type(query) in (wq.Prefix, wq.Wildcard):
             terms = [wq.Term(query.fieldname, text)
                      for text in expansions(query, self._searcher.reader(), self._memo)]
@@ -249,6 +249,15 @@ class Ranker:
             except Exception:  # noqa: BLE001 - another codec: the public, slower way
                 self._lengths[fieldname] = None
         return self._lengths[fieldname]
+
+
+def _tree_sum(values: list[float]) -> float:
+    """The sum of `values` added as Whoosh's binary tree of matchers adds them (a + (b + c)): the same
+    float to the last bit, so ties are broken as Whoosh breaks them."""
+    if len(values) == 1:
+        return values[0]
+    half = len(values) // 2
+    return _tree_sum(values[:half]) + _tree_sum(values[half:])
 
 
 def _bm25(idf: float, weight: float, length: float, avgfl: float) -> float:
