@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 from anyascii import anyascii
@@ -269,6 +270,7 @@ _NOT_NAME_TOKENS = (_MONTHS | _WEEKDAYS | _NUMBER_WORDS_ANY_CASE | frozenset(_SC
 _Token = tuple[int, int, str]
 
 
+@lru_cache(maxsize=100_000)
 def normalise_name(name: str) -> str:
     """A language- and script-neutral key for a name (`Choïgou` -> `choigou`, `Шойгу` -> `shoigu`)."""
     text = unicodedata.normalize("NFC", name)

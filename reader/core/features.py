@@ -163,11 +163,11 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
                 number_counts["n:" + number] = number_counts.get("n:" + number, 0.0) + boost
         tokens = _TOKEN_RE.findall(part)
         counts = Counter(tokens)  # each distinct token once, in order of first appearance
-        boundaries = {token for token in counts if _word_forms(token)[3] == _BOUNDARY}
+        forms = list(map(_word_forms, counts))
+        boundaries = {token for token, form in zip(counts, forms) if form[3] == _BOUNDARY}
         # Tokens that start a sentence: the first, and each right after punctuation that ends one.
         initial = Counter(compress(tokens, chain((True,), map(boundaries.__contains__, tokens))))
-        for token, count in counts.items():
-            latin, stem, skel, case = _word_forms(token)
+        for (token, count), (latin, stem, skel, case) in zip(counts.items(), forms):
             if case == _BOUNDARY:
                 continue
             weight = boost * count

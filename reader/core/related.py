@@ -8,7 +8,6 @@ features are summed with IDF weights, skipping features too common to tell stori
 from __future__ import annotations
 
 import hashlib
-import heapq
 import math
 import sqlite3
 import sys
@@ -72,7 +71,7 @@ def top_features(features: dict[str, float]) -> dict[str, float]:
     """The MAX_FEATURES heaviest features (loader processes trim them before sending them over)."""
     if len(features) <= MAX_FEATURES:
         return features
-    return dict(heapq.nlargest(MAX_FEATURES, features.items(), key=itemgetter(1)))
+    return dict(sorted(features.items(), key=itemgetter(1), reverse=True)[:MAX_FEATURES])
 
 
 def _pack(features: dict[str, float]) -> tuple[bytes, bytes]:

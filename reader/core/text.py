@@ -31,6 +31,8 @@ def safe_text(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case and strip accents (`Choïgou` -> `choigou`, `Straße` -> `strasse`)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
