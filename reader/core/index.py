@@ -217,7 +217,8 @@ class _Writer(SegmentWriter):
                 if value is None:
                     continue
                 field = self.schema[fieldname]
-                length = self.pool.add_document_field(fieldname, docnum, _postings(field, value)) if field.indexed else 0
+                length = self.pool.add_document_field(fieldname, docnum, _postings(field, value),
+                                                      field.scorable) if field.indexed else 0
                 perdocwriter.add_field(fieldname, field, value if field.stored else None,
                                        length if field.scorable else 0)
                 if field.column_type:

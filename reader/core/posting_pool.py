@@ -4,16 +4,24 @@ Whoosh's own pool keeps one tuple per posting (about 200 bytes), sorts them all 
 past its memory limit, pickles every posting to a temporary run file and merges the runs back;
 then its postings writer takes them one call and five type checks at a time. Here a document's
 postings for a field arrive together, and each term keeps its postings as one flat list (doc
-number, weight, value, doc number…: about 40 bytes a posting, most values shared). At the end
-each term's list is cut into Whoosh's blocks (128 postings) and handed to Whoosh's postings
-writer a block at a time: the segment files are byte for byte those Whoosh writes.
+number, weight, value, doc number…: about 40 bytes a posting, most values shared), and each
+document's field lengths are kept as they arrive. At the end each term is written whole, cut into
+Whoosh's blocks (128 postings), with the same calls Whoosh's postings writer makes per posting done
+once a block: the segment files are byte for byte those Whoosh writes.
 """
 
 from __future__ import annotations
 
+import zlib
 from array import array
-from itertools import repeat
-from operator import itemgetter
+from functools import cache
+from itertools import chain, repeat
+from operator import itemgetter, sub
+
+from whoosh.codec import whoosh3
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 # (field, term bytes, doc number, weight, value bytes): the item Whoosh's writer adds (when merging).
 Posting = tuple[str, bytes, int, float, "bytes | None"]
@@ -23,12 +31,14 @@ _TERM_BYTES = 200
 
 
 class _FieldPostings:
-    """The postings of one field: for each term, a flat list of doc number, weight, value, doc number…"""
+    """The postings of one field: for each term, a flat list of doc number, weight, value, doc number…;
+    and each document's length in the field, as the segment's length column keeps it."""
 
-    __slots__ = ("terms", "last_doc", "in_order")
+    __slots__ = ("terms", "lengths", "last_doc", "in_order")
 
     def __init__(self) -> None:
         self.terms: dict[bytes, list] = {}
+        self.lengths: dict[int, int] = {}  # documents added by merging are not here
         self.last_doc = -1
         self.in_order = True  # every term's postings arrived in document order
 
@@ -74,14 +84,18 @@ class GroupedPostingPool:
             postings = self._fields[fieldname] = _FieldPostings()
         return postings
 
-    def add_document_field(self, fieldname: str, docnum: int, postings: tuple) -> int:
+    def add_document_field(self, fieldname: str, docnum: int, postings: tuple, scorable: bool) -> int:
         """Add one document's postings for a field, as columns (term bytes, frequencies, weights,
-        values); return the sum of the frequencies (the field's length in the document)."""
+        values); return the sum of the frequencies (the field's length in the document, which the
+        segment keeps when the field is `scorable`)."""
         if not postings or not postings[0]:
             return 0
         terms, frequencies, weights, values = postings
-        self.size += self._field(fieldname).add(docnum, terms, weights, values)
-        return sum(frequencies)
+        field = self._field(fieldname)
+        self.size += field.add(docnum, terms, weights, values)
+        length = sum(frequencies)
+        field.lengths[docnum] = _kept_length(length) if scorable else 0
+        return length
 
     def add(self, item: Posting) -> None:
         """Add one posting (Whoosh's writer does this when it merges segments)."""
@@ -89,16 +103,16 @@ class GroupedPostingPool:
         self.size += self._field(fieldname).add(docnum, (text,), (weight,), (value or b"",))
 
     def write(self, fieldwriter, schema, lengths) -> None:
-        """Write every posting through a Whoosh field writer, field by field and term by term, filling
-        its postings writer a block at a time (what Whoosh's `add_postings` does one posting at a time)."""
+        """Write every posting into a Whoosh field writer's files, field by field and term by term (what
+        Whoosh's `add_postings` does one posting at a time)."""
         for fieldname in sorted(self._fields):
             postings = self._fields.pop(fieldname)
             fieldwriter.start_field(fieldname, schema[fieldname])
             field_length = _FieldLengths(lengths, fieldname)
+            field_length.update(postings.lengths)
+            terms = _TermWriter(fieldwriter)
             for term in sorted(postings.terms):
-                fieldwriter.start_term(term)
-                _fill_blocks(fieldwriter._postwriter, *postings.term_postings(term), field_length)
-                fieldwriter.finish_term()
+                terms.write(term, *postings.term_postings(term), field_length)
             fieldwriter.finish_field()
         self.size = 0
 
@@ -107,8 +121,15 @@ class GroupedPostingPool:
         self.size = 0
 
 
+@cache
+def _kept_length(length: int) -> int:
+    """A field length as the segment's length column gives it back (one byte: approximate)."""
+    return byte_to_length(length_to_byte(length))
+
+
 class _FieldLengths(dict):
-    """Doc number -> length of one field in that document, as the segment's length column gives it."""
+    """Doc number -> length of one field in that document, as the segment's length column gives it
+    (read from the column for documents the pool did not see added)."""
 
     def __init__(self, lengths, fieldname: str) -> None:
         super().__init__()
@@ -119,18 +140,59 @@ class _FieldLengths(dict):
         return length
 
 
-def _fill_blocks(writer, docs: array, weights: list[float], values: list[bytes], field_length) -> None:
-    """Put a term's postings into Whoosh's W3PostingsWriter as its `add_posting` would, a block at a
-    time: every full block is written, the last one is left for `finish_postings`."""
-    limit = writer._blocklimit
-    for start in range(0, len(docs), limit):
-        if start:
-            writer._write_block()
-        block = slice(start, start + limit)
-        lengths = list(filter(None, map(field_length.__getitem__, docs[block])))
-        writer._ids = docs[block]
-        writer._weights = array("f", weights[block])
-        writer._values = list(filter(None, values[block]))
-        writer._minlength = min(lengths) if lengths else None
-        writer._maxlength = max(lengths) if lengths else 0
-        writer._maxweight = max(0, *weights[block])
+class _TermWriter:
+    """Writes a field's terms into a segment as Whoosh's W3FieldWriter and W3PostingsWriter do
+    (`start_term`, `add_posting` for each posting, `finish_term`), a whole term at a time: its blocks
+    of postings (never inlined: Whoosh's inline limit is never met) and its row in the term table."""
+
+    def __init__(self, fieldwriter) -> None:
+        postwriter = fieldwriter._postwriter
+        self._file, self._terms = postwriter._postfile, fieldwriter._tindex
+        self._prefix = pack_ushort(fieldwriter._fieldid)
+        self._limit, self._compression = postwriter._blocklimit, postwriter._compression
+        self._value_size = fieldwriter._fieldobj.format.fixed_value_size()
+
+    def write(self, term: bytes, docs: array, weights: list[float], values: list[bytes], field_length) -> None:
+        """Write one term's postings (in doc order) and its term info."""
+        start, limit, compression = self._file.tell(), self._limit, self._compression
+        chunks, dumps = [WHOOSH3_HEADER_MAGIC], whoosh3.dumps  # the codec's pickling (see index._dumps)
+        total_weight, min_length, max_length, max_weight = 0, None, 0, 0
+        for first in range(0, len(docs), limit):
+            block = slice(first, first + limit)
+            ids, block_weights = docs[block], weights[block]
+            stored_weights = array("f", block_weights)
+            lengths = list(filter(None, map(field_length.__getitem__, ids)))
+            block_min = min(lengths) if lengths else None
+            block_max = max(lengths) if lengths else 0
+            block_max_weight = max(0, *block_weights)
+            total_weight += sum(stored_weights)
+            min_length = block_min if min_length is None else min(min_length, block_min)
+            max_length, max_weight = max(max_length, block_max), max(max_weight, block_max_weight)
+            data = dumps((tuple(map(sub, ids, chain((0,), ids))), _mini_weights(stored_weights),
+                          self._mini_values(list(filter(None, values[block])))), 2)
+            if compression:
+                data = zlib.compress(data, compression)
+            info = dumps((len(ids), ids[-1], block_max_weight, compression, length_to_byte(block_min),
+                          length_to_byte(block_max)), 2)
+            size = len(info) + len(data)
+            chunks += (pack_int(size if first + limit < len(docs) else -size), info, data)
+        written = b"".join(chunks)
+        self._file.write(written)
+        info = W3TermInfo._struct.pack(False, total_weight, len(docs),
+                                       0 if min_length is None else length_to_byte(min_length),
+                                       length_to_byte(max_length), max_weight, docs[0], docs[-1])
+        self._terms.add(self._prefix + term, info + pack_long(start) + pack_int(len(written)))
+
+    def _mini_values(self, values: list[bytes]):
+        size = self._value_size
+        if size is None or size < 0:
+            return tuple(values)
+        return None if size == 0 else b"".join(values)
+
+
+def _mini_weights(weights: array):
+    """A block's weights as Whoosh stores them: None when all are 1, one number when all are equal."""
+    first = weights[0]
+    if weights.count(first) == len(weights):
+        return None if first == 1.0 else first
+    return tuple(weights)
