@@ -32,11 +32,11 @@ def _identifier():
             return _compact(pickle.load(handle))
     except Exception:  # noqa: BLE001 - no cache yet, or a damaged one: load the model itself
         pass
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier = _compact(LanguageIdentifier.from_model_file(MODEL_FILE))
     with contextlib.suppress(OSError, UserFileError):
         cache.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(cache, pickle.dumps(identifier, protocol=pickle.HIGHEST_PROTOCOL))
-    return _compact(identifier)
+    return identifier
 
 
 def _compact(identifier):
