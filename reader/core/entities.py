@@ -119,7 +119,12 @@ _WORD_AMOUNT_RE = re.compile(
     rf"(?:(?P<percent>\s(?:{_alt(_PERCENT_NAMES)}))"
     rf"|(?P<money>(?:\s(?:{_SCALES}))*(?:\s(?:de|of|di)\s|\sd['’]|\s)(?:{_alt(_CURRENCY_NAMES)})))(?!\w)"
 )
-_AMOUNT_TRIGGERS = frozenset(w.split()[-1].rstrip(".") for w in (*_SCALE_WORDS, *_CURRENCY_NAMES, *_PERCENT_NAMES))
+# Words that end an amount written in words (`two million`, `trois milliards d'euros`); the pattern finds
+# them as whole words, as `_WORD_RE` does.
+_AMOUNT_TRIGGERS = frozenset(word for word in (w.split()[-1].rstrip(".") for w in (*_SCALE_WORDS, *_CURRENCY_NAMES,
+                                                                                    *_PERCENT_NAMES))
+                             if re.fullmatch(r"\w+", word))
+_AMOUNT_TRIGGER_RE = re.compile(rf"(?<!\w)(?:{_alt(_AMOUNT_TRIGGERS)})(?!\w)")
 _WEEKDAY_ALT = _alt(list(_WEEKDAYS))
 _DAY_BEFORE_RE = re.compile(
     rf"(?:(?P<weekday>{_WEEKDAY_ALT}),?\s+)?(?:(?:le|la|el|il|den|dem|am|the)\s+)?(?P<day>\d{{1,2}})"
@@ -320,7 +325,7 @@ def _recognise_automatic(text: str, lang: str) -> list[Span]:
     triggers = words & _AMOUNT_TRIGGERS
     if triggers and not words.isdisjoint(_NUMBER_WORDS_ANY_CASE):
         found = set()
-        for trigger in re.finditer(rf"(?<!\w)(?:{_alt(sorted(triggers))})(?!\w)", text):
+        for trigger in _AMOUNT_TRIGGER_RE.finditer(text):
             for match in _WORD_AMOUNT_RE.finditer(text, max(0, trigger.start() - 60), trigger.end() + 30):
                 found.add((match.start(), match.end(), "percent" if match.group("percent") else "money"))
         spans += [_auto(text, *item) for item in found]
