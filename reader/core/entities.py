@@ -121,9 +121,8 @@ _WORD_AMOUNT_RE = re.compile(
 )
 # Words that end an amount written in words (`two million`, `trois milliards d'euros`); the pattern finds
 # them as whole words, as `_WORD_RE` does.
-_AMOUNT_TRIGGERS = frozenset(word for word in (w.split()[-1].rstrip(".") for w in (*_SCALE_WORDS, *_CURRENCY_NAMES,
-                                                                                    *_PERCENT_NAMES))
-                             if re.fullmatch(r"\w+", word))
+_AMOUNT_TRIGGERS = frozenset(filter(re.compile(r"\w+").fullmatch, (w.split()[-1].rstrip(".") for w in (
+    *_SCALE_WORDS, *_CURRENCY_NAMES, *_PERCENT_NAMES))))
 _AMOUNT_TRIGGER_RE = re.compile(rf"(?<!\w)(?:{_alt(_AMOUNT_TRIGGERS)})(?!\w)")
 _WEEKDAY_ALT = _alt(list(_WEEKDAYS))
 _DAY_BEFORE_RE = re.compile(

@@ -108,11 +108,9 @@ class GroupedPostingPool:
         for fieldname in sorted(self._fields):
             postings = self._fields.pop(fieldname)
             fieldwriter.start_field(fieldname, schema[fieldname])
-            field_length = _FieldLengths(lengths, fieldname)
-            field_length.update(postings.lengths)
-            terms = _TermWriter(fieldwriter)
+            terms = _TermWriter(fieldwriter, _FieldLengths(postings.lengths, lengths, fieldname))
             for term in sorted(postings.terms):
-                terms.write(term, *postings.term_postings(term), field_length)
+                terms.write(term, *postings.term_postings(term))
             fieldwriter.finish_field()
         self.size = 0
 
@@ -131,8 +129,8 @@ class _FieldLengths(dict):
     """Doc number -> length of one field in that document, as the segment's length column gives it
     (read from the column for documents the pool did not see added)."""
 
-    def __init__(self, lengths, fieldname: str) -> None:
-        super().__init__()
+    def __init__(self, known: dict[int, int], lengths, fieldname: str) -> None:
+        super().__init__(known)
         self._lengths, self._fieldname = lengths, fieldname
 
     def __missing__(self, docnum: int) -> int:
@@ -145,14 +143,15 @@ class _TermWriter:
     (`start_term`, `add_posting` for each posting, `finish_term`), a whole term at a time: its blocks
     of postings (never inlined: Whoosh's inline limit is never met) and its row in the term table."""
 
-    def __init__(self, fieldwriter) -> None:
+    def __init__(self, fieldwriter, field_length: _FieldLengths) -> None:
         postwriter = fieldwriter._postwriter
+        self._field_length = field_length.__getitem__
         self._file, self._terms = postwriter._postfile, fieldwriter._tindex
         self._prefix = pack_ushort(fieldwriter._fieldid)
         self._limit, self._compression = postwriter._blocklimit, postwriter._compression
         self._value_size = fieldwriter._fieldobj.format.fixed_value_size()
 
-    def write(self, term: bytes, docs: array, weights: list[float], values: list[bytes], field_length) -> None:
+    def write(self, term: bytes, docs: array, weights: list[float], values: list[bytes]) -> None:
         """Write one term's postings (in doc order) and its term info."""
         start, limit, compression = self._file.tell(), self._limit, self._compression
         chunks, dumps = [WHOOSH3_HEADER_MAGIC], whoosh3.dumps  # the codec's pickling (see index._dumps)
@@ -161,7 +160,7 @@ class _TermWriter:
             block = slice(first, first + limit)
             ids, block_weights = docs[block], weights[block]
             stored_weights = array("f", block_weights)
-            lengths = list(filter(None, map(field_length.__getitem__, ids)))
+            lengths = list(filter(None, map(self._field_length, ids)))
             block_min = min(lengths) if lengths else None
             block_max = max(lengths) if lengths else 0
             block_max_weight = max(0, *block_weights)

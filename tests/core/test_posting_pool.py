@@ -66,3 +66,32 @@ def test_postings_of_many_blocks_are_written_byte_for_byte_as_whoosh_writes_them
     assert ours_files == their_files
     reader = ours.searcher().reader()
     assert reader.doc_frequency("text_en", b"the") == 0 and reader.doc_frequency("text_en", b"russia") > 128
+
+
+def _by_id(index: SearchIndex) -> dict:
+    """Every term's postings, field lengths and stored fields, keyed by article id (merging renumbers)."""
+    reader = index.searcher().reader()
+    ids = {n: reader.stored_fields(n)["id"] for n in reader.all_doc_ids()}
+    postings = {}
+    for fieldname, text in reader.all_terms():
+        found = reader.postings(fieldname, text)
+        items = found.items_as("positions") if fieldname.startswith(("text", "title")) else found.items_as("weight")
+        info = reader.term_info(fieldname, text)
+        postings[fieldname, text] = (sorted((ids[n], value) for n, value in items), info.min_length(),
+                                     info.max_length(), info.max_weight(), info.weight(), info.doc_frequency())
+    # Whoosh gives None or 0 for a field a document lacks, depending on its segment's columns
+    lengths = {(ids[n], name): reader.doc_field_length(n, name) or 0 for n in ids
+               for name in ("title", "text_en", "text_fr")}
+    return {"postings": postings, "lengths": lengths, "stored": {ids[n]: reader.stored_fields(n) for n in ids}}
+
+
+def test_merged_segments_hold_what_one_write_holds(tmp_path):
+    docs = _docs(copies=3)  # 15 documents, one commit each: past MAX_SEGMENTS, so segments merge
+    merged = SearchIndex.create(tmp_path / "merged")
+    for doc in docs:
+        merged.write([analysed(doc)])
+    one = SearchIndex.create(tmp_path / "one")
+    one.write([analysed(doc) for doc in _docs(copies=3)], fresh=True)
+    assert len(merged._ix._segments()) < len(docs)
+    assert _by_id(merged) == _by_id(one)
+    assert len(_by_id(one)["postings"]) > 500
