@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from anyascii import anyascii
 
@@ -119,11 +119,9 @@ _WORD_AMOUNT_RE = re.compile(
     rf"(?:(?P<percent>\s(?:{_alt(_PERCENT_NAMES)}))"
     rf"|(?P<money>(?:\s(?:{_SCALES}))*(?:\s(?:de|of|di)\s|\sd['’]|\s)(?:{_alt(_CURRENCY_NAMES)})))(?!\w)"
 )
-# Words that end an amount written in words (`two million`, `trois milliards d'euros`); the pattern finds
-# them as whole words, as `_WORD_RE` does.
+# Words that end an amount written in words (`two million`, `trois milliards d'euros`), as `_WORD_RE` finds them.
 _AMOUNT_TRIGGERS = frozenset(filter(re.compile(r"\w+").fullmatch, (w.split()[-1].rstrip(".") for w in (
     *_SCALE_WORDS, *_CURRENCY_NAMES, *_PERCENT_NAMES))))
-_AMOUNT_TRIGGER_RE = re.compile(rf"(?<!\w)(?:{_alt(_AMOUNT_TRIGGERS)})(?!\w)")
 _WEEKDAY_ALT = _alt(list(_WEEKDAYS))
 _DAY_BEFORE_RE = re.compile(
     rf"(?:(?P<weekday>{_WEEKDAY_ALT}),?\s+)?(?:(?:le|la|el|il|den|dem|am|the)\s+)?(?P<day>\d{{1,2}})"
@@ -324,17 +322,31 @@ def _recognise_automatic(text: str, lang: str) -> list[Span]:
     triggers = words & _AMOUNT_TRIGGERS
     if triggers and not words.isdisjoint(_NUMBER_WORDS_ANY_CASE):
         found = set()
-        for trigger in _AMOUNT_TRIGGER_RE.finditer(text):
-            for match in _WORD_AMOUNT_RE.finditer(text, max(0, trigger.start() - 60), trigger.end() + 30):
+        for start, end in _whole_words(text, triggers):
+            for match in _WORD_AMOUNT_RE.finditer(text, max(0, start - 60), end + 30):
                 found.add((match.start(), match.end(), "percent" if match.group("percent") else "money"))
         spans += [_auto(text, *item) for item in found]
-    for month in words & _MONTHS:
-        for match in re.finditer(rf"(?<!\w){re.escape(month)}(?!\w)", text):
-            if date := _date_around(text, match.start(), match.end()):
-                spans.append(date)
+    for start, end in _whole_words(text, words & _MONTHS):
+        if date := _date_around(text, start, end):
+            spans.append(date)
     tokens = [(m.start(), m.end(), m.group()) for m in _NAME_TOKEN_RE.finditer(text)
               if m.group() not in _NOT_NAME_TOKENS]
     return spans + _find_names(text, lang, tokens, words)
+
+
+def _whole_words(text: str, words: Iterable[str]) -> Iterator[tuple[int, int]]:
+    """Start and end of each occurrence of `words` in `text` as a whole word (as `(?<!\w)word(?!\w)` finds)."""
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if not (_is_word_character(text[start - 1 : start]) or _is_word_character(text[end : end + 1])):
+                yield start, end
+            start = text.find(word, start + 1)
+
+
+def _is_word_character(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _is_numeric_date(text: str, match: re.Match[str]) -> bool:
