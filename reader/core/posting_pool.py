@@ -14,6 +14,7 @@ pickle is too small to shrink is stored uncompressed (each block says whether it
 from __future__ import annotations
 
 import zlib
+from struct import Struct
 from array import array
 from functools import cache
 from itertools import chain, repeat
@@ -29,6 +30,7 @@ Posting = tuple[str, bytes, int, float, "bytes | None"]
 # Approximate bytes a posting costs beyond its value, and a term beyond its text.
 _POSTING_BYTES = 40
 _TERM_BYTES = 200
+_KEY_VALUE_LENGTHS = Struct("!ii")  # what Whoosh's hash file writes before a row's key and value
 # Blocks whose pickle is shorter are stored uncompressed: zlib saves a few bytes there at 10-20 µs a
 # call (half the blocks of a segment, whose files grow 0.5 %; reading them skips the decompression).
 MIN_COMPRESSED_BYTES = 80
@@ -152,14 +154,16 @@ class _TermWriter:
     def __init__(self, fieldwriter, field_length: _FieldLengths) -> None:
         postwriter = fieldwriter._postwriter
         self._field_length = field_length.__getitem__
+        # Only this writer writes to the two files while the field is written: it counts their offsets.
         self._file, self._terms = postwriter._postfile, fieldwriter._tindex
+        self._offset, self._terms_offset = self._file.tell(), self._terms.dbfile.tell()
         self._prefix = pack_ushort(fieldwriter._fieldid)
         self._limit, self._compression = postwriter._blocklimit, postwriter._compression
         self._value_size = fieldwriter._fieldobj.format.fixed_value_size()
 
     def write(self, term: bytes, docs: array, weights: list[float], values: list[bytes]) -> None:
         """Write one term's postings (in doc order) and its term info."""
-        start, limit, compression = self._file.tell(), self._limit, self._compression
+        start, limit, compression = self._offset, self._limit, self._compression
         chunks, dumps = [WHOOSH3_HEADER_MAGIC], whoosh3.dumps  # the codec's pickling (see index._dumps)
         total_weight, min_length, max_length, max_weight = 0, None, 0, 0
         for first in range(0, len(docs), limit):
@@ -184,10 +188,21 @@ class _TermWriter:
             chunks += (pack_int(size if first + limit < len(docs) else -size), info, data)
         written = b"".join(chunks)
         self._file.write(written)
+        self._offset += len(written)
         info = W3TermInfo._struct.pack(False, total_weight, len(docs),
                                        0 if min_length is None else length_to_byte(min_length),
                                        length_to_byte(max_length), max_weight, docs[0], docs[-1])
-        self._terms.add(self._prefix + term, info + pack_long(start) + pack_int(len(written)))
+        self._add_term(self._prefix + term, info + pack_long(start) + pack_int(len(written)))
+
+    def _add_term(self, key: bytes, value: bytes) -> None:
+        """Add a row to the term table as Whoosh's OrderedHashWriter.add does (keys come in order)."""
+        terms, offset = self._terms, self._terms_offset
+        terms.dbfile.write(_KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value)
+        self._terms_offset += _KEY_VALUE_LENGTHS.size + len(key) + len(value)
+        terms.index.append(offset)
+        key_hash = terms.hashfn(key)
+        terms.buckets[key_hash & 255].append((key_hash, offset))
+        terms.lastkey = key
 
     def _mini_values(self, values: list[bytes]):
         size = self._value_size
