@@ -21,7 +21,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.formats import Positions
     from whoosh.lang.stopwords import stoplists
 
-from reader.core.text import fold
+from reader.core.text import TOKEN_RE, fold
 
 # Snowball algorithm names by ISO 639-1 code, for the languages PyStemmer has.
 STEMMERS = {
@@ -34,13 +34,6 @@ STEMMERS = {
     "tr": "turkish", "uk": "russian", "yi": "yiddish",
 }
 # Ukrainian has no Snowball stemmer; the Russian one is close enough for shared roots.
-
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
-          "\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f")
-# Numbers keep inner separators (64.2, 3,000); CJK characters are one token each; other words are
-# runs of word characters and combining marks (Devanagari vowel signs are not \w on their own).
-TOKEN_RE = re.compile(rf"\d+(?:[.,]\d+)*|[{_CJK}]|(?:[^\W{_CJK}]+|[{_MARKS}])+")
 
 _CACHE_LIMIT = 500_000
 _SHARED: dict[str, "LangAnalyzer"] = {}
@@ -104,12 +97,13 @@ class LangAnalyzer(Analyzer):
             self._terms[word] = term
         return term
 
-    def positions(self, value: str) -> dict[str, list[int]]:
-        """Term -> positions of one text, computed without Whoosh's per-token objects (the indexing path)."""
+    def positions(self, value: str, tokens: list[str] | None = None) -> dict[str, list[int]]:
+        """Term -> positions of one text (its `TOKEN_RE` tokens, when the caller has them), computed
+        without Whoosh's per-token objects (the indexing path)."""
         poses: dict[str, list[int]] = {}
         term_of = self._terms.get
         pos = 0
-        for word in TOKEN_RE.findall(value):
+        for word in TOKEN_RE.findall(value) if tokens is None else tokens:
             term = term_of(word)
             if term is None:
                 term = self.term(word)
@@ -186,10 +180,10 @@ class FastPositions(Positions):
     def decode_frequency(self, valuestring: bytes) -> int:  # Whoosh's decode_weight builds on it
         return (len(valuestring) - 1) // _ITEM_SIZES[valuestring[0]]
 
-    def analyse(self, value: str, analyzer: "LangAnalyzer") -> Analysed:
+    def analyse(self, value: str, analyzer: "LangAnalyzer", tokens: list[str] | None = None) -> Analysed:
         """The text with its postings computed now (in a loader process), as columns: term bytes,
         frequencies, weights and encoded positions (what Whoosh's `word_values` gives row by row)."""
-        poses = analyzer.positions(value)
+        poses = analyzer.positions(value, tokens)
         frequencies = list(map(len, poses.values()))
         return Analysed(value, analyzer.lang, (list(map(str.encode, poses)), frequencies,
                                                list(map(_weight, repeat(self.field_boost), frequencies)),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from anyascii import anyascii
 
-from reader.core.text import fold
+from reader.core.text import TOKEN_RE, fold
 
 if TYPE_CHECKING:
     from reader.core.gazetteer import Gazetteer
@@ -119,7 +119,7 @@ _WORD_AMOUNT_RE = re.compile(
     rf"(?:(?P<percent>\s(?:{_alt(_PERCENT_NAMES)}))"
     rf"|(?P<money>(?:\s(?:{_SCALES}))*(?:\s(?:de|of|di)\s|\sd['’]|\s)(?:{_alt(_CURRENCY_NAMES)})))(?!\w)"
 )
-# Words that end an amount written in words (`two million`, `trois milliards d'euros`), as `_WORD_RE` finds them.
+# Words that end an amount written in words (`two million`, `trois milliards d'euros`), as `TOKEN_RE` finds them.
 _AMOUNT_TRIGGERS = frozenset(filter(re.compile(r"\w+").fullmatch, (w.split()[-1].rstrip(".") for w in (
     *_SCALE_WORDS, *_CURRENCY_NAMES, *_PERCENT_NAMES))))
 _WEEKDAY_ALT = _alt(list(_WEEKDAYS))
@@ -140,7 +140,6 @@ _MONTH_CONTEXT_RE = re.compile(
 )
 _NUMERIC_DATE_RE = re.compile(r"\d\d?\d?\d?([./-])[01]?\d\1\d\d\d?\d?")
 _NUMERIC_DATE_SHAPE_RE = re.compile(r"[12]\d{3}-[01]\d-[0-3]\d|[0-3]?\d([./])[01]?\d\1[12]\d{3}")
-_WORD_RE = re.compile(r"\w+")
 
 # --- names ----------------------------------------------------------------------------------------------
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЀ-ЏΑ-Ω"
@@ -284,14 +283,16 @@ def normalise_name(name: str) -> str:
 _CYRILLIC_NAME_TABLE = str.maketrans({"й": "i", "Й": "I", "ё": "е", "Ё": "Е", "ь": "", "Ь": "", "ъ": "", "Ъ": ""})
 
 
-def recognise(text: str, lang: str, gazetteer: Gazetteer | None = None) -> list[Span]:
-    """Entities in `text`, sorted and non-overlapping.
+def recognise(text: str, lang: str, gazetteer: Gazetteer | None = None,
+              words: set[str] | None = None) -> list[Span]:
+    """Entities in `text`, sorted and non-overlapping. `words`: the set of its `TOKEN_RE` words, when
+    the caller has them.
 
     Gazetteer matches win over automatic finds; among automatic finds numbers and dates win over names,
     then the longest.
     """
     candidates = gazetteer.match(text) if gazetteer is not None else []
-    candidates += _recognise_automatic(text, lang)
+    candidates += _recognise_automatic(text, lang, set(TOKEN_RE.findall(text)) if words is None else words)
     candidates.sort(key=lambda s: (s.source != "gazetteer", s.type in NAME_KINDS, s.start - s.end, s.start))
     taken = bytearray(len(text) + 1)
     chosen: list[Span] = []
@@ -307,7 +308,7 @@ def _auto(text: str, start: int, end: int, kind: str) -> Span:
     return Span(start, end, text[start:end], kind, None, "automatic")
 
 
-def _recognise_automatic(text: str, lang: str) -> list[Span]:
+def _recognise_automatic(text: str, lang: str, words: set[str]) -> list[Span]:
     spans: list[Span] = []
     for match in _NUMBER_RE.finditer(text):
         kind = "percent" if match.group("percent") else "money" if match.group("money") else "quantity"
@@ -318,7 +319,6 @@ def _recognise_automatic(text: str, lang: str) -> list[Span]:
     if any(hint in text for hint in _MONEY_HINTS):
         spans += [_auto(text, m.start(), m.end(), "money") for m in _SYMBOL_MONEY_RE.finditer(text)]
     spans += [_auto(text, *m.span(), "date") for m in _NUMERIC_DATE_RE.finditer(text) if _is_numeric_date(text, m)]
-    words = set(_WORD_RE.findall(text))
     triggers = words & _AMOUNT_TRIGGERS
     if triggers and not words.isdisjoint(_NUMBER_WORDS_ANY_CASE):
         found = set()

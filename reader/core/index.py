@@ -28,11 +28,12 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.qparser.dateparse import DateParserPlugin
     from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
 
-from reader.core.analysis import STEMMERS, TOKEN_RE, Analysed, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
+from reader.core.analysis import STEMMERS, Analysed, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.dates import rewrite_date_query
 from reader.core.posting_pool import GroupedPostingPool
 from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
 from reader.core.query import QueryError, check_query
+from reader.core.text import TOKEN_RE
 
 SCHEMA_VERSION = 5  # 5: compact word positions (FastPositions), posting blocks in pickle protocol 5
 TITLE_BOOST = 2.0
@@ -143,12 +144,13 @@ class IndexDoc:
 _SCHEMA: list[Schema] = []
 
 
-def analysed(doc: IndexDoc) -> IndexDoc:
-    """The document with its text's postings computed now: loader processes do this to spare the writer."""
+def analysed(doc: IndexDoc, tokens: list[str] | None = None) -> IndexDoc:
+    """The document with its text's postings computed now: loader processes do this to spare the writer.
+    `tokens`: the text's `TOKEN_RE` words, when the caller has them."""
     if not _SCHEMA:
         _SCHEMA.append(make_schema())
     field = _SCHEMA[0][text_field(doc.lang)]
-    doc.text = field.format.analyse(doc.text, field.analyzer)
+    doc.text = field.format.analyse(doc.text, field.analyzer, tokens)
     return doc
 
 

@@ -15,6 +15,7 @@ from reader.core.features import extract_features
 from reader.core.gazetteer import Gazetteer, GazetteerError
 from reader.core.index import IndexDoc, analysed
 from reader.core.related import FeatureRecord, feature_record
+from reader.core.text import TOKEN_RE
 
 _gazetteers: dict[str, tuple[tuple[int, int], Gazetteer | None, str]] = {}
 
@@ -36,9 +37,9 @@ def load_gazetteer(path: Path) -> tuple[Gazetteer | None, str]:
     return cached[1], cached[2]
 
 
-def article_to_doc(article: Article, gazetteer: Gazetteer | None) -> IndexDoc:
-    """What the index stores of an article, entities included."""
-    spans = recognise(article.text, article.lang, gazetteer)
+def article_to_doc(article: Article, gazetteer: Gazetteer | None, words: set[str] | None = None) -> IndexDoc:
+    """What the index stores of an article, entities included (`words`: its text's set of words)."""
+    spans = recognise(article.text, article.lang, gazetteer, words)
     return IndexDoc(id=article.id, title=article.title, lang=article.lang, text=article.text,
                     date=article.date, source=article.source, tags=article.tags,
                     entities=entity_terms(spans))
@@ -59,7 +60,8 @@ def load_for_index(job: tuple[str, str]) -> Loaded:
     try:
         gazetteer, _ = load_gazetteer(Path(root) / GAZETTEER_FILE)
         article = load_article(Path(root), Path(path))
-        doc = analysed(article_to_doc(article, gazetteer))
+        tokens = TOKEN_RE.findall(article.text)  # cut once for the entity finder and the index
+        doc = analysed(article_to_doc(article, gazetteer, set(tokens)), tokens)
         features = feature_record(extract_features(article.title, article.body, article.lang))
     except ArticleSkipped as exc:
         return Loaded(path, None, None, str(exc))
