@@ -61,13 +61,12 @@ class LangAnalyzer(Analyzer):
         self._setup()
 
     def _setup(self) -> None:
-        self._terms: dict[str, str] = {}
-        self._stops = frozenset(stoplists.get(self.lang, ())) if self.lang else frozenset()
-        self._stemmer = None
+        stemmer = None
         if self.lang in STEMMERS:
             import Stemmer
 
-            self._stemmer = Stemmer.Stemmer(STEMMERS[self.lang])
+            stemmer = Stemmer.Stemmer(STEMMERS[self.lang])
+        self._terms = _Terms(frozenset(stoplists.get(self.lang, ())) if self.lang else frozenset(), stemmer)
 
     def __getstate__(self) -> dict:
         return {"lang": self.lang}
@@ -84,32 +83,15 @@ class LangAnalyzer(Analyzer):
 
     def term(self, word: str) -> str:
         """The index term for one token, '' for a stop word."""
-        term = self._terms.get(word)
-        if term is None:
-            lower = word.lower()
-            if lower in self._stops:
-                term = ""
-            else:
-                stemmed = self._stemmer.stemWord(lower) if self._stemmer else lower
-                term = fold(stemmed)
-            if len(self._terms) > _CACHE_LIMIT:
-                self._terms.clear()
-            self._terms[word] = term
-        return term
+        return self._terms[word]
 
     def positions(self, value: str, tokens: list[str] | None = None) -> dict[str, list[int]]:
         """Term -> positions of one text (its `TOKEN_RE` tokens, when the caller has them), computed
         without Whoosh's per-token objects (the indexing path)."""
+        terms = filter(None, map(self._terms.__getitem__, TOKEN_RE.findall(value) if tokens is None else tokens))
         poses: dict[str, list[int]] = {}
-        term_of = self._terms.get
-        pos = 0
-        for word in TOKEN_RE.findall(value) if tokens is None else tokens:
-            term = term_of(word)
-            if term is None:
-                term = self.term(word)
-            if term:
-                poses.setdefault(term, []).append(pos)
-                pos += 1
+        for pos, term in enumerate(terms):
+            poses.setdefault(term, []).append(pos)
         return poses
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
@@ -147,6 +129,22 @@ class LangAnalyzer(Analyzer):
                 token.endchar = start_char + match.end()
             pos += 1
             yield token
+
+
+class _Terms(dict):
+    """Token -> index term ('' for a stop word) of one language, each computed on first sight."""
+
+    def __init__(self, stops: frozenset[str], stemmer) -> None:
+        super().__init__()
+        self._stops, self._stemmer = stops, stemmer
+
+    def __missing__(self, word: str) -> str:
+        lower = word.lower()
+        term = "" if lower in self._stops else fold(self._stemmer.stemWord(lower) if self._stemmer else lower)
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        self[word] = term
+        return term
 
 
 class Analysed(str):

@@ -15,7 +15,7 @@ import threading
 import zlib
 from array import array
 from dataclasses import dataclass
-from functools import lru_cache, wraps
+from functools import wraps
 from itertools import repeat
 from operator import itemgetter, mul
 from pathlib import Path
@@ -61,10 +61,23 @@ class Relation:
     same_story: bool
 
 
-@lru_cache(maxsize=500_000)
+class _FeatureHashes(dict):
+    """Feature -> its hash, each computed on first sight (a bounded cache read at C speed)."""
+
+    def __missing__(self, feature: str) -> int:
+        if len(self) >= _HASH_CACHE_SIZE:
+            self.clear()
+        value = self[feature] = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big") >> 17
+        return value
+
+
+_HASH_CACHE_SIZE = 500_000
+_HASHES = _FeatureHashes()
+
+
 def feature_hash(feature: str) -> int:
     """A stable 47-bit hash of a feature (SQLite stores it in six bytes)."""
-    return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big") >> 17
+    return _HASHES[feature]
 
 
 def top_features(features: dict[str, float]) -> dict[str, float]:
@@ -100,7 +113,7 @@ def feature_record(features: dict[str, float]) -> FeatureRecord:
     posting_weights = array("H", map(int, map((0.5).__add__, map(scale.__mul__, features.values()))))
     if 0 in posting_weights:
         posting_weights = array("H", [weight or 1 for weight in posting_weights])
-    return FeatureRecord(*_pack(features), array("Q", map(feature_hash, features)), posting_weights)
+    return FeatureRecord(*_pack(features), array("Q", map(_HASHES.__getitem__, features)), posting_weights)
 
 
 def _unpack(names: bytes, weights: bytes) -> dict[str, float]:
