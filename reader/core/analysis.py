@@ -21,6 +21,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.formats import Positions
     from whoosh.lang.stopwords import stoplists
 
+from reader.core.memo import Memo
 from reader.core.text import TOKEN_RE, fold
 
 # Snowball algorithm names by ISO 639-1 code, for the languages PyStemmer has.
@@ -61,12 +62,13 @@ class LangAnalyzer(Analyzer):
         self._setup()
 
     def _setup(self) -> None:
-        stemmer = None
+        self._stops = frozenset(stoplists.get(self.lang, ())) if self.lang else frozenset()
+        self._stemmer = None
         if self.lang in STEMMERS:
             import Stemmer
 
-            stemmer = Stemmer.Stemmer(STEMMERS[self.lang])
-        self._terms = _Terms(frozenset(stoplists.get(self.lang, ())) if self.lang else frozenset(), stemmer)
+            self._stemmer = Stemmer.Stemmer(STEMMERS[self.lang])
+        self._terms: Memo[str, str] = Memo(self._new_term, _CACHE_LIMIT)
 
     def __getstate__(self) -> dict:
         return {"lang": self.lang}
@@ -84,6 +86,12 @@ class LangAnalyzer(Analyzer):
     def term(self, word: str) -> str:
         """The index term for one token, '' for a stop word."""
         return self._terms[word]
+
+    def _new_term(self, word: str) -> str:
+        lower = word.lower()
+        if lower in self._stops:
+            return ""
+        return fold(self._stemmer.stemWord(lower) if self._stemmer else lower)
 
     def positions(self, value: str, tokens: list[str] | None = None) -> dict[str, list[int]]:
         """Term -> positions of one text (its `TOKEN_RE` tokens, when the caller has them), computed
@@ -129,22 +137,6 @@ class LangAnalyzer(Analyzer):
                 token.endchar = start_char + match.end()
             pos += 1
             yield token
-
-
-class _Terms(dict):
-    """Token -> index term ('' for a stop word) of one language, each computed on first sight."""
-
-    def __init__(self, stops: frozenset[str], stemmer) -> None:
-        super().__init__()
-        self._stops, self._stemmer = stops, stemmer
-
-    def __missing__(self, word: str) -> str:
-        lower = word.lower()
-        term = "" if lower in self._stops else fold(self._stemmer.stemWord(lower) if self._stemmer else lower)
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
-        self[word] = term
-        return term
 
 
 class Analysed(str):

@@ -11,10 +11,11 @@ import re
 import unicodedata
 from collections import Counter
 from difflib import SequenceMatcher
-from functools import lru_cache
 from itertools import chain, compress
 
 from anyascii import anyascii
+
+from reader.core.memo import Memo
 
 # Weight of one occurrence of each kind of feature; rarer evidence of a shared story weighs more.
 KIND_WEIGHTS = {"n": 2.0, "name": 3.0, "sk": 1.5, "g": 1.0}
@@ -116,8 +117,7 @@ def skeleton(word: str) -> str:
     return _DUPLICATE_RE.sub(r"\1", word.translate(_SKELETON_TABLE))
 
 
-@lru_cache(maxsize=_WORD_CACHE_SIZE)
-def _word_forms(token: str) -> tuple[str, str, str, int]:
+def _new_word_forms(token: str) -> tuple[str, str, str, int]:
     """Transliterated lower-case form, stem feature, skeleton and case of one token.
 
     Case is 1 (capitalised), -1 (lower case), 0 (a script without case) or `_BOUNDARY` for punctuation
@@ -136,11 +136,20 @@ def _word_forms(token: str) -> tuple[str, str, str, int]:
     return latin, stem, skel, case
 
 
+_WORD_FORMS: Memo[str, tuple[str, str, str, int]] = Memo(_new_word_forms, _WORD_CACHE_SIZE)
+
+
+def _damping(weight: float) -> Memo[float, float]:
+    """Count -> `weight` times the damped count."""
+    return Memo(lambda count: weight if count == 1.0 else weight * (1.0 + math.log(count)), _WORD_CACHE_SIZE)
+
+
+_DAMPED = {kind: _damping(weight) for kind, weight in KIND_WEIGHTS.items()}
+
+
 def _weighted(counts: dict[str, float], kind: str, into: dict[str, float]) -> None:
     """Add `counts` to `into` as kind weight times a damped count."""
-    weight = KIND_WEIGHTS[kind]
-    for feature, count in counts.items():
-        into[feature] = weight if count == 1.0 else weight * (1.0 + math.log(count))
+    into.update(zip(counts, map(_DAMPED[kind].__getitem__, counts.values())))
 
 
 def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
@@ -163,7 +172,7 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
                 number_counts["n:" + number] = number_counts.get("n:" + number, 0.0) + boost
         tokens = _TOKEN_RE.findall(part)
         counts = Counter(tokens)  # each distinct token once, in order of first appearance
-        forms = list(map(_word_forms, counts))
+        forms = list(map(_WORD_FORMS.__getitem__, counts))
         boundaries = {token for token, form in zip(counts, forms) if form[3] == _BOUNDARY}
         # Tokens that start a sentence: the first, and each right after punctuation that ends one.
         initial = Counter(compress(tokens, chain((True,), map(boundaries.__contains__, tokens))))
@@ -199,7 +208,7 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
 
 def clear_caches() -> None:
     """Forget the transliteration cache (for benchmarks that time a cold start)."""
-    _word_forms.cache_clear()
+    _WORD_FORMS.clear()
 
 
 def paragraph_anchors(paragraphs: list[str]) -> list[set[str]]:
@@ -213,7 +222,7 @@ def paragraph_anchors(paragraphs: list[str]) -> list[set[str]]:
     for paragraph in paragraphs:
         anchors = {"n:" + number for number in numbers(paragraph) if "." in number or len(number) > 1}
         for token in _WORD_RE.findall(paragraph):
-            latin, stem, skel, _ = _word_forms(token)
+            latin, stem, skel, _ = _WORD_FORMS[token]
             if latin in names and len(skel) >= 2:
                 anchors.add("sk:" + skel)
             if stem and len(latin) > MIN_STEM_WORD:

@@ -21,6 +21,8 @@ from operator import itemgetter, mul
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
+from reader.core.memo import Memo
+
 
 DB_NAME = "related.sqlite"
 # Bump when features or weights change: stored postings are then dropped and rebuilt by the indexer.
@@ -61,18 +63,11 @@ class Relation:
     same_story: bool
 
 
-class _FeatureHashes(dict):
-    """Feature -> its hash, each computed on first sight (a bounded cache read at C speed)."""
-
-    def __missing__(self, feature: str) -> int:
-        if len(self) >= _HASH_CACHE_SIZE:
-            self.clear()
-        value = self[feature] = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big") >> 17
-        return value
+def _new_hash(feature: str) -> int:
+    return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big") >> 17
 
 
-_HASH_CACHE_SIZE = 500_000
-_HASHES = _FeatureHashes()
+_HASHES: Memo[str, int] = Memo(_new_hash, 500_000)
 
 
 def feature_hash(feature: str) -> int:
