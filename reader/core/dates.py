@@ -28,6 +28,7 @@ MONTH_NUMBERS = {fold(name): number for number, names in _MONTHS.items() for nam
 _MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, MONTH_NUMBERS), key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>\d{4})(?!\d)"
 
+_FOUR_DIGITS_RE = re.compile(r"\d{4}")
 _PATTERNS = [
     # 2024-05-07, 2024-05-07T10:00:00Z
     re.compile(r"(?<!\d)(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
@@ -50,6 +51,8 @@ def _iso(year: int, month: int, day: int) -> str:
 def _dates_in(text: str) -> list[str]:
     """ISO dates written in `text`, in order of appearance."""
     folded = fold(text)
+    if not _FOUR_DIGITS_RE.search(folded):  # every pattern has a year: most headers have none
+        return []
     found: list[tuple[int, str]] = []
     for pattern in _PATTERNS:
         for match in pattern.finditer(folded):
