@@ -262,6 +262,7 @@ _FRENCH_ADJECTIVE_RE = re.compile(
     r" (?:[a-zéèêàâîôûç]+(?:ale|al|aux|ienne|éenne|éen|ien|aise|ais|oise|ois|ique|elle|ée|ère|ive|aire))(?=[^\w'’-])"
 )
 _MAX_NAME_WORDS = 8
+_MAX_JOIN_GAP = 12  # characters between two words of one name (`Banque de France`), at most
 _NAME_GAPS = frozenset((" ", "\u00a0", " & "))
 _OPENERS = " \t\"'“”„«»‘’([-–—"
 _MONEY_HINTS = ("$", "€", "£", "¥", "₽", "₹", "USD", "EUR", "GBP", "CHF", "JPY", "CNY", "RUB")
@@ -431,7 +432,7 @@ def _joins(text: str, left: _Token, right: _Token, lang: str) -> bool:
         return True
     if gap == ". ":
         return len(left[2]) == 1
-    if len(gap) > 12 or not _CONNECTOR_GAP_RE.fullmatch(gap):
+    if len(gap) > _MAX_JOIN_GAP or not _CONNECTOR_GAP_RE.fullmatch(gap):
         return False
     links = gap.split()
     if lang != "de" and all(link in _PARTICLES for link in links):
@@ -578,7 +579,8 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
     counts = Counter(word for _, _, word in tokens)
     runs, current = [], [0]
     for index in range(1, len(tokens)):
-        if _joins(text, tokens[index - 1], tokens[index], lang):
+        left, right = tokens[index - 1], tokens[index]
+        if right[0] - left[1] <= _MAX_JOIN_GAP and _joins(text, left, right, lang):
             current.append(index)
         else:
             runs.append(current)
