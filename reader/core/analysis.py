@@ -8,7 +8,6 @@ from Whoosh's lists. Each analyzer memoises the token -> term mapping, which is 
 from __future__ import annotations
 
 import functools
-import re
 import sys
 from array import array
 from itertools import accumulate, repeat
