@@ -8,7 +8,7 @@ number, weight, value, doc number…: about 40 bytes a posting, most values shar
 document's field lengths are kept as they arrive. At the end each term is written whole, cut into
 Whoosh's blocks (128 postings), with the same calls Whoosh's postings writer makes per posting done
 once a block: the segment files are byte for byte those Whoosh writes, except that a block whose
-pickle is too small to gain from compression is stored uncompressed (each block says whether it is compressed).
+pickle is too small to gain from compression is stored uncompressed (each block says whether it is).
 """
 
 from __future__ import annotations
