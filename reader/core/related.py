@@ -14,6 +14,7 @@ import sys
 import threading
 import zlib
 from array import array
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from functools import wraps
 from itertools import repeat
@@ -173,7 +174,7 @@ class RelatedIndex:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA cache_size=-65536")
         self._db.executescript(_SCHEMA)
-        self._pending: dict[int, list[int]] = {}  # feature hash -> doc, weight, doc, weight…
+        self._pending: defaultdict[int, list[int]] = defaultdict(list)  # feature hash -> doc, weight, doc…
         self._pending_count = 0
         self._pending_docs: set[int] = set()
         self._langs: dict[int, str] = {}
@@ -205,7 +206,7 @@ class RelatedIndex:
         """Merge the buffered postings into the stored lists (one read and one write per feature)."""
         if not self._pending:
             return
-        pending, self._pending, self._pending_count = self._pending, {}, 0
+        pending, self._pending, self._pending_count = self._pending, defaultdict(list), 0
         self._pending_docs.clear()
         stored = {fh: (df, data) for fh, df, data in self._postings(sorted(pending))}
         rows = []
@@ -242,12 +243,9 @@ class RelatedIndex:
             (article_id, lang, title, record.names, record.weights),
         )
         doc = cursor.lastrowid
-        pending = self._pending
-        for fh, posting in zip(record.hashes, zip(repeat(doc), record.posting_weights)):
-            entry = pending.get(fh)
-            if entry is None:
-                entry = pending[fh] = []
-            entry += posting
+        # each feature's pending list extended by (doc, weight), at C speed
+        deque(map(list.extend, map(self._pending.__getitem__, record.hashes),
+                  zip(repeat(doc), record.posting_weights)), maxlen=0)
         self._pending_docs.add(doc)
         self._pending_count += len(record.hashes)
         self._langs[doc] = lang
@@ -291,7 +289,7 @@ class RelatedIndex:
     def clear(self) -> None:
         """Forget every article (before a full rebuild)."""
         self._begin()
-        self._pending, self._pending_count = {}, 0
+        self._pending, self._pending_count = defaultdict(list), 0
         self._pending_docs.clear()
         self._langs.clear()
         self._db.execute("DELETE FROM postings")
@@ -308,7 +306,7 @@ class RelatedIndex:
     @_locked
     def rollback(self) -> None:
         """Forget every change since the last commit (a cancelled update)."""
-        self._pending, self._pending_count = {}, 0
+        self._pending, self._pending_count = defaultdict(list), 0
         self._pending_docs.clear()
         if self._in_transaction:
             self._db.execute("ROLLBACK")
