@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from anyascii import anyascii
@@ -576,7 +577,7 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
 
     starts = _sentence_starts(text)
     mid = {word for start, _, word in tokens if start not in starts and not (headlines and in_headline(start))}
-    counts = Counter(word for _, _, word in tokens)
+    counts = Counter(map(itemgetter(2), tokens))
     runs, current = [], [0]
     for index in range(1, len(tokens)):
         left, right = tokens[index - 1], tokens[index]
