@@ -120,7 +120,7 @@ _WORD_AMOUNT_RE = re.compile(
     rf"(?:(?P<percent>\s(?:{_alt(_PERCENT_NAMES)}))"
     rf"|(?P<money>(?:\s(?:{_SCALES}))*(?:\s(?:de|of|di)\s|\sd['’]|\s)(?:{_alt(_CURRENCY_NAMES)})))(?!\w)"
 )
-# Words that end an amount written in words (`two million`, `trois milliards d'euros`), as `TOKEN_RE` finds them.
+# Words that end an amount written in words (`two million`, `trois milliards d'euros`), as TOKEN_RE cuts them.
 _AMOUNT_TRIGGERS = frozenset(filter(re.compile(r"\w+").fullmatch, (w.split()[-1].rstrip(".") for w in (
     *_SCALE_WORDS, *_CURRENCY_NAMES, *_PERCENT_NAMES))))
 _WEEKDAY_ALT = _alt(list(_WEEKDAYS))
@@ -337,7 +337,7 @@ def _recognise_automatic(text: str, lang: str, words: set[str]) -> list[Span]:
 
 
 def _whole_words(text: str, words: Iterable[str]) -> Iterator[tuple[int, int]]:
-    """Start and end of each occurrence of `words` in `text` as a whole word (as `(?<!\w)word(?!\w)` finds)."""
+    """Start and end of each occurrence of `words` in `text` as a whole word (no word character either side)."""
     for word in words:
         start = text.find(word)
         while start >= 0:
