@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from anyascii import anyascii
 
-from reader.core.text import TOKEN_RE, fold
+from reader.core.text import TOKEN_RE, find_word, fold
 
 if TYPE_CHECKING:
     from reader.core.gazetteer import Gazetteer
@@ -337,18 +337,12 @@ def _recognise_automatic(text: str, lang: str, words: set[str]) -> list[Span]:
 
 
 def _whole_words(text: str, words: Iterable[str]) -> Iterator[tuple[int, int]]:
-    """Start and end of each occurrence of `words` in `text` as a whole word (no word character either side)."""
+    """Start and end of each occurrence of `words` in `text` as a whole word."""
     for word in words:
-        start = text.find(word)
+        start = find_word(text, word)
         while start >= 0:
-            end = start + len(word)
-            if not (_is_word_character(text[start - 1 : start]) or _is_word_character(text[end : end + 1])):
-                yield start, end
-            start = text.find(word, start + 1)
-
-
-def _is_word_character(char: str) -> bool:
-    return char.isalnum() or char == "_"
+            yield start, start + len(word)
+            start = find_word(text, word, start + 1)
 
 
 def _is_numeric_date(text: str, match: re.Match[str]) -> bool:

@@ -16,7 +16,7 @@ import yaml
 
 from reader.core.entities import ENTITY_TYPES, Span, normalise_name
 from reader.core.errors import ReaderError
-from reader.core.text import fold
+from reader.core.text import find_word, fold
 from reader.core.userfiles import read_text
 
 MAX_GAZETTEER_BYTES = 4 * 1024 * 1024
@@ -86,19 +86,6 @@ def _lower_in(text: str, start: int, end: int, origin: list[int] | None) -> bool
     if origin is not None:
         start, end = origin[start], origin[end - 1] + 1
     return text[start:end].islower()
-
-
-def _find_word(folded: str, word: str, position: int) -> int:
-    """Offset of the next whole-word occurrence of `word` at or after `position`."""
-    while True:
-        start = folded.find(word, position)
-        if start < 0:
-            return start
-        end = start + len(word)
-        if start <= 0 or not (folded[start - 1].isalnum() or folded[start - 1] == "_"):
-            if end >= len(folded) or not (folded[end].isalnum() or folded[end] == "_"):
-                return start
-        position = start + 1
 
 
 def _is_cyrillic(word: str) -> bool:
@@ -182,7 +169,7 @@ class Gazetteer:
         for word in _WORD_RE.findall(folded):
             if word not in root.lookup and not (root.stems and _is_cyrillic(word) and root.children(word)):
                 continue
-            start = _find_word(folded, word, position)
+            start = find_word(folded, word, position)
             if start < 0:
                 continue
             position = start + len(word)

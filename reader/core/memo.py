@@ -1,8 +1,10 @@
-"""A memo for hot per-token functions: a dict that computes what it lacks."""
+"""Helpers for per-token work that runs at C speed: a memo (a dict that computes what it lacks), and
+appending items to many lists at once."""
 
 from __future__ import annotations
 
-from typing import Callable, Generic, TypeVar
+from collections import deque
+from typing import Callable, Generic, Iterable, TypeVar
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -24,3 +26,9 @@ class Memo(dict, Generic[_K, _V]):
             self.clear()
         value = self[key] = self._function(key)
         return value
+
+
+def extend_each(lists: dict[_K, list], keys: Iterable[_K], items: Iterable[Iterable]) -> None:
+    """`lists[key].extend(item)` for each key and item, side by side, without a Python loop
+    (`lists` is a `defaultdict(list)` when keys may be new)."""
+    deque(map(list.extend, map(lists.__getitem__, keys), items), maxlen=0)

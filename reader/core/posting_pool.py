@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from collections import defaultdict, deque
+from collections import defaultdict
 from functools import cache
 from itertools import chain, repeat
 from operator import itemgetter, sub
@@ -25,6 +25,8 @@ from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from reader.core.memo import extend_each
 
 # (field, term bytes, doc number, weight, value bytes): the item Whoosh's writer adds (when merging).
 Posting = tuple[str, bytes, int, float, "bytes | None"]
@@ -55,8 +57,7 @@ class _FieldPostings:
             self.in_order = False
         self.last_doc = docnum
         known = len(self.terms)
-        # each term's list extended by (doc number, weight, value), at C speed
-        deque(map(list.extend, map(self.terms.__getitem__, terms), zip(repeat(docnum), weights, values)), maxlen=0)
+        extend_each(self.terms, terms, zip(repeat(docnum), weights, values))
         return (len(self.terms) - known) * _TERM_BYTES + _POSTING_BYTES * len(terms) + sum(map(len, values))
 
     def term_postings(self, term: bytes) -> tuple[array, list[float], list[bytes]]:

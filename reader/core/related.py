@@ -14,7 +14,7 @@ import sys
 import threading
 import zlib
 from array import array
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import wraps
 from itertools import repeat
@@ -22,7 +22,7 @@ from operator import itemgetter, mul
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from reader.core.memo import Memo
+from reader.core.memo import Memo, extend_each
 
 
 DB_NAME = "related.sqlite"
@@ -202,12 +202,17 @@ class RelatedIndex:
             marks = ",".join("?" * len(chunk))
             yield from self._db.execute(f"SELECT fh, df, data FROM postings WHERE fh IN ({marks})", chunk)
 
+    def _take_pending(self) -> defaultdict[int, list[int]]:
+        """The buffered postings, which the store then forgets."""
+        pending, self._pending, self._pending_count = self._pending, defaultdict(list), 0
+        self._pending_docs.clear()
+        return pending
+
     def _flush(self) -> None:
         """Merge the buffered postings into the stored lists (one read and one write per feature)."""
         if not self._pending:
             return
-        pending, self._pending, self._pending_count = self._pending, defaultdict(list), 0
-        self._pending_docs.clear()
+        pending = self._take_pending()
         stored = {fh: (df, data) for fh, df, data in self._postings(sorted(pending))}
         rows = []
         for fh in sorted(pending):
@@ -243,9 +248,7 @@ class RelatedIndex:
             (article_id, lang, title, record.names, record.weights),
         )
         doc = cursor.lastrowid
-        # each feature's pending list extended by (doc, weight), at C speed
-        deque(map(list.extend, map(self._pending.__getitem__, record.hashes),
-                  zip(repeat(doc), record.posting_weights)), maxlen=0)
+        extend_each(self._pending, record.hashes, zip(repeat(doc), record.posting_weights))
         self._pending_docs.add(doc)
         self._pending_count += len(record.hashes)
         self._langs[doc] = lang
@@ -289,8 +292,7 @@ class RelatedIndex:
     def clear(self) -> None:
         """Forget every article (before a full rebuild)."""
         self._begin()
-        self._pending, self._pending_count = defaultdict(list), 0
-        self._pending_docs.clear()
+        self._take_pending()
         self._langs.clear()
         self._db.execute("DELETE FROM postings")
         self._db.execute("DELETE FROM docs")
@@ -306,8 +308,7 @@ class RelatedIndex:
     @_locked
     def rollback(self) -> None:
         """Forget every change since the last commit (a cancelled update)."""
-        self._pending, self._pending_count = defaultdict(list), 0
-        self._pending_docs.clear()
+        self._take_pending()
         if self._in_transaction:
             self._db.execute("ROLLBACK")
             self._in_transaction = False

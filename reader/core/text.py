@@ -45,6 +45,20 @@ def fold(text: str) -> str:
     return "".join(filterfalse(unicodedata.combining, unicodedata.normalize("NFKD", text.casefold())))
 
 
+def find_word(text: str, word: str, position: int = 0) -> int:
+    """Offset of the next occurrence of `word` at or after `position` as a whole word (no word
+    character either side), or -1."""
+    while True:
+        start = text.find(word, position)
+        if start < 0:
+            return start
+        end = start + len(word)
+        if start <= 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+            if end >= len(text) or not (text[end].isalnum() or text[end] == "_"):
+                return start
+        position = start + 1
+
+
 def one_line(text: str) -> str:
     """Collapse all whitespace runs (newlines included) to single spaces."""
     return " ".join(text.split())
