@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import sqlite3
 import sys
 import threading
 import zlib
@@ -165,6 +164,8 @@ class RelatedIndex:
     """Feature postings of every article in `<directory>/related.sqlite`, updated one article at a time."""
 
     def __init__(self, directory: Path) -> None:
+        import sqlite3  # here: a search, which checks FORMAT_VERSION, never opens the store (3 ms)
+
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(directory / DB_NAME, isolation_level=None, check_same_thread=False)

@@ -9,7 +9,8 @@ from reader.core.lean_import import deferring
 from tests.conftest import DEMO_CORPUS
 
 NOT_NEEDED = ("textual", "rich", "asyncio", "urllib.request", "http.client", "reader.core.features",
-              "reader.core.entities", "anyascii")
+              "reader.core.entities", "anyascii", "whoosh.lang.morph_en",
+              "whoosh.qparser.dateparse")
 
 
 def test_a_search_loads_none_of_what_it_does_not_need(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from whoosh.codec import whoosh3
 from whoosh.writing import SegmentWriter
 
 from reader.core.index import IndexDoc, SearchIndex, analysed
@@ -97,3 +98,14 @@ def test_merged_segments_hold_what_one_write_holds(tmp_path):
     assert len(merged._ix._segments()) < len(docs)
     assert _by_id(merged) == _by_id(one)
     assert len(_by_id(one)["postings"]) > 500
+
+
+def test_stored_fields_are_read_through_the_offsets_written_with_them(tmp_path):
+    index = SearchIndex.create(tmp_path / "ix")
+    index.write([analysed(doc) for doc in _docs(copies=3)], fresh=True)
+    index.write([analysed(doc) for doc in _docs()[:2]])  # a second segment, written by Whoosh's writer
+    searcher = index.searcher()
+    for leaf, _ in searcher.leaf_searchers():
+        column = leaf.reader()._perdoc._cached_reader("_stored", whoosh3.STORED_COLUMN)
+        assert column._child.had_stored_offsets  # not derived from the lengths in a Python loop
+    assert [searcher.stored_fields(n)["id"] for n in range(3)] == [doc.id for doc in _docs(copies=3)[:3]]
