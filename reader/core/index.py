@@ -24,7 +24,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
     from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
     from whoosh.filedb.filestore import FileStorage
-    from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+    from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin
     from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
 
 from reader.core.analysis import STEMMERS, Analysed, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
@@ -32,6 +32,7 @@ from reader.core.dates import rewrite_date_query
 from reader.core.posting_pool import GroupedPostingPool
 from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
 from reader.core.query import QueryError, check_query
+from reader.core.stop_words import ignore_stop_words, multifield_parser
 from reader.core.text import TOKEN_RE
 
 SCHEMA_VERSION = 5  # 5: compact word positions (FastPositions), posting blocks in pickle protocol 5
@@ -419,15 +420,17 @@ class SearchIndex:
             return wq.Every()
         reader = self.searcher().reader()
         fields = ["title", *self._text_fields(reader)] or ["title", "text"]
-        parser = MultifieldParser(fields, self._ix.schema)
+        parser = multifield_parser(fields, self._ix.schema)
         parser.add_plugin(FuzzyTermPlugin())
         parser.add_plugin(GtLtPlugin())
         if "date" in text.lower():  # only a date: field needs it; building its English grammar takes 8 ms
             from whoosh.qparser.dateparse import DateParserPlugin
 
             parser.add_plugin(DateParserPlugin(dateparser=None))
+        langs = [value.decode("utf-8") for value in reader.lexicon("lang")]
         try:
-            parsed = parser.parse(text)
+            parsed = ignore_stop_words(parser.parse(text, normalize=False),
+                                       lambda name: [lang for lang in langs if text_field(lang) == name]).normalize()
         except Exception as exc:
             raise QueryError(f"cannot parse the query: {exc}") from None
         if resolve_entity is not None:

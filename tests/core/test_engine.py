@@ -56,6 +56,18 @@ def test_fields_filters_phrases_wildcards_and_fuzzy(engine):
     assert found(engine, "drones NOT lang:fr") == ["en/wire.txt"]
 
 
+def test_a_stop_word_of_an_articles_language_does_not_exclude_it(engine):
+    assert found(engine, "the drones") == ["en/wire.txt"]             # "the": an English stop word only
+    assert found(engine, "la Russie des drones chinois") == ["fr/depeche.txt"]  # "la", "des": French only
+    assert found(engine, "die Drohnen") == ["de/meldung.md"]
+    assert found(engine, "in the United States") == ["en/wire.txt"]
+    assert found(engine, "the livraisons") == []     # elsewhere the word is still required
+    assert found(engine, "the OR die") == []         # OR: a stop word matches nothing by itself
+    assert sorted(found(engine, "drones NOT the")) == ["en/wire.txt", "fr/depeche.txt"]
+    total = engine.search("the drones").total
+    assert total == 1 and engine.search("the").total == 0
+
+
 def test_title_matches_rank_first(small_corpus, tmp_path):
     write(small_corpus, "en/other.txt", "Weather report\n\nNo drones today; drones are elsewhere. "
           "Drones drones.\n")

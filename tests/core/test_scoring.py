@@ -12,7 +12,8 @@ QUERIES = ["police", "police officers", "government OR police", "polic*", "gouv*
            "lang:fr police", "title:police", "tag:watch", "p?lice", "police AND (court OR economy)",
            "drones", "Shoigu OR Choïgou", "entity:putin", "zzzz", "gover*", '"the police said"',
            '"police said"', '"la police"', '"said police"', '"police"', '"economy police" OR court',
-           '"police said" -economy']
+           '"police said" -economy', "the police", "la police", "du gouvernement officers",
+           "the police NOT economy", "la OR police", "the la"]
 
 
 @pytest.fixture(scope="module")
