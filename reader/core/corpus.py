@@ -107,6 +107,9 @@ def scan_corpus(root: Path, warnings: list[str] | None = None,
             name = entry.name
             if name.startswith("."):
                 continue
+            if not name.isprintable() and _undecodable(name):
+                _warn(warnings, f"{_shown(entry.path)}: the name is not UTF-8 (an article id must be text), skipped")
+                continue
             try:
                 if entry.is_symlink() and not _inside(real_root, entry.path):
                     _warn(warnings, f"{entry.path}: link leads out of the corpus, skipped")
@@ -129,6 +132,20 @@ def scan_corpus(root: Path, warnings: list[str] | None = None,
             rel = f"{rel_folder}/{name}" if rel_folder else name
             yield FileEntry(rel, entry.path, st.st_mtime_ns, st.st_size, side_ns)
         stack.extend(reversed(subdirs))
+
+
+def _undecodable(name: str) -> bool:
+    """True for a file name with bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _shown(path: str) -> str:
+    """A path with its undecodable bytes written as escapes (\\xe9)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _inside(real_root: str, path: str) -> bool:

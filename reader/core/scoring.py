@@ -223,6 +223,8 @@ class Ranker:
         """Whoosh's score of a term in each document given its weight there: BM25F, or the weight for
         fields without lengths."""
         searcher = self._searcher
+        if not docs:  # nothing to score (an empty index has no IDF at all)
+            return {}
         if not searcher.schema[fieldname].scorable:
             return dict(zip(docs, weights))
         idf, avgfl = searcher.idf(fieldname, text), searcher.avg_field_length(fieldname) or 1

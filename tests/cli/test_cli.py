@@ -95,6 +95,26 @@ def test_index_reports_skipped_files_and_lists_them_verbosely(demo_corpus):
     assert "rebuilt the index" in verbose.stderr
 
 
+def test_names_that_are_not_utf8_are_skipped_with_a_warning(demo_corpus):
+    root = os.fsencode(demo_corpus)
+    with open(os.path.join(root, b"caf\xe9.txt"), "w") as file:
+        file.write("Cafe news\n\nA zeppelin was seen.\n")
+    os.mkdir(os.path.join(root, b"d\xe9"))
+    with open(os.path.join(root, b"d\xe9", b"inside.txt"), "w") as file:
+        file.write("Inside\n\nAnother zeppelin.\n")
+    result = run("index", "--verbose", corpus=demo_corpus)
+    assert result.returncode == 0, result.stderr
+    assert "caf\\xe9.txt: the name is not UTF-8" in result.stderr and "d\\xe9: the name" in result.stderr
+    assert run("search", "Shoigu", "--format", "paths", corpus=demo_corpus).returncode == 0
+
+
+@pytest.mark.parametrize("query", ["foo", "foo bar", '"foo bar"', "fo*", "foo~", "*"])
+def test_an_empty_corpus_finds_nothing_quietly(tmp_path, query):
+    (tmp_path / "empty").mkdir()
+    result = run("search", query, corpus=tmp_path / "empty")
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", "")
+
+
 def test_search_updates_a_stale_index_by_itself(demo_corpus):
     assert run("index", corpus=demo_corpus).returncode == 0
     write(demo_corpus, "new/late.txt", "Late news\n\nA zeppelin was seen over Paris.\n")
