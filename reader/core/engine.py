@@ -226,6 +226,8 @@ class Engine:
                 return "the index is damaged (its table of contents is missing)"
             return ""
         schema = self._meta().get("schema")
+        if schema is None:
+            return "the index is incomplete (its last build did not finish)"
         if schema != SCHEMA_VERSION:
             return f"the index is from another version of reader (schema {schema}, now {SCHEMA_VERSION})"
         try:
@@ -282,7 +284,7 @@ class Engine:
             manifest = {i: [0, 0, 0] if i in missing else v for i, v in manifest.items()}
         todo = [e for e in entries.values() if manifest.get(e.id) != [e.mtime_ns, e.size, e.sidecar_mtime_ns]]
         deleted = [i for i in manifest if i not in entries]
-        index = SearchIndex.create(self.index_dir) if fresh else SearchIndex.open(self.index_dir)
+        index = self._index_to_write(fresh)
         new_manifest = {i: v for i, v in manifest.items() if i in entries}
         done = 0
 
@@ -338,6 +340,22 @@ class Engine:
                                                  "gazetteer": self._gazetteer_version(),
                                                  "related": RELATED_FORMAT})
         return report
+
+    def _index_to_write(self, fresh: bool) -> SearchIndex:
+        """The index an update writes to. A rebuild of a readable index writes into it and drops its old
+        segments in the same commit: until then searches see the old index, and a build that is
+        killed leaves it. Otherwise a new, empty index, without the records that would let a build
+        killed before its commit pass for a finished one."""
+        if not fresh:
+            return SearchIndex.open(self.index_dir)
+        if SearchIndex.exists(self.index_dir) and self._meta().get("schema") == SCHEMA_VERSION:
+            try:
+                return SearchIndex.open(self.index_dir)
+            except IndexDamaged:
+                pass
+        for name in (META_FILE, MANIFEST_FILE):
+            (self.index_dir / name).unlink(missing_ok=True)
+        return SearchIndex.create(self.index_dir)
 
     def _write(self, index: SearchIndex, todo: list[FileEntry], record: Callable[[Loaded], IndexDoc | None],
                tick: Callable[[], bool], deleted: list[str], fresh: bool) -> bool:

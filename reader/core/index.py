@@ -399,6 +399,9 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        if fresh:  # every document is new: the old segments leave in this commit (readers never see none)
+            writer.commit(mergetype=lambda w, existing: list(segments))
+            return True
         # Merging segments costs seconds on a large index: small updates add a segment instead,
         # until there are enough small ones to be worth merging.
         small = written < SMALL_UPDATE_DOCS and len(self._ix._segments()) < MAX_SEGMENTS

@@ -261,6 +261,43 @@ def test_killed_indexer_leaves_a_usable_index_and_no_loaders(small_corpus, tmp_p
     assert found(engine, "more AND 799") or report.total == 1604
 
 
+_KILLED_MID_BUILD = """import os, signal, sys
+from reader.core.engine import Engine
+
+def progress(done, total):
+    if done == 60:  # what another analyst's search sees now (if there is an index to see), then the indexer dies
+        if sys.argv[3] == "rebuild":
+            print(Engine(sys.argv[1], sys.argv[2]).search("*", limit=1, snippets=False).total, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+if __name__ == "__main__":
+    Engine(sys.argv[1], sys.argv[2]).update(rebuild=sys.argv[3] == "rebuild", progress=progress)
+"""
+
+
+@pytest.mark.parametrize("damage", ["rebuild", "old schema"])
+def test_a_build_killed_before_its_commit_is_not_taken_for_a_finished_one(small_corpus, tmp_path, damage):
+    for number in range(200):
+        write(small_corpus, f"bulk/{number:04d}.txt", f"Bulk article {number}\n\nwords and more words\n")
+    index_dir = tmp_path / "ix"
+    Engine(small_corpus, index_dir).update()
+    if damage == "old schema":
+        meta = json.loads((index_dir / META_FILE).read_text())
+        (index_dir / META_FILE).write_text(json.dumps({**meta, "schema": 1}))
+    script = tmp_path / "killed.py"
+    script.write_text(_KILLED_MID_BUILD)
+    seen = subprocess.run([sys.executable, str(script), str(small_corpus), str(index_dir), damage],
+                          capture_output=True, text=True, timeout=120).stdout.split()
+    engine = Engine(small_corpus, index_dir)
+    if damage == "rebuild":  # the old index served searches during the rebuild and is still whole
+        assert seen == ["204"]
+        assert engine.search("*", snippets=False).total == 204 and engine.update().added == 0
+    else:  # no usable index to keep: the next update sees the build did not finish and builds again
+        report = engine.update()
+        assert report.rebuilt == "the index is incomplete (its last build did not finish)"
+    assert engine.search("*", snippets=False).total == 204
+
+
 def test_replacing_documents_while_a_searcher_is_open_leaves_no_duplicates(engine, small_corpus):
     from reader.core.sidecars import update_sidecar
 
