@@ -10,7 +10,7 @@ from typing import Iterator
 
 from reader.core.dates import detect_date, normalise_date
 from reader.core.errors import ReaderError
-from reader.core.language import detect_language
+from reader.core.language import detect_language, language_code
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 METADATA_KEYS = ("title", "lang", "date", "source", "url")
@@ -198,8 +198,12 @@ def split_front_matter(text: str) -> tuple[dict, str, str]:
     if not match:
         return {}, text, ""
     body = text[match.end():]
+    class _Loader(yaml.SafeLoader):  # dates stay text: `2023-02-30` is a typo to report, not a crash
+        pass
+
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
     try:
-        meta = yaml.safe_load(match.group(1) or "") or {}
+        meta = yaml.load(match.group(1) or "", Loader=_Loader) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         return {}, body, f"front matter does not parse: {str(exc).splitlines()[0]}"
     if not isinstance(meta, dict):
@@ -251,7 +255,7 @@ def parse_file(path: Path) -> ParsedFile:
             if html_meta.get(meta_key):
                 meta.setdefault(key, html_meta[meta_key])
         if html_meta.get("html-lang"):
-            meta.setdefault("lang", html_meta["html-lang"].split("-")[0])
+            meta.setdefault("lang", html_meta["html-lang"])
         if not title:
             title, body = _first_line_title(body)
     else:
@@ -278,7 +282,10 @@ def load_article(root: Path, path: Path) -> Article:
     for key in METADATA_KEYS:
         if not fields[key] and sidecar.get(key) is not None:
             fields[key] = _scalar(sidecar.get(key))
-    lang = fields["lang"].lower() or detect_language(f"{title}\n{body}")
+    lang = language_code(fields["lang"])
+    if fields["lang"] and not lang:
+        parsed.problems.append(f"lang {fields['lang'][:20]!r} is not a language code: detected instead")
+    lang = lang or detect_language(f"{title}\n{body}")
     tags = [str(t) for t in sidecar.get("tags") or [] if t is not None]
     return Article(
         id=article_id(root, path),

@@ -33,7 +33,8 @@ from reader.core.posting_pool import GroupedPostingPool
 from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
 from reader.core.query import QueryError, check_query
 from reader.core.stop_words import ignore_stop_words, multifield_parser
-from reader.core.text import TOKEN_RE
+from reader.core.language import language_code
+from reader.core.text import TOKEN_RE, normalise_tag
 
 SCHEMA_VERSION = 5  # 5: compact word positions (FastPositions), posting blocks in pickle protocol 5
 TITLE_BOOST = 2.0
@@ -436,8 +437,7 @@ class SearchIndex:
                                        lambda name: [lang for lang in langs if text_field(lang) == name]).normalize()
         except Exception as exc:
             raise QueryError(f"cannot parse the query: {exc}") from None
-        if resolve_entity is not None:
-            parsed = _expand_entities(parsed, resolve_entity)
+        parsed = _field_values(parsed, resolve_entity)
         problem = _first_error(parsed)
         if problem:
             raise QueryError(problem)
@@ -527,9 +527,9 @@ def _term_docs(searcher, fieldname: str, text) -> set[int]:
 def _filters(lang: str | None, tag: str | None):
     filters = []
     if lang:
-        filters.append(wq.Term("lang", lang.lower()))
+        filters.append(wq.Term("lang", _field_value("lang", lang)))
     if tag:
-        filters.append(wq.Term("tag", tag.lower()))
+        filters.append(wq.Term("tag", _field_value("tag", tag)))
     return wq.And(filters) if filters else None
 
 
@@ -552,15 +552,28 @@ def _stored_hit(fields: dict, score: float) -> StoredHit:
                      fields.get("date_text") or "", tags, float(score), fields.get("source") or "")
 
 
-def _expand_entities(parsed, resolve_entity: Callable[[str], list[str]]):
-    """Replace each `entity:` term by the alternatives the gazetteer knows for it."""
-    if isinstance(parsed, wq.Term) and parsed.fieldname == "entity":
+def _field_values(parsed, resolve_entity: Callable[[str], list[str]] | None):
+    """Replace each `entity:` term by the alternatives the gazetteer knows for it, and write `lang:` and
+    `tag:` values as articles have them (`lang:FR`, `tag:"Dual Use"` find `fr`, `dual-use`)."""
+    if isinstance(parsed, wq.Term) and parsed.fieldname == "entity" and resolve_entity is not None:
         values = resolve_entity(str(parsed.text))
         return wq.Or([wq.Term("entity", v) for v in values]) if len(values) > 1 else \
             wq.Term("entity", values[0] if values else parsed.text)
+    if isinstance(parsed, wq.Term) and parsed.fieldname in ("lang", "tag"):
+        return wq.Term(parsed.fieldname, _field_value(parsed.fieldname, str(parsed.text)), boost=parsed.boost)
     if parsed.is_leaf():
         return parsed
-    return parsed.apply(lambda q: _expand_entities(q, resolve_entity))
+    return parsed.apply(lambda q: _field_values(q, resolve_entity))
+
+
+def _field_value(fieldname: str, value: str) -> str:
+    """A `lang` or `tag` value written as the index holds it."""
+    if fieldname == "lang":
+        return language_code(value) or value.lower()
+    try:
+        return normalise_tag(value)
+    except ValueError:
+        return value.lower()
 
 
 def _first_error(parsed) -> str:

@@ -13,6 +13,14 @@ UNKNOWN = "und"
 _WORD_RE = re.compile(r"\w{2,}")
 # Labels of the model that are varieties of a language the rest of the program knows by another code.
 _ALIASES = {"wuu": "zh", "yue": "zh", "cmn": "zh", "nb": "no", "nn": "no"}
+_CODE_RE = re.compile(r"[a-z]{2,3}")
+
+
+def language_code(declared: str) -> str:
+    """A declared language as its lowercase base code (`en-US`, `fr_FR`, `EN` -> `en`, `fr`, `en`),
+    or '' when it is no language code."""
+    base = re.split(r"[-_]", declared.strip().lower(), maxsplit=1)[0]
+    return base if _CODE_RE.fullmatch(base) else ""
 
 
 @lru_cache(maxsize=1)

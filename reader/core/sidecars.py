@@ -13,7 +13,6 @@ import os
 import re
 import stat
 import threading
-import unicodedata
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -32,6 +31,7 @@ from ruamel.yaml.scalarstring import (
 from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 
 from reader.core.errors import ReaderError
+from reader.core.text import normalise_tag
 from reader.core.userfiles import flock_within
 
 MAX_SIDECAR_BYTES = 1024 * 1024
@@ -57,14 +57,6 @@ def sidecar_path(article_path: Path) -> Path:
     """The sidecar of an article: `a/b.txt` -> `a/b.txt.yaml`."""
     path = Path(article_path)
     return path.with_name(path.name + ".yaml")
-
-
-def normalise_tag(tag: str) -> str:
-    """The canonical form of a tag: NFC, trimmed, inner whitespace runs as one '-', casefolded."""
-    text = unicodedata.normalize("NFC", "-".join(unicodedata.normalize("NFC", str(tag)).split()).casefold())
-    if not text or any(unicodedata.category(char) == "Cc" for char in text):
-        raise ValueError(f"not a usable tag: {tag!r}")
-    return text
 
 
 def read_sidecar(article_path: Path) -> dict:

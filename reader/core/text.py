@@ -62,3 +62,11 @@ def find_word(text: str, word: str, position: int = 0) -> int:
 def one_line(text: str) -> str:
     """Collapse all whitespace runs (newlines included) to single spaces."""
     return " ".join(text.split())
+
+
+def normalise_tag(tag: str) -> str:
+    """The canonical form of a tag: NFC, trimmed, inner whitespace runs as one '-', casefolded."""
+    text = unicodedata.normalize("NFC", "-".join(unicodedata.normalize("NFC", str(tag)).split()).casefold())
+    if not text or any(unicodedata.category(char) == "Cc" for char in text):
+        raise ValueError(f"not a usable tag: {tag!r}")
+    return text

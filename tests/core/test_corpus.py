@@ -93,6 +93,26 @@ def test_malformed_front_matter_is_a_warning_not_a_crash(tmp_path):
     assert article.warnings and "front matter" in article.warnings[0]
 
 
+def test_an_impossible_front_matter_date_keeps_the_article(tmp_path):
+    path = write(tmp_path, "a.md", "---\ntitle: Thirtieth\ndate: 2023-02-30\n---\nBody text of the article.\n")
+    article = load_article(tmp_path, path)
+    assert (article.title, article.date) == ("Thirtieth", "2023-02-30")
+
+
+@pytest.mark.parametrize("declared, lang", [("en-US", "en"), ("fr_FR", "fr"), ("DE", "de"), (" it ", "it")])
+def test_declared_languages_are_base_codes(tmp_path, declared, lang):
+    path = write(tmp_path, "a.md", f"---\nlang: '{declared}'\n---\nSome text of the article.\n")
+    assert load_article(tmp_path, path).lang == lang
+
+
+def test_a_declared_language_that_is_no_code_is_a_warning_and_detected(tmp_path):
+    path = write(tmp_path, "a.txt", "The war\n\nThe government said the army would leave the city.\n")
+    write(tmp_path, "a.txt.yaml", 'lang: "\\e]0;PWNED\\a\\e[31m"\n')
+    article = load_article(tmp_path, path)
+    assert article.lang == "en"
+    assert article.warnings == ["lang '\\x1b]0;PWNED\\x07\\x1b[31m' is not a language code: detected instead"]
+
+
 def test_symlink_cycles_do_not_loop_and_links_out_are_skipped(tmp_path, small_corpus):
     os.symlink(small_corpus, small_corpus / "en" / "loop")
     outside = write(tmp_path, "outside/secret.txt", "Secret\n\nNot part of the corpus.")

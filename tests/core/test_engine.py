@@ -68,6 +68,14 @@ def test_a_stop_word_of_an_articles_language_does_not_exclude_it(engine):
     assert total == 1 and engine.search("the").total == 0
 
 
+def test_lang_and_tag_values_are_written_as_articles_have_them(engine, small_corpus):
+    write(small_corpus, "en/wire.txt.yaml", "tags: [Dual Use, Straße]\n")
+    engine.update()
+    for query in ['tag:"Dual Use"', "tag:dual-use", "tag:Straße", "tag:STRASSE", "lang:EN drones", "lang:en-GB drones"]:
+        assert found(engine, query) == ["en/wire.txt"], query
+    assert found(engine, "drones", lang="EN", tag="Dual Use") == ["en/wire.txt"]
+
+
 def test_title_matches_rank_first(small_corpus, tmp_path):
     write(small_corpus, "en/other.txt", "Weather report\n\nNo drones today; drones are elsewhere. "
           "Drones drones.\n")
