@@ -269,8 +269,11 @@ def cmd_tag(args: argparse.Namespace) -> int:
     from reader.core.sidecars import normalise_tag, update_sidecar
 
     ids = [item for item in args.items if item[:1] not in "+-"]
-    add = [normalise_tag(item[1:]) for item in args.items if item.startswith("+") and item[1:].strip()]
-    remove = [normalise_tag(item[1:]) for item in args.items if item.startswith("-") and item[1:].strip()]
+    try:
+        add = [normalise_tag(item[1:]) for item in args.items if item.startswith("+") and item[1:].strip()]
+        remove = [normalise_tag(item[1:]) for item in args.items if item.startswith("-") and item[1:].strip()]
+    except ValueError as exc:  # a tag with control characters
+        raise UsageProblem(str(exc)) from None
     if not ids or not (add or remove):
         raise UsageProblem("usage: reader tag ID… +TAG -TAG (at least one id and one +tag or -tag)")
     engine = open_engine(args)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import unicodedata
 from array import array
 from itertools import accumulate, repeat
 from typing import Iterator
@@ -89,7 +90,7 @@ class LangAnalyzer(Analyzer):
         return self._terms[word]
 
     def _new_term(self, word: str) -> str:
-        lower = word.lower()
+        lower = word.lower() if word.isascii() else unicodedata.normalize("NFC", word.lower())  # é, not e + ́
         if lower in self._stops:
             return ""
         return fold(self._stemmer.stemWord(lower) if self._stemmer else lower)

@@ -221,7 +221,7 @@ def _first_line_title(text: str) -> tuple[str, str]:
     title = lines[index].strip()
     if len(title) > 300:  # one enormous line: the title is its beginning, the body all of it
         return title[:200].rsplit(" ", 1)[0] + "…", text.strip()
-    body = "\n".join(line for i, line in enumerate(lines[index + 1:], index + 1))
+    body = "\n".join([*lines[:index], *lines[index + 1:]])  # short lines passed over stay text
     return title.lstrip("# ").strip() or title, body.strip("\n")
 
 

@@ -36,7 +36,7 @@ from reader.core.stop_words import ignore_stop_words, multifield_parser
 from reader.core.language import language_code
 from reader.core.text import TOKEN_RE, normalise_tag
 
-SCHEMA_VERSION = 5  # 5: compact word positions (FastPositions), posting blocks in pickle protocol 5
+SCHEMA_VERSION = 6  # 5: compact word positions, pickle protocol 5; 6: ł ø đ ı folded, NFC before stemming
 TITLE_BOOST = 2.0
 SMALL_UPDATE_DOCS = 500
 MAX_SEGMENTS = 12
@@ -94,7 +94,8 @@ def _postings(field, value) -> tuple:
 
 
 def _text(analyzer: LangAnalyzer, **options) -> TEXT:
-    field = AnalysedText(analyzer=analyzer, phrase=True, **options)
+    # a query word that analyses into several (`Etats-Unis`, `北京`) is searched as their phrase
+    field = AnalysedText(analyzer=analyzer, phrase=True, multitoken_query="phrase", **options)
     field.format = FastPositions(field_boost=field.format.field_boost)
     return field
 

@@ -38,11 +38,18 @@ def safe_text(text: str) -> str:
     return _INVISIBLE_RE.sub("", text)
 
 
+# Latin letters that carry their mark inside (no decomposition): folded as their readers type them
+_OWN_MARKS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "ð": "d", "ħ": "h", "ŧ": "t", "ŀ": "l",
+                            "æ": "ae", "œ": "oe", "þ": "th"})
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip accents (`Choïgou` -> `choigou`, `Straße` -> `strasse`)."""
+    """Lower-case and strip accents (`Choïgou` -> `choigou`, `Straße` -> `strasse`, `Łódź` -> `lodz`,
+    `Işık` -> `isik`)."""
     if text.isascii():
         return text.lower()
-    return "".join(filterfalse(unicodedata.combining, unicodedata.normalize("NFKD", text.casefold())))
+    return "".join(filterfalse(unicodedata.combining,
+                               unicodedata.normalize("NFKD", text.casefold().translate(_OWN_MARKS))))
 
 
 def find_word(text: str, word: str, position: int = 0) -> int:

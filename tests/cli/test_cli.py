@@ -130,6 +130,8 @@ def test_tag_and_tags(demo_corpus):
     assert {"tag": "source:politico", "count": 2} in counts and {"tag": "no", "count": 2} in counts
     assert run("tag", "002", "-no", corpus=demo_corpus).returncode == 0
     assert run("search", "tag:no", "--format", "paths", corpus=demo_corpus).stdout.strip().endswith("004_4921ef0473f76c4f.txt")
+    bad = run("tag", "002", "+bad\x01tag", corpus=demo_corpus)
+    assert (bad.returncode, bad.stderr) == (2, "reader: not a usable tag: 'bad\\x01tag'\n")
 
 
 def test_tag_refuses_a_malformed_sidecar_and_leaves_it_alone(demo_corpus):

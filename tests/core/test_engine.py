@@ -43,6 +43,28 @@ def test_accents_are_folded(engine):
     assert found(engine, "шойгу") == ["ru/novost.html"]
 
 
+def test_letters_with_their_own_marks_decomposed_text_cjk_words_and_short_first_lines(tmp_path):
+    import unicodedata
+
+    corpus = tmp_path / "c"
+    write(corpus, "pl.txt", "Wałęsa w Łodzi\n\nLech Wałęsa przyjechał do Łodzi; Đoković grał w København.\n")
+    write(corpus, "tr.txt", "Işık haberleri\n\nIrak ve ışık hakkında bir haber.\n")
+    write(corpus, "nfd.txt", unicodedata.normalize("NFD", "Le ministère a annoncé\n\nLe ministère a annoncé la "
+                                                           "livraison des équipements à la défense.\n"))
+    write(corpus, "zh1.txt", "北京新闻\n\n北京今天下雨。\n")
+    write(corpus, "zh2.txt", "北方新闻\n\n北方和京都今天下雨。\n")
+    write(corpus, "short.txt", "War\n\nThe army moved north on Monday, officials said.\n")
+    engine = Engine(corpus, tmp_path / "ix")
+    engine.update()
+    for query, expected in [("Walesa", ["pl.txt"]), ("Lodzi", ["pl.txt"]),
+                            ("Kobenhavn", ["pl.txt"]), ("isik", ["tr.txt"]), ("ırak", ["tr.txt"]),
+                            ("annoncé", ["nfd.txt"]), ("equipements", ["nfd.txt"]),
+                            (unicodedata.normalize("NFD", "défense"), ["nfd.txt"]),
+                            ("北京", ["zh1.txt"]), ("war", ["short.txt"])]:
+        assert found(engine, query) == expected, query
+    engine.close()
+
+
 def test_fields_filters_phrases_wildcards_and_fuzzy(engine):
     assert found(engine, "lang:fr drones") == ["fr/depeche.txt"]
     assert found(engine, "drones", lang="de") == []
