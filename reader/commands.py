@@ -261,6 +261,7 @@ def cmd_related(args: argparse.Namespace) -> int:
                 for reason in item["reasons"]:
                     print(f"         {reason}")
             print()
+    _tell(engine)  # a damaged relatedness store is found (and refilled) by the first related list
     return 0 if found else 1
 
 

@@ -540,17 +540,27 @@ class Engine:
         with self._lock:
             if self._related is None:
                 self._related = RelatedIndex(self.index_dir)
+                if self._related.damage:  # started empty: the next update reads every article into it
+                    self.messages.append(f"The relatedness store could not be read ({self._related.damage});"
+                                         " it is rebuilt from the articles.")
             return self._related
+
+    def _filled_related_index(self) -> RelatedIndex:
+        """The relatedness store, filled again first if it was found damaged."""
+        self._require_index()
+        related = self._related_index()
+        if related.damage:
+            related.damage = ""
+            self.update()
+        return related
 
     def related(self, article_id: str, limit: int = 10, lang: str | None = None) -> list[Relation]:
         """Articles related to one article: other languages first, each with a score and reasons."""
-        self._require_index()
-        return self._related_index().related(article_id, limit=limit, lang=lang)
+        return self._filled_related_index().related(article_id, limit=limit, lang=lang)
 
     def story(self, article_id: str) -> list[str]:
         """Ids of the articles told as the same story (translations, rewrites, near-duplicates)."""
-        self._require_index()
-        return self._related_index().story(article_id)
+        return self._filled_related_index().story(article_id)
 
     def doc_count(self) -> int:
         index = self._index_or_none()

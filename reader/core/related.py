@@ -168,8 +168,21 @@ class RelatedIndex:
 
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(directory / DB_NAME, isolation_level=None, check_same_thread=False)
         self._lock = threading.RLock()
+        self.damage = ""  # why the store was found unreadable and started empty ('' when it was not)
+        try:
+            self._open(directory / DB_NAME)
+        except sqlite3.DatabaseError as exc:  # not a database, malformed: it is derived data, start over
+            self._db.close()
+            for suffix in ("", "-wal", "-shm"):
+                (directory / f"{DB_NAME}{suffix}").unlink(missing_ok=True)
+            self._open(directory / DB_NAME)
+            self.damage = str(exc)
+
+    def _open(self, path: Path) -> None:
+        import sqlite3
+
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")

@@ -215,6 +215,20 @@ def test_related_all_as_jsonl_and_usage(demo_corpus):
     assert {item["lang"] for item in only_en["related"]} == {"en"}
 
 
+@pytest.mark.parametrize("first", [["related", "002"], ["index"]])
+def test_a_damaged_relatedness_store_is_rebuilt_with_a_message(demo_corpus, first):
+    assert run("index", corpus=demo_corpus).returncode == 0
+    store = demo_corpus / ".reader" / "index" / "related.sqlite"
+    for leftover in store.parent.glob("related.sqlite-*"):
+        leftover.unlink()
+    store.write_bytes(b"not a database " * 200)
+    result = run(*first, corpus=demo_corpus)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "relatedness store could not be read (file is not a database); it is rebuilt" in result.stderr
+    related = json.loads(run("related", "002", "--format", "json", corpus=demo_corpus).stdout)
+    assert any(item["id"].startswith("004") for item in related["related"])
+
+
 def test_an_error_naming_hostile_text_is_one_line_without_control_characters(demo_corpus):
     result = run("show", "\x1b]0;pwned\x07abc\ndef", corpus=demo_corpus)
     assert result.returncode == 2
