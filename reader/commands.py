@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reader.core.engine import Engine, IndexBusy, SearchResults
 from reader.core.errors import ReaderError
-from reader.core.text import safe_text
+from reader.core.text import one_line, safe_text
 from reader.output import ProgressBar, export_row, write_export, write_hits, write_json
 
 
@@ -27,8 +27,8 @@ def open_engine(args: argparse.Namespace) -> Engine:
 
 
 def _tell(engine: Engine) -> None:
-    for message in engine.messages:
-        print(f"reader: {message}", file=sys.stderr)
+    for message in engine.messages:  # they name files and values from the corpus
+        print(f"reader: {one_line(safe_text(message))}", file=sys.stderr)
     engine.messages.clear()
 
 
@@ -206,6 +206,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     details = " · ".join(filter(None, [article.id, article.lang, article.date, article.source,
                                        article.url, ", ".join(article.tags)]))
     sys.stdout.write(f"{safe_text(article.title)}\n{safe_text(details)}\n\n{safe_text(article.body)}\n")
+    if article.sidecar_error:  # its tags and notes are not shown until the file is mended
+        engine.messages.append(article.sidecar_error)
+    _tell(engine)
     return 0
 
 

@@ -173,6 +173,9 @@ class Engine:
 
         values = [normalise_name(name)]
         gazetteer = self.gazetteer()
+        problem = self.gazetteer_error() if gazetteer is None else ""
+        if problem and not any(problem in message for message in self.messages):
+            self.messages.append(f"{problem}: entity: queries match the names as written")
         entity_id = gazetteer.resolve(name) if gazetteer else None
         if entity_id:
             values.insert(0, entity_id.lower())

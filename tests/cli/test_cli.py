@@ -134,6 +134,15 @@ def test_tag_and_tags(demo_corpus):
     assert (bad.returncode, bad.stderr) == (2, "reader: not a usable tag: 'bad\\x01tag'\n")
 
 
+def test_show_and_an_entity_search_say_what_does_not_parse(demo_corpus):
+    write(demo_corpus, "002_fbf23ee5ad2ba58c.txt.yaml", "tags: [unclosed\n")
+    shown = run("show", "002", corpus=demo_corpus)
+    assert shown.returncode == 0 and "002_fbf23ee5ad2ba58c.txt.yaml: line" in shown.stderr
+    write(demo_corpus, "entities.yaml", "entities: [\n")
+    searched = run("search", "entity:shoigu", corpus=demo_corpus)
+    assert "entities.yaml" in searched.stderr and "entity: queries match the names as written" in searched.stderr
+
+
 def test_tag_refuses_a_malformed_sidecar_and_leaves_it_alone(demo_corpus):
     sidecar = write(demo_corpus, "001_e13ff6d2d78ae1e3.txt.yaml", "tags: [oops\n# my notes\n")
     result = run("tag", "001", "+x", corpus=demo_corpus)

@@ -66,6 +66,9 @@ def test_letters_with_their_own_marks_decomposed_text_cjk_words_and_short_first_
 
 
 def test_fields_filters_phrases_wildcards_and_fuzzy(engine):
+    assert found(engine, "Title:russland") == found(engine, "TITLE:Russland") == ["de/meldung.md"]
+    assert found(engine, 'title:"Drohnen für"') == ["de/meldung.md"]
+    assert found(engine, "drones AND NOT lang:fr") == found(engine, "drones NOT lang:fr")
     assert found(engine, "lang:fr drones") == ["fr/depeche.txt"]
     assert found(engine, "drones", lang="de") == []
     assert found(engine, "title:russland") == ["de/meldung.md"]
@@ -117,8 +120,11 @@ def test_snippet_marks_the_matched_words(engine):
 @pytest.mark.parametrize("query,message", [
     ("(drones", "parentheses"), ('"drones', "quotes"), ("colour:red", "unknown field 'colour:'"),
     ("drones AND", "nothing to apply"), ("", "empty"), ("a" * 5000, "too long"), ("x\x00y", "NUL"),
-    ("(" * 60 + "x" + ")" * 60, "nested"),
-], ids=["paren", "quote", "field", "dangling", "empty", "long", "nul", "nested"])
+    ("(" * 60 + "x" + ")" * 60, "nested"), ("title: drones", "'title:' has no value"),
+    ("drones lang:", "'lang:' has no value"), ("NOT NOT drones", "'NOT NOT': two operators in a row"),
+    ("drones AND AND china", "two operators"), ("date:[2023 to", "unbalanced brackets"),
+], ids=["paren", "quote", "field", "dangling", "empty", "long", "nul", "nested", "no value", "no value at the end",
+        "not not", "and and", "range"])
 def test_malformed_queries_say_what_is_wrong(engine, query, message):
     with pytest.raises(QueryError, match=message):
         engine.search(query)
