@@ -118,6 +118,11 @@ class IndexLock:
             self._fd = None
 
 
+def _inside(root: Path, path: Path) -> bool:
+    """True when `path`, its links followed, is within `root`."""
+    return os.path.realpath(path).startswith(os.path.realpath(root).rstrip(os.sep) + os.sep)
+
+
 def _read_json(path: Path) -> dict:
     return read_json_object(path, INDEX_RECORD_BYTES)
 
@@ -510,8 +515,9 @@ class Engine:
     def resolve_id(self, prefix: str) -> str:
         """The full id of the one article whose id starts with `prefix`."""
         parts = Path(prefix).parts
-        if parts and ".." not in parts and not Path(prefix).is_absolute() \
-                and is_article_name(parts[-1]) and (self.corpus / prefix).is_file():
+        if parts and not Path(prefix).is_absolute() and not any(part.startswith(".") for part in parts) \
+                and is_article_name(parts[-1]) and (self.corpus / prefix).is_file() \
+                and _inside(self.corpus, self.corpus / prefix):  # an article the scan would find
             return Path(prefix).as_posix()
         with self._lock:
             matches = self._require_index().ids_with_prefix(prefix)

@@ -143,6 +143,16 @@ def test_show_and_an_entity_search_say_what_does_not_parse(demo_corpus):
     assert "entities.yaml" in searched.stderr and "entity: queries match the names as written" in searched.stderr
 
 
+def test_show_and_tag_reach_only_what_the_corpus_holds(demo_corpus, tmp_path):
+    write(demo_corpus, ".hidden/h.txt", "Hidden\n\nnot an article\n")
+    outside = write(tmp_path, "outside.txt", "Outside\n\nnot an article either\n")
+    os.symlink(outside, demo_corpus / "outside.txt")
+    for args in (["show", ".hidden/h.txt"], ["show", "outside.txt"], ["tag", "outside.txt", "+x"]):
+        result = run(*args, corpus=demo_corpus)
+        assert result.returncode == 2 and "no article id starts with" in result.stderr, args
+    assert not (tmp_path / "outside.txt.yaml").exists()
+
+
 def test_tag_refuses_a_malformed_sidecar_and_leaves_it_alone(demo_corpus):
     sidecar = write(demo_corpus, "001_e13ff6d2d78ae1e3.txt.yaml", "tags: [oops\n# my notes\n")
     result = run("tag", "001", "+x", corpus=demo_corpus)
