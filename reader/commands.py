@@ -55,9 +55,9 @@ def cmd_index(args: argparse.Namespace) -> int:
               + ".", file=sys.stderr)
     if args.verbose:
         for line in report.skipped:
-            print(f"  skipped: {safe_text(line)}", file=sys.stderr)
+            print(f"  skipped: {one_line(safe_text(line))}", file=sys.stderr)
         for line in report.warnings:
-            print(f"  warning: {safe_text(line)}", file=sys.stderr)
+            print(f"  warning: {one_line(safe_text(line))}", file=sys.stderr)
     return 0
 
 

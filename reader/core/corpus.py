@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -11,6 +12,7 @@ from typing import Iterator
 from reader.core.dates import detect_date, normalise_date
 from reader.core.errors import ReaderError
 from reader.core.language import detect_language, language_code
+from reader.core.text import one_line
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 METADATA_KEYS = ("title", "lang", "date", "source", "url")
@@ -107,8 +109,8 @@ def scan_corpus(root: Path, warnings: list[str] | None = None,
             name = entry.name
             if name.startswith("."):
                 continue
-            if not name.isprintable() and _undecodable(name):
-                _warn(warnings, f"{_shown(entry.path)}: the name is not UTF-8 (an article id must be text), skipped")
+            if not name.isprintable() and (problem := _name_problem(name)):
+                _warn(warnings, f"{_shown(entry.path)}: the name {problem} (an article id must be a line of text), skipped")
                 continue
             try:
                 if entry.is_symlink() and not _inside(real_root, entry.path):
@@ -134,18 +136,20 @@ def scan_corpus(root: Path, warnings: list[str] | None = None,
         stack.extend(reversed(subdirs))
 
 
-def _undecodable(name: str) -> bool:
-    """True for a file name with bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+def _name_problem(name: str) -> str:
+    """What makes a file name unusable as an article id ('' when nothing does): bytes that are not
+    UTF-8 (Python keeps them as lone surrogates), or control characters such as line breaks."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
-        return True
-    return False
+        return "is not UTF-8"
+    return "holds control characters" if any(unicodedata.category(char) == "Cc" for char in name) else ""
 
 
 def _shown(path: str) -> str:
-    """A path with its undecodable bytes written as escapes (\\xe9)."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A path with its undecodable bytes and control characters written as escapes (\\xe9, \\x0a)."""
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _inside(real_root: str, path: str) -> bool:
@@ -290,7 +294,7 @@ def load_article(root: Path, path: Path) -> Article:
     return Article(
         id=article_id(root, path),
         path=path,
-        title=fields["title"] or title or path.name,
+        title=one_line(fields["title"]) or title or path.name,  # a front-matter title may span lines
         body=body,
         lang=lang,
         date=article_date(fields["date"], title, body),

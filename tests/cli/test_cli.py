@@ -95,7 +95,7 @@ def test_index_reports_skipped_files_and_lists_them_verbosely(demo_corpus):
     assert "rebuilt the index" in verbose.stderr
 
 
-def test_names_that_are_not_utf8_are_skipped_with_a_warning(demo_corpus):
+def test_names_that_are_not_one_line_of_utf8_are_skipped_with_a_warning(demo_corpus):
     root = os.fsencode(demo_corpus)
     with open(os.path.join(root, b"caf\xe9.txt"), "w") as file:
         file.write("Cafe news\n\nA zeppelin was seen.\n")
@@ -105,6 +105,9 @@ def test_names_that_are_not_utf8_are_skipped_with_a_warning(demo_corpus):
     result = run("index", "--verbose", corpus=demo_corpus)
     assert result.returncode == 0, result.stderr
     assert "caf\\xe9.txt: the name is not UTF-8" in result.stderr and "d\\xe9: the name" in result.stderr
+    write(demo_corpus, "two\nlines.txt", "Two lines\n\nA zeppelin again.\n")
+    result = run("index", "--verbose", corpus=demo_corpus)
+    assert "two\\x0alines.txt: the name holds control characters" in result.stderr
     assert run("search", "Shoigu", "--format", "paths", corpus=demo_corpus).returncode == 0
 
 

@@ -93,6 +93,11 @@ def test_malformed_front_matter_is_a_warning_not_a_crash(tmp_path):
     assert article.warnings and "front matter" in article.warnings[0]
 
 
+def test_a_front_matter_title_is_one_line(tmp_path):
+    path = write(tmp_path, "a.md", "---\ntitle: |\n  Two\n  lines\n---\nBody text of the article.\n")
+    assert load_article(tmp_path, path).title == "Two lines"
+
+
 def test_an_impossible_front_matter_date_keeps_the_article(tmp_path):
     path = write(tmp_path, "a.md", "---\ntitle: Thirtieth\ndate: 2023-02-30\n---\nBody text of the article.\n")
     article = load_article(tmp_path, path)

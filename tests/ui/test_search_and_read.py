@@ -158,7 +158,7 @@ async def test_narrow_terminal_toggles_panes_and_resizing_keeps_the_reading_posi
         await pilot.pause()
         offset = screen.view.reading_offset
         assert offset > screen.view.document.body_start
-        word = screen.view.document.text[offset:offset + 12]
+        word = screen.view.document.text[offset:offset + 12].strip()  # the offset may fall on a paragraph break
         await pilot.resize_terminal(200, 50)
         await settle(pilot)
         assert not screen.has_class("-narrow") and screen.results.region.width > 0
