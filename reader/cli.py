@@ -122,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extras)}")
     if args.command == "tag":
         args.items = [*args.items, *extras]  # `-TAG` words look like options to argparse
+    if args.command is not None:  # a terminal or pipe that cannot show a character gets an escape
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="backslashreplace")
     try:
         if args.command is None:
             return commands.run_tui(args)

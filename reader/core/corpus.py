@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import functools
 import os
 import re
 import unicodedata
@@ -162,16 +164,39 @@ def _warn(warnings: list[str] | None, message: str) -> None:
         warnings.append(message)
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # UTF-32 first: its LE BOM
+          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # starts like UTF-16's
+_DECLARED_RE = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z][A-Za-z0-9_.:-]{1,30})""", re.I)
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode article bytes: UTF-8 (BOM or not), else cp1252, else latin-1. Returns (text, encoding)."""
+    """Decode article bytes: UTF-16/32 with a BOM; UTF-8 (BOM or not); else the charset the file
+    declares (`<meta charset="windows-1251">`), else cp1252, else latin-1. Returns (text, encoding)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+            if "\x00" in text:
+                break
+            return text.lstrip("\ufeff"), encoding
     if b"\x00" in data:
         raise ArticleSkipped("contains NUL bytes (binary file?)")
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    declared = _DECLARED_RE.search(data[:4096])
+    if declared:
+        try:
+            encoding = codecs.lookup(declared.group(1).decode("ascii")).name
+            if not encoding.startswith(("utf-16", "utf-32")):  # those only with their BOM
+                return data.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError):
+            pass
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -194,6 +219,18 @@ def read_text(path: Path) -> tuple[str, str]:
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
+@functools.lru_cache(maxsize=1)
+def _front_matter_loader():
+    """PyYAML's safe loader with dates kept as text: `2023-02-30` is a typo to report, not a crash."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+    return Loader
+
+
 def split_front_matter(text: str) -> tuple[dict, str, str]:
     """Split Markdown front matter from the body. Returns (metadata, body, problem)."""
     import yaml
@@ -202,17 +239,16 @@ def split_front_matter(text: str) -> tuple[dict, str, str]:
     if not match:
         return {}, text, ""
     body = text[match.end():]
-    class _Loader(yaml.SafeLoader):  # dates stay text: `2023-02-30` is a typo to report, not a crash
-        pass
-
-    _Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
     try:
-        meta = yaml.load(match.group(1) or "", Loader=_Loader) or {}  # noqa: S506 - a SafeLoader
+        meta = yaml.load(match.group(1) or "", Loader=_front_matter_loader()) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         return {}, body, f"front matter does not parse: {str(exc).splitlines()[0]}"
     if not isinstance(meta, dict):
         return {}, body, "front matter is not a mapping"
     return meta, body, ""
+
+
+_HEADING_RE = re.compile(r"^#{1,6}[ \t]+")
 
 
 def _first_line_title(text: str) -> tuple[str, str]:
@@ -226,7 +262,7 @@ def _first_line_title(text: str) -> tuple[str, str]:
     if len(title) > 300:  # one enormous line: the title is its beginning, the body all of it
         return title[:200].rsplit(" ", 1)[0] + "…", text.strip()
     body = "\n".join([*lines[:index], *lines[index + 1:]])  # short lines passed over stay text
-    return title.lstrip("# ").strip() or title, body.strip("\n")
+    return _HEADING_RE.sub("", title).strip() or title, body.strip("\n")  # `# Title`, not `#MeToo`
 
 
 @dataclass

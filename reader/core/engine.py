@@ -139,6 +139,8 @@ class Engine:
         if not self.corpus.is_dir():
             raise CorpusError(f"corpus folder not found: {self.corpus}")
         self.index_dir = Path(index_dir) if index_dir else default_index_dir(self.corpus)
+        if self.index_dir.exists() and not self.index_dir.is_dir():
+            raise CorpusError(f"the index folder is not a folder: {self.index_dir}")
         self._index: SearchIndex | None = None
         self._related: RelatedIndex | None = None
         self._lock = threading.RLock()

@@ -69,6 +69,16 @@ def test_missing_corpus_exits_2(tmp_path):
     assert result.returncode == 2 and "corpus folder not found" in result.stderr
 
 
+def test_an_index_folder_that_is_a_file_exits_2(demo_corpus, tmp_path):
+    result = run("search", "x", "--index", str(write(tmp_path, "a-file", "x")), corpus=demo_corpus)
+    assert result.returncode == 2 and "the index folder is not a folder" in result.stderr
+
+
+def test_a_terminal_that_cannot_show_a_character_gets_an_escape(demo_corpus):
+    result = run("search", "Chine", "--limit", "1", env={"PYTHONIOENCODING": "ascii"}, corpus=demo_corpus)
+    assert result.returncode == 0 and "\\xe0" in result.stdout and "Traceback" not in result.stderr
+
+
 def test_corpus_from_environment(demo_corpus):
     result = run("search", "Politico", "--format", "paths", env={"READER_CORPUS": str(demo_corpus)})
     assert result.returncode == 0 and "002_fbf23ee5ad2ba58c.txt" in result.stdout

@@ -66,6 +66,9 @@ def test_broken_sidecar_is_reported_on_the_article(small_corpus):
 @pytest.mark.parametrize("data,encoding", [
     ("\ufeffTitre\n\nÉté à Paris".encode("utf-8"), "utf-8"),
     ("Titre\n\nÉté à Paris – 5 €".encode("cp1252"), "cp1252"),
+    ("\ufeffTitre\n\nÉté à Paris".encode("utf-16-le"), "utf-16"),
+    ("\ufeffTitre\n\nÉté à Paris".encode("utf-16-be"), "utf-16"),
+    ("\ufeffTitre\n\nÉté à Paris".encode("utf-32-le"), "utf-32"),
 ])
 def test_decoding_fallback(tmp_path, data, encoding):
     path = write(tmp_path, "a.txt", data)
@@ -73,6 +76,20 @@ def test_decoding_fallback(tmp_path, data, encoding):
     assert article.title == "Titre" and article.body.startswith("Été à Paris")
     assert article.encoding == encoding
     assert bool(article.warnings) == (encoding != "utf-8")
+
+
+@pytest.mark.parametrize("declared,codec", [("windows-1251", "cp1251"), ("koi8-r", "koi8_r")])
+def test_a_declared_charset_decodes_the_page(tmp_path, declared, codec):
+    page = f'<html><head><meta charset="{declared}"><title>Переговоры в Москве</title></head>' \
+           "<body><p>Переговоры продолжились.</p></body></html>"
+    article = load_article(tmp_path, write(tmp_path, "a.html", page.encode(codec)))
+    assert (article.title, article.lang) == ("Переговоры в Москве", "ru")
+
+
+def test_a_heading_mark_leaves_the_title_and_a_hashtag_stays(tmp_path):
+    assert load_article(tmp_path, write(tmp_path, "a.md", "## Heading\n\nBody of it.\n")).title == "Heading"
+    assert load_article(tmp_path, write(tmp_path, "b.txt", "#MeToo in court\n\nBody of it.\n")).title == \
+        "#MeToo in court"
 
 
 def test_crlf_is_normalised(tmp_path):
