@@ -17,6 +17,12 @@ def truncate_segments(index: Path) -> None:
         segment.write_bytes(segment.read_bytes()[:100])
 
 
+def truncate_stored_fields(index: Path, keep: int) -> None:
+    """Cut every segment's stored-field column to its first `keep` bytes."""
+    for column in index.glob("MAIN_*._stored.col"):
+        column.write_bytes(column.read_bytes()[:keep])
+
+
 def remove_table_of_contents(index: Path) -> None:
     for toc in index.glob("*.toc"):
         toc.unlink()

@@ -9,8 +9,11 @@ import errno
 import fcntl
 import json
 import os
+import pickle
+import struct
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
@@ -39,6 +42,10 @@ SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long art
 
 Progress = Callable[[int, int], None]
 _Read = TypeVar("_Read")
+
+
+# What reading damaged segment files raises inside Whoosh (a cut file, garbage where a type code was)
+_DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error, pickle.UnpicklingError)
 
 
 class IndexBusy(ReaderError):
@@ -437,7 +444,7 @@ class Engine:
                 return read(self._require_index())
             except QueryError:
                 raise
-            except (OSError, EOFError, ValueError, KeyError) as exc:  # damaged segment files
+            except _DAMAGE as exc:  # damaged segment files
                 self.messages.append(f"The index could not be read ({exc}); rebuilding it.")
                 self._index = None
                 self.update(rebuild=True)

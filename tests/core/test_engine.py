@@ -15,7 +15,7 @@ from reader.core.engine import MANIFEST_FILE, META_FILE, Engine, IndexBusy, Inde
 from reader.core.query import QueryError
 from reader.core.snippets import plain
 from tests.conftest import replace_and_delete, write, write_word_articles
-from tests.damage import truncate_segments
+from tests.damage import truncate_segments, truncate_stored_fields
 
 
 def found(engine: Engine, query: str, **options) -> list[str]:
@@ -206,6 +206,16 @@ def test_truncated_segment_is_detected_and_search_results_come_back(engine):
     truncate_segments(engine.index_dir)
     assert found(engine, "drones") == before
     assert engine.messages
+
+
+def test_truncated_stored_fields_are_detected_and_search_results_come_back(engine):
+    before = found(engine, "drones")
+    for keep in range(1, 40, 3):  # each length fails differently inside Whoosh
+        engine.close()
+        truncate_stored_fields(engine.index_dir, keep)
+        assert found(engine, "drones") == before, keep
+        assert any("could not be read" in message for message in engine.messages)
+        engine.messages.clear()
 
 
 def test_missing_manifest_reindexes_without_duplicates(engine):
