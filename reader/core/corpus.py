@@ -300,7 +300,7 @@ def parse_file(path: Path) -> ParsedFile:
             title, body = _first_line_title(body)
     else:
         title, body = _first_line_title(raw)
-    if not (title or body).strip():
+    if not (title or body).strip() and not _scalar(meta.get("title")):  # a front-matter title is an article
         raise ArticleSkipped("empty file")
     return ParsedFile(title, body, meta, encoding, problems)
 

@@ -110,6 +110,11 @@ def test_malformed_front_matter_is_a_warning_not_a_crash(tmp_path):
     assert article.warnings and "front matter" in article.warnings[0]
 
 
+def test_front_matter_with_a_title_and_no_body_is_an_article(tmp_path):
+    article = load_article(tmp_path, write(tmp_path, "a.md", "---\ntitle: Only a title\nurl: http://x\n---\n"))
+    assert (article.title, article.body) == ("Only a title", "")
+
+
 def test_a_front_matter_title_is_one_line(tmp_path):
     path = write(tmp_path, "a.md", "---\ntitle: |\n  Two\n  lines\n---\nBody text of the article.\n")
     assert load_article(tmp_path, path).title == "Two lines"
