@@ -112,7 +112,8 @@ def scan_corpus(root: Path, warnings: list[str] | None = None,
             if name.startswith("."):
                 continue
             if not name.isprintable() and (problem := _name_problem(name)):
-                _warn(warnings, f"{_shown(entry.path)}: the name {problem} (an article id must be a line of text), skipped")
+                _warn(warnings, f"{_shown(entry.path)}: the name {problem} "
+                                "(an article id must be a line of text), skipped")
                 continue
             try:
                 if entry.is_symlink() and not _inside(real_root, entry.path):

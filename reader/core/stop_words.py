@@ -1,12 +1,12 @@
 """Stop words in queries: a word that one language leaves out does not exclude that language's articles.
 
-The parser searches each bare word in the title and in every language's text field. A stop word in one
-language ("the", "le", "die") is no term there, so Whoosh keeps it only in the other fields, and
+The parser searches each bare word in the title and in every language's text field. A stop word in
+one language ("the", "le", "die") is no term there, so Whoosh keeps it only in the other fields, and
 `the war` or `le matériel militaire` would require "the" or "le" in the title of every English or
 French article. Here a word that a language's analysis drops is, where all the words of an AND must
-match, satisfied by any article in that language (which scores it as a match of its language, 1), as
-a one-language search engine would simply ignore it. Articles in other languages still need the word: "die" is a German stop word
-and an English verb.
+match, satisfied by any article in that language (which scores it as a match of its language, 1),
+as a one-language search engine would simply ignore it. Articles in other languages still need the
+word: "die" is a German stop word and an English verb.
 """
 
 from __future__ import annotations
