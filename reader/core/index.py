@@ -32,7 +32,7 @@ from reader.core.dates import rewrite_date_query
 from reader.core.posting_pool import GroupedPostingPool
 from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
 from reader.core.query import QueryError, check_query
-from reader.core.stop_words import ignore_stop_words, multifield_parser
+from reader.core.parsing import field_code, ignore_stop_words, multifield_parser
 from reader.core.language import language_code
 from reader.core.text import TOKEN_RE, normalise_tag
 
@@ -76,6 +76,12 @@ def text_field(lang: str) -> str:
     return f"text_{code}" if code else "text"
 
 
+def title_field(lang: str) -> str:
+    """The index field that holds the title of an article in `lang`, analysed in its language."""
+    code = analysis_lang(lang)
+    return f"title_{code}" if code else "title"
+
+
 class AnalysedText(TEXT):
     """A text field that takes the postings of text analysed ahead (`analysed`) as they are."""
 
@@ -105,7 +111,8 @@ def make_schema() -> Schema:
     plain = LangAnalyzer("")
     fields = dict(
         id=ID(unique=True, stored=True),
-        title=_text(plain, stored=True, field_boost=TITLE_BOOST),
+        heading=STORED(),  # the title as shown; searched in title or title_<lang>
+        title=_text(plain, field_boost=TITLE_BOOST),
         lang=ID(stored=True),
         date=DATETIME(sortable=NumericColumn(DATETIME().sortable_typecode, default=0)),  # undated: oldest
         date_text=STORED(),
@@ -116,6 +123,7 @@ def make_schema() -> Schema:
     )
     for code in sorted(set(STEMMERS)):
         fields[f"text_{code}"] = _text(LangAnalyzer(code))
+        fields[f"title_{code}"] = _text(LangAnalyzer(code), field_boost=TITLE_BOOST)
     return Schema(**fields)
 
 
@@ -148,8 +156,9 @@ class IndexDoc:
     entities: list[str] = field(default_factory=list)
 
     def fields(self) -> dict:
-        values = dict(id=self.id, title=self.title, lang=self.lang, date_text=self.date,
+        values = dict(id=self.id, heading=self.title, lang=self.lang, date_text=self.date,
                       source=self.source, tag=",".join(self.tags), entity=",".join(self.entities))
+        values[title_field(self.lang)] = self.title
         values[text_field(self.lang)] = self.text
         when = parse_date(self.date) if self.date else None
         if when:
@@ -414,9 +423,10 @@ class SearchIndex:
             writer.commit(merge=not small)
         return True
 
-    def _text_fields(self, reader) -> list[str]:
+    def _searched_fields(self, reader, kind: str) -> list[str]:
+        """The title or text fields (`kind`) that hold something in this index."""
         return [name for name in self._ix.schema.names()
-                if name.startswith("text") and reader.field_length(name)]
+                if (name == kind or name.startswith(f"{kind}_")) and reader.field_length(name)]
 
     def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None):
         """Parse query text (Whoosh syntax) into a query over title and every language's text field."""
@@ -424,8 +434,8 @@ class SearchIndex:
         if text.strip() == "*":  # every article: not a wildcard over every term of every field
             return wq.Every()
         reader = self.searcher().reader()
-        fields = ["title", *self._text_fields(reader)] or ["title", "text"]
-        parser = multifield_parser(fields, self._ix.schema)
+        parser = multifield_parser(self._searched_fields(reader, "title") or ["title"],
+                                   self._searched_fields(reader, "text") or ["text"], self._ix.schema)
         parser.add_plugin(FuzzyTermPlugin())
         parser.add_plugin(GtLtPlugin())
         if "date" in text.lower():  # only a date: field needs it; building its English grammar takes 8 ms
@@ -435,7 +445,8 @@ class SearchIndex:
         langs = [value.decode("utf-8") for value in reader.lexicon("lang")]
         try:
             parsed = ignore_stop_words(parser.parse(text, normalize=False),
-                                       lambda name: [lang for lang in langs if text_field(lang) == name]).normalize()
+                                       lambda name: [lang for lang in langs
+                                                     if analysis_lang(lang) == field_code(name)]).normalize()
         except Exception as exc:
             raise QueryError(f"cannot parse the query: {exc}") from None
         parsed = _field_values(parsed, resolve_entity)
@@ -549,7 +560,7 @@ def _query_terms(parsed, reader, memo: dict) -> frozenset[tuple[str, str]]:
 
 def _stored_hit(fields: dict, score: float) -> StoredHit:
     tags = [t for t in (fields.get("tag") or "").split(",") if t]
-    return StoredHit(fields["id"], fields.get("title", ""), fields.get("lang", ""),
+    return StoredHit(fields["id"], fields.get("heading", ""), fields.get("lang", ""),
                      fields.get("date_text") or "", tags, float(score), fields.get("source") or "")
 
 
@@ -590,14 +601,12 @@ def _first_error(parsed) -> str:
 
 def match_spans(terms: frozenset[tuple[str, str]], text: str, lang: str) -> list[tuple[int, int]]:
     """Character spans of `text` whose analysed form matched the query (for highlighting)."""
-    field_name = text_field(lang)
-    body_terms = {value for name, value in terms if name == field_name}
-    title_terms = {value for name, value in terms if name == "title"}
-    if not (body_terms or title_terms):
+    fields = (text_field(lang), title_field(lang))  # both analysed in the article's language
+    matched = {value for name, value in terms if name in fields}
+    if not matched:
         return []
-    body, plain = analyzer_for(lang), analyzer_for("")
-    wanted = {word for word in set(TOKEN_RE.findall(text))  # each distinct word analysed once
-              if body.term(word) in body_terms or (title_terms and plain.term(word) in title_terms)}
+    analyzer = analyzer_for(lang)
+    wanted = {word for word in set(TOKEN_RE.findall(text)) if analyzer.term(word) in matched}  # each word once
     if not wanted:
         return []
     return [match.span() for match in TOKEN_RE.finditer(text) if match.group() in wanted]

@@ -101,6 +101,21 @@ def test_lang_and_tag_values_are_written_as_articles_have_them(engine, small_cor
     assert found(engine, "drones", lang="EN", tag="Dual Use") == ["en/wire.txt"]
 
 
+def test_titles_are_analysed_in_their_articles_language(small_corpus, tmp_path):
+    write(small_corpus, "en/body.txt", "City news\n\nA helicopter flew over the city; a helicopter landed.\n")
+    write(small_corpus, "en/title.txt", "Helicopters over the city\n\nMany of them flew in the morning.\n")
+    write(small_corpus, "ru/moscow.txt", "Переговоры в Москве\n\nДелегации встретились вчера и обсудили вопросы.\n")
+    engine = Engine(small_corpus, tmp_path / "ix")
+    engine.update()
+    assert found(engine, "helicopter")[0] == "en/title.txt"  # the title's plural ranks it first
+    assert found(engine, "title:helicopter") == ["en/title.txt"]
+    assert found(engine, "title:Москва") == ["ru/moscow.txt"]      # Russian case ending, in a title
+    assert found(engine, "title:Livraison") == ["fr/depeche.txt"]   # French plural
+    hit = engine.search("title:Москва").hits[0]
+    assert [text for text, is_match in hit.snippet if is_match] == ["Москве"]
+    engine.close()
+
+
 def test_title_matches_rank_first(small_corpus, tmp_path):
     write(small_corpus, "en/other.txt", "Weather report\n\nNo drones today; drones are elsewhere. "
           "Drones drones.\n")

@@ -33,7 +33,7 @@ def _everything(index: SearchIndex) -> list:
         found.append((fieldname, text, list(postings.items_as("positions")) if fieldname.startswith(("text", "title"))
                       else list(postings.all_ids()), reader.doc_frequency(fieldname, text)))
     lengths = [(name, reader.doc_field_length(n, name)) for n in reader.all_doc_ids()
-               for name in ("title", "text_en", "text_fr")]
+               for name in ("title_en", "title_fr", "text_en", "text_fr")]
     return [found, lengths, [reader.stored_fields(n) for n in reader.all_doc_ids()]]
 
 
@@ -84,7 +84,7 @@ def _by_id(index: SearchIndex) -> dict:
                                      info.max_length(), info.max_weight(), info.weight(), info.doc_frequency())
     # Whoosh gives None or 0 for a field a document lacks, depending on its segment's columns
     lengths = {(ids[n], name): reader.doc_field_length(n, name) or 0 for n in ids
-               for name in ("title", "text_en", "text_fr")}
+               for name in ("title_en", "title_fr", "text_en", "text_fr")}
     return {"postings": postings, "lengths": lengths, "stored": {ids[n]: reader.stored_fields(n) for n in ids}}
 
 

@@ -44,7 +44,7 @@ async def test_the_first_page_comes_before_its_count_and_every_hit_after_a_pause
         assert "4 hits (first 2 listed)" in screen.status.facts
         await until(pilot, lambda: len(screen.results.hits) == 4)
         assert "4 hits" in screen.status.facts and "listed" not in screen.status.facts
-        await type_query(pilot, "drones~1")  # fuzzy: Whoosh's matchers, so the count comes after the page
+        await type_query(pilot, "drone~1")  # fuzzy: Whoosh's matchers, so the count comes after the page
         assert screen.total == 4 and len(screen.results.hits) == 4 and "4 hits" in screen.status.facts
 
 

@@ -1,0 +1,116 @@
+"""How query words become clauses over every language's fields: bare words and `title:` searched in
+each language's analysis, and stop words that do not exclude the articles of their language.
+
+The parser searches each bare word in every language's title and text field, and a `title:` word in
+every language's title field. A stop word in one language ("the", "le", "die") is no term there, so
+Whoosh keeps it only in the other fields, and `the war` or `le matériel militaire` would require
+"the" or "le" in the other languages' fields of every English or French article. Here a word that a
+language's analysis drops is, where all the words of an AND must match, satisfied by any article in
+that language (which scores it as a match of its language, 1), as a one-language search engine would
+simply ignore it. Articles in other languages still need the word: "die" is a German stop word and an
+English verb.
+"""
+
+from __future__ import annotations
+
+from copy import copy as _copy
+from typing import Callable
+
+from reader.core.lean_import import deferring
+
+with deferring():
+    from whoosh import query as wq
+    from whoosh.qparser import QueryParser, syntax
+    from whoosh.qparser.plugins import MultifieldPlugin, Plugin
+
+
+def field_code(fieldname: str) -> str:
+    """The analysis language of a title or text field (`text_fr` -> `fr`; '' for the plain ones)."""
+    return fieldname.partition("_")[2]
+
+
+class _WordClause(wq.Or):
+    """One bare word searched in several fields; `dropped` names the text fields whose analysis left
+    nothing of it (its stop words). Replaced by a plain Or before the query is used."""
+
+    dropped: frozenset[str] = frozenset()
+
+
+class _WordGroup(syntax.OrGroup):
+    """The parser's group of one bare word's copies, one a field."""
+
+    qclass = _WordClause
+
+    def query(self, parser):
+        found, dropped = [], set()
+        for node in self.nodes:
+            query = node.query(parser)
+            if query is not None:
+                found.append(query)
+            elif field_code(node.fieldname):
+                dropped.add(node.fieldname)
+        clause = _WordClause(found, boost=self.boost, **self.kwargs)
+        clause.dropped = frozenset(dropped)
+        return syntax.attach(clause, self)
+
+
+class _TitlePlugin(Plugin):
+    """`title:` words searched in every language's title field."""
+
+    def __init__(self, title_fields: list[str]) -> None:
+        self.title_fields = title_fields
+
+    def filters(self, parser):
+        return [(self._titles, 105)]  # after fields are named (100), before bare words spread (110)
+
+    def _titles(self, parser, group):
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[i] = self._titles(parser, node)
+            elif node.has_fieldname and node.fieldname == "title":
+                copies = []
+                for name in self.title_fields:
+                    copy = _copy(node)
+                    copy.set_fieldname(name, override=True)
+                    copies.append(copy)
+                group[i] = syntax.OrGroup(copies)
+        return group
+
+
+def multifield_parser(title_fields: list[str], text_fields: list[str], schema) -> QueryParser:
+    """A parser searching bare words in every title and text field and `title:` words in every title
+    field, that remembers which fields dropped each word."""
+    parser = QueryParser(None, schema)
+    parser.add_plugin(_TitlePlugin(title_fields))
+    parser.add_plugin(MultifieldPlugin([*title_fields, *text_fields], group=_WordGroup))
+    return parser
+
+
+def ignore_stop_words(parsed, langs_of_field: Callable[[str], list[str]]):
+    """The parsed query (from `multifield_parser`, not normalised) with each word clause of an AND also
+    matched by the articles whose language drops the word; `langs_of_field` gives the index's language
+    values analysed in a text field."""
+    if isinstance(parsed, _WordClause):
+        return wq.Or(parsed.subqueries, boost=parsed.boost)
+    if type(parsed) is wq.And:
+        return _and_ignoring(parsed, langs_of_field)
+    if parsed.is_leaf():
+        return parsed
+    return parsed.apply(lambda q: ignore_stop_words(q, langs_of_field))
+
+
+def _and_ignoring(query, langs_of_field: Callable[[str], list[str]]):
+    words = [q for q in query.subqueries if isinstance(q, _WordClause)]
+    positive = [q for q in query.subqueries if type(q) is not wq.Not]
+    # a field that drops every required word would match all its articles: there the words count
+    everywhere = frozenset.intersection(*(q.dropped for q in words)) \
+        if words and len(words) == len(positive) else frozenset()
+    parts = []
+    for sub in query.subqueries:
+        part = ignore_stop_words(sub, langs_of_field)
+        langs = list(dict.fromkeys(lang for name in sorted(sub.dropped - everywhere) for lang in langs_of_field(name))) \
+            if isinstance(sub, _WordClause) else []
+        if langs:
+            part = wq.Or([part, *(wq.Term("lang", lang) for lang in langs)])
+        parts.append(part)
+    return wq.And(parts, boost=query.boost)
