@@ -460,17 +460,21 @@ class Engine:
                                                       resolve_entity=self._resolve_entity))
 
     def _hit(self, stored: StoredHit, terms: frozenset | None) -> Hit:
-        snippet = self.snippet(stored.id, stored.lang, terms) if terms is not None else []
+        snippet = self.snippet(stored.id, stored.lang, terms, stored.title) if terms is not None else []
         return Hit(stored.id, self.corpus / stored.id, stored.title, stored.lang, stored.date,
                    stored.tags, stored.score, snippet)
 
-    def snippet(self, article_id: str, lang: str, terms: frozenset) -> list[Fragment]:
-        """A snippet of the article around the query's matched terms, cut from the file itself."""
+    def snippet(self, article_id: str, lang: str, terms: frozenset, title: str | None = None) -> list[Fragment]:
+        """A snippet of the article around the query's matched terms, cut from the file itself, with the
+        title the index holds (`title`, else looked up): a front-matter or sidecar title, not the file's."""
         try:
             parsed = parse_file(self.corpus / article_id)
         except (ArticleSkipped, OSError):
             return []
-        text = f"{parsed.title}\n\n{parsed.body}"[:SNIPPET_SCAN_CHARS]
+        if title is None:
+            stored = self.stored(article_id)
+            title = stored.title if stored else parsed.title
+        text = f"{title}\n\n{parsed.body}"[:SNIPPET_SCAN_CHARS]
         return make_snippet(text, match_spans(terms, text, lang))
 
     def reindex(self, article_ids: list[str]) -> None:

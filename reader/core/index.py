@@ -36,7 +36,7 @@ from reader.core.parsing import field_code, ignore_stop_words, multifield_parser
 from reader.core.language import language_code
 from reader.core.text import TOKEN_RE, normalise_tag
 
-SCHEMA_VERSION = 6  # 5: compact word positions, pickle protocol 5; 6: ł ø đ ı folded, NFC before stemming
+SCHEMA_VERSION = 7  # 5: compact positions, pickle protocol 5; 6: ł ø đ ı folded, NFC; 7: titles per language
 TITLE_BOOST = 2.0
 SMALL_UPDATE_DOCS = 500
 MAX_SEGMENTS = 12

@@ -45,9 +45,9 @@ class _WordGroup(syntax.OrGroup):
         found, dropped = [], set()
         for node in self.nodes:
             query = node.query(parser)
-            if query is not None:
+            if query is not None and query is not wq.NullQuery and not (type(query) is wq.Phrase and not query.words):
                 found.append(query)
-            elif field_code(node.fieldname):
+            elif field_code(node.fieldname):  # nothing left of it here (a quoted stop word: a phrase of none)
                 dropped.add(node.fieldname)
         clause = _WordClause(found, boost=self.boost, **self.kwargs)
         clause.dropped = frozenset(dropped)
@@ -73,7 +73,7 @@ class _TitlePlugin(Plugin):
                     copy = _copy(node)
                     copy.set_fieldname(name, override=True)
                     copies.append(copy)
-                group[i] = syntax.OrGroup(copies)
+                group[i] = _WordGroup(copies)
         return group
 
 
@@ -100,17 +100,25 @@ def ignore_stop_words(parsed, langs_of_field: Callable[[str], list[str]]):
 
 
 def _and_ignoring(query, langs_of_field: Callable[[str], list[str]]):
-    words = [q for q in query.subqueries if isinstance(q, _WordClause)]
+    words = [word for word in map(_word_clause, query.subqueries) if word is not None]
     positive = [q for q in query.subqueries if type(q) is not wq.Not]
     # a field that drops every required word would match all its articles: there the words count
-    everywhere = frozenset.intersection(*(q.dropped for q in words)) \
+    everywhere = frozenset.intersection(*(word.dropped for word in words)) \
         if words and len(words) == len(positive) else frozenset()
     parts = []
     for sub in query.subqueries:
         part = ignore_stop_words(sub, langs_of_field)
-        langs = list(dict.fromkeys(lang for name in sorted(sub.dropped - everywhere) for lang in langs_of_field(name))) \
-            if isinstance(sub, _WordClause) else []
+        word = _word_clause(sub)
+        names = sorted(word.dropped - everywhere) if word is not None else []
+        langs = list(dict.fromkeys(lang for name in names for lang in langs_of_field(name)))
         if langs:
             part = wq.Or([part, *(wq.Term("lang", lang) for lang in langs)])
         parts.append(part)
     return wq.And(parts, boost=query.boost)
+
+
+def _word_clause(query) -> _WordClause | None:
+    """The word clause a part of an AND is, also inside groups of one (`(the)`, `"the"`), or None."""
+    while type(query) in (wq.And, wq.Or) and len(query.subqueries) == 1:
+        query = query.subqueries[0]
+    return query if isinstance(query, _WordClause) else None

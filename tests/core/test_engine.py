@@ -89,6 +89,8 @@ def test_a_stop_word_of_an_articles_language_does_not_exclude_it(engine):
     assert found(engine, "the livraisons") == []     # elsewhere the word is still required
     assert found(engine, "the OR die") == []         # OR: a stop word matches nothing by itself
     assert sorted(found(engine, "drones NOT the")) == ["en/wire.txt", "fr/depeche.txt"]
+    for query in ("(the) drones", '"the" drones', "title:the drones", "title:(the drones)", "drones AND (the)"):
+        assert found(engine, query) == ["en/wire.txt"], query
     total = engine.search("the drones").total
     assert total == 1 and engine.search("the").total == 0
 
@@ -123,6 +125,12 @@ def test_title_matches_rank_first(small_corpus, tmp_path):
     engine = Engine(small_corpus, tmp_path / "index")
     engine.update()
     assert found(engine, "title:drones OR drones")[0] == "en/title.txt"
+
+
+def test_a_snippet_starts_with_the_title_the_index_holds(engine):
+    hit = engine.search("title:Russland").hits[0]  # the title comes from the front matter
+    assert plain(hit.snippet).startswith("Drohnen für Russland")
+    assert [text for text, is_match in hit.snippet if is_match][0] == "Russland"
 
 
 def test_snippet_marks_the_matched_words(engine):

@@ -187,7 +187,7 @@ class WorkflowActions:
             if hits is None:
                 hits = engine.search(query, limit=None, tag=tag, sort=sort, snippets=True).hits
             else:
-                hits = [replace(hit, snippet=hit.snippet or engine.snippet(hit.id, hit.lang, terms))
+                hits = [replace(hit, snippet=hit.snippet or engine.snippet(hit.id, hit.lang, terms, hit.title))
                         for hit in hits]
             rows = [export_row(hit, engine.notes(hit.id)) for hit in hits]
             write_atomic(path, render_export(rows, export_format(path)))
