@@ -21,7 +21,7 @@ from reader.core.lean_import import deferring
 with deferring():
     from whoosh import query as wq
     from whoosh.qparser import QueryParser, syntax
-    from whoosh.qparser.plugins import MultifieldPlugin, Plugin
+    from whoosh.qparser.plugins import MultifieldPlugin, Plugin, PlusMinusPlugin
 
 
 def field_code(fieldname: str) -> str:
@@ -79,8 +79,11 @@ class _TitlePlugin(Plugin):
 
 def multifield_parser(title_fields: list[str], text_fields: list[str], schema) -> QueryParser:
     """A parser searching bare words in every title and text field and `title:` words in every title
-    field, that remembers which fields dropped each word."""
+    field, that remembers which fields dropped each word, and takes `-word` for NOT."""
     parser = QueryParser(None, schema)
+    # `-word` and `-lang:fr` leave out what they match; only at a word's start (`Etats-Unis` is one
+    # word), and no `+` (Whoosh would make the other words optional)
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)", minusexpr=r"(?<![^\s(])-(?=[^\s)])"))
     parser.add_plugin(_TitlePlugin(title_fields))
     parser.add_plugin(MultifieldPlugin([*title_fields, *text_fields], group=_WordGroup))
     return parser

@@ -69,6 +69,8 @@ def test_fields_filters_phrases_wildcards_and_fuzzy(engine):
     assert found(engine, "Title:russland") == found(engine, "TITLE:Russland") == ["de/meldung.md"]
     assert found(engine, 'title:"Drohnen für"') == ["de/meldung.md"]
     assert found(engine, "drones AND NOT lang:fr") == found(engine, "drones NOT lang:fr")
+    assert found(engine, "drones -lang:fr") == found(engine, "drones NOT lang:fr") == ["en/wire.txt"]
+    assert found(engine, "drones -(china OR chinois)") == [] and found(engine, "drones -Etats-Unis") == ["en/wire.txt"]
     assert found(engine, "lang:fr drones") == ["fr/depeche.txt"]
     assert found(engine, "drones", lang="de") == []
     assert found(engine, "title:russland") == ["de/meldung.md"]
