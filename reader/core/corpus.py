@@ -116,7 +116,7 @@ def scan_corpus(root: Path, warnings: list[str] | None = None,
                                 "(an article id must be a line of text), skipped")
                 continue
             try:
-                if entry.is_symlink() and not _inside(real_root, entry.path):
+                if entry.is_symlink() and not within(real_root, entry.path):
                     _warn(warnings, f"{entry.path}: link leads out of the corpus, skipped")
                     continue
                 if entry.is_dir():
@@ -155,7 +155,8 @@ def _shown(path: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _inside(real_root: str, path: str) -> bool:
+def within(real_root: str, path: str) -> bool:
+    """True when `path`, its links followed, is `real_root` (a real path) or inside it."""
     real = os.path.realpath(path)
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 from reader.core.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
 from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, is_article_name,
-                                load_article, parse_file, scan_corpus)
+                                load_article, parse_file, scan_corpus, within)
 from reader.core.errors import ReaderError
 from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans
 from reader.core.query import QueryError
@@ -125,11 +125,6 @@ class IndexLock:
             self._fd = None
 
 
-def _inside(root: Path, path: Path) -> bool:
-    """True when `path`, its links followed, is within `root`."""
-    return os.path.realpath(path).startswith(os.path.realpath(root).rstrip(os.sep) + os.sep)
-
-
 def _read_json(path: Path) -> dict:
     return read_json_object(path, INDEX_RECORD_BYTES)
 
@@ -185,11 +180,13 @@ class Engine:
         """Index terms an `entity:` query value stands for: the gazetteer id and the normalised name."""
         from reader.core.entities import normalise_name
 
+        from reader.core.loading import load_gazetteer
+
         values = [normalise_name(name)]
-        gazetteer = self.gazetteer()
-        problem = self.gazetteer_error() if gazetteer is None else ""
-        if problem and not any(problem in message for message in self.messages):
-            self.messages.append(f"{problem}: entity: queries match the names as written")
+        gazetteer, problem = load_gazetteer(self.gazetteer_path)
+        told = f"{problem}: entity: queries match the names as written"
+        if problem and told not in self.messages:
+            self.messages.append(told)
         entity_id = gazetteer.resolve(name) if gazetteer else None
         if entity_id:
             values.insert(0, entity_id.lower())
@@ -464,16 +461,13 @@ class Engine:
         return Hit(stored.id, self.corpus / stored.id, stored.title, stored.lang, stored.date,
                    stored.tags, stored.score, snippet)
 
-    def snippet(self, article_id: str, lang: str, terms: frozenset, title: str | None = None) -> list[Fragment]:
-        """A snippet of the article around the query's matched terms, cut from the file itself, with the
-        title the index holds (`title`, else looked up): a front-matter or sidecar title, not the file's."""
+    def snippet(self, article_id: str, lang: str, terms: frozenset, title: str) -> list[Fragment]:
+        """A snippet of the article around the query's matched terms, cut from the file's body after the
+        `title` the index holds (a front-matter or sidecar title, not the file's first line)."""
         try:
             parsed = parse_file(self.corpus / article_id)
         except (ArticleSkipped, OSError):
             return []
-        if title is None:
-            stored = self.stored(article_id)
-            title = stored.title if stored else parsed.title
         text = f"{title}\n\n{parsed.body}"[:SNIPPET_SCAN_CHARS]
         return make_snippet(text, match_spans(terms, text, lang))
 
@@ -530,7 +524,7 @@ class Engine:
         parts = Path(prefix).parts
         if parts and not Path(prefix).is_absolute() and not any(part.startswith(".") for part in parts) \
                 and is_article_name(parts[-1]) and (self.corpus / prefix).is_file() \
-                and _inside(self.corpus, self.corpus / prefix):  # an article the scan would find
+                and within(os.path.realpath(self.corpus), str(self.corpus / prefix)):  # as the scan finds it
             return Path(prefix).as_posix()
         with self._lock:
             matches = self._require_index().ids_with_prefix(prefix)

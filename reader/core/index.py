@@ -29,11 +29,11 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
 
 from reader.core.analysis import STEMMERS, Analysed, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.dates import rewrite_date_query
-from reader.core.posting_pool import GroupedPostingPool
-from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
-from reader.core.query import QueryError, check_query
-from reader.core.parsing import field_code, ignore_stop_words, multifield_parser
 from reader.core.language import language_code
+from reader.core.parsing import field_code, ignore_stop_words, multifield_parser
+from reader.core.posting_pool import GroupedPostingPool
+from reader.core.query import QueryError, check_query
+from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
 from reader.core.text import TOKEN_RE, normalise_tag
 
 SCHEMA_VERSION = 7  # 5: compact positions, pickle protocol 5; 6: ł ø đ ı folded, NFC; 7: titles per language

@@ -45,9 +45,9 @@ class _WordGroup(syntax.OrGroup):
         found, dropped = [], set()
         for node in self.nodes:
             query = node.query(parser)
-            if query is not None and query is not wq.NullQuery and not (type(query) is wq.Phrase and not query.words):
+            if not _nothing(query):
                 found.append(query)
-            elif field_code(node.fieldname):  # nothing left of it here (a quoted stop word: a phrase of none)
+            elif field_code(node.fieldname):
                 dropped.add(node.fieldname)
         clause = _WordClause(found, boost=self.boost, **self.kwargs)
         clause.dropped = frozenset(dropped)
@@ -77,6 +77,11 @@ class _TitlePlugin(Plugin):
         return group
 
 
+def _nothing(query) -> bool:
+    """Whether a field's query for a word holds no term: a stop word, or a quoted one (a phrase of none)."""
+    return query is None or query is wq.NullQuery or (type(query) is wq.Phrase and not query.words)
+
+
 def multifield_parser(title_fields: list[str], text_fields: list[str], schema) -> QueryParser:
     """A parser searching bare words in every title and text field and `title:` words in every title
     field, that remembers which fields dropped each word, and takes `-word` for NOT."""
@@ -103,15 +108,15 @@ def ignore_stop_words(parsed, langs_of_field: Callable[[str], list[str]]):
 
 
 def _and_ignoring(query, langs_of_field: Callable[[str], list[str]]):
-    words = [word for word in map(_word_clause, query.subqueries) if word is not None]
+    clauses = [_word_clause(q) for q in query.subqueries]
+    words = [word for word in clauses if word is not None]
     positive = [q for q in query.subqueries if type(q) is not wq.Not]
     # a field that drops every required word would match all its articles: there the words count
     everywhere = frozenset.intersection(*(word.dropped for word in words)) \
         if words and len(words) == len(positive) else frozenset()
     parts = []
-    for sub in query.subqueries:
+    for sub, word in zip(query.subqueries, clauses):
         part = ignore_stop_words(sub, langs_of_field)
-        word = _word_clause(sub)
         names = sorted(word.dropped - everywhere) if word is not None else []
         langs = list(dict.fromkeys(lang for name in names for lang in langs_of_field(name)))
         if langs:

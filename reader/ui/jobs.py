@@ -213,16 +213,16 @@ class EngineJobs:
             self.post_message(msg.IndexUpdated(0, self.engine.doc_count(), notices))
 
     @work(thread=True, group="snippets", exit_on_error=False)
-    def load_snippets(self, terms: frozenset, wanted: list[tuple[str, str]]) -> None:
-        """Cut snippets for the rows on screen."""
+    def load_snippets(self, terms: frozenset, wanted: list) -> None:
+        """Cut snippets for the rows (hits) on screen."""
         snippets = {}
-        for article_id, lang in wanted:
+        for hit in wanted:
             if self.engine is None or self.current_terms != terms:
                 return
             try:
-                snippets[article_id] = self.engine.snippet(article_id, lang, terms)
+                snippets[hit.id] = self.engine.snippet(hit.id, hit.lang, terms, hit.title)
             except Exception:  # noqa: BLE001 - a row without snippet is fine
-                snippets[article_id] = []
+                snippets[hit.id] = []
         self.post_message(msg.SnippetsReady(terms, snippets))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)

@@ -41,11 +41,11 @@ class ResultList(ScrollView, can_focus=True, inherit_bindings=False):
 
     @dataclass
     class SnippetsWanted(Message):
-        """Rows on screen lack snippets: (id, lang) of each, for the results of `terms`."""
+        """Rows on screen lack snippets: their hits, for the results of `terms`."""
 
         result_list: "ResultList"
         terms: frozenset
-        wanted: list[tuple[str, str]]
+        wanted: list
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -56,7 +56,7 @@ class ResultList(ScrollView, can_focus=True, inherit_bindings=False):
         self.placeholder = "Type a query above; enter runs it."
         self._snippets: dict[str, list] = {}
         self._asked: set[str] = set()
-        self._wanted: dict[str, str] = {}
+        self._wanted: dict[str, Any] = {}  # id -> hit
         self._ask_pending = False
         self._styles: dict | None = None
 
@@ -216,13 +216,13 @@ class ResultList(ScrollView, can_focus=True, inherit_bindings=False):
         if hit.id in self._asked:
             return
         self._asked.add(hit.id)
-        self._wanted[hit.id] = hit.lang
+        self._wanted[hit.id] = hit
         if not self._ask_pending:
             self._ask_pending = True
             self.set_timer(0.02, self._ask_snippets)
 
     def _ask_snippets(self) -> None:
         self._ask_pending = False
-        wanted, self._wanted = list(self._wanted.items()), {}
+        wanted, self._wanted = list(self._wanted.values()), {}
         if wanted:
             self.post_message(self.SnippetsWanted(self, self.terms, wanted))
