@@ -1,6 +1,6 @@
 """The one registry of bindable actions: ids, default keys, descriptions, help groups and where they bind.
 
-It feeds every widget's BINDINGS, the help screen, keymap validation and the README table. Textual
+It feeds every widget's BINDINGS, the help screen, keymap validation and the keys page of the docs. Textual
 ignores unknown binding ids silently, so keymaps are validated here before the app starts.
 """
 
@@ -127,7 +127,7 @@ def grouped(keys: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def markdown_table(keys: dict[str, str] | None = None) -> str:
-    """The actions as a Markdown table (group, id, default keys, description), for the README."""
+    """The actions as a Markdown table (group, id, default keys, description)."""
     from reader.ui.render import key_display
 
     keys = keys or {a.id: a.keys for a in ACTIONS}
@@ -138,5 +138,14 @@ def markdown_table(keys: dict[str, str] | None = None) -> str:
     return "\n".join(rows)
 
 
+def keys_page() -> str:
+    """`docs/keys.md`: every action of the app with its default keys, generated from this registry."""
+    return ("# Keys\n\n"
+            "Every action of the app, its id (the name keymaps use) and its default keys. This page is\n"
+            "generated from the action registry: `python -m reader.ui.actions > docs/keys.md`.\n"
+            "`?` in the app lists the keys in force, with your keymap applied; see [Keymaps](keymaps.md).\n\n"
+            + markdown_table() + "\n")
+
+
 if __name__ == "__main__":
-    print(markdown_table())
+    print(keys_page(), end="")

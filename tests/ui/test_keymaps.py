@@ -150,13 +150,13 @@ async def test_help_lists_the_bindings_in_force_grouped(demo_corpus):
         assert app.screen is screen
 
 
-def test_the_readme_table_lists_every_action():
-    from reader.ui.actions import markdown_table
+def test_the_keys_page_lists_every_action():
+    from reader.ui.actions import keys_page
 
-    table = markdown_table()
-    assert all(f"`{action.id}`" in table for action in ACTIONS)
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    assert table in readme, "README's action table is out of date: paste `python -m reader.ui.actions`"
+    page = keys_page()
+    assert all(f"`{action.id}`" in page for action in ACTIONS)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "keys.md").read_text(encoding="utf-8")
+    assert docs == page, "docs/keys.md is out of date: run `python -m reader.ui.actions > docs/keys.md`"
 
 
 def test_every_action_runs_somewhere():
