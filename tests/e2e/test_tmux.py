@@ -82,3 +82,26 @@ def test_a_corpus_big_enough_for_worker_processes_indexes_inside_the_app(tmp_pat
         _wait_for(socket, "reader-exited-0")
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None or READER is None, reason="needs tmux and the installed reader")
+def test_escape_in_the_query_box_makes_help_and_quit_keys_again(demo_corpus, tmp_path):
+    socket = f"reader-test-{uuid.uuid4().hex[:8]}"
+    command = (f"env TERM=xterm-256color XDG_CONFIG_HOME={shlex.quote(str(tmp_path / 'config'))} "
+               f"{shlex.quote(READER)} --corpus {shlex.quote(str(demo_corpus))}; echo reader-exited-$?; sleep 30")
+    _tmux(socket, "new-session", "-d", "-s", "reader", "-x", "100", "-y", "30", command)
+    try:
+        _wait_for(socket, "5 articles", "index up to date")
+        _tmux(socket, "send-keys", "-t", "reader", "-l", "douaniers")
+        _wait_for(socket, "2 hits")
+        _tmux(socket, "send-keys", "-t", "reader", "Escape")
+        time.sleep(0.3)
+        _tmux(socket, "send-keys", "-t", "reader", "-l", "?")
+        _wait_for(socket, "Show the keys in force")
+        _tmux(socket, "send-keys", "-t", "reader", "Escape")
+        time.sleep(0.3)
+        _tmux(socket, "send-keys", "-t", "reader", "-l", "q")
+        screen = _wait_for(socket, "reader-exited-0")
+        assert "douaniers?" not in screen
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)

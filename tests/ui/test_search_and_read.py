@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reader.core.engine import Engine
+from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
 
 from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
@@ -226,3 +227,17 @@ async def test_a_missing_corpus_is_a_one_line_error(tmp_path, capsys):
 
     assert run_app(argparse.Namespace(corpus=str(tmp_path / "nope"), index=None, keymap=None)) == 2
     assert capsys.readouterr().err == f"reader: corpus folder not found: {tmp_path / 'nope'}\n"
+
+
+async def test_escape_leaves_the_query_box_and_keeps_the_query(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "douaniers")
+        await pilot.press("escape")
+        assert app.focused is screen.results
+        await pilot.press("question_mark")  # a key again, not text for the query
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert screen.query_one("#query").value == "douaniers"

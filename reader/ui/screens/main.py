@@ -364,6 +364,8 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             self.results.focus()
         elif self.focused is self.results:
             self.query_one(QueryInput).focus()
+        elif isinstance(self.focused, QueryInput):  # leave the box, query kept: `?` and `q` are keys again
+            self.results.focus()
         elif self.tag_filter:
             self.tag_filter = None
             self._show_facts()
