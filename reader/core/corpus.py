@@ -168,12 +168,14 @@ def _warn(warnings: list[str] | None, message: str) -> None:
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # UTF-32 first: its LE BOM
           (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # starts like UTF-16's
+_DETECT_BYTES = 64 * 1024  # enough text to tell code pages apart, bounded cost for big files
 _DECLARED_RE = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z][A-Za-z0-9_.:-]{1,30})""", re.I)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode article bytes: UTF-16/32 with a BOM; UTF-8 (BOM or not); else the charset the file
-    declares (`<meta charset="windows-1251">`), else cp1252, else latin-1. Returns (text, encoding)."""
+    declares (`<meta charset="windows-1251">`), else a detected legacy code page, else cp1252, else
+    latin-1. Returns (text, encoding)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -199,10 +201,38 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding
         except (LookupError, UnicodeDecodeError):
             pass
+    detected = _detect_legacy(data)
+    if detected:
+        return detected
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def _detect_legacy(data: bytes) -> tuple[str, str] | None:
+    """An undeclared legacy code page found by charset-normalizer (cp1251, KOI8-R, cp1250, cp1253…);
+    None where cp1252 reads the bytes as well as the best guess (short Western text is ambiguous)."""
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data[:_DETECT_BYTES]))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.01 \
+                and match.coherence >= best.coherence - 0.01:
+            return None
+    try:
+        text = data.decode(best.encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    try:
+        if text == data.decode("cp1252"):
+            return None
+    except UnicodeDecodeError:
+        pass
+    return text, codecs.lookup(best.encoding).name
 
 
 def read_text(path: Path) -> tuple[str, str]:

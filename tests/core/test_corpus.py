@@ -153,3 +153,18 @@ def test_symlink_cycles_do_not_loop_and_links_out_are_skipped(tmp_path, small_co
 def test_missing_corpus_is_a_clear_error(tmp_path):
     with pytest.raises(CorpusError, match="not found"):
         list(scan_corpus(tmp_path / "nope"))
+
+
+RUSSIAN = "Шойгу заявил в Москве\n\nМинистр обороны России Сергей Шойгу заявил, что армия получит новые ракеты."
+GREEK = "Η Αθήνα σήμερα\n\nΗ Αθήνα είναι η πρωτεύουσα της Ελλάδας και η μεγαλύτερη πόλη της χώρας."
+CZECH = "Praha dnes\n\nPříliš žluťoučký kůň úpěl ďábelské ódy. Praha je hlavní město České republiky."
+FRENCH = "Titre français\n\nL'été à Paris, la crème brûlée coûte 5 € au café près de l'église."
+
+
+@pytest.mark.parametrize("text,codec", [(RUSSIAN, "cp1251"), (RUSSIAN, "koi8-r"), (GREEK, "cp1253"),
+                                        (CZECH, "cp1250"), (FRENCH, "cp1252")])
+def test_undeclared_legacy_code_pages_are_detected(tmp_path, text, codec):
+    path = write(tmp_path, "legacy.txt", text.encode(codec))
+    article = load_article(tmp_path, path)
+    assert article.title == text.split("\n")[0]
+    assert article.body == text.split("\n\n", 1)[1]
