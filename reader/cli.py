@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 from reader import commands
-from reader.core.errors import ReaderError
+from reader.core.errors import ReaderError, environment_failure
 from reader.core.text import one_line, safe_text
 
 EXIT_FOUND, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+EXIT_INTERNAL, EXIT_ENVIRONMENT = 3, 4
 
 
 class UsageError(Exception):
@@ -138,12 +139,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except ReaderError as exc:
         _error(str(exc))
-        return EXIT_USAGE
+        return EXIT_ENVIRONMENT if environment_failure(exc) else EXIT_USAGE
     except Exception as exc:  # last resort: a message, never a traceback
+        failure = environment_failure(exc)
+        if failure is not None:
+            _error(str(failure))
+            return EXIT_ENVIRONMENT
         if os.environ.get("READER_DEBUG"):
             raise
         _error(f"internal error: {type(exc).__name__}: {exc} (set READER_DEBUG=1 for details)")
-        return 3
+        return EXIT_INTERNAL
 
 
 def _error(message: str) -> None:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from reader.core.errors import ReaderError
+from reader.core.errors import EnvironmentFailure, ReaderError
 
 LOCK_TIMEOUT = 10.0
 MAX_USER_FILE_BYTES = 1024 * 1024
@@ -24,6 +24,10 @@ INDEX_RECORD_BYTES = 2**31  # the index's own records (manifest, first-seen time
 
 class UserFileError(ReaderError):
     """A user file that cannot be read, parsed or written; str() names the file."""
+
+
+class LockHeld(UserFileError, EnvironmentFailure):
+    """Another process held a file's lock longer than the timeout."""
 
 
 @contextlib.contextmanager
@@ -37,7 +41,7 @@ def file_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         raise UserFileError(f"{path}: cannot lock ({exc.strerror or exc})") from None
     try:
         if not flock_within(fd, timeout):
-            raise UserFileError(f"{path}: locked by another writer")
+            raise LockHeld(f"{path}: locked by another process for more than {timeout:g} s")
         yield
     finally:
         os.close(fd)

@@ -13,7 +13,7 @@ from pathlib import Path
 from textual import work
 from textual.worker import get_current_worker
 
-from reader.core.errors import ReaderError
+from reader.core.errors import ReaderError, environment_failure
 from reader.ui import messages as msg
 from reader.ui.document import build_document, find_matches
 from reader.ui.tagging import TagEdit, apply_edits
@@ -48,6 +48,9 @@ def start_resource_tracker() -> None:
 
 def problem_line(exc: BaseException) -> str:
     """One line for the status line about an exception (a ReaderError says it best itself)."""
+    failure = environment_failure(exc)
+    if failure is not None:
+        return str(failure)
     if isinstance(exc, ReaderError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
