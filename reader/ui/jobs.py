@@ -164,15 +164,15 @@ class EngineJobs:
         elif seen is not None and generation != seen:  # another process re-indexed (tags, notes)
             self.post_message(msg.IndexUpdated(1, engine.doc_count(), []))
 
-    def start_search(self, generation: int, query: str, tag: str | None, sort: str = "relevance") -> None:
+    def start_search(self, generation: int, query: str, sort: str = "relevance") -> None:
         """Search in a worker (`run_search`); the previous search stops waiting to list every hit, so its
         thread is free at once (waiting threads would hold up the workers that come after them)."""
         self._newer_search.set()
         self._newer_search = threading.Event()
-        self.run_search(generation, query, tag, sort, self._newer_search)
+        self.run_search(generation, query, sort, self._newer_search)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, generation: int, query: str, tag: str | None, sort: str, newer: threading.Event) -> None:
+    def run_search(self, generation: int, query: str, sort: str, newer: threading.Event) -> None:
         """Search: a quick first page at once, then the count, then every hit (up to MAX_HITS) once typing pauses.
 
         `@name` runs the saved search of that name; `sort` is relevance or date (newest first); `newer`
@@ -183,7 +183,7 @@ class EngineJobs:
             with self._search_lock:
                 if newer.is_set() or self.engine is None:
                     return
-                results = self.engine.search(text, limit=FIRST_PAGE, tag=tag, snippets=False, sort=sort,
+                results = self.engine.search(text, limit=FIRST_PAGE, snippets=False, sort=sort,
                                              count=False)
                 self._tell_engine_messages()
             total = results.total
@@ -194,14 +194,14 @@ class EngineJobs:
                 with self._search_lock:  # the count follows the first page
                     if newer.is_set():
                         return
-                    total = self.engine.count(text, tag=tag)
+                    total = self.engine.count(text)
                 self.post_message(msg.SearchCounted(generation, query, total))
             if newer.wait(FULL_LIST_DELAY):  # a newer keystroke meanwhile
                 return
             with self._search_lock:
                 if newer.is_set():
                     return
-                results = self.engine.search(text, limit=MAX_HITS, tag=tag, snippets=False, sort=sort, count=False)
+                results = self.engine.search(text, limit=MAX_HITS, snippets=False, sort=sort, count=False)
             results.total = total  # counted already
             if not newer.is_set():
                 self.post_message(msg.SearchDone(generation, query, results, text, _histogram(results)))

@@ -51,7 +51,7 @@ async def type_query(pilot, text: str) -> MainScreen:
     await pilot.press("slash")
     screen.query_one("#query").value = ""
     await pilot.press(*[c if c != " " else "space" for c in text])
-    await until(pilot, lambda: screen.ran is not None and screen.ran[0] == text)
+    await until(pilot, lambda: screen.ran == text)
     await settle(pilot)
     return screen
 

@@ -116,7 +116,7 @@ async def test_step_through_entities_then_search_the_corpus_for_one(demo_corpus)
         current, other = style_of(screen.view, "Russia"), style_of(screen.view, "France")
         assert current.bgcolor != other.bgcolor and current.color != other.color
         await pilot.press("asterisk")
-        await until(pilot, lambda: screen.ran is not None and screen.ran[0].startswith("entity:"))
+        await until(pilot, lambda: screen.ran is not None and screen.ran.startswith("entity:"))
         await settle(pilot)
         assert screen.query_one("#query").value == "entity:russia"
         assert screen.results.hits and screen.focused is screen.results
@@ -143,7 +143,7 @@ async def test_entity_panel_lists_entities_by_type_with_counts_and_searches(demo
         assert not first_row.disabled
         chosen = panel.rows[int(first_row.id)]
         await pilot.press("enter")
-        await until(pilot, lambda: screen.ran is not None and screen.ran[0].startswith("entity:"))
+        await until(pilot, lambda: screen.ran is not None and screen.ran.startswith("entity:"))
         assert app.screen is screen
         assert screen.query_one("#query").value == f"entity:{chosen['id']}"
 

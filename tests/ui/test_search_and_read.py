@@ -39,7 +39,7 @@ async def test_the_first_page_comes_before_its_count_and_every_hit_after_a_pause
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         await pilot.press(*"drones")  # the query box has the focus
-        await until(pilot, lambda: screen.ran is not None and screen.ran[0] == "drones"
+        await until(pilot, lambda: screen.ran == "drones"
                     and screen.total is not None)
         assert len(screen.results.hits) == 2
         assert "4 hits (first 2 listed)" in screen.status.facts
@@ -64,7 +64,7 @@ async def test_searches_waiting_to_list_every_hit_do_not_hold_up_newer_ones(demo
         for number in range(40):  # more searches than the thread pool has threads
             query = f"drones OR nothing{number}"
             screen.query_one("#query").value = query
-            await until(pilot, lambda: screen.ran is not None and screen.ran[0] == query)
+            await until(pilot, lambda: screen.ran == query)
             assert [hit.id for hit in screen.results.hits] and "4 hits (first 1 listed)" in screen.status.facts
 
 

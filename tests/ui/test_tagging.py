@@ -107,21 +107,31 @@ async def test_edit_notes_in_a_modal(demo_corpus):
         await until(pilot, lambda: "notes" not in read_sidecar(demo_corpus / article))
 
 
-async def test_tag_panel_filters_the_results(demo_corpus):
+async def test_the_tag_panel_writes_its_filter_into_the_query_and_marks_it(demo_corpus):
     update_sidecar(demo_corpus / "003_3874e8e98c7a5103.txt", add_tags=["washington"])
+    update_sidecar(demo_corpus / "002_fbf23ee5ad2ba58c.txt", add_tags=["paris"])
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await ready(pilot)
-        await until(pilot, lambda: screen.tag_counts == {"washington": 1})
-        await pilot.press("tab", "number_sign")
-        await pilot.pause()
-        assert isinstance(app.screen, TagPanel)
-        await pilot.press("down", "enter")
-        await until(pilot, lambda: screen.tag_filter == "washington")
+        screen = await type_query(pilot, "China")
+        await until(pilot, lambda: screen.tag_counts == {"washington": 1, "paris": 1})
+        await pilot.press("escape", "number_sign")
+        await until(pilot, lambda: isinstance(app.screen, TagPanel))
+        choices = app.screen.query_one("#tag-panel-list")
+        await pilot.press(*["down"] * [choices.get_option_at_index(i).id
+                                       for i in range(choices.option_count)].index("washington"), "enter")
+        await until(pilot, lambda: screen.ran == "China tag:washington")
+        assert screen.query_one("#query").value == "China tag:washington"  # the filter is in the box
         await until(pilot, lambda: [h.id for h in screen.results.hits] == ["003_3874e8e98c7a5103.txt"])
-        assert "tag:washington" in screen.status.facts
-        await pilot.press("number_sign", "home", "enter")  # "All articles"
-        await until(pilot, lambda: screen.tag_filter is None and len(screen.results.hits) == 5)
+        await pilot.press("number_sign")
+        await until(pilot, lambda: isinstance(app.screen, TagPanel))
+        choices = app.screen.query_one("#tag-panel-list")
+        shown = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+        assert any(line.startswith("✓ #washington") for line in shown)
+        assert any(line.startswith("  #paris") for line in shown)
+        assert choices.highlighted_option.id == "washington"  # on the tag in force: enter takes it out
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.ran == "China")
+        assert len(screen.results.hits) > 1
 
 
 async def test_a_broken_sidecar_is_reported_not_overwritten(demo_corpus):
@@ -164,11 +174,11 @@ async def test_tag_panel_with_many_tags_lists_the_most_used_and_filters(demo_cor
         await pilot.press("tab", "number_sign")
         await until(pilot, lambda: isinstance(app.screen, TagPanel))
         choices = app.screen.query_one("#tag-panel-list")
-        assert choices.option_count == PANEL_ROWS + 1  # "All articles" first, then the most used
-        assert choices.get_option_at_index(1).id == "common" and screen.tag_counts["common"] == 2
+        assert choices.option_count == PANEL_ROWS  # the most used first
+        assert choices.get_option_at_index(0).id == "common" and screen.tag_counts["common"] == 2
         assert "most used of 351" in str(app.screen.query_one("#tag-panel-hint").render())
         await pilot.press("tab", "t", "3", "4", "9")  # the filter box finds a tag beyond the rows shown
         await until(pilot, lambda: choices.option_count == 1)
         await pilot.press("enter")
-        await until(pilot, lambda: screen.tag_filter == "t349")
+        await until(pilot, lambda: screen.ran == "tag:t349")
         await until(pilot, lambda: [h.id for h in screen.results.hits] == ["000_2b620b70247fd231.txt"])

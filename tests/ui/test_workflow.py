@@ -54,22 +54,22 @@ async def test_facet_panel_narrows_by_a_value_and_widens_again(demo_corpus):
         assert shown[0] == "Languages" and "   en  3" in shown and "   fr  2" in shown
         assert "Sources" in shown and "   Le Monde  1" in shown and "Top entities" in shown
         await pick(pilot, panel, "fr  2")
-        await until(pilot, lambda: screen.ran == ("lang:fr", None))
+        await until(pilot, lambda: screen.ran == "lang:fr")
         await settle(pilot)
         assert screen.query_one("#query").value == "lang:fr"
         assert {hit.lang for hit in screen.results.hits} == {"fr"} and len(screen.results.hits) == 2
         panel = await open_panel(pilot, "F", FacetPanel)
         await pick(pilot, panel, "Le Monde")
-        await until(pilot, lambda: screen.ran == ('lang:fr source:"Le Monde"', None))
+        await until(pilot, lambda: screen.ran == 'lang:fr source:"Le Monde"')
         await settle(pilot)
         assert [hit.id for hit in screen.results.hits] == [FR_2]
         panel = await open_panel(pilot, "F", FacetPanel)
         assert " ✓ fr  1" in labels(panel) and labels(panel)[0].startswith("Widen")
         await pick(pilot, panel, " ✓ fr")  # choosing an active value again takes it out
-        await until(pilot, lambda: screen.ran == ('source:"Le Monde"', None))
+        await until(pilot, lambda: screen.ran == 'source:"Le Monde"')
         panel = await open_panel(pilot, "F", FacetPanel)
         await pick(pilot, panel, "Widen")
-        await until(pilot, lambda: screen.ran == ("", None))
+        await until(pilot, lambda: screen.ran == "")
         await settle(pilot)
         assert len(screen.results.hits) == 5
 
@@ -161,7 +161,7 @@ async def test_save_a_search_then_run_it_from_the_list_and_as_at_name(demo_corpu
         panel = await open_panel(pilot, "@", SavedSearchPanel)
         assert labels(panel) == ["@frdrones  drones lang:fr"]
         await pilot.press("enter")
-        await until(pilot, lambda: screen.ran == ("drones lang:fr", None))
+        await until(pilot, lambda: screen.ran == "drones lang:fr")
         await settle(pilot)
         assert screen.query_one("#query").value == "drones lang:fr" and app.focused is screen.results
         screen = await type_query(pilot, "@frdrones")

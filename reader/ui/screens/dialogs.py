@@ -10,11 +10,12 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from reader.core.narrowing import facet_clause, has_clause
 from reader.core.text import safe_text
 from reader.ui.actions import DIALOG, LIST, bindings_for
 from reader.ui.render import key_display
 
-ALL_ARTICLES = ""
+WIDEN = "\x00widen"  # the option that takes every filter of the panel out
 
 
 class Dialog(ModalScreen, inherit_bindings=False):
@@ -176,13 +177,13 @@ class NotesEditor(Dialog):
 
 
 class TagPanel(Dialog):
-    """Tags with their counts, most used first, narrowed by a filter box; choosing one answers it
-    (ALL_ARTICLES clears the filter)."""
+    """Tags with their counts, most used first, narrowed by a filter box. Tags whose `tag:` clause is
+    in the query are marked ✓; choosing a tag answers the clauses to toggle in the query text."""
 
-    def __init__(self, counts: dict[str, int], current: str | None) -> None:
+    def __init__(self, counts: dict[str, int], typed: str) -> None:
         super().__init__()
         self.counts = counts
-        self.current = current
+        self.active = [tag for tag in counts if has_clause(typed, facet_clause("tag", tag))]
         self.ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     def compose(self) -> ComposeResult:
@@ -193,12 +194,16 @@ class TagPanel(Dialog):
             yield Static(Content(self._hint("")), classes="dialog-hint", id="tag-panel-hint")
 
     def _options(self, typed: str) -> list[Option]:
-        options = [] if typed.strip() else [Option(Content("All articles (no tag filter)"), id="\x00all")]
-        return options + [Option(Content(f"#{safe_text(tag)}  {count:,}"), id=tag)
+        options = [] if typed.strip() or not self.active else [Option(Content(
+            "Widen: remove the tag filters (" + " ".join(safe_text(f"tag:{tag}") for tag in self.active) + ")"),
+            id=WIDEN)]
+        return options + [Option(Content(f"{'✓' if tag in self.active else ' '} #{safe_text(tag)}  {count:,}"),
+                                 id=tag)
                           for tag, count in matching_tags(self.ordered, typed, PANEL_ROWS)]
 
     def _hint(self, typed: str) -> str:
-        hint = f"{self.keys_for('open')}: filter the results by the tag · {self.keys_for('back')}: close"
+        hint = f"{self.keys_for('open')}: filter the results by the tag (✓: in force; again to remove) · " \
+               f"{self.keys_for('back')}: close"
         if not self.ordered:
             return "No tags yet. " + hint
         if len(self.ordered) > PANEL_ROWS and not typed.strip():
@@ -208,9 +213,9 @@ class TagPanel(Dialog):
 
     def on_mount(self) -> None:
         choices = self.query_one(PickList)
-        if self.current and self.current in self.counts:
+        for tag in self.active[:1]:
             try:
-                choices.highlighted = choices.get_option_index(self.current)
+                choices.highlighted = choices.get_option_index(tag)
             except OptionDoesNotExist:  # a rarely used tag beyond the rows shown
                 pass
         choices.focus()
@@ -234,4 +239,5 @@ class TagPanel(Dialog):
         self._choose(event.option.id or "")
 
     def _choose(self, option_id: str) -> None:
-        self.dismiss(ALL_ARTICLES if option_id == "\x00all" else option_id)
+        tags = self.active if option_id == WIDEN else [option_id]
+        self.dismiss([facet_clause("tag", tag) for tag in tags])

@@ -8,22 +8,22 @@ from textual.widgets.option_list import Option
 from reader.core.facets import FACET_NAMES
 from reader.core.narrowing import facet_clause, has_clause
 from reader.core.text import safe_text
+from reader.ui.screens.dialogs import WIDEN
 from reader.ui.screens.panels import LoadingPanel
 
 FACET_LABELS = {"lang": "Languages", "source": "Sources", "tag": "Tags", "entity": "Top entities"}
-WIDEN = "\x00widen"
 
 
 class FacetPanel(LoadingPanel):
     """Counts over every article the query matches; answers the clauses to toggle in the query text."""
 
-    def __init__(self, engine, query: str, tag: str | None, typed: str) -> None:
+    def __init__(self, engine, query: str, typed: str) -> None:
         super().__init__("Facets of the results")
-        self.engine, self.search_query, self.tag, self.typed = engine, query, tag, typed
+        self.engine, self.search_query, self.typed = engine, query, typed
         self.active: list[str] = []
 
     def load(self) -> dict[str, dict[str, int]]:
-        return self.engine.facets(self.search_query, tag=self.tag)
+        return self.engine.facets(self.search_query)
 
     def options(self, facets: dict[str, dict[str, int]]) -> list[Option]:
         options = []

@@ -50,10 +50,9 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.usable = False  # the index can answer searches
         self.index_state = "opening…"
         self.generation = 0
-        self.ran: tuple[str, str | None] | None = None  # (query, tag filter) of the shown results
+        self.ran: str | None = None  # the query text of the shown results
         self.total: int | None = None  # how many articles the shown results' query matches (None: counting)
         self.keep_id: str | None = None
-        self.tag_filter: str | None = None
         self.current_terms: frozenset = frozenset()
         self.hits_text = ""
         self.article = None
@@ -121,8 +120,6 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
 
     def _show_facts(self) -> None:
         parts = [self.hits_text] if self.hits_text else []
-        if self.tag_filter:
-            parts.append(f"tag:{self.tag_filter}")
         if self.results.marked:
             parts.append(f"{len(self.results.marked)} marked")
         if self.sort == "date":
@@ -195,7 +192,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         if not self.usable:
             return
         self._first_page_due = True
-        self.start_search(self.generation, self.query_text, self.tag_filter, self.sort)
+        self.start_search(self.generation, self.query_text, self.sort)
 
     @on(Input.Changed, "#query")
     def _query_changed(self) -> None:
@@ -208,7 +205,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             self._search_if_changed()
 
     def _search_if_changed(self) -> None:
-        if self.ran != (self.query_text, self.tag_filter):
+        if self.ran != self.query_text:
             self._search()
 
     @on(Input.Submitted, "#query")
@@ -216,7 +213,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         if self._search_timer is not None:
             self._search_timer.stop()
         self.remember_query(self.query_text)
-        if self.ran == (self.query_text, self.tag_filter) and self.results.hits:
+        if self.ran == self.query_text and self.results.hits:
             self.results.move_to(0, force=True)
             self.results.focus()
             return
@@ -228,9 +225,9 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             return
         self._first_page_due = False
         results = message.results
-        if self.ran == (message.query, self.tag_filter) and self.results.hit is not None:
+        if self.ran == message.query and self.results.hit is not None:
             self.keep_id = self.results.hit.id  # every hit after the first page: stay where the reader is
-        self.ran = (message.query, self.tag_filter)
+        self.ran = message.query
         self.resolved_query = message.resolved
         self.current_terms = results.terms
         self.query_one(DateHistogramBar).show(message.histogram)
@@ -245,7 +242,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             self.results.focus()
 
     def on_search_counted(self, message: msg.SearchCounted) -> None:
-        if message.generation == self.generation and self.ran and self.ran[0] == message.query:
+        if message.generation == self.generation and self.ran == message.query:
             self._show_count(message.total)
             self._show_facts()
 
@@ -290,8 +287,8 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
 
     @on(ResultList.Selected)
     def _selected(self, message: ResultList.Selected) -> None:
-        if self.ran:
-            self.remember_query(self.ran[0])
+        if self.ran is not None:
+            self.remember_query(self.ran)
         self.open_hit(message.hit.id)
 
     def open_hit(self, article_id: str) -> None:
@@ -366,10 +363,6 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             self.query_one(QueryInput).focus()
         elif isinstance(self.focused, QueryInput):  # leave the box, query kept: `?` and `q` are keys again
             self.results.focus()
-        elif self.tag_filter:
-            self.tag_filter = None
-            self._show_facts()
-            self._search()
 
     def action_focus_next(self) -> None:
         self.focus_next()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from reader.core.text import safe_text
 from reader.ui import messages as msg
-from reader.ui.screens.dialogs import ALL_ARTICLES, NotesEditor, TagPanel, TagPrompt
+from reader.core.narrowing import toggle_clause
+from reader.ui.screens.dialogs import NotesEditor, TagPanel, TagPrompt
 from reader.ui.tagging import TagEdit, describe, toggle_edit
 
 
@@ -118,17 +119,18 @@ class TagActions:
         self.app.push_screen(NotesEditor(f"Notes: {safe_text(article_id)}", notes), done)
 
     def action_tag_panel(self) -> None:
-        def done(tag: str | None) -> None:
-            if tag is None:
-                return
-            self.tag_filter = None if tag == ALL_ARTICLES else tag
-            self._show_facts()
-            self._search()
-            self.results.focus()
+        typed = self._expanded_query()
+
+        def done(clauses: list[str] | None) -> None:
+            if clauses:
+                text = typed
+                for clause in clauses:
+                    text = toggle_clause(text, clause)
+                self.run_query_text(text)
 
         if self.engine is not None and self.usable:
             self.load_tag_counts()
-        self.app.push_screen(TagPanel(dict(self.tag_counts), self.tag_filter), done)
+        self.app.push_screen(TagPanel(dict(self.tag_counts), typed), done)
 
     def _what(self, ids: list[str]) -> str:
         return "1 article" if len(ids) == 1 else f"{len(ids)} marked articles"

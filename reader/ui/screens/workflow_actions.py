@@ -109,12 +109,12 @@ class WorkflowActions:
                     text = toggle_clause(text, clause)
                 self.run_query_text(text)
 
-        self.app.push_screen(FacetPanel(self.engine, self.resolved_query, self.tag_filter, typed), done)
+        self.app.push_screen(FacetPanel(self.engine, self.resolved_query, typed), done)
 
     def _expanded_query(self) -> str:
         """The query box's text, a saved search `@name` replaced by its query (so clauses can be added)."""
         text = self.query_text.strip()
-        return self.resolved_query if text.startswith("@") and self.ran and self.ran[0] == self.query_text \
+        return self.resolved_query if text.startswith("@") and self.ran == self.query_text \
             else text
 
     # -- saved searches --------------------------------------------------------------------------
@@ -155,7 +155,7 @@ class WorkflowActions:
         if marked:
             what = f"the {len(marked):,} marked results"
         else:
-            what = "every result" + (f" (tag:{self.tag_filter})" if self.tag_filter else "")
+            what = "every result"
         confirmed: list[Path] = []
 
         def check(text: str) -> str:
@@ -172,20 +172,19 @@ class WorkflowActions:
         def done(text: str | None) -> None:
             if text:
                 self.status.say("Exporting…", "busy")
-                self._export(Path(text).expanduser(), marked or None, self.resolved_query, self.tag_filter,
-                             self.sort, self.current_terms)
+                self._export(Path(text).expanduser(), marked or None, self.resolved_query, self.sort,
+                             self.current_terms)
 
         title = f"Export {what} to a file (.csv, .jsonl or .md)"
         self.app.push_screen(TextPrompt(title, DEFAULT_EXPORT, "file", check), done)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def _export(self, path: Path, hits: list | None, query: str, tag: str | None, sort: str,
-                terms: frozenset) -> None:
+    def _export(self, path: Path, hits: list | None, query: str, sort: str, terms: frozenset) -> None:
         """Write the marked hits (or every hit of the query) with notes and snippets, atomically."""
         engine = self.engine
         try:
             if hits is None:
-                hits = engine.search(query, limit=None, tag=tag, sort=sort, snippets=True).hits
+                hits = engine.search(query, limit=None, sort=sort, snippets=True).hits
             else:
                 hits = [replace(hit, snippet=hit.snippet or engine.snippet(hit.id, hit.lang, terms, hit.title))
                         for hit in hits]
