@@ -5,7 +5,12 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+from reader.core.text import safe_text
+
+if TYPE_CHECKING:
+    from reader.core.engine import Hit
 
 EXPORT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".md": "md", ".markdown": "md"}
 
@@ -15,14 +20,15 @@ def export_format(path: Path | str) -> str | None:
     return EXPORT_FORMATS.get(Path(path).suffix.lower())
 
 
-def render_export(rows: Iterable[dict[str, str]], fmt: str) -> str:
-    """The text of an export file: CSV or Markdown as `reader search --format csv|md` writes them,
-    or JSONL (one object per row, the same fields)."""
-    from reader.output import write_export
+def render_export(hits: Iterable[tuple[Hit, str]], fmt: str) -> str:
+    """The text of an export file from (hit, notes) pairs: CSV or Markdown as `reader search --format
+    csv|md` writes them, or JSONL: `reader search --format jsonl`'s record of each hit with its notes."""
+    from reader.output import export_row, hit_record, write_export
 
-    rows = list(rows)
+    hits = list(hits)
     if fmt == "jsonl":
-        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        return "".join(json.dumps({**hit_record(hit), "notes": safe_text(notes)}, ensure_ascii=False) + "\n"
+                       for hit, notes in hits)
     buffer = io.StringIO()
-    write_export(rows, fmt, buffer)
+    write_export([export_row(hit, notes) for hit, notes in hits], fmt, buffer)
     return buffer.getvalue()

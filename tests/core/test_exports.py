@@ -6,10 +6,16 @@ import csv
 import io
 import json
 
-from reader.exports import export_format, render_export
+from dataclasses import replace
+from pathlib import Path
 
-ROW = {"id": "a.txt", "title": "=HYPERLINK(\"x\") | pipe", "lang": "fr", "date": "2024-05-07",
-       "tags": "x;y", "notes": "line one\nline two", "snippet": "snip", "path": "/c/a.txt"}
+from reader.core.engine import Hit
+from reader.exports import export_format, render_export
+from reader.output import hit_record
+
+HIT = Hit(id="a.txt", path=Path("/c/a.txt"), title="=HYPERLINK(\"x\") | pipe", lang="fr", date="2024-05-07",
+          score=1.5, snippet=[("snip", False)], tags=["x", "y"])
+NOTES = "line one\nline two"
 
 
 def test_format_follows_the_extension():
@@ -20,9 +26,15 @@ def test_format_follows_the_extension():
 
 
 def test_each_format_holds_every_field():
-    rows = list(csv.reader(io.StringIO(render_export([ROW], "csv"))))
+    rows = list(csv.reader(io.StringIO(render_export([(HIT, NOTES)], "csv"))))
     assert rows[0][:7] == ["id", "title", "lang", "date", "tags", "notes", "snippet"]
     assert rows[1][1].startswith("'=HYPERLINK")  # formula-escaped
-    assert json.loads(render_export([ROW], "jsonl")) == ROW
-    table = render_export([ROW], "md").splitlines()
+    table = render_export([(HIT, NOTES)], "md").splitlines()
     assert len(table) == 3 and "\\| pipe" in table[2] and "line one line two" in table[2]
+
+
+def test_jsonl_export_is_the_search_record_with_notes():
+    undated = replace(HIT, date="")
+    record = json.loads(render_export([(undated, NOTES)], "jsonl"))
+    assert record == {**hit_record(undated), "notes": NOTES}
+    assert record["tags"] == ["x", "y"] and record["date"] is None and record["score"] == 1.5

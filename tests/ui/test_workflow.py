@@ -16,6 +16,7 @@ from reader.ui.screens.panels import TextPrompt
 from reader.ui.screens.saved import SavedSearchPanel
 from reader.ui.screens.timeline import TimelinePanel
 
+from tests.cli.test_cli import HIT_KEYS
 from tests.ui.conftest import make_app, ready, settle, type_query, until
 
 FR_2, FR_4 = "002_fbf23ee5ad2ba58c.txt", "004_4921ef0473f76c4f.txt"
@@ -207,7 +208,8 @@ async def test_export_marked_results_then_the_tagged_set(demo_corpus, tmp_path):
         records = [json.loads(line) for line in (tmp_path / "out" / "tagged.jsonl").read_text().splitlines()]
         assert sorted(r["id"] for r in records) == [FR_2, FR_4]
         assert {r["id"]: r["notes"] for r in records}[FR_2] == "=cmd() looks like a formula"
-        assert all(r["tags"] == "dual-use" for r in records)
+        assert all(r["tags"] == ["dual-use"] and "score" in r and set(r) == {*HIT_KEYS, "notes"}
+                   for r in records)
         # An existing file is replaced only after a second enter.
         target.write_text("keep me")
         await pilot.press("x")

@@ -13,7 +13,6 @@ from reader.core.narrowing import toggle_clause
 from reader.core.saved import save_search, saved_searches_path
 from reader.core.userfiles import write_atomic
 from reader.exports import export_format, render_export
-from reader.output import export_row
 from reader.ui import messages as msg
 from reader.ui.jobs import problem_line
 from reader.ui.screens.facets import FacetPanel
@@ -188,7 +187,7 @@ class WorkflowActions:
             else:
                 hits = [replace(hit, snippet=hit.snippet or engine.snippet(hit.id, hit.lang, terms, hit.title))
                         for hit in hits]
-            rows = [export_row(hit, engine.notes(hit.id)) for hit in hits]
+            rows = [(hit, engine.notes(hit.id)) for hit in hits]
             write_atomic(path, render_export(rows, export_format(path)))
         except Exception as exc:  # noqa: BLE001 - one line in the status line
             self.post_message(msg.WorkflowDone("", f"Export failed: {problem_line(exc)}"))
