@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from reader import commands
 from reader.core.errors import ReaderError, environment_failure
@@ -108,11 +107,6 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
-
-
-def corpus_dir(args: argparse.Namespace) -> Path:
-    """The corpus folder: --corpus, else $READER_CORPUS, else ./corpus."""
-    return Path(getattr(args, "corpus", None) or os.environ.get("READER_CORPUS") or "corpus")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,13 +17,20 @@ class UsageProblem(ReaderError):
     """Arguments that make no sense together."""
 
 
+def corpus_dir(args: argparse.Namespace) -> Path:
+    """The corpus folder: --corpus, else $READER_CORPUS, else ./corpus."""
+    return Path(getattr(args, "corpus", None) or os.environ.get("READER_CORPUS") or "corpus")
+
+
+def index_dir(args: argparse.Namespace) -> Path | None:
+    """The index folder given with --index (None: the engine's default)."""
+    index = getattr(args, "index", None)
+    return Path(index) if index else None
+
+
 def open_engine(args: argparse.Namespace) -> Engine:
     """The engine for the corpus and index folders named on the command line."""
-    from reader.cli import corpus_dir
-
-    index = getattr(args, "index", None)
-    engine = Engine(corpus_dir(args), Path(index) if index else None)
-    return engine
+    return Engine(corpus_dir(args), index_dir(args))
 
 
 def _tell(engine: Engine) -> None:
@@ -63,10 +70,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _search_query(args: argparse.Namespace) -> str:
     """The query of `reader search`: the words given, or the saved search `@name` stands for."""
-    from reader.core.saved import resolve_saved
+    from reader.core.saved import resolve_saved, saved_searches_path
 
     text = " ".join(args.query)
-    saved = resolve_saved(text)
+    saved = resolve_saved(text, saved_searches_path(corpus_dir(args)))
     return saved[1] if saved else text
 
 
@@ -173,8 +180,9 @@ def cmd_save(args: argparse.Namespace) -> int:
     """`reader save NAME QUERY`: save a search for `reader search @NAME`."""
     from reader.core.saved import save_search, saved_searches_path
 
-    save_search(args.name, " ".join(args.query))
-    print(f"saved @{args.name.lstrip('@')} in {saved_searches_path()}", file=sys.stderr)
+    path = saved_searches_path(corpus_dir(args))
+    save_search(args.name, " ".join(args.query), path)
+    print(f"saved @{args.name.lstrip('@')} in {path}", file=sys.stderr)
     return 0
 
 
@@ -311,4 +319,4 @@ def run_tui(args: argparse.Namespace) -> int:
         return 2
     from reader.ui.app import run_app
 
-    return run_app(args)
+    return run_app(corpus_dir(args), index_dir(args), getattr(args, "keymap", None))

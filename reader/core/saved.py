@@ -1,4 +1,9 @@
-"""Saved searches: a YAML file the analyst can edit, mapping a name to a query."""
+"""Saved searches: a YAML file in the corpus folder, mapping a name to a query, that the analyst can edit.
+
+They travel with the corpus (through git too). Earlier versions kept one file for every corpus in
+the user's data folder: a corpus without a file of its own reads that one, and its first change
+starts from it, so no saved search is lost.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +22,22 @@ class SavedSearchError(ReaderError):
     """A saved search that does not exist, or a saved-searches file that does not parse."""
 
 
-def saved_searches_path() -> Path:
-    """`saved-searches.yaml` in the user's data folder ($XDG_DATA_HOME/reader on Linux)."""
+def saved_searches_path(corpus: Path) -> Path:
+    """`saved-searches.yaml` in the corpus folder."""
+    return Path(corpus) / SAVED_FILE
+
+
+def _legacy_path() -> Path:
+    """The one file of every corpus that earlier versions kept in the user's data folder."""
     return data_folder() / SAVED_FILE
+
+
+def _read(path: Path) -> tuple[Path, str | None]:
+    """(the file read, its text): the corpus's file, else the legacy one, else (path, None)."""
+    text = read_text(path)
+    if text is None and (legacy := read_text(_legacy_path())) is not None:
+        return _legacy_path(), legacy
+    return path, text
 
 
 def _parse(path: Path, text: str | None):
@@ -41,25 +59,27 @@ def _parse(path: Path, text: str | None):
     return doc
 
 
-def load_saved(path: Path | None = None) -> dict[str, str]:
-    """Every saved search, name -> query ({} when there is no file)."""
-    path = path or saved_searches_path()
-    return {str(name): str(query) for name, query in _parse(path, read_text(path)).items()}
+def load_saved(path: Path) -> dict[str, str]:
+    """Every saved search of the file at `path`, name -> query ({} when there is none)."""
+    source, text = _read(path)
+    return {str(name): str(query) for name, query in _parse(source, text).items()}
 
 
-def save_search(name: str, query: str, path: Path | None = None) -> None:
-    """Add or replace one saved search, merged into the file as it is now (comments kept)."""
-    from ruamel.yaml import YAML
-
+def _check_name(name: str) -> str:
     name = name.strip().lstrip("@")
     if not name or any(char.isspace() for char in name):
         raise SavedSearchError(f"not a usable name for a saved search: {name!r} (no spaces)")
-    query = check_query(query)
-    path = path or saved_searches_path()
+    return name
+
+
+def _change(path: Path, edit) -> None:
+    """Apply `edit(doc)` to the file as it is now, under its lock, and write it atomically (comments kept)."""
+    from ruamel.yaml import YAML
+
     with file_lock(path):
-        text = read_text(path)
-        doc = _parse(path, text)
-        doc[name] = query
+        source, text = _read(path)
+        doc = _parse(source, text)
+        edit(doc)
         buffer = io.StringIO()
         yaml = YAML(typ="rt")
         yaml.width = 4096
@@ -67,7 +87,46 @@ def save_search(name: str, query: str, path: Path | None = None) -> None:
         write_atomic(path, ("" if text and text.strip() else HEADER) + buffer.getvalue())
 
 
-def resolve_saved(text: str, path: Path | None = None) -> tuple[str, str] | None:
+def save_search(name: str, query: str, path: Path) -> None:
+    """Add or replace one saved search, merged into the file as it is now."""
+    name, query = _check_name(name), check_query(query)
+
+    def edit(doc) -> None:
+        doc[name] = query
+
+    _change(path, edit)
+
+
+def rename_search(old: str, new: str, path: Path) -> None:
+    """Give a saved search another name (its place in the file and its comments stay)."""
+    old, new = old.lstrip("@"), _check_name(new)
+
+    def edit(doc) -> None:
+        if old not in doc:
+            raise SavedSearchError(f"no saved search named '{old}'")
+        if new != old and new in doc:
+            raise SavedSearchError(f"a saved search is named '{new}' already")
+        comment = doc.ca.items.get(old)  # its end-of-line comment goes with it
+        doc.insert(list(doc).index(old), new, doc.pop(old))
+        if comment:
+            doc.ca.items[new] = comment
+
+    _change(path, edit)
+
+
+def delete_search(name: str, path: Path) -> None:
+    """Remove one saved search from the file."""
+    name = name.lstrip("@")
+
+    def edit(doc) -> None:
+        if name not in doc:
+            raise SavedSearchError(f"no saved search named '{name}'")
+        del doc[name]
+
+    _change(path, edit)
+
+
+def resolve_saved(text: str, path: Path) -> tuple[str, str] | None:
     """(name, query) when `text` is `@name`; None when it is an ordinary query."""
     text = text.strip()
     if not text.startswith("@") or any(char.isspace() for char in text):

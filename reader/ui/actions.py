@@ -16,9 +16,10 @@ from reader.core.keymap import KeymapConfig, KeymapError, find_clashes, load_key
 # Binding sites: the widget or screen classes that bind an action (their `action_<id>` runs it).
 APP, MAIN, LIST, ARTICLE, QUERY, DIALOG = "app", "main", "list", "article", "query", "dialog"
 SIDE = "side"  # the side-by-side screen
+SAVED = "saved"  # the saved-searches panel
 # The sites that see the same key presses, focused widget first; used to find clashing keys.
 CHAINS = ((LIST, MAIN, APP), (ARTICLE, MAIN, APP), (QUERY, MAIN, APP), (LIST, DIALOG), (DIALOG,),
-          (SIDE, APP))
+          (SIDE, APP), (LIST, SAVED, DIALOG))
 GROUPS = ("General", "Results", "Reading", "Tagging", "Entities", "Related", "Workflow")
 
 
@@ -82,7 +83,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("facet_panel", "F", "Facets of the results; narrow by one", "Workflow", (MAIN,)),
     Action("sort_order", "o", "Sort by relevance / date", "Workflow", (MAIN,)),
     Action("save_search", "S", "Save the query under a name", "Workflow", (MAIN,)),
-    Action("saved_searches", "@", "Saved searches; run one", "Workflow", (MAIN,)),
+    Action("saved_searches", "@", "Saved searches; run, rename or delete one", "Workflow", (MAIN,)),
+    Action("saved_rename", "R", "Rename the saved search (in its panel)", "Workflow", (SAVED,)),
+    Action("saved_delete", "D", "Delete the saved search (in its panel; asked twice)", "Workflow", (SAVED,)),
     Action("history_prev", "up", "Earlier query from the history", "Workflow", (QUERY,)),
     Action("history_next", "down", "Later query from the history", "Workflow", (QUERY,)),
     Action("export", "x", "Export the results or the tagged set", "Workflow", (MAIN,)),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -46,19 +45,15 @@ class ReaderApp(App, inherit_bindings=False):
             self.push_screen(HelpScreen(self.keymap_keys, [str(p) for p in self.config.files]))
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Start the app for parsed command-line arguments; a bad keymap is a one-line error, exit 2."""
-    from reader.cli import corpus_dir
-
+def run_app(corpus: Path, index_dir: Path | None, keymap: str | None) -> int:
+    """Start the app on a corpus; a bad keymap or a missing corpus is a one-line error, exit 2."""
     try:
-        config = load_config(getattr(args, "keymap", None))
+        config = load_config(keymap)
     except KeymapError as exc:
         print(f"reader: {exc}", file=sys.stderr)
         return 2
-    corpus = corpus_dir(args)
     if not corpus.is_dir():
         print(f"reader: corpus folder not found: {corpus}", file=sys.stderr)
         return 2
-    index = getattr(args, "index", None)
-    ReaderApp(corpus, Path(index) if index else None, config).run()
+    ReaderApp(corpus, index_dir, config).run()
     return 0

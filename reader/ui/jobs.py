@@ -56,11 +56,11 @@ def problem_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def resolved_query(query: str) -> str:
+def resolved_query(query: str, corpus: Path) -> str:
     """The query to run for the text typed: `*` for nothing, a saved search's query for `@name`."""
-    from reader.core.saved import resolve_saved
+    from reader.core.saved import resolve_saved, saved_searches_path
 
-    saved = resolve_saved(query)
+    saved = resolve_saved(query, saved_searches_path(corpus))
     return saved[1] if saved else query.strip() or "*"
 
 
@@ -179,7 +179,7 @@ class EngineJobs:
         is set when a newer search starts (or the screen goes): the work left is then dropped.
         """
         try:
-            text = resolved_query(query)
+            text = resolved_query(query, self.corpus)
             with self._search_lock:
                 if newer.is_set() or self.engine is None:
                     return

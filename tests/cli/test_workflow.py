@@ -70,8 +70,9 @@ def test_saved_search_round_trip_and_unknown_name(news, tmp_path):
     env = {"XDG_DATA_HOME": str(tmp_path / "data")}
     assert run("save", "eu-drones", "tag:eu", "drones", env=env, corpus=news).returncode == 0
     assert run("save", "dual", "tag:dual-use", env=env, corpus=news).returncode == 0
-    saved = tmp_path / "data" / "reader" / "saved-searches.yaml"
+    saved = news / "saved-searches.yaml"  # in the corpus: it travels with it
     assert "eu-drones: tag:eu drones" in saved.read_text()
+    assert not (tmp_path / "data" / "reader" / "saved-searches.yaml").exists()
     assert ids(run("search", "@eu-drones", "--format", "jsonl", env=env, corpus=news)) == ["fr/c.txt"]
     assert sorted(ids(run("search", "@dual", "--format", "jsonl", env=env, corpus=news))) == ["en/b.txt", "fr/c.txt"]
     unknown = run("search", "@nope", env=env, corpus=news)

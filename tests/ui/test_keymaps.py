@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import argparse
 import os
 import subprocess
 import sys
@@ -88,8 +87,7 @@ def test_unknown_keymap_name_and_missing_file():
 def test_run_app_reports_a_bad_keymap_in_one_line_and_exits_2(tmp_path, demo_corpus, capsys):
     path = tmp_path / "bad.yaml"
     path.write_text("quit: q\nfly: w\n", encoding="utf-8")
-    args = argparse.Namespace(corpus=str(demo_corpus), index=None, keymap=str(path))
-    assert run_app(args) == 2
+    assert run_app(demo_corpus, None, str(path)) == 2
     err = capsys.readouterr().err
     assert err.startswith("reader: ") and err.count("\n") == 1 and "fly" in err and str(path) in err
 
@@ -164,6 +162,7 @@ def test_every_action_runs_somewhere():
     from reader.ui.app import ReaderApp
     from reader.ui.screens.dialogs import Dialog
     from reader.ui.screens.main import MainScreen
+    from reader.ui.screens.saved import SavedSearchPanel
     from reader.ui.screens.side_by_side import SideBySideScreen
     from reader.ui.widgets.article import ArticleView
     from reader.ui.widgets.query import QueryInput
@@ -174,7 +173,7 @@ def test_every_action_runs_somewhere():
 
     site_classes = {"app": [ReaderApp], "main": [MainScreen], "list": family(ResultList),
                     "article": [ArticleView], "query": [QueryInput], "dialog": family(Dialog),
-                    "side": [SideBySideScreen]}
+                    "side": [SideBySideScreen], "saved": [SavedSearchPanel]}
     missing = [(action.id, site) for action in ACTIONS for site in action.sites
                if not any(hasattr(cls, f"action_{action.id}") for cls in site_classes[site])]
     assert not missing

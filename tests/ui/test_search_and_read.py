@@ -221,11 +221,9 @@ async def test_a_stale_index_updates_in_the_background_while_the_old_one_answers
 
 
 async def test_a_missing_corpus_is_a_one_line_error(tmp_path, capsys):
-    import argparse
-
     from reader.ui.app import run_app
 
-    assert run_app(argparse.Namespace(corpus=str(tmp_path / "nope"), index=None, keymap=None)) == 2
+    assert run_app(tmp_path / "nope", None, None) == 2
     assert capsys.readouterr().err == f"reader: corpus folder not found: {tmp_path / 'nope'}\n"
 
 

@@ -155,8 +155,8 @@ async def test_save_a_search_then_run_it_from_the_list_and_as_at_name(demo_corpu
         app.screen.query_one(Input).value = ""
         await pilot.press("f", "r", "d", "r", "o", "n", "e", "s", "enter")
         await until(pilot, lambda: "Saved as @frdrones" in screen.status.message)
-        assert load_saved() == {"frdrones": "drones lang:fr"}
-        assert saved_searches_path().read_text().startswith("# Saved searches")
+        assert load_saved(saved_searches_path(demo_corpus)) == {"frdrones": "drones lang:fr"}
+        assert (demo_corpus / "saved-searches.yaml").read_text().startswith("# Saved searches")
         await type_query(pilot, "china")
         await pilot.press("tab")
         panel = await open_panel(pilot, "@", SavedSearchPanel)
@@ -246,3 +246,31 @@ async def test_story_timeline_lists_the_first_publisher_and_opens_an_article(dem
         await until(pilot, lambda: screen.open_id == FR_4 and screen.view.document is not None)
         assert app.screen is screen
         assert screen.view.document.article_id == FR_4
+
+
+async def test_saved_searches_are_renamed_and_deleted_from_their_panel(demo_corpus, tmp_path):
+    path = saved_searches_path(demo_corpus)
+    path.write_text("# ours\nfrdrones: drones lang:fr  # French\nchina: China\n", encoding="utf-8")
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab")
+        panel = await open_panel(pilot, "@", SavedSearchPanel)
+        assert labels(panel) == ["@china  China", "@frdrones  drones lang:fr"]
+        await pilot.press("down", "R")
+        await until(pilot, lambda: isinstance(app.screen, TextPrompt))
+        app.screen.query_one(Input).value = "french-drones"
+        await pilot.press("enter")
+        await until(pilot, lambda: labels(panel) == ["@china  China", "@french-drones  drones lang:fr"])
+        lines = path.read_text(encoding="utf-8").splitlines()  # place and comments kept
+        assert lines[0] == "# ours" and lines[2] == "china: China"
+        assert lines[1].startswith("french-drones: drones lang:fr") and lines[1].endswith("# French")
+        await pilot.press("home", "D")
+        assert "again deletes @china" in str(panel.query_one("#panel-hint").content)
+        assert "china" in load_saved(path)  # asked twice
+        await pilot.press("D")
+        await until(pilot, lambda: labels(panel) == ["@french-drones  drones lang:fr"])
+        assert load_saved(path) == {"french-drones": "drones lang:fr"}
+    other = tmp_path / "other"
+    other.mkdir()
+    assert load_saved(saved_searches_path(other)) == {}  # each corpus has its own

@@ -58,6 +58,10 @@ class LoadingPanel(Dialog):
         event.stop()
         self.dismiss(self.answer(event.option.id or ""))
 
+    def say(self, text: str) -> None:
+        """Show `text` in the line under the list."""
+        self.query_one("#panel-hint", Static).update(Content(text))
+
     # -- what a panel fills in -------------------------------------------------------------------
     def load(self) -> Any:
         """The panel's data (runs in a thread)."""
