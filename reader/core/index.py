@@ -25,6 +25,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
     from whoosh.filedb.filestore import FileStorage
     from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin
+    from whoosh.sorting import FieldFacet
     from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
 
 from reader.core.analysis import STEMMERS, Analysed, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
@@ -472,9 +473,11 @@ class SearchIndex:
             ranked, total = Ranker(searcher, lambda q: _doc_set(searcher, q), memo).rank(parsed, allowed, limit)
             return IndexResults(total, [_stored_hit(searcher.stored_fields(doc), score) for doc, score in ranked],
                                 terms)
-        options = {"sortedby": "date", "reverse": True} if sort == "date" else {}
+        if isinstance(parsed, wq.Every) and sort == "relevance":  # no ranking to keep: newest first, stable
+            sort = "date"
+        options = {"sortedby": [FieldFacet("date", reverse=True), FieldFacet("id")]} if sort == "date" else {}
         results = searcher.search(parsed, limit=limit, filter=filters, **options)
-        hits = [_stored_hit(hit.fields(), hit.score) for hit in results]
+        hits = [_stored_hit(hit.fields(), 0.0 if options else hit.score) for hit in results]  # sorted: no score
         total = len(results) if results.has_exact_length() else _count(searcher, parsed, filters) if count else None
         return IndexResults(total, hits, terms)
 

@@ -117,16 +117,24 @@ def load_config(choice: str | None, user_file: Path | None = None) -> KeymapConf
     return config
 
 
-def grouped(keys: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The help screen's content: for each group, (keys as shown, description) of every action."""
+def grouped(keys: dict[str, str], quick_tags: dict[int, str] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The help screen's content: for each group, (keys as shown, description) of every action; a quick
+    tag's row names its tag."""
     from reader.ui.render import key_display
 
     groups = []
     for group in GROUPS:
-        rows = [(", ".join(key_display(k) for k in keys.get(a.id, a.keys).split(",")), a.description)
+        rows = [(", ".join(key_display(k) for k in keys.get(a.id, a.keys).split(",")), _described(a, quick_tags))
                 for a in ACTIONS if a.group == group]
         groups.append((group, rows))
     return groups
+
+
+def _described(action: Action, quick_tags: dict[int, str] | None) -> str:
+    if quick_tags is None or not action.id.startswith("quick_tag_"):
+        return action.description
+    tag = quick_tags.get(int(action.id.rsplit("_", 1)[1]))
+    return f"Toggle the tag #{tag}" if tag else "Quick tag not set (quick-tags in the keymap file)"
 
 
 def markdown_table(keys: dict[str, str] | None = None) -> str:

@@ -42,7 +42,7 @@ class ReaderApp(App, inherit_bindings=False):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, Dialog):
-            self.push_screen(HelpScreen(self.keymap_keys, [str(p) for p in self.config.files]))
+            self.push_screen(HelpScreen(self.keymap_keys, [str(p) for p in self.config.files], self.config.quick_tags))
 
 
 def run_app(corpus: Path, index_dir: Path | None, keymap: str | None) -> int:

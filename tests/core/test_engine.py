@@ -510,3 +510,23 @@ def test_a_loader_that_dies_fails_the_update_with_one_line_and_leaves_the_index(
     assert (engine.doc_count(), found(engine, "words")[:5], engine.index_generation()) == before
     assert engine.update().added == 1500
     assert len(found(engine, "zebras")) == 50
+
+
+def test_every_article_lists_newest_first_in_the_same_order_whatever_the_segments(tmp_path):
+    corpus = tmp_path / "c"
+    for number in range(12):
+        date = f"date: 2024-05-{number % 4 + 1:02d}\n" if number % 3 else ""
+        write(corpus, f"a{number:02d}.md", f"---\ntitle: Report {number}\n{date}---\nThe harbour was busy.\n")
+    engine = Engine(corpus, tmp_path / "index")
+    engine.update()
+    first = [hit.id for hit in engine.search("*", limit=None).hits]
+    dates = [hit.date for hit in engine.search("*", limit=None).hits]
+    assert dates == sorted(dates, key=lambda d: d or "", reverse=True)  # newest first, undated last
+    for name in ("a07.md", "a02.md", "a10.md"):  # re-written: they move to a newer segment
+        path = corpus / name
+        path.write_text(path.read_text() + "\nMore.\n")
+        os.utime(path, (time.time() + 5, time.time() + 5))
+    engine.update()
+    assert [hit.id for hit in engine.search("*", limit=None).hits] == first
+    undated = [hit.id for hit in engine.search("*", limit=None).hits if not hit.date]
+    assert undated == sorted(undated)

@@ -105,3 +105,22 @@ def test_escape_in_the_query_box_makes_help_and_quit_keys_again(demo_corpus, tmp
         assert "douaniers?" not in screen
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None or READER is None, reason="needs tmux and the installed reader")
+def test_a_burst_of_keys_after_ctrl_u_lands_whole_in_the_query_box(demo_corpus, tmp_path):
+    socket = f"reader-test-{uuid.uuid4().hex[:8]}"
+    command = (f"env TERM=xterm-256color XDG_CONFIG_HOME={shlex.quote(str(tmp_path / 'config'))} "
+               f"{shlex.quote(READER)} --corpus {shlex.quote(str(demo_corpus))}; echo reader-exited-$?; sleep 30")
+    _tmux(socket, "new-session", "-d", "-s", "reader", "-x", "100", "-y", "30", command)
+    try:
+        _wait_for(socket, "5 articles", "index up to date")
+        _tmux(socket, "send-keys", "-t", "reader", "-l", "drones")
+        _wait_for(socket, "4 hits")
+        # One write to the terminal, as a paste arrives: clear, then the new text, then edit it.
+        _tmux(socket, "send-keys", "-t", "reader", "C-u", "abcdefghijklmnop military equipment here", "C-w",
+              "BSpace", "XY")
+        screen = _wait_for(socket, "abcdefghijklmnop military equipmentXY")
+        assert "drones" not in screen.splitlines()[0]
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)

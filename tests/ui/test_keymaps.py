@@ -139,7 +139,8 @@ async def test_help_lists_the_bindings_in_force_grouped(demo_corpus):
         for group in ("General", "Results", "Reading", "Tagging"):
             assert group in text
         assert "ctrl+n, down" in text and "Move down" in text
-        assert "Toggle quick tag 9" in text
+        assert "Toggle the tag #important" in text and "Toggle the tag #dual-use" in text  # named
+        assert "Quick tag not set" in text  # slot 9 has no tag
         await pilot.press("escape")
         assert app.screen is screen
         await pilot.press("tab", "question_mark")

@@ -239,3 +239,17 @@ async def test_escape_leaves_the_query_box_and_keeps_the_query(demo_corpus):
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert screen.query_one("#query").value == "douaniers"
+
+
+async def test_a_message_about_earlier_work_leaves_when_the_query_changes(demo_corpus, monkeypatch):
+    from reader.ui.screens import main as main_screen
+
+    monkeypatch.setattr(main_screen, "POLL_SECONDS", 0.2)
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        gazetteer = demo_corpus / "entities.yaml"
+        gazetteer.write_text(gazetteer.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
+        await until(pilot, lambda: "re-reading every article" in screen.status.message, timeout=15)
+        await type_query(pilot, "drones")
+        assert "re-reading" not in screen.status.message

@@ -11,6 +11,7 @@ from textual.widgets import Input
 from reader.core.history import history_path
 from reader.core.saved import load_saved, saved_searches_path
 from reader.core.sidecars import update_sidecar
+from reader.ui.screens.dialogs import TagPanel
 from reader.ui.screens.facets import FacetPanel
 from reader.ui.screens.panels import TextPrompt
 from reader.ui.screens.saved import SavedSearchPanel
@@ -274,3 +275,33 @@ async def test_saved_searches_are_renamed_and_deleted_from_their_panel(demo_corp
     other = tmp_path / "other"
     other.mkdir()
     assert load_saved(saved_searches_path(other)) == {}  # each corpus has its own
+
+
+def _fits_on_screen(app, hint_selector: str) -> bool:
+    hint = app.screen.query_one(hint_selector)
+    region, screen = hint.region, app.screen.region
+    return region.height > 0 and region.y >= 0 and region.bottom <= screen.bottom and str(hint.render()).strip() != ""
+
+
+async def test_key_hints_under_long_panels_stay_on_screen(demo_corpus):
+    from reader.ui.screens.entities import EntityPanel
+
+    update_sidecar(demo_corpus / FR_2, add_tags=[f"tag-{n}" for n in range(40)])
+    for size in ((80, 24), (120, 35)):
+        app = make_app(demo_corpus)
+        async with app.run_test(size=size) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("tab")
+            await open_panel(pilot, "F", FacetPanel)
+            assert _fits_on_screen(app, "#panel-hint"), size
+            await pilot.press("escape", "number_sign")
+            await until(pilot, lambda: isinstance(app.screen, TagPanel))
+            assert _fits_on_screen(app, "#tag-panel-hint"), size
+            await pilot.press("escape")
+            await type_query(pilot, "Chine")
+            await pilot.press("enter", "enter")
+            await until(pilot, lambda: screen.view.document is not None and screen.view.document.entities)
+            await pilot.press("E")
+            await until(pilot, lambda: isinstance(app.screen, EntityPanel))
+            await pilot.pause()
+            assert _fits_on_screen(app, ".dialog-hint"), size

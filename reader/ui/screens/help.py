@@ -7,6 +7,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from reader.core.text import safe_text
 from reader.ui.actions import ARTICLE, bindings_for, grouped
 from reader.ui.screens.dialogs import Dialog
 
@@ -32,20 +33,21 @@ class HelpBody(VerticalScroll, inherit_bindings=False):
 class HelpScreen(Dialog):
     """Keys in force, by group; `back` or `help` closes it."""
 
-    def __init__(self, keys: dict[str, str], keymap_files: list[str]) -> None:
+    def __init__(self, keys: dict[str, str], keymap_files: list[str], quick_tags: dict[int, str]) -> None:
         super().__init__()
         self.keys = keys
         self.keymap_files = keymap_files
+        self.quick_tags = quick_tags
 
     def compose(self) -> ComposeResult:
-        groups = grouped(self.keys)
+        groups = grouped(self.keys, self.quick_tags)
         width = max(len(keys) for _, rows in groups for keys, _ in rows)
         with Vertical(classes="dialog help"):
             yield Static(Content("Keys"), classes="dialog-title")
             with HelpBody(id="help-body"):
                 for group, rows in groups:
                     yield Static(Content(group), classes="help-group")
-                    lines = [Content.assemble((keys.ljust(width), "bold"), "  ", description)
+                    lines = [Content.assemble((keys.ljust(width), "bold"), "  ", safe_text(description))
                              for keys, description in rows]
                     yield Static(Content("\n").join(lines), classes="help-keys")
             source = ", ".join(self.keymap_files) or "built-in defaults"

@@ -196,7 +196,10 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
 
     @on(Input.Changed, "#query")
     def _query_changed(self) -> None:
-        """Search at once; while a search is running, when typing pauses (a burst of keys runs one)."""
+        """Search at once; while a search is running, when typing pauses (a burst of keys runs one).
+        A message about earlier work (not one about work still running) leaves with the old query."""
+        if self.status.message and self.status.severity != "busy":
+            self.status.say("")
         if self._search_timer is not None:
             self._search_timer.stop()
         if self._first_page_due:

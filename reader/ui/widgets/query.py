@@ -8,6 +8,13 @@ from textual.widgets import Input
 from reader.ui.actions import QUERY, bindings_for
 
 
+# Input's own editing keys (backspace, ctrl+u, ctrl+w, home…) and their actions, but enter (the
+# registry's `open`). Textual runs a binding's action after the key events already queued, so the
+# characters of a paste that follows ctrl+u would be typed first and then cleared with the rest.
+EDITING_KEYS = {key.strip(): binding.action for binding in Input.BINDINGS
+                for key in binding.key.split(",") if binding.action != "submit"}
+
+
 class QueryInput(Input):
     """Where the analyst types a query; changes are searched as they type; up/down recall earlier queries."""
 
@@ -58,6 +65,12 @@ class QueryInput(Input):
         self.cursor_position = len(self.value)
 
     async def _on_key(self, event: events.Key) -> None:
+        action = EDITING_KEYS.get(event.key)
+        if action is not None:  # at once, in order with the keys that follow it
+            event.stop()
+            event.prevent_default()
+            await self.run_action(action)
+            return
         # A lone "?" is no useful query: in an empty box the help keys show the help.
         help_keys = getattr(self.app, "keymap_keys", {}).get("help", "").split(",")
         if not self.value and event.is_printable and event.key in help_keys:
