@@ -92,7 +92,7 @@ def _run_query(engine: Engine, args: argparse.Namespace, query: str, new_ids: se
     results = engine.search(query, limit=None, lang=args.lang, tag=args.tag, snippets=False, sort=args.sort)
     hits = [hit for hit in results.hits if hit.id in new_ids]
     for hit in hits[:args.limit] if snippets else []:
-        hit.snippet = engine.snippet(hit.id, hit.lang, results.terms, hit.title)
+        hit.snippet = engine.snippet(hit.id, hit.lang, results.terms)
     return SearchResults(len(hits), hits[:args.limit], results.terms)
 
 

@@ -457,18 +457,18 @@ class Engine:
                                                       resolve_entity=self._resolve_entity))
 
     def _hit(self, stored: StoredHit, terms: frozenset | None) -> Hit:
-        snippet = self.snippet(stored.id, stored.lang, terms, stored.title) if terms is not None else []
+        snippet = self.snippet(stored.id, stored.lang, terms) if terms is not None else []
         return Hit(stored.id, self.corpus / stored.id, stored.title, stored.lang, stored.date,
                    stored.tags, stored.score, snippet)
 
-    def snippet(self, article_id: str, lang: str, terms: frozenset, title: str) -> list[Fragment]:
-        """A snippet of the article around the query's matched terms, cut from the file's body after the
-        `title` the index holds (a front-matter or sidecar title, not the file's first line)."""
+    def snippet(self, article_id: str, lang: str, terms: frozenset) -> list[Fragment]:
+        """A snippet of the article's body (the title is shown beside it already) around the query's
+        matched terms; the body's beginning when only the title matched."""
         try:
             parsed = parse_file(self.corpus / article_id)
         except (ArticleSkipped, OSError):
             return []
-        text = f"{title}\n\n{parsed.body}"[:SNIPPET_SCAN_CHARS]
+        text = parsed.body[:SNIPPET_SCAN_CHARS]
         return make_snippet(text, match_spans(terms, text, lang))
 
     def reindex(self, article_ids: list[str]) -> None:

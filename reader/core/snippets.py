@@ -27,7 +27,7 @@ def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_C
         start = max(0, best - width // 4)
         if start:
             space = text.rfind(" ", 0, start)
-            start = space + 1 if space >= 0 and start - space < 30 else start
+            start = space + 1 if space >= 0 and start - space < 30 else 0 if start < 30 else start
     end = min(len(text), start + width)
     if end < len(text):
         space = text.find(" ", end)

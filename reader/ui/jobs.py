@@ -223,7 +223,7 @@ class EngineJobs:
             if self.engine is None or self.current_terms != terms:
                 return
             try:
-                snippets[hit.id] = self.engine.snippet(hit.id, hit.lang, terms, hit.title)
+                snippets[hit.id] = self.engine.snippet(hit.id, hit.lang, terms)
             except Exception:  # noqa: BLE001 - a row without snippet is fine
                 snippets[hit.id] = []
         self.post_message(msg.SnippetsReady(terms, snippets))

@@ -60,22 +60,26 @@ def legend_line(shown_styles: Sequence[str], styles: Styles, note: str, base: St
 
 def result_title_line(title: str, lang: str, date: str, tags: list[str], marked: bool, width: int,
                       styles: Styles) -> Content:
-    """A result's first line: mark, title, then tags, language badge and date at the right."""
-    right = Content("")
-    if tags:
-        shown = " ".join(f"#{safe_text(tag)}" for tag in tags[:4]) + (" …" if len(tags) > 4 else "")
-        right = right.append(Content(shown).stylize(styles["tag"])).append(" ")
+    """A result's first line: mark, title, then tags, language badge and date at the right. The
+    title comes first: tags get the room it leaves (at least a third of the line for a long title)."""
+    badge = Content("")
     if lang:
-        right = right.append(Content(f" {safe_text(lang)[:3].upper()} ").stylize(styles["lang"]))
+        badge = badge.append(Content(f" {safe_text(lang)[:3].upper()} ").stylize(styles["lang"]))
     if date:
-        right = right.append(" ").append(Content(safe_text(date)[:10]).stylize(styles["date"]))
+        badge = badge.append(" ").append(Content(safe_text(date)[:10]).stylize(styles["date"]))
+    if badge.cell_length > width - 12:  # narrow: keep what fits of language and date
+        badge = _crop_left(badge, max(0, width - 14))
     mark = Content("● " if marked else "  ").stylize(styles["mark"]) if marked else Content("  ")
-    title_room = max(8, width - 2 - right.cell_length - 1)
-    if right.cell_length > width - 12:  # narrow: drop the tags, keep language and date
-        right = _crop_left(right, max(0, width - 14))
-        title_room = max(8, width - 2 - right.cell_length - 1)
     title_text = safe_text(one_line(title)) or "(untitled)"
-    title_content = Content(title_text).stylize(styles["title"]).truncate(title_room, ellipsis=True)
+    room = max(8, width - 2 - badge.cell_length - 1)
+    title_content = Content(title_text).stylize(styles["title"])
+    tag_room = max(0, room - min(title_content.cell_length, room * 2 // 3) - 2)
+    shown_tags = Content("")
+    if tags and tag_room >= 4:
+        shown = " ".join(f"#{safe_text(tag)}" for tag in tags)
+        shown_tags = Content(shown).stylize(styles["tag"]).truncate(tag_room, ellipsis=True).append(" ")
+    title_content = title_content.truncate(max(8, room - shown_tags.cell_length - 1), ellipsis=True)
+    right = shown_tags.append(badge)
     gap = max(1, width - 2 - title_content.cell_length - right.cell_length)
     return Content.assemble(mark, title_content, " " * gap, right)
 
@@ -89,13 +93,33 @@ def _crop_left(content: Content, width: int) -> Content:
 
 
 def result_snippet_line(fragments: list[tuple[str, bool]] | None, width: int, styles: Styles) -> Content:
-    """A result's second line: the snippet with its matches styled, cut to the width."""
+    """A result's second line: the snippet with its matches styled, cut to the width so that its first
+    match shows (the text before it is cut on the left where the line is short)."""
     if fragments is None:
         return Content("  …").stylize(styles["snippet"])
+    pieces = [(safe_text(text.replace("\n", " ")), is_match) for text, is_match in fragments]
+    before = 0
+    for text, is_match in pieces:
+        if is_match:
+            break
+        before += len(text)
+    else:
+        before = 0
+    lead = max(8, width // 4)  # context kept before the first match
+    if before > lead:
+        cut, pieces = before - lead, list(pieces)
+        while cut and pieces:
+            text, is_match = pieces[0]
+            if len(text) <= cut:
+                cut -= len(text)
+                pieces.pop(0)
+            else:
+                pieces[0] = (text[cut:], is_match)
+                cut = 0
+        pieces.insert(0, ("…", False))
     parts = [Content("  ")]
-    for text, is_match in fragments:
-        piece = Content(safe_text(text.replace("\n", " ")))
-        parts.append(piece.stylize(styles["match"] if is_match else styles["snippet"]))
+    for text, is_match in pieces:
+        parts.append(Content(text).stylize(styles["match"] if is_match else styles["snippet"]))
     return Content.assemble(*parts).truncate(max(1, width), ellipsis=True)
 
 

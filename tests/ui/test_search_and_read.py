@@ -253,3 +253,23 @@ async def test_a_message_about_earlier_work_leaves_when_the_query_changes(demo_c
         await until(pilot, lambda: "re-reading every article" in screen.status.message, timeout=15)
         await type_query(pilot, "drones")
         assert "re-reading" not in screen.status.message
+
+
+async def test_result_rows_show_the_title_before_tags_and_the_match_in_the_snippet(demo_corpus):
+    from reader.core.sidecars import update_sidecar
+
+    article = "002_fbf23ee5ad2ba58c.txt"
+    update_sidecar(demo_corpus / article, add_tags=["a-very-long-tag-about-sanctions-and-customs-records",
+                                                    "another-long-tag-for-the-same-article"])
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "douaniers")  # deep in the article's body
+        row = 2 * [hit.id for hit in screen.results.hits].index(article)
+        await until(pilot, lambda: "douaniers" in rendered(screen.results).splitlines()[row + 1])
+        rows = rendered(screen.results).splitlines()
+        title = screen.results.hits[row // 2].title
+        assert title[:30] in rows[row]  # the title keeps its room: the tags are cut instead
+        assert "#a-very-long" in rows[row]
+        assert "a-very-long-tag-about-sanctions-and-customs-records" not in rows[row]
+        assert title[:20] not in rows[row + 1]  # the snippet shows the match, not the title again

@@ -185,7 +185,7 @@ class WorkflowActions:
             if hits is None:
                 hits = engine.search(query, limit=None, sort=sort, snippets=True).hits
             else:
-                hits = [replace(hit, snippet=hit.snippet or engine.snippet(hit.id, hit.lang, terms, hit.title))
+                hits = [replace(hit, snippet=hit.snippet or engine.snippet(hit.id, hit.lang, terms))
                         for hit in hits]
             rows = [(hit, engine.notes(hit.id)) for hit in hits]
             write_atomic(path, render_export(rows, export_format(path)))
