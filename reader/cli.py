@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="relevance (default) or date: newest first, undated last")
     p.add_argument("--facets", action="store_true",
                    help="also count languages, sources, tags and entities over all matching articles")
+    p.add_argument("--with-stories", action="store_true",
+                   help="follow each hit with its story's other articles (translations, rewrites)")
     p.add_argument("--batch", metavar="FILE", help="run every query of FILE (one per line, or YAML); JSONL out")
     p.add_argument("--new-since", metavar="DATE|last",
                    help="only articles first indexed since DATE (ISO), or since this batch's last run")

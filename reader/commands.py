@@ -115,6 +115,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     engine.ensure_fresh()
     try:
         results = _run_query(engine, args, query, _new_ids(engine, since) if since else None)
+        if args.with_stories:
+            terms = results.terms if args.format != "paths" else None
+            results = SearchResults(results.total, engine.with_stories(results.hits, terms=terms), results.terms)
         facets = engine.facets(query, lang=args.lang, tag=args.tag) if args.facets else None
     finally:
         _tell(engine)  # the first search is what finds (and rebuilds) a damaged index

@@ -23,8 +23,9 @@ def use_colour(stream: IO[str]) -> bool:
 
 
 def hit_record(hit: Hit) -> dict:
-    """The stable JSON schema of one search hit (documented in README)."""
-    return {
+    """The stable JSON schema of one search hit (docs/cli.md); an article added by `--with-stories`
+    also says whose story it tells (`story_of`) and how (`story`: translation or rewrite)."""
+    record = {
         "id": safe_text(hit.id),
         "path": safe_text(str(hit.path)),
         "title": safe_text(hit.title),
@@ -34,12 +35,20 @@ def hit_record(hit: Hit) -> dict:
         "snippet": plain(hit.snippet),
         "tags": [safe_text(t) for t in hit.tags],
     }
+    if hit.story_of:
+        record.update(story_of=safe_text(hit.story_of), story=hit.story_kind)
+    return record
+
+
+def story_mark(hit: Hit) -> str:
+    """`↳ translation of 002_….txt` for an article added as another telling of a hit's story."""
+    return f"↳ {hit.story_kind} of {safe_text(hit.story_of)}" if hit.story_of else ""
 
 
 def format_hit_text(hit: Hit, colour: bool) -> str:
     """One block of `text` output: title, then id · lang · date · tags, then the snippet."""
     details = " · ".join(filter(None, [safe_text(hit.id), hit.lang, safe_text(hit.date),
-                                       ", ".join(safe_text(t) for t in hit.tags)]))
+                                       ", ".join(safe_text(t) for t in hit.tags), story_mark(hit)]))
     if colour:
         snippet = "".join(f"{MATCH}{t}{RESET}" if m else t for t, m in hit.snippet)
         return f"{BOLD}{safe_text(hit.title)}{RESET}\n  {DIM}{details}{RESET}\n  {snippet}\n"

@@ -39,6 +39,7 @@ MANIFEST_FILE = "reader-manifest.json"
 LOCK_FILE = "reader.lock"
 PARALLEL_THRESHOLD = 400  # below this many files to load, a process pool costs more than it saves
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long articles
+STORY_HITS = 100  # `with_stories` adds the stories of this many hits at most
 
 Progress = Callable[[int, int], None]
 _Read = TypeVar("_Read")
@@ -83,6 +84,8 @@ class Hit:
     tags: list[str]
     score: float
     snippet: list[Fragment]
+    story_of: str = ""  # added by `with_stories`: the hit whose story this article tells too
+    story_kind: str = ""  # translation (another language) or rewrite (the same language)
 
 
 @dataclass
@@ -577,6 +580,32 @@ class Engine:
     def story(self, article_id: str) -> list[str]:
         """Ids of the articles told as the same story (translations, rewrites, near-duplicates)."""
         return self._filled_related_index().story(article_id)
+
+    def story_members(self, article_id: str) -> list[str]:
+        """Every other article of the article's story: its story links and same-story related articles."""
+        members = [*self.story(article_id), *(r.id for r in self.related(article_id, limit=50) if r.same_story)]
+        return [member for member in dict.fromkeys(members) if member != article_id]
+
+    def with_stories(self, hits: list[Hit], first: int = STORY_HITS, terms: frozenset | None = None) -> list[Hit]:
+        """The hits, each of the `first` ones followed by the articles of its story that are not hits
+        already (translations and rewrites), marked with `story_of` and `story_kind`; with `terms`,
+        their snippets too."""
+        seen = {hit.id for hit in hits}
+        out: list[Hit] = []
+        for position, hit in enumerate(hits):
+            out.append(hit)
+            if position >= first:
+                continue
+            for member in self.story_members(hit.id):
+                stored = self.stored(member) if member not in seen else None
+                if stored is None:
+                    continue
+                seen.add(member)
+                kind = "rewrite" if stored.lang == hit.lang else "translation"
+                snippet = self.snippet(member, stored.lang, terms) if terms is not None else []
+                out.append(Hit(member, self.corpus / member, stored.title, stored.lang, stored.date,
+                               stored.tags, 0.0, snippet, story_of=hit.id, story_kind=kind))
+        return out
 
     def doc_count(self) -> int:
         index = self._index_or_none()

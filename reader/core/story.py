@@ -12,10 +12,8 @@ if TYPE_CHECKING:
 
 def story_timeline(engine: Engine, article_id: str) -> list[dict]:
     """The article and its same-story articles, oldest first, undated last: date, lang, source, id, title."""
-    ids = [article_id, *engine.story(article_id),
-           *(r.id for r in engine.related(article_id, limit=50) if r.same_story)]
     rows = []
-    for member in dict.fromkeys(ids):
+    for member in [article_id, *engine.story_members(article_id)]:
         stored = engine.stored(member)
         if stored is None:
             continue

@@ -164,15 +164,15 @@ class EngineJobs:
         elif seen is not None and generation != seen:  # another process re-indexed (tags, notes)
             self.post_message(msg.IndexUpdated(1, engine.doc_count(), []))
 
-    def start_search(self, generation: int, query: str, sort: str = "relevance") -> None:
+    def start_search(self, generation: int, query: str, sort: str = "relevance", stories: bool = False) -> None:
         """Search in a worker (`run_search`); the previous search stops waiting to list every hit, so its
         thread is free at once (waiting threads would hold up the workers that come after them)."""
         self._newer_search.set()
         self._newer_search = threading.Event()
-        self.run_search(generation, query, sort, self._newer_search)
+        self.run_search(generation, query, sort, stories, self._newer_search)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, generation: int, query: str, sort: str, newer: threading.Event) -> None:
+    def run_search(self, generation: int, query: str, sort: str, stories: bool, newer: threading.Event) -> None:
         """Search: a quick first page at once, then the count, then every hit (up to MAX_HITS) once typing pauses.
 
         `@name` runs the saved search of that name; `sort` is relevance or date (newest first); `newer`
@@ -185,10 +185,12 @@ class EngineJobs:
                     return
                 results = self.engine.search(text, limit=FIRST_PAGE, snippets=False, sort=sort,
                                              count=False)
+                if stories:
+                    results.hits = self.engine.with_stories(results.hits)
                 self._tell_engine_messages()
             total = results.total
             self.post_message(msg.SearchDone(generation, query, results, text, _histogram(results)))
-            if total is not None and total <= len(results.hits):
+            if total is not None and total <= sum(not hit.story_of for hit in results.hits):
                 return
             if total is None:
                 with self._search_lock:  # the count follows the first page
@@ -202,6 +204,8 @@ class EngineJobs:
                 if newer.is_set():
                     return
                 results = self.engine.search(text, limit=MAX_HITS, snippets=False, sort=sort, count=False)
+                if stories:
+                    results.hits = self.engine.with_stories(results.hits)
             results.total = total  # counted already
             if not newer.is_set():
                 self.post_message(msg.SearchDone(generation, query, results, text, _histogram(results)))

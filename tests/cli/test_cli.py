@@ -266,3 +266,15 @@ def test_an_error_naming_hostile_text_is_one_line_without_control_characters(dem
     assert result.returncode == 2
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert result.stderr.count("\n") == 1 and "no article id starts with" in result.stderr
+
+
+def test_with_stories_follows_each_hit_with_its_other_tellings(demo_corpus):
+    plain_hits = json.loads(run("search", "masses", "--format", "json", corpus=demo_corpus).stdout)
+    assert [hit["id"] for hit in plain_hits] == ["002_fbf23ee5ad2ba58c.txt"]
+    result = run("search", "masses", "--with-stories", "--format", "json", corpus=demo_corpus)
+    hits = json.loads(result.stdout)
+    assert [hit["id"] for hit in hits] == ["002_fbf23ee5ad2ba58c.txt", "004_4921ef0473f76c4f.txt"]
+    assert set(hits[0]) == HIT_KEYS  # the hits keep the schema
+    assert hits[1]["story_of"] == "002_fbf23ee5ad2ba58c.txt" and hits[1]["story"] == "rewrite"
+    text = run("search", "masses", "--with-stories", corpus=demo_corpus).stdout
+    assert "004_4921ef0473f76c4f.txt · fr · ↳ rewrite of 002_fbf23ee5ad2ba58c.txt" in text

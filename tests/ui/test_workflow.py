@@ -18,7 +18,7 @@ from reader.ui.screens.saved import SavedSearchPanel
 from reader.ui.screens.timeline import TimelinePanel
 
 from tests.cli.test_cli import HIT_KEYS
-from tests.ui.conftest import make_app, ready, settle, type_query, until
+from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
 
 FR_2, FR_4 = "002_fbf23ee5ad2ba58c.txt", "004_4921ef0473f76c4f.txt"
 
@@ -305,3 +305,17 @@ async def test_key_hints_under_long_panels_stay_on_screen(demo_corpus):
             await until(pilot, lambda: isinstance(app.screen, EntityPanel))
             await pilot.pause()
             assert _fits_on_screen(app, ".dialog-hint"), size
+
+
+async def test_with_stories_adds_each_hits_other_tellings_to_the_list(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "masses")
+        assert [hit.id for hit in screen.results.hits] == [FR_2]
+        await pilot.press("escape", "W")
+        await until(pilot, lambda: [hit.id for hit in screen.results.hits] == [FR_2, FR_4])
+        await until(pilot, lambda: "↳ rewrite of “La Chine envoie" in rendered(screen.results))
+        assert "1 hit + 1 of their stories" in screen.status.facts
+        await pilot.press("W")
+        await until(pilot, lambda: [hit.id for hit in screen.results.hits] == [FR_2])

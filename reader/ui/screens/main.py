@@ -61,6 +61,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.article_request = 0
         self.focus_results_when_done = False
         self.focus_article_when_done = False
+        self.with_stories = False  # each hit followed by its translations and rewrites
         self.undo_edits: list = []
         self.tag_counts: dict[str, int] = {}
         self._search_timer: Timer | None = None
@@ -192,7 +193,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         if not self.usable:
             return
         self._first_page_due = True
-        self.start_search(self.generation, self.query_text, self.sort)
+        self.start_search(self.generation, self.query_text, self.sort, self.with_stories)
 
     @on(Input.Changed, "#query")
     def _query_changed(self) -> None:
@@ -251,13 +252,16 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
 
     def _show_count(self, total: int | None) -> None:
         """The hit count in the status line: `None` while the first page's total is still being counted."""
-        self.total, shown = total, len(self.results.hits)
+        added = sum(1 for hit in self.results.hits if hit.story_of)
+        self.total, shown = total, len(self.results.hits) - added
         if total is None:
             self.hits_text = f"{shown:,}+ hits (counting…)"
         elif total > shown:
             self.hits_text = f"{total:,} hits (first {shown:,} listed)"
         else:
             self.hits_text = f"{total:,} hit{'s' if total != 1 else ''}"
+        if self.with_stories:
+            self.hits_text += f" + {added:,} of their stories"
 
     def on_search_failed(self, message: msg.SearchFailed) -> None:
         if message.generation == self.generation:

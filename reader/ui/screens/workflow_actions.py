@@ -116,6 +116,12 @@ class WorkflowActions:
         return self.resolved_query if text.startswith("@") and self.ran == self.query_text \
             else text
 
+    def action_with_stories(self) -> None:
+        self.with_stories = not self.with_stories
+        self.status.say("Each hit is followed by its translations and rewrites (↳)." if self.with_stories
+                        else "Only the hits are listed.")
+        self._search(keep=True)
+
     # -- saved searches --------------------------------------------------------------------------
     def action_save_search(self) -> None:
         query = self._expanded_query()

@@ -13,6 +13,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.ui.actions import LIST, bindings_for
+from reader.core.text import one_line
 from reader.ui.render import result_snippet_line, result_title_line
 
 ROW_HEIGHT = 2
@@ -55,6 +56,7 @@ class ResultList(ScrollView, can_focus=True, inherit_bindings=False):
         self.marked: dict[str, Any] = {}
         self.placeholder = "Type a query above; enter runs it."
         self._snippets: dict[str, list] = {}
+        self._titles: dict[str, str] = {}  # id -> title of the listed hits, for the stories added
         self._asked: set[str] = set()
         self._wanted: dict[str, Any] = {}  # id -> hit
         self._ask_pending = False
@@ -72,6 +74,7 @@ class ResultList(ScrollView, can_focus=True, inherit_bindings=False):
             self._snippets.clear()
             self._asked.clear()
         self.hits, self.terms = hits, terms
+        self._titles = {hit.id: hit.title for hit in hits if not hit.story_of}
         for hit in hits:  # snippets that came with the hits
             if hit.snippet:
                 self._snippets[hit.id] = hit.snippet
@@ -201,6 +204,9 @@ class ResultList(ScrollView, can_focus=True, inherit_bindings=False):
         if line == 0:
             content = result_title_line(hit.title, hit.lang, hit.date, hit.tags, hit.id in self.marked,
                                         width, styles)
+        elif hit.story_of:  # another telling of the story of the hit above it
+            source = self._titles.get(hit.story_of, hit.story_of)
+            content = result_snippet_line([(f"↳ {hit.story_kind} of “{one_line(source)}”", False)], width, styles)
         else:
             snippet = self._snippets.get(hit.id)
             if snippet is None:
