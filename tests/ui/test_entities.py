@@ -166,7 +166,7 @@ async def test_add_an_automatic_find_to_the_gazetteer_keeps_comments_and_makes_i
         prompt = app.screen
         assert prompt.query_one("#gazetteer-name").value == "West"
         assert prompt.query_one("#gazetteer-type").highlighted_option.id == "place"
-        await pilot.press("end", "space", "W", "o", "r", "l", "d", "tab", "down")  # edit the span, pick a type
+        await pilot.press("end", "space", "W", "o", "r", "l", "d", "tab", "end")  # edit the span, pick a type
         await pilot.press("enter")
         await until(pilot, lambda: "West World" in gazetteer.read_text(encoding="utf-8"))
         after = gazetteer.read_text(encoding="utf-8")
@@ -315,3 +315,31 @@ async def test_query_matches_stay_visible_over_entities(demo_corpus):
         match = screen.view.get_visual_style("article--match").rich_style
         assert style_of(screen.view, "Macron's").bgcolor == match.bgcolor
         assert style_of(screen.view, "Emmanuel Macron").bgcolor != match.bgcolor  # the entity around it
+
+
+async def test_a_name_like_a_known_entity_is_offered_as_its_other_name_and_the_type_follows(demo_corpus):
+    gazetteer = demo_corpus / "entities.yaml"
+    before = gazetteer.read_text(encoding="utf-8")
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_first(pilot)
+        screen.view.focus()
+        marks = screen.view.document.entities
+        west = next(i for i, m in enumerate(marks) if m.entity.text == "West")
+        for _ in range(west + 1):
+            await pilot.press("full_stop")
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, GazetteerPrompt))
+        prompt = app.screen
+        kinds, owners = prompt.query_one("#gazetteer-type"), prompt.query_one("#gazetteer-as")
+        assert kinds.highlighted_option.id == "place" and owners.highlighted_option.id == ""
+        await pilot.press("ctrl+u", *"Edward Snowden")  # retyped: the suggested type follows the name
+        await until(pilot, lambda: kinds.highlighted_option.id == "person")
+        await pilot.press("ctrl+u", *"E. Bonne")  # shares a word with a known person
+        await until(pilot, lambda: owners.highlighted_option.id == "emmanuel_bonne")
+        assert "another name of Emmanuel Bonne (person)" in str(owners.highlighted_option.prompt)
+        await pilot.press("enter")
+        await until(pilot, lambda: "E. Bonne" in gazetteer.read_text(encoding="utf-8"))
+        after = gazetteer.read_text(encoding="utf-8")
+        assert after.count("- id:") == before.count("- id:")  # no second entity
+        assert screen.engine.gazetteer().resolve("E. Bonne") == "emmanuel_bonne"

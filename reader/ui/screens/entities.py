@@ -10,7 +10,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.entities import AUTO_KINDS, ENTITY_TYPES
-from reader.core.text import one_line, safe_text
+from reader.core.entity_search import similar_entities, suggested_type
+from reader.core.text import fold, one_line, safe_text
 from reader.ui.screens.dialogs import Dialog, PickList
 
 TYPE_ORDER = list(dict.fromkeys([*ENTITY_TYPES, *AUTO_KINDS]))
@@ -70,13 +71,18 @@ def _row_label(row: dict) -> Content:
 
 
 class GazetteerPrompt(Dialog):
-    """Ask for a name (prefilled, editable) and its type; answers (name, type) or None."""
+    """Ask for a name (prefilled, editable), its type, and whether it is a new entity or another name
+    of a similar one already in the gazetteer; answers (name, type, entity id or None) or None.
 
-    def __init__(self, name: str, kind: str, where: str) -> None:
+    While the name is edited, the similar entities and the suggested type follow it (until the
+    analyst picks a type).
+    """
+
+    def __init__(self, name: str, kind: str, where: str, gazetteer=None, lang: str = "und") -> None:
         super().__init__()
-        self.name_text = name
-        self.kind = kind
-        self.where = where
+        self.name_text, self.kind, self.where = name, kind, where
+        self.gazetteer, self.lang = gazetteer, lang
+        self.type_chosen = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -85,27 +91,59 @@ class GazetteerPrompt(Dialog):
                         id="gazetteer-name")
             yield PickList(*[Option(Content(kind), id=kind) for kind in ENTITY_TYPES], id="gazetteer-type",
                            markup=False)
-            hint = f"enter: add as the highlighted type · {self.keys_for('focus_next')}: choose the type · " \
-                   f"{self.keys_for('back')}: cancel"
+            yield PickList(id="gazetteer-as", markup=False)
+            hint = f"enter: add as highlighted · {self.keys_for('focus_next')}: choose the type, then new " \
+                   f"entity or another name of one · {self.keys_for('back')}: cancel"
             yield Static(Content(hint), classes="dialog-hint", id="gazetteer-hint")
 
     def on_mount(self) -> None:
-        self.query_one(PickList).highlighted = ENTITY_TYPES.index(self.kind)
+        self.query_one("#gazetteer-type", PickList).highlighted = ENTITY_TYPES.index(self.kind)
+        self._follow_name(self.name_text, suggest_type=False)
         self.query_one(Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._follow_name(event.value, suggest_type=not self.type_chosen)
+
+    def _follow_name(self, name: str, suggest_type: bool) -> None:
+        """Offer the entities `name` may belong to (the best first when it shares a word), and its type."""
+        similar = similar_entities(self.gazetteer, name)
+        choices = self.query_one("#gazetteer-as", PickList)
+        choices.set_options([Option(Content("as a new entity"), id=""),
+                             *(Option(Content(f"as another name of {safe_text(_canonical(e))} ({e.type})"),
+                                      id=e.id) for e in similar)])
+        shares_word = bool(similar) and bool(set(fold(name).lower().split()) &
+                                             {w for n in similar[0].names for w in fold(n).lower().split()})
+        choices.highlighted = 1 if shares_word else 0
+        if suggest_type and name.strip():
+            kind = suggested_type(name, self.lang, self.gazetteer, self.kind)
+            self.query_one("#gazetteer-type", PickList).highlighted = ENTITY_TYPES.index(kind)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        option = self.query_one(PickList).highlighted_option
-        self._answer(option.id if option is not None else self.kind)
+        self._answer()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "gazetteer-type" and event.option_list.has_focus:
+            self.type_chosen = True
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self._answer(event.option.id or self.kind)
+        if event.option_list.id == "gazetteer-type":
+            self.type_chosen = True
+        self._answer()
 
-    def _answer(self, kind: str) -> None:
+    def _answer(self) -> None:
         name = one_line(self.query_one(Input).value)
         if not name:
             self.query_one("#gazetteer-hint", Static).update(Content("Type the name to add first."))
             self.query_one(Input).focus()
             return
-        self.dismiss((name, kind))
+        kind = self.query_one("#gazetteer-type", PickList).highlighted_option
+        owner = self.query_one("#gazetteer-as", PickList).highlighted_option
+        self.dismiss((name, kind.id if kind is not None else self.kind, (owner.id or None) if owner else None))
+
+
+def _canonical(entity) -> str:
+    """An entity as the analyst knows it: its first (canonical) name."""
+    return one_line(entity.names[0]) if entity.names else entity.id

@@ -203,25 +203,28 @@ class EntityActions:
         self.status.say(f"Searching every article for {query}")
 
     def _ask_gazetteer(self, name: str, kind: str) -> None:
-        def done(answer: tuple[str, str] | None) -> None:
+        def done(answer: tuple[str, str, str | None] | None) -> None:
             if answer is not None:
                 self.status.say(f"Adding “{answer[0]}” to the gazetteer…", "busy")
                 self.add_to_gazetteer(*answer)
 
         where = self.engine.gazetteer_path.name if self.engine is not None else "entities.yaml"
-        self.app.push_screen(GazetteerPrompt(name, gazetteer_type(kind), where), done)
+        lang = self.article.lang if self.article is not None else "und"
+        self.app.push_screen(GazetteerPrompt(name, gazetteer_type(kind), where, self.engine.gazetteer(), lang),
+                             done)
 
     # -- gazetteer -----------------------------------------------------------------------------------
     @work(thread=True, group="gazetteer", exit_on_error=False)
-    def add_to_gazetteer(self, name: str, kind: str) -> None:
-        """Add `name` to entities.yaml (atomic, comments kept), as a new entity or the one it already names."""
+    def add_to_gazetteer(self, name: str, kind: str, owner: str | None = None) -> None:
+        """Add `name` to entities.yaml (atomic, comments kept): as another name of `owner`, else as a new
+        entity or the one it already names."""
         from reader.core.gazetteer import add_name
 
         path = self.engine.gazetteer_path
         try:
             gazetteer = self.engine.gazetteer()
             known = gazetteer.resolve(name) if gazetteer is not None else None
-            entity_id = add_name(path, name, kind)
+            entity_id = add_name(path, name, kind, owner)
         except OSError as exc:
             self.post_message(GazetteerFailed(f"Cannot write {path}: {exc.strerror or exc}"))
         except Exception as exc:  # noqa: BLE001 - GazetteerError (file does not parse), ValueError (name)
