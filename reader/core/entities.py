@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 from anyascii import anyascii
 
 from reader.core.text import TOKEN_RE, find_word, fold
+from reader.core.world_names import (BIG_CITY, COUNTRY, FAMILY, GIVEN, LANGUAGE, LEGAL_FORM, REGION, Known, lookup,
+                                     place_key)
 
 if TYPE_CHECKING:
     from reader.core.gazetteer import Gazetteer
@@ -167,7 +169,12 @@ _STOP = _words(
     "Man Dies Diese Dieser Dieses Auch Noch Nur Schon So Da Dann Hier Dort Neben Dank Bereits Zwar Jedoch "
     "El Los Las Una Con Por Para Del Al Y Pero Lo Gli Di Da Per Che E Questo Questa "
     "В На По Он Она Они Это Этот Эта Как Но И А Что Для С К О Из При После До Мы Также Однако "
-    "Given Thanks Following Including Unlike Like Among Amid Across Against Let Please Photo Read Source Copyright"
+    "Given Thanks Following Including Unlike Like Among Amid Across Against Let Please Photo Read Source Copyright "
+    "Yesterday Today Tomorrow Last Next Earlier Later Once Whether Instead Overall Indeed Perhaps "
+    "Pourtant Toutefois Néanmoins Ensuite Puis Hier Aujourd Demain Désormais Malgré Grâce Lors Dès "
+    "Während Nachdem Obwohl Weil Damit Bevor Sobald Seitdem Falls Trotz Laut Gemäß Wegen Außerdem Deshalb Daher "
+    "Dennoch Trotzdem Inzwischen Heute Gestern Morgen Jetzt Nun Zudem Allerdings Stattdessen Viele Einige Jetzt "
+    "Вчера Сегодня Теперь Кроме Пока Если Когда Хотя Поэтому"
 )
 _NEVER_NAMES = _words(
     "American Americans British Chinese Russian Russians French German Germans Ukrainian Ukrainians European "
@@ -185,8 +192,19 @@ _TITLES = _words(
     "juge roi reine herr frau professorin doktor präsident präsidentin kanzler kanzlerin bundeskanzler "
     "bundeskanzlerin ministerin "
     "bürgermeister schatzkanzler geschäftsführer vorsitzende sprecher sprecherin presidente ministro señor sr "
-    "signor rep sen gov президент министр премьер глава генерал мэр vice-president vice-président"
+    "signor rep sen gov президент министр премьер глава генерал мэр vice-president vice-président "
+    "defender striker midfielder goalkeeper keeper forward coach manager captain skipper batsman bowler "
+    "wicketkeeper opener champion leader chief director executive analyst economist lawyer attorney "
+    "official founder chairwoman actor actress singer player rider driver teammate candidate "
+    "entraîneur attaquant défenseur gardien capitaine avocat directeur patron chef joueur candidat "
+    "trainer stürmer verteidiger torhüter kapitän anwalt politiker experte chef direktor spieler "
+    "тренер нападающий защитник капитан адвокат директор депутат губернатор посол"
 )
+# German roles are compounds (`US-Geheimdienstexperte`, `Ex-Präsident`): a word ending in one is a title too.
+_GERMAN_ROLE_ENDINGS = ("experte", "expertin", "politiker", "politikerin", "sprecher", "sprecherin", "minister",
+                        "ministerin", "präsident", "präsidentin", "chef", "chefin", "kanzler", "kanzlerin",
+                        "anwalt", "anwältin", "trainer", "direktor", "direktorin", "analyst", "analystin",
+                        "vorsitzende", "vorsitzender", "kandidat", "kandidatin", "berater", "beraterin")
 _ORG_WORDS = _words(
     "ministry ministère ministerium agency agence agentur organization organisation union party parti partei "
     "council conseil bank banque banca banco forum university université universität universidad institute "
@@ -211,29 +229,10 @@ _PLACE_WORDS = _words(
 )
 _PLACE_SUFFIXES = ("stan", "shire", "burg", "bourg", "ville", "grad", "hausen", "haven")
 _TOPONYM_RE = re.compile(r"(?:Saint|Sainte|Val|San|Santa|Bad)-|-(?:sur|sous|en|lès|le|la|les|de|du|am|an)-|-d['’]")
+# Macro-regions no ISO or CLDR list names; countries, regions and cities come from `world_names`.
 _KNOWN_PLACES = frozenset(
-    "Europe|Europa|Africa|Afrique|Afrika|Asia|Asie|Asien|America|Amérique|Amerika|Australia|Australie|Australien|"
-    "West|Occident|Westen|Middle East|Moyen-Orient|Proche-Orient|Naher Osten|Nahen Osten|Nahost|Latin America|"
-    "Amérique latine|Lateinamerika|"
-    "United States|États-Unis|Etats-Unis|Vereinigte Staaten|Estados Unidos|Stati Uniti|USA|US|U.S.|UK|Britain|"
-    "Great Britain|Grande-Bretagne|Großbritannien|England|Angleterre|Scotland|Écosse|Schottland|Wales|Ireland|"
-    "Irlande|Irland|Northern Ireland|Nordirland|France|Frankreich|Francia|Germany|Allemagne|Deutschland|Alemania|"
-    "Germania|Italy|Italie|Italien|Italia|Spain|Espagne|Spanien|España|Spagna|Portugal|Belgium|Belgique|Belgien|"
-    "Netherlands|Pays-Bas|Niederlande|Switzerland|Suisse|Schweiz|Austria|Autriche|Österreich|Poland|Pologne|Polen|"
-    "Russia|Russie|Russland|Rusia|Ukraine|Ucrania|China|Chine|Cina|Japan|Japon|Giappone|India|Inde|Indien|Iran|"
-    "Iraq|Irak|Syria|Syrie|Syrien|Israel|Israël|Turkey|Turquie|Türkei|Egypt|Égypte|Ägypten|Canada|Kanada|Mexico|"
-    "Mexique|Mexiko|Brazil|Brésil|Brasilien|Romania|Roumanie|Rumänien|Greece|Grèce|Griechenland|Sweden|Suède|"
-    "Schweden|Norway|Norvège|Norwegen|Denmark|Danemark|Dänemark|Finland|Finlande|Finnland|South Africa|"
-    "Afrique du Sud|Südafrika|North Korea|South Korea|Corée|Nordkorea|Südkorea|Libya|Libye|Libyen|Algeria|Algérie|"
-    "Morocco|Maroc|Marokko|Tunisia|Tunisie|Saudi Arabia|Arabie saoudite|Belarus|Taiwan|Lebanon|Liban|Libanon|"
-    "Hungary|Hongrie|Ungarn|Serbia|Serbie|Serbien|Palestine|Gaza|Quebec|Québec|Bavaria|Bayern|California|"
-    "Californie|Kalifornien|Florida|Texas|Nevada|Oregon|Ohio|Michigan|Pennsylvania|Virginia|Maryland|Illinois|"
-    "Massachusetts|Arizona|Colorado|Minnesota|New Jersey|New York|Washington|London|Londres|Paris|Berlin|Moscow|"
-    "Moscou|Moskau|"
-    "Beijing|Pékin|Peking|Brussels|Bruxelles|Brüssel|Rome|Rom|Roma|Madrid|Vienna|Vienne|Wien|Geneva|Genève|Genf|"
-    "Tokyo|Tokio|Kiev|Kyiv|Kiew|Warsaw|Varsovie|Warschau|Istanbul|Jerusalem|Jérusalem|Cairo|Kairo|Tehran|Téhéran|"
-    "Teheran|Munich|München|Hamburg|Frankfurt|Francfort|Montreal|Montréal|Toronto|Sydney|Shanghai|Hong Kong|"
-    "Россия|России|США|Китай|Украина|Москва|Киев|Европа|Франция|Германия|Лондон|Париж|Вашингтон|Пекин".split("|")
+    "West|Occident|Westen|Middle East|Moyen-Orient|Proche-Orient|Naher Osten|Nahen Osten|Nahost|Gaza|"
+    "Ближний Восток|Запад".split("|")
 )
 _OTHER_WORDS = _words("act acts treaty convention agreement accord loi gesetz plan programme program prize award "
                       "cup coupe games olympics festival summit sommet gipfel war guerre krieg")
@@ -411,6 +410,27 @@ def _headline_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+def _is_title(word: str, lang: str) -> bool:
+    """Whether a (lowercased) word is a title or role that introduces a person's name."""
+    word = word.rstrip(".")
+    return word in _TITLES or (lang == "de" and len(word) > 6 and word.endswith(_GERMAN_ROLE_ENDINGS))
+
+
+def _world(name: str) -> Known | None:
+    """What the world table knows of a name; an all-capitals word only as a country (`US`, `UAE`)."""
+    found = lookup(name)
+    if found is not None and name.isupper() and len(name) > 1 and COUNTRY not in found.flags:
+        return None
+    return found
+
+
+def _is_place_name(name: str) -> bool:
+    """A macro-region, a country, or a region or city of 100,000 people or more that is no person's name."""
+    found = _world(name)
+    return name in _KNOWN_PLACES or found is not None and (found.has(COUNTRY) or found.has(REGION + BIG_CITY)
+                                                             and not found.person)
+
+
 def _is_acronym(word: str) -> bool:
     return word.isupper() and 2 <= len(word.replace(".", "").replace("&", "")) <= 6
 
@@ -462,9 +482,9 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
             run, names = run[1:], names[1:]
     if not run:
         return []
-    if lang == "de" and len(run) > 1 and names[-1][:-1] in _KNOWN_PLACES and names[-1][-1] == "s":
+    if lang == "de" and len(run) > 1 and names[-1][-1] == "s" and _is_place_name(names[-1][:-1]):
         return [(run[-1:], False)]  # Fertigungssektor Chinas
-    titles = [k for k, name in enumerate(names) if name.lower().rstrip(".") in _TITLES]
+    titles = [k for k, name in enumerate(names) if _is_title(name.lower(), lang)]
     if not titles or names[-1].lower().rstrip(".") in _ORG_WORDS:
         return [(run, False)]
     pieces = []
@@ -473,7 +493,7 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
     tail = run[titles[-1] + 1 :]
     if tail and text[tokens[tail[0] - 1][1] : tokens[tail[0]][0]] not in _NAME_GAPS and len(tail) < 2:
         return pieces
-    if len(tail) > 1 and tokens[tail[0]][2] in _KNOWN_PLACES:  # Президент России Владимир Путин
+    if len(tail) > 1 and _is_place_name(tokens[tail[0]][2]):  # Президент России Владимир Путин
         pieces.append((tail[:1], False))
         tail = tail[1:]
     return pieces + ([(tail, True)] if tail else [])
@@ -495,7 +515,7 @@ def _german_noun(text: str, word: str, start: int) -> bool:
     if start < 2 or text[start - 1] != " ":
         return True
     previous = text[text.rfind(" ", max(0, start - 30), start - 1) + 1 : start - 1].lower()
-    return previous not in _PLACE_PREPOSITIONS and previous not in _TITLES
+    return previous not in _PLACE_PREPOSITIONS and not _is_title(previous, "de")
 
 
 def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, titled: bool,
@@ -506,11 +526,22 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     """
     single = len(names) == 1
     joined = names[0] if single else " ".join(names)
-    if joined in _KNOWN_PLACES or (lang == "de" and joined[-1] == "s" and joined[:-1] in _KNOWN_PLACES):
-        return "place", start, end
     if single and joined in known:
         return known[joined], start, end
-    if single and lang == "de" and _german_noun(text, joined, start):
+    world = _world(joined)
+    before = _previous_words(text, start)
+    titled = titled or bool(before) and (_is_title(before[-1], lang) or _is_title(before[0], lang)
+                                         and before[-1] not in _LINKS)
+    if world is not None and world.flags == LANGUAGE:
+        return None, start, end  # Russian, Français: nationality and language words
+    if joined in _KNOWN_PLACES or (lang == "de" and joined[-1] == "s" and _is_place_name(joined[:-1])) or (
+            world is not None and not (lang == "de" and _after_determiner(text, start)) and (
+            world.has(COUNTRY + REGION) and not (titled and world.person) or world.place and not (
+                world.person or titled))):
+        return "place", start, end
+    if single and lang == "de" and (world is None or not world.has(FAMILY + BIG_CITY) or _after_determiner(
+            text, start)) and _german_noun(
+            text, joined, start):
         return None, start, end
     last = names[-1].lower().rstrip(".")
     if lang in _ROMANCE:
@@ -526,15 +557,14 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     if last in _OTHER_WORDS:
         return None, start, end
     if " & " in text[start:end] or any(low in _ORG_WORDS or (len(low) > 7 and low.endswith(_ORG_SUFFIXES))
-                                       for low in lowers):
+                                       for low in lowers) or not single and _has(names[-1], LEGAL_FORM):
         return "organisation", start, end
     if last.endswith(_PLACE_SUFFIXES) or any(low in _PLACE_WORDS for low in lowers) or ("-" in joined and (
             _TOPONYM_RE.search(joined) or any(part in _PLACE_WORDS for low in lowers for part in low.split("-")))):
         return "place", start, end
     if single and _is_acronym(joined):
         return "organisation", start, end
-    before = _previous_words(text, start)
-    if titled or (before and (before[-1] in _TITLES or before[0] in _TITLES and before[-1] not in _LINKS)):
+    if titled:
         return "person", start, end
     previous = before[-1] if before else ""
     following = text[end : end + 24].split()[:2]
@@ -542,15 +572,13 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
             "has", "had", "a", "hat", "habe") and following[1].rstrip(",.") in _SPEECH_VERBS):
         return "person", start, end
     if single:
-        if previous in _PLACE_PREPOSITIONS and not (
-                lang == "de" and (last.endswith(_GERMAN_NOUN_ENDINGS) or last in _GERMAN_PHRASES)):
-            return "place", start, end
-        if lang == "fr" and (previous == "la" or text[max(0, start - 2) : start] in ("l'", "l’")):
-            return "place", start, end
-        if lang == "de" or (lang == "fr" and previous in ("les", "des", "aux") and last.endswith(
-                ("ois", "ais", "ains", "iens", "éens"))):
-            return None, start, end
-        return "organisation", start, end
+        return _single_kind(text, joined, start, lang, previous, world), start, end
+    if _has(names[0], GIVEN) or len(names[0]) == 1 or names[0][-1] == "." and len(names[0]) <= 3:
+        return "person", start, end  # Chris Cairns, A. Parore
+    if world is not None and world.place:
+        return "place", start, end
+    if any(_is_place_name(name) for name in names):
+        return "organisation", start, end  # Bayer Leverkusen, Dynamo Moscow
     if previous in _PLACE_PREPOSITIONS and len(names) == 2:
         return "place", start, end
     if lang == "de" and any(low.endswith(_GERMAN_NOUN_ENDINGS + _GERMAN_ADJECTIVE_ENDINGS) for low in lowers):
@@ -558,6 +586,34 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     if len(names) <= 3 and not any(name.isupper() for name in names):
         return ("organisation" if names[0] in alone and names[-1] not in alone else "person"), start, end
     return "organisation", start, end
+
+
+def _single_kind(text: str, word: str, start: int, lang: str, previous: str, world: Known | None) -> str | None:
+    """The kind of a lone capitalised word without a title, a speech verb or a name word in it."""
+    if previous in _PLACE_PREPOSITIONS and (world is not None and world.place or lang != "de" and not (
+            word.lower().endswith(_GERMAN_NOUN_ENDINGS))):
+        return "place"
+    if world is not None and world.place and world.has(BIG_CITY):
+        return "place"
+    if world is not None and world.person:
+        return "person"
+    if lang == "fr" and (previous == "la" or text[max(0, start - 2) : start] in ("l'", "l’")):
+        return "place"
+    if lang == "de" or (lang == "fr" and previous in ("les", "des", "aux") and word.endswith(
+            ("ois", "ais", "ains", "iens", "éens"))):
+        return None
+    return "organisation"
+
+
+def _has(word: str, flags: str) -> bool:
+    found = _world(word)
+    return found is not None and found.has(flags)
+
+
+def _after_determiner(text: str, start: int) -> bool:
+    """Whether a German article or determiner comes right before `start` (`das Essen`, `im Westen`)."""
+    before = _previous_words(text, start)
+    return bool(before) and before[-1] in _GERMAN_DETERMINERS
 
 
 def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> list[Span]:
