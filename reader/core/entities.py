@@ -399,12 +399,15 @@ def _sentence_starts(text: str) -> set[int]:
 
 
 def _headline_ranges(text: str) -> list[tuple[int, int]]:
-    """Short lines written in English Title Case, where capitals say little about names."""
+    """Short lines written in English Title Case, where capitals say little about names (a line that is
+    mostly known names, as in a list of players and their countries, is no headline)."""
     ranges, start = [], 0
     for line in text.split("\n"):
         if 10 < len(line) <= 150 and line.rstrip()[-1:] != ".":
             words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
-            if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words):
+            capitalised = [w for w in words if w[0].isupper()]
+            if len(words) >= 3 and len(capitalised) >= 0.75 * len(words) and sum(
+                    _world(w) is not None for w in capitalised) < 0.5 * len(capitalised):
                 ranges.append((start, start + len(line)))
         start += len(line) + 1
     return ranges
@@ -429,6 +432,21 @@ def _is_place_name(name: str) -> bool:
     found = _world(name)
     return name in _KNOWN_PLACES or found is not None and (found.has(COUNTRY) or found.has(REGION + BIG_CITY)
                                                              and not found.person)
+
+
+def _capital_lines(text: str) -> list[tuple[int, int]]:
+    """Lines written in capitals (headlines, datelines, tables), where a capital says nothing of a name."""
+    ranges, start = [], 0
+    for line in text.split("\n"):
+        words = [word for word in line.split() if any(char.isalpha() for char in word)]
+        if words and sum(word.isupper() for word in words) >= 0.8 * len(words) and max(map(len, words)) > 2:
+            ranges.append((start, start + len(line)))
+        start += len(line) + 1
+    return ranges
+
+
+def _inside(ranges: list[tuple[int, int]], position: int) -> bool:
+    return any(first <= position < last for first, last in ranges)
 
 
 def _is_acronym(word: str) -> bool:
@@ -626,8 +644,17 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
         return any(first <= position < last for first, last in headlines)
 
     starts = _sentence_starts(text)
+    capitals = _capital_lines(text)
+    caps = [token for token in tokens if _inside(capitals, token[0])] if capitals else []
+    if caps:
+        tokens = [token for token in tokens if not _inside(capitals, token[0])]
     mid = {word for start, _, word in tokens if start not in starts and not (headlines and in_headline(start))}
     counts = Counter(map(itemgetter(2), tokens))
+    seen = {fold(word) for word in mid}
+    # In lines of capitals only names seen elsewhere in the text and well-known places count (LONDON 1996-08-22).
+    caps = [token for token in caps if fold(token[2]) in seen or _is_place_name(token[2].title())]
+    if not tokens:
+        tokens, caps = caps, []
     runs, current = [], [0]
     for index in range(1, len(tokens)):
         left, right = tokens[index - 1], tokens[index]
@@ -641,6 +668,9 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
     for run in runs:
         headline = bool(headlines) and in_headline(tokens[run[0]][0])
         pieces += _pieces(text, tokens, run, lang, headline, words, mid, counts, starts)
+    if caps:
+        pieces += [([index], False) for index in range(len(tokens), len(tokens) + len(caps))]
+        tokens = tokens + [(start, end, word.title()) for start, end, word in caps]
     alone = {tokens[piece[0]][2] for piece, _ in pieces if len(piece) == 1}
     known: dict[str, str] = {}
     spans = []
@@ -654,7 +684,7 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
         spans.append(_auto(text, start, end, kind))
         if len(names) > 1 and kind == "person":
             known[names[-1]] = "person"
-        elif len(names) > 1 and kind == "organisation":
+        elif len(names) > 1 and kind == "organisation" and not _is_place_name(names[0]):
             known.setdefault(names[0], "organisation")
         elif len(names) == 1:
             lone_kinds.setdefault(names[0], set()).add(kind)
