@@ -235,7 +235,8 @@ _KNOWN_PLACES = frozenset(
     "Ближний Восток|Запад".split("|")
 )
 _OTHER_WORDS = _words("act acts treaty convention agreement accord loi gesetz plan programme program prize award "
-                      "cup coupe games olympics festival summit sommet gipfel war guerre krieg")
+                      "cup coupe games olympics festival summit sommet gipfel war guerre krieg open series slam "
+                      "championship championships tournament trophy olympic grand prix")
 _SPEECH_VERBS = _words("said says told added explained stated wrote argued insisted claimed admitted noted denied "
                        "warned replied dit déclare déclaré affirme affirmé explique expliqué ajoute ajouté estime "
                        "précise souligne sagte sagt erklärte erklärt betonte betont meinte meint fügte")
@@ -268,7 +269,9 @@ _OPENERS = " \t\"'“”„«»‘’([-–—"
 _MONEY_HINTS = ("$", "€", "£", "¥", "₽", "₹", "USD", "EUR", "GBP", "CHF", "JPY", "CNY", "RUB")
 _NUMBER_WORDS_ANY_CASE = _NUMBER_WORDS | frozenset(word.capitalize() for word in _NUMBER_WORDS)
 _NOT_NAME_TOKENS = (_MONTHS | _WEEKDAYS | _NUMBER_WORDS_ANY_CASE | frozenset(_SCALE_WORDS) | frozenset(_CURRENCY_NAMES)
-                    | frozenset(_PERCENT_NAMES) | _words("Meter Metern Kilometer Tonnen Tonne Liter"))
+                    | frozenset(_PERCENT_NAMES) | _words("Meter Metern Kilometer Tonnen Tonne Liter GMT UTC")
+                    | _words("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec")
+                    | _words("janv févr avr juil sept oct déc Okt Dez"))
 _Token = tuple[int, int, str]
 
 
@@ -443,6 +446,26 @@ def _capital_lines(text: str) -> list[tuple[int, int]]:
             ranges.append((start, start + len(line)))
         start += len(line) + 1
     return ranges
+
+
+def _capital_names(text: str, caps: list[_Token], seen: set[str], words: set[str]) -> list[list[_Token]]:
+    """Names in lines of capitals, title-cased: well-known places (NEW YORK, LONDON 1996-08-22) and words
+    seen as names elsewhere in the text; never a word the text also writes in lower case."""
+    groups: list[list[_Token]] = []
+    for start, end, word in caps:
+        token = (start, end, word.title())
+        if groups and text[groups[-1][-1][1] : start] == " ":
+            groups[-1].append(token)
+        else:
+            groups.append([token])
+    names = []
+    for group in groups:
+        if len(group) > 1 and _is_place_name(" ".join(word for _, _, word in group)):
+            names.append(group)
+            continue
+        names += [[token] for token in group if token[2] not in _STOP and token[2].lower() not in words and (
+            fold(token[2]) in seen or _is_place_name(token[2]))]
+    return names
 
 
 def _inside(ranges: list[tuple[int, int]], position: int) -> bool:
@@ -650,11 +673,7 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
         tokens = [token for token in tokens if not _inside(capitals, token[0])]
     mid = {word for start, _, word in tokens if start not in starts and not (headlines and in_headline(start))}
     counts = Counter(map(itemgetter(2), tokens))
-    seen = {fold(word) for word in mid}
-    # In lines of capitals only names seen elsewhere in the text and well-known places count (LONDON 1996-08-22).
-    caps = [token for token in caps if fold(token[2]) in seen or _is_place_name(token[2].title())]
-    if not tokens:
-        tokens, caps = caps, []
+    capital_names = _capital_names(text, caps, {fold(word) for word in mid}, words) if caps else []
     runs, current = [], [0]
     for index in range(1, len(tokens)):
         left, right = tokens[index - 1], tokens[index]
@@ -668,9 +687,9 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
     for run in runs:
         headline = bool(headlines) and in_headline(tokens[run[0]][0])
         pieces += _pieces(text, tokens, run, lang, headline, words, mid, counts, starts)
-    if caps:
-        pieces += [([index], False) for index in range(len(tokens), len(tokens) + len(caps))]
-        tokens = tokens + [(start, end, word.title()) for start, end, word in caps]
+    for group in capital_names:
+        pieces.append((list(range(len(tokens), len(tokens) + len(group))), False))
+        tokens = tokens + group
     alone = {tokens[piece[0]][2] for piece, _ in pieces if len(piece) == 1}
     known: dict[str, str] = {}
     spans = []
