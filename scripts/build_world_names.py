@@ -42,6 +42,7 @@ COUNTRY_ALIASES = {
     "CZ": ["Czech Republic"],
     "NL": ["Holland"],
     "VA": ["Vatican"],
+    "TR": ["Turkey", "Türkei", "Turquie", "Турция"],
     "PS": ["Palestine", "Gaza", "West Bank"],
     "IR": ["Iran"], "SY": ["Syria"], "VE": ["Venezuela"], "BO": ["Bolivia"], "TZ": ["Tanzania"],
     "MD": ["Moldova"], "LA": ["Laos"], "VN": ["Vietnam"], "TW": ["Taiwan"], "CD": ["Congo"],
@@ -51,6 +52,9 @@ COUNTRY_IDS = {"US": "united_states", "GB": "united_kingdom", "RU": "russia", "K
                "KP": "north_korea", "IR": "iran", "SY": "syria", "VE": "venezuela", "BO": "bolivia",
                "TZ": "tanzania", "MD": "moldova", "LA": "laos", "VN": "vietnam", "TW": "taiwan", "CD": "dr_congo",
                "PS": "palestine", "VA": "vatican", "TR": "turkey", "CZ": "czech_republic"}
+# Everyday names of countries that no longer exist, by ISO 3166-3 code.
+HISTORIC = {"SUN": ["Soviet Union", "USSR", "Sowjetunion", "Union soviétique", "СССР"], "YUG": ["Yugoslavia"],
+            "CSK": ["Czechoslovakia"], "DDR": ["East Germany", "DDR", "RDA"]}
 BIG_CITY, ALIASES_CITY = 100_000, 300_000
 TOP_GIVEN, TOP_FAMILY = 400, 250
 _SCRIPT_OK = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏА-Яа-яЁё'’ .\-]+")
@@ -84,6 +88,24 @@ def countries(add) -> None:
             add(name, "K", code)
     for subdivision in pycountry.subdivisions:
         add(subdivision.name, "R")
+    for country in pycountry.historic_countries:
+        names = [*HISTORIC.get(country.alpha_3, ()), country.name.split(",")[0]]
+        for name in names:
+            add(name, "K", "", normalise_name(names[0]))
+
+
+def demonyms(add) -> None:
+    """English nationality words made from country names (Sudan: Sudanese, Sri Lanka: Sri Lankan); a form
+    no one uses costs nothing, since the table is only consulted for words written in the text."""
+    import pycountry
+
+    for country in pycountry.countries:
+        name = getattr(country, "common_name", country.name).split(",")[0]
+        stems = {name, name[:-1]} if name[-1] in "aeiouy" else {name}
+        for stem in stems:
+            for ending in ("n", "an", "ian", "ese", "i", "ish", "ic", "ean"):
+                add(stem + ending, "L")
+                add(stem + ending + "s", "L")
 
 
 def regions_and_languages(add) -> None:
@@ -92,7 +114,7 @@ def regions_and_languages(add) -> None:
     for tag in ("en", "fr", "de", "ru", "es", "it", "pt", "nl", "pl", "sv", "tr", "uk"):
         locale = Locale.parse(tag)
         for code, name in locale.territories.items():
-            if code.isdigit() or code in ("EU", "EZ", "UN", "QO"):
+            if code.isdigit():
                 add(name, "R")
         for name in locale.languages.values():
             add(name[:1].upper() + name[1:], "L")
@@ -150,16 +172,16 @@ def country_id(code: str) -> str:
 def main() -> int:
     rows: dict[str, dict] = defaultdict(lambda: {"flags": set(), "key": ""})
 
-    def add(name: str, flag: str, country: str = "") -> None:
+    def add(name: str, flag: str, country: str = "", key: str = "") -> None:
         name = " ".join(name.split())
         if flag != "O" and not _usable(name):
             return
         row = rows[name]
         row["flags"].add(flag)
-        if country and not row["key"]:
-            row["key"] = country_id(country)
+        if (country or key) and not row["key"]:
+            row["key"] = key or country_id(country)
 
-    for part in (countries, regions_and_languages, cities, legal_forms, people):
+    for part in (countries, demonyms, regions_and_languages, cities, legal_forms, people):
         part(add)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"{name}\t{''.join(sorted(row['flags']))}\t{row['key']}" for name, row in sorted(rows.items())]

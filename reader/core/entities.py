@@ -419,6 +419,8 @@ def _headline_ranges(text: str) -> list[tuple[int, int]]:
 def _is_title(word: str, lang: str) -> bool:
     """Whether a (lowercased) word is a title or role that introduces a person's name."""
     word = word.rstrip(".")
+    if word == "m" and lang != "fr":
+        return False  # M. Atherton
     return word in _TITLES or (lang == "de" and len(word) > 6 and word.endswith(_GERMAN_ROLE_ENDINGS))
 
 
@@ -430,11 +432,12 @@ def _world(name: str) -> Known | None:
     return found
 
 
-def _is_place_name(name: str) -> bool:
-    """A macro-region, a country, or a region or city of 100,000 people or more that is no person's name."""
+def _is_place_name(name: str, anyone: bool = False) -> bool:
+    """A macro-region, a country, or a region or city of 100,000 people or more that is no person's name
+    (`anyone`: or is one too)."""
     found = _world(name)
     return name in _KNOWN_PLACES or found is not None and (found.has(COUNTRY) or found.has(REGION + BIG_CITY)
-                                                             and not found.person)
+                                                             and (anyone or not found.person))
 
 
 def _capital_lines(text: str) -> list[tuple[int, int]]:
@@ -460,11 +463,11 @@ def _capital_names(text: str, caps: list[_Token], seen: set[str], words: set[str
             groups.append([token])
     names = []
     for group in groups:
-        if len(group) > 1 and _is_place_name(" ".join(word for _, _, word in group)):
+        if len(group) > 1 and _is_place_name(" ".join(word for _, _, word in group), anyone=True):
             names.append(group)
             continue
         names += [[token] for token in group if token[2] not in _STOP and token[2].lower() not in words and (
-            fold(token[2]) in seen or _is_place_name(token[2]))]
+            fold(token[2]) in seen or _is_place_name(token[2], anyone=True))]
     return names
 
 
@@ -514,8 +517,9 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
         adjective = lang == "de" and first.lower().endswith(("e", "en", "er", "em"))  # Erstklassige Immobilien
         if first in _STOP or first.lower() in words or rare and (len(run) == 1 and counts[first] < 2 or adjective):
             run, names = run[1:], names[1:]
-    while run and (names[0] in _NEVER_NAMES or lang == "de" and names[0] in _STOP):
-        run, names = run[1:], names[1:]
+    while run and (names[0] in _NEVER_NAMES and not (_is_place_name(" ".join(names)) or any(
+            map(_is_head_word, names[1:]))) or lang == "de" and names[0] in _STOP):
+        run, names = run[1:], names[1:]  # American diplomats, but Soviet Union and European Union
     if lang == "de" and len(run) > 1 and not (_is_head_word(names[0]) or _is_head_word(names[-1])):
         before = text[max(0, tokens[run[0]][0] - 30) : tokens[run[0]][0]].lower().split()
         adjective = len(before) > 1 and before[-2] in _GERMAN_DETERMINERS and before[-1].endswith(("en", "er", "em"))
@@ -573,8 +577,9 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     before = _previous_words(text, start)
     titled = titled or bool(before) and (_is_title(before[-1], lang) or _is_title(before[0], lang)
                                          and before[-1] not in _LINKS)
-    if world is not None and world.flags == LANGUAGE:
-        return None, start, end  # Russian, Français: nationality and language words
+    if world is not None and LANGUAGE in world.flags and COUNTRY not in world.flags and (
+            world.flags == LANGUAGE or text[end : end + 2].strip()[:1].islower()):
+        return None, start, end  # Russian, Français, Thai officials: nationality and language words
     if joined in _KNOWN_PLACES or (lang == "de" and joined[-1] == "s" and _is_place_name(joined[:-1])) or (
             world is not None and not (lang == "de" and _after_determiner(text, start)) and (
             world.has(COUNTRY + REGION) and not (titled and world.person) or world.place and not (
