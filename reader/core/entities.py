@@ -273,6 +273,8 @@ _NOT_NAME_TOKENS = (_MONTHS | _WEEKDAYS | _NUMBER_WORDS_ANY_CASE | frozenset(_SC
                     | _words("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec")
                     | _words("janv févr avr juil sept oct déc Okt Dez"))
 _Token = tuple[int, int, str]
+# A score after a town's name makes it a team (Leeds 1 Newcastle 2), never a dateline's date or a year.
+_SCORE_RE = re.compile(r" \d{1,3}(?![\d.:/-]?\d)(?! ?(?:%|[a-zA-Z]))")
 
 
 @lru_cache(maxsize=100_000)
@@ -463,11 +465,15 @@ def _capital_names(text: str, caps: list[_Token], seen: set[str], words: set[str
             groups.append([token])
     names = []
     for group in groups:
-        if len(group) > 1 and _is_place_name(" ".join(word for _, _, word in group), anyone=True):
-            names.append(group)
-            continue
-        names += [[token] for token in group if token[2] not in _STOP and token[2].lower() not in words and (
-            fold(token[2]) in seen or _is_place_name(token[2], anyone=True))]
+        first = 0
+        while first < len(group):
+            last = next((last for last in range(len(group), first + 1, -1)
+                         if _is_place_name(" ".join(word for _, _, word in group[first:last]), anyone=True)), first + 1)
+            token = group[first]
+            if last > first + 1 or token[2] not in _STOP and token[2].lower() not in words and (
+                    fold(token[2]) in seen or _is_place_name(token[2], anyone=True)):
+                names.append(group[first:last])
+            first = last
     return names
 
 
@@ -507,7 +513,8 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
     """
     names = [tokens[i][2] for i in run]
     if headline:
-        keep = [i for i, name in zip(run, names) if (name in mid or _is_acronym(name)) and name not in _NEVER_NAMES]
+        keep = [i for i, name in zip(run, names)
+                if (name in mid or _is_acronym(name) or _is_place_name(name)) and name not in _NEVER_NAMES]
         return [([i], False) for i in keep] if len(keep) < len(run) else [(run, False)]
     if len(run) > _MAX_NAME_WORDS:
         return []
@@ -712,6 +719,8 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
             known.setdefault(names[0], "organisation")
         elif len(names) == 1:
             lone_kinds.setdefault(names[0], set()).add(kind)
+    spans = [_auto(text, span.start, span.end, "organisation") if span.type == "place" and _SCORE_RE.match(
+        text, span.end) and not _has(span.text.title(), COUNTRY) else span for span in spans]
     # A lone word is "organisation" only by default: one occurrence with a person or place cue decides for all.
     retyped = {word: "person" if "person" in found else "place" for word, found in lone_kinds.items()
                if "organisation" in found and len(found) > 1}
