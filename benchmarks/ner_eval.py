@@ -4,7 +4,7 @@ Usage: python benchmarks/ner_eval.py [--part heldout|tune] [--lang en,fr,de,ru] 
 
 Reads `<lang>.jsonl` from $READER_NER_DATA (default ../devdata/ner: records with text, id, source and
 entities [{start, end, text, type}]). Scores as analysts see entities: the distinct names of each article,
-MISC ignored. "names" counts a name found whatever its type; "typed" needs the type too.
+MISC and GermEval's derived words (deutschen: LOCderiv) ignored. "names" counts a name found whatever its type; "typed" needs the type too.
 Parts: CoNLL-2003 train / dev, GermEval 2014 dev / test, factRuEval-2016 dev / test (Cyrillic news),
 Europeana newspapers (French) split by record id. CoNLL-2003 test is never read.
 """
@@ -47,7 +47,8 @@ def _key(text: str) -> str:
 
 def names(record: dict, lang: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """(gold, predicted) distinct (name, type) pairs of one record."""
-    gold = {(_key(e["text"]), e["type"]) for e in record["entities"] if e["type"] in NAME_KINDS}
+    gold = {(_key(e["text"]), e["type"]) for e in record["entities"]
+            if e["type"] in NAME_KINDS and not e.get("label", "").endswith(("deriv", "part"))}
     found = {(_key(s.text), s.type) for s in recognise(record["text"], lang) if s.type in NAME_KINDS}
     return gold, found
 

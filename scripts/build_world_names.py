@@ -55,6 +55,10 @@ COUNTRY_IDS = {"US": "united_states", "GB": "united_kingdom", "RU": "russia", "K
 # Everyday names of countries that no longer exist, by ISO 3166-3 code.
 HISTORIC = {"SUN": ["Soviet Union", "USSR", "Sowjetunion", "Union soviétique", "СССР"], "YUG": ["Yugoslavia"],
             "CSK": ["Czechoslovakia"], "DDR": ["East Germany", "DDR", "RDA"]}
+# Languages whose names for countries and regions are kept: the widely read ones in Latin, Cyrillic and Greek
+# script (names in the hundred other locales are mostly other scripts, or collide with common words).
+LOCALES = ("en fr de es it pt pt_BR nl ru uk be bg sr sr@latin mk pl cs sk sl hr bs ro hu el tr sv da nb_NO "
+           "nn fi et lv lt ga cy ca eu gl is mt sq id ms vi af sw").split()
 BIG_CITY, ALIASES_CITY = 100_000, 300_000
 TOP_GIVEN, TOP_FAMILY = 400, 250
 _SCRIPT_OK = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏА-Яа-яЁё'’ .\-]+")
@@ -65,15 +69,23 @@ def _usable(name: str) -> bool:
         and len(name.split()) <= 4
 
 
+def _translations(domain: str) -> list[gettext.GNUTranslations]:
+    """pycountry's translations of `domain` into the languages of LOCALES that it ships."""
+    import pycountry
+
+    found = []
+    for locale in LOCALES:
+        try:
+            found.append(gettext.translation(domain, pycountry.LOCALES_DIR, languages=[locale]))
+        except OSError:
+            continue
+    return found
+
+
 def countries(add) -> None:
     import pycountry
 
-    translations = []
-    for locale in sorted(os.listdir(pycountry.LOCALES_DIR)):
-        try:
-            translations.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale]))
-        except OSError:
-            continue
+    translations = _translations("iso3166-1")
     for country in pycountry.countries:
         code = country.alpha_2
         english = {country.name, getattr(country, "common_name", country.name),
@@ -86,8 +98,11 @@ def countries(add) -> None:
     for code, names in COUNTRY_ALIASES.items():
         for name in names:
             add(name, "K", code)
+    regional = _translations("iso3166-2")
     for subdivision in pycountry.subdivisions:
         add(subdivision.name, "R")
+        for translation in regional:
+            add(translation.gettext(subdivision.name), "R")
     for country in pycountry.historic_countries:
         names = [*HISTORIC.get(country.alpha_3, ()), country.name.split(",")[0]]
         for name in names:
@@ -114,7 +129,7 @@ def regions_and_languages(add) -> None:
     for tag in ("en", "fr", "de", "ru", "es", "it", "pt", "nl", "pl", "sv", "tr", "uk"):
         locale = Locale.parse(tag)
         for code, name in locale.territories.items():
-            if code.isdigit():
+            if code.isdigit() and code != "001":  # world regions; "001" is the World
                 add(name, "R")
         for name in locale.languages.values():
             add(name[:1].upper() + name[1:], "L")

@@ -174,7 +174,8 @@ _STOP = _words(
     "Pourtant Toutefois Néanmoins Ensuite Puis Hier Aujourd Demain Désormais Malgré Grâce Lors Dès "
     "Während Nachdem Obwohl Weil Damit Bevor Sobald Seitdem Falls Trotz Laut Gemäß Wegen Außerdem Deshalb Daher "
     "Dennoch Trotzdem Inzwischen Heute Gestern Morgen Jetzt Nun Zudem Allerdings Stattdessen Viele Einige Jetzt "
-    "Вчера Сегодня Теперь Кроме Пока Если Когда Хотя Поэтому"
+    "Вчера Сегодня Теперь Кроме Пока Если Когда Хотя Поэтому За Об От Под Над Без Через Про Во Со Ко У Из-за "
+    "Все Его Ее Их Там Тогда Так Уже Еще Ещё Лишь Только"
 )
 _NEVER_NAMES = _words(
     "American Americans British Chinese Russian Russians French German Germans Ukrainian Ukrainians European "
@@ -273,6 +274,8 @@ _NOT_NAME_TOKENS = (_MONTHS | _WEEKDAYS | _NUMBER_WORDS_ANY_CASE | frozenset(_SC
                     | _words("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec")
                     | _words("janv févr avr juil sept oct déc Okt Dez"))
 _Token = tuple[int, int, str]
+# Russian family names in any case: Иванов, Иванова, Ивановым, Толстого, Достоевский, Достоевскому.
+_RUSSIAN_SURNAME_RE = re.compile(r"[а-яё](?:[оеё]в|[иы]н)(?:а|у|ым|ой|е|ым|ою)?$|[сц]к(?:ий|ая|ого|ому|им|ой)$")
 # A score after a town's name makes it a team (Leeds 1 Newcastle 2), never a dateline's date or a year.
 _SCORE_RE = re.compile(r" \d{1,3}(?![\d.:/-]?\d)(?! ?(?:%|[a-zA-Z]))")
 
@@ -588,11 +591,12 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
             world.flags == LANGUAGE or text[end : end + 2].strip()[:1].islower()):
         return None, start, end  # Russian, Français, Thai officials: nationality and language words
     if joined in _KNOWN_PLACES or (lang == "de" and joined[-1] == "s" and _is_place_name(joined[:-1])) or (
-            world is not None and not (lang == "de" and _after_determiner(text, start)) and (
+            world is not None and not (lang == "de" and (_after_determiner(text, start) or single and not world.has(
+                COUNTRY + REGION + BIG_CITY))) and (
             world.has(COUNTRY + REGION) and not (titled and world.person) or world.place and not (
                 world.person or titled))):
         return "place", start, end
-    if single and lang == "de" and (world is None or not world.has(FAMILY + BIG_CITY) or _after_determiner(
+    if single and lang == "de" and (world is None or not world.has(COUNTRY + REGION + BIG_CITY) or _after_determiner(
             text, start)) and _german_noun(
             text, joined, start):
         return None, start, end
@@ -626,8 +630,9 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
         return "person", start, end
     if single:
         return _single_kind(text, joined, start, lang, previous, world), start, end
-    if _has(names[0], GIVEN) or len(names[0]) == 1 or names[0][-1] == "." and len(names[0]) <= 3:
-        return "person", start, end  # Chris Cairns, A. Parore
+    if _has(names[0], GIVEN) or len(names[0]) == 1 or names[0][-1] == "." and len(names[0]) <= 3 or (
+            _RUSSIAN_SURNAME_RE.search(names[-1]) and len(names) <= 3):
+        return "person", start, end  # Chris Cairns, A. Parore, Сергей Удальцов
     if world is not None and world.place:
         return "place", start, end
     if any(_is_place_name(name) for name in names):
@@ -648,7 +653,7 @@ def _single_kind(text: str, word: str, start: int, lang: str, previous: str, wor
         return "place"
     if world is not None and world.place and world.has(BIG_CITY):
         return "place"
-    if world is not None and world.person:
+    if world is not None and world.person or _RUSSIAN_SURNAME_RE.search(word):
         return "person"
     if lang == "fr" and (previous == "la" or text[max(0, start - 2) : start] in ("l'", "l’")):
         return "place"

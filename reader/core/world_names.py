@@ -8,6 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from anyascii import anyascii
+
 from reader.core.text import fold
 
 TABLE = Path(__file__).resolve().parent.parent / "data" / "world_names.tsv"
@@ -67,7 +69,19 @@ def lookup(name: str) -> Known | None:
         for cut in (0, 1, 2):
             if len(folded) - cut >= 3 and (found := stems.get(folded[: len(folded) - cut])):
                 break
+        else:
+            return _transliterated_person(folded, forms)
     return found
+
+
+def _transliterated_person(word: str, forms: dict[str, Known]) -> Known | None:
+    """A Cyrillic given or family name known in Latin letters (Владимира: Vladimir), case endings allowed."""
+    for cut in (0, 1, 2):
+        if len(word) - cut >= 3:
+            found = forms.get(anyascii(word[: len(word) - cut]).lower())
+            if found is not None and found.person:
+                return Known("".join(flag for flag in found.flags if flag in GIVEN + FAMILY), "")
+    return None
 
 
 def place_key(name: str) -> str | None:
