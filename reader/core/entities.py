@@ -189,7 +189,7 @@ _NEVER_NAMES = _words(
 _TITLES = _words(
     "president minister secretary spokesman spokeswoman spokesperson chancellor senator governor mayor general gen "
     "admiral colonel sheriff judge king queen prince princess pope premier ambassador chairman ceo mr mrs ms dr "
-    "prof professor sir lord lady m mme mlle président présidente ministre député sénateur maire porte-parole "
+    "prof professor sir lord lady m mm mme mlle président présidente ministre député sénateur maire porte-parole "
     "juge roi reine herr frau professorin doktor präsident präsidentin kanzler kanzlerin bundeskanzler "
     "bundeskanzlerin ministerin "
     "bürgermeister schatzkanzler geschäftsführer vorsitzende sprecher sprecherin presidente ministro señor sr "
@@ -535,8 +535,8 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
         adjective = len(before) > 1 and before[-2] in _GERMAN_DETERMINERS and before[-1].endswith(("en", "er", "em"))
         if before and (before[-1] in _GERMAN_DETERMINERS or adjective):  # der Bericht, im neuen Bericht
             run, names = run[1:], names[1:]
-    if not run:
-        return []
+    if not run or len(run) == 1 and (names[0] in _STOP or len(names[0]) == 1):
+        return []  # a lone function word or letter is no name, wherever it stands
     if lang == "de" and len(run) > 1 and names[-1][-1] == "s" and _is_place_name(names[-1][:-1]):
         return [(run[-1:], False)]  # Fertigungssektor Chinas
     titles = [k for k, name in enumerate(names) if _is_title(name.lower(), lang)]
