@@ -527,8 +527,8 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
         adjective = lang == "de" and first.lower().endswith(("e", "en", "er", "em"))  # Erstklassige Immobilien
         if first in _STOP or first.lower() in words or rare and (len(run) == 1 and counts[first] < 2 or adjective):
             run, names = run[1:], names[1:]
-    while run and (names[0] in _NEVER_NAMES and not (_is_place_name(" ".join(names)) or any(
-            map(_is_head_word, names[1:]))) or lang == "de" and names[0] in _STOP):
+    while run and (names[0] in _NEVER_NAMES and not (len(names) > 1 and (_is_place_name(" ".join(names)) or any(
+            map(_is_head_word, names[1:])))) or lang == "de" and names[0] in _STOP):
         run, names = run[1:], names[1:]  # American diplomats, but Soviet Union and European Union
     if lang == "de" and len(run) > 1 and not (_is_head_word(names[0]) or _is_head_word(names[-1])):
         before = text[max(0, tokens[run[0]][0] - 30) : tokens[run[0]][0]].lower().split()
@@ -732,34 +732,48 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
     return [_auto(text, span.start, span.end, retyped[span.text]) if span.text in retyped else span for span in spans]
 
 
+def name_key(span: Span) -> str:
+    """The index term of an automatic name: a country's one id whatever the spelling (`US`, `America`,
+    `États-Unis` -> `united_states`), else the normalised name."""
+    if span.type in ("place", "organisation") and (key := place_key(span.text)):
+        return key
+    return normalise_name(span.text)
+
+
 def entity_terms(spans: Sequence[Span]) -> list[str]:
-    """Search-index terms: gazetteer ids and normalised names of automatic person/organisation/place finds."""
+    """Search-index terms: gazetteer ids and the keys (`name_key`) of automatic person/organisation/place finds."""
     terms: dict[str, None] = {}
     for span in spans:
         if span.entity_id:
             terms[span.entity_id] = None
-        elif span.type in NAME_KINDS and (key := normalise_name(span.text)):
+        elif span.type in NAME_KINDS and (key := name_key(span)):
             terms[key] = None
     return list(terms)
 
 
-def summarise(spans: Sequence[Span]) -> list[dict]:
-    """Entities with counts, grouped by id (or normalised text), most frequent first."""
+def summarise(spans: Sequence[Span], gazetteer: Gazetteer | None = None) -> list[dict]:
+    """Entities with counts, grouped by id (or name key, or normalised text), most frequent first.
+
+    A row's `text` is a gazetteer entity's canonical (first) name, else its most frequent spelling here;
+    `names` holds the other spellings the article uses.
+    """
     groups: dict[str, list[Span]] = {}
     for span in spans:
         if span.entity_id:
             key = f"id:{span.entity_id}"
         elif span.type in NAME_KINDS:
-            key = f"name:{normalise_name(span.text) or span.text}"
+            key = f"name:{name_key(span) or span.text}"
         else:
             key = f"{span.type}:{' '.join(fold(span.text).split())}"
         groups.setdefault(key, []).append(span)
     rows = []
     for members in groups.values():
-        text = Counter(member.text for member in members).most_common(1)[0][0]
+        spellings = [text for text, _ in Counter(member.text for member in members).most_common()]
         kind = Counter(member.type for member in members).most_common(1)[0][0]
         first = members[0]
+        canonical = gazetteer.aliases(first.entity_id)[:1] if gazetteer is not None and first.entity_id else []
+        text = canonical[0] if canonical else spellings[0]
         rows.append({"text": text, "type": kind, "id": first.entity_id, "count": len(members),
-                     "source": first.source})
+                     "source": first.source, "names": [name for name in spellings if name != text]})
     rows.sort(key=lambda row: -row["count"])
     return rows

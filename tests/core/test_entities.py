@@ -87,11 +87,20 @@ def test_summarise_groups_by_id_or_normalised_text_most_frequent_first():
         Span(30, 33, "5 %", "percent", None, "automatic"),
     ]
     assert summarise(spans) == [
-        {"text": "Chine", "type": "place", "id": "china", "count": 3, "source": "gazetteer"},
-        {"text": "Kana", "type": "person", "id": None, "count": 2, "source": "automatic"},
-        {"text": "5 %", "type": "percent", "id": None, "count": 1, "source": "automatic"},
+        {"text": "Chine", "type": "place", "id": "china", "count": 3, "source": "gazetteer", "names": ["China"]},
+        {"text": "Kana", "type": "person", "id": None, "count": 2, "source": "automatic", "names": ["KANA"]},
+        {"text": "5 %", "type": "percent", "id": None, "count": 1, "source": "automatic", "names": []},
     ]
     assert summarise([]) == []
+
+
+def test_a_grouped_gazetteer_entity_shows_its_canonical_name_and_other_spellings():
+    gazetteer = Gazetteer([Entity("emmanuel_bonne", "person", ["Emmanuel Bonne", "Bonne", "Эммануэль Бонн"])])
+    text = "Bonne met Kirby. Emmanuel Bonne said so, and Bonne left."
+    rows = summarise(recognise(text, "en", gazetteer), gazetteer)
+    bonne = next(row for row in rows if row["id"] == "emmanuel_bonne")
+    assert (bonne["text"], bonne["count"], bonne["names"]) == ("Emmanuel Bonne", 3, ["Bonne"])
+    assert summarise(recognise(text, "en", gazetteer))[0]["text"] == "Bonne"  # without the gazetteer: as written
 
 
 # --- merging -------------------------------------------------------------------------------------------
