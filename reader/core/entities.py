@@ -240,7 +240,8 @@ _OTHER_WORDS = _words("act acts treaty convention agreement accord loi gesetz pl
                       "championship championships tournament trophy olympic grand prix")
 _SPEECH_VERBS = _words("said says told added explained stated wrote argued insisted claimed admitted noted denied "
                        "warned replied dit déclare déclaré affirme affirmé explique expliqué ajoute ajouté estime "
-                       "précise souligne sagte sagt erklärte erklärt betonte betont meinte meint fügte")
+                       "précise souligne sagte sagt erklärte erklärt betonte betont meinte meint fügte sprach "
+                       "gesagt kritisierte сказал заявил сообщил отметил")
 _GERMAN_ADJECTIVE_ENDINGS = ("ische", "ischen", "ischer", "liche", "lichen", "licher", "ige", "igen", "iger", "ale",
                              "alen", "aler")
 _PLACE_PREPOSITIONS = _words("in at near à en au aux nach aus bei nahe nel в во из")
@@ -274,10 +275,11 @@ _NOT_NAME_TOKENS = (_MONTHS | _WEEKDAYS | _NUMBER_WORDS_ANY_CASE | frozenset(_SC
                     | _words("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec")
                     | _words("janv févr avr juil sept oct déc Okt Dez"))
 _Token = tuple[int, int, str]
+_INITIAL_RE = re.compile(rf"[{_UPPER}]\. [{_UPPER}][a-zà-ÿ]")  # A. Parore: an initial, not the article
 # Russian family names in any case: Иванов, Иванова, Ивановым, Толстого, Достоевский, Достоевскому.
 _RUSSIAN_SURNAME_RE = re.compile(r"[а-яё](?:[оеё]в|[иы]н)(?:а|у|ым|ой|е|ым|ою)?$|[сц]к(?:ий|ая|ого|ому|им|ой)$")
 # A score after a town's name makes it a team (Leeds 1 Newcastle 2), never a dateline's date or a year.
-_SCORE_RE = re.compile(r" \d{1,3}(?![\d.:/-]?\d)(?! ?(?:%|[a-zA-Z]))")
+_SCORE_RE = re.compile(r" \d{1,3}(?![\d.:/-]?\d)(?! ?(?:%|[a-z]))")
 
 
 @lru_cache(maxsize=100_000)
@@ -339,7 +341,7 @@ def _recognise_automatic(text: str, lang: str, words: set[str]) -> list[Span]:
         if date := _date_around(text, start, end):
             spans.append(date)
     tokens = [(m.start(), m.end(), m.group()) for m in _NAME_TOKEN_RE.finditer(text)
-              if m.group() not in _NOT_NAME_TOKENS]
+              if m.group() not in _NOT_NAME_TOKENS or _INITIAL_RE.match(text, m.start())]
     return spans + _find_names(text, lang, tokens, words)
 
 
@@ -523,12 +525,15 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
         return []
     if tokens[run[0]][0] in starts:
         first = names[0]
-        rare = first not in mid and not _is_acronym(first)
+        rare = first not in mid and not _is_acronym(first) and not _is_place_name(first)
         adjective = lang == "de" and first.lower().endswith(("e", "en", "er", "em"))  # Erstklassige Immobilien
-        if first in _STOP or first.lower() in words or rare and (len(run) == 1 and counts[first] < 2 or adjective):
+        initial = len(run) > 1 and _INITIAL_RE.match(text, tokens[run[0]][0])
+        if not initial and (first in _STOP or first.lower() in words or rare and (
+                len(run) == 1 and counts[first] < 2 or adjective)):
             run, names = run[1:], names[1:]
     while run and (names[0] in _NEVER_NAMES and not (len(names) > 1 and (_is_place_name(" ".join(names)) or any(
-            map(_is_head_word, names[1:])))) or lang == "de" and names[0] in _STOP):
+            map(_is_head_word, names[1:])))) or lang == "de" and names[0] in _STOP or len(names[0]) == 1 and not
+            _INITIAL_RE.match(text, tokens[run[0]][0])):
         run, names = run[1:], names[1:]  # American diplomats, but Soviet Union and European Union
     if lang == "de" and len(run) > 1 and not (_is_head_word(names[0]) or _is_head_word(names[-1])):
         before = text[max(0, tokens[run[0]][0] - 30) : tokens[run[0]][0]].lower().split()
@@ -546,7 +551,8 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
     if titles[0] and any(_is_head_word(name) for name in names[: titles[0]]):
         pieces.append((run[: titles[0]], False))
     tail = run[titles[-1] + 1 :]
-    if tail and text[tokens[tail[0] - 1][1] : tokens[tail[0]][0]] not in _NAME_GAPS and len(tail) < 2:
+    gap = text[tokens[tail[0] - 1][1] : tokens[tail[0]][0]] if tail else ""
+    if tail and gap not in _NAME_GAPS and not (gap == ". " and len(names[titles[-1]]) <= 3) and len(tail) < 2:
         return pieces
     if len(tail) > 1 and _is_place_name(tokens[tail[0]][2]):  # Президент России Владимир Путин
         pieces.append((tail[:1], False))
@@ -591,15 +597,15 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
             world.flags == LANGUAGE or text[end : end + 2].strip()[:1].islower()):
         return None, start, end  # Russian, Français, Thai officials: nationality and language words
     if joined in _KNOWN_PLACES or (lang == "de" and joined[-1] == "s" and _is_place_name(joined[:-1])) or (
-            world is not None and not (lang == "de" and (_after_determiner(text, start) or single and not world.has(
-                COUNTRY + REGION + BIG_CITY))) and (
+            world is not None and not (lang == "de" and not world.has(COUNTRY) and (
+                _after_determiner(text, start) or single and not world.has(REGION + BIG_CITY))) and (
             world.has(COUNTRY + REGION) and not (titled and world.person) or world.place and not (
                 world.person or titled))):
         return "place", start, end
     if single and lang == "de" and (world is None or not world.has(COUNTRY + REGION + BIG_CITY) or _after_determiner(
-            text, start)) and _german_noun(
-            text, joined, start):
-        return None, start, end
+            text, start)) and _german_noun(text, joined, start) and not (
+            world is not None and world.person and _says(text, end) and not _after_determiner(text, start)):
+        return None, start, end  # Kraft, Meister: nouns; but a known surname that speaks is a person
     last = names[-1].lower().rstrip(".")
     if lang in _ROMANCE:
         if last in _GENERIC:
@@ -624,9 +630,7 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     if titled:
         return "person", start, end
     previous = before[-1] if before else ""
-    following = text[end : end + 24].split()[:2]
-    if following and (following[0].rstrip(",") in _SPEECH_VERBS or len(following) > 1 and following[0] in (
-            "has", "had", "a", "hat", "habe") and following[1].rstrip(",.") in _SPEECH_VERBS):
+    if _says(text, end):
         return "person", start, end
     if single:
         return _single_kind(text, joined, start, lang, previous, world), start, end
@@ -661,6 +665,13 @@ def _single_kind(text: str, word: str, start: int, lang: str, previous: str, wor
             ("ois", "ais", "ains", "iens", "éens"))):
         return None
     return "organisation"
+
+
+def _says(text: str, end: int) -> bool:
+    """Whether a verb of saying follows a name ending at `end` (`Murphy said`, `Murphy hat gesagt`)."""
+    following = text[end : end + 24].split()[:2]
+    return bool(following) and (following[0].rstrip(",") in _SPEECH_VERBS or len(following) > 1 and following[0] in (
+        "has", "had", "a", "hat", "habe") and following[1].rstrip(",.") in _SPEECH_VERBS)
 
 
 def _has(word: str, flags: str) -> bool:
