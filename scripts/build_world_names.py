@@ -59,7 +59,7 @@ HISTORIC = {"SUN": ["Soviet Union", "USSR", "Sowjetunion", "Union soviétique", 
 # script (names in the hundred other locales are mostly other scripts, or collide with common words).
 LOCALES = ("en fr de es it pt pt_BR nl ru uk be bg sr sr@latin mk pl cs sk sl hr bs ro hu el tr sv da nb_NO "
            "nn fi et lv lt ga cy ca eu gl is mt sq id ms vi af sw").split()
-BIG_CITY, ALIASES_CITY = 100_000, 300_000
+BIG_CITY, ALIASES_CITY = 100_000, 1_000_000
 TOP_GIVEN, TOP_FAMILY = 400, 250
 _SCRIPT_OK = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏА-Яа-яЁё'’ .\-]+")
 

@@ -525,7 +525,8 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
         return []
     if tokens[run[0]][0] in starts:
         first = names[0]
-        rare = first not in mid and not _is_acronym(first) and not _is_place_name(first)
+        known = _has(first, COUNTRY) if lang == "de" else _is_place_name(first)  # German: Dabei is also a town
+        rare = first not in mid and not _is_acronym(first) and not known
         adjective = lang == "de" and first.lower().endswith(("e", "en", "er", "em"))  # Erstklassige Immobilien
         initial = len(run) > 1 and _INITIAL_RE.match(text, tokens[run[0]][0])
         if not initial and (first in _STOP or first.lower() in words or rare and (
