@@ -232,16 +232,18 @@ def cmd_entities(args: argparse.Namespace) -> int:
     _tell(engine)
     if engine.gazetteer_error():
         print(f"reader: {engine.gazetteer_error()}", file=sys.stderr)
-    rows = summarise(engine.entities(engine.article(args.id)))
-    rows = [{**row, "text": safe_text(row["text"])} for row in rows]
+    rows = summarise(engine.entities(engine.article(args.id)), engine.gazetteer())
+    rows = [{**row, "text": safe_text(row["text"]), "names": [safe_text(name) for name in row["names"]]}
+            for row in rows]
     if args.format == "json":
         write_json(rows)
     else:
         width = max((len(row["text"]) for row in rows), default=4)
         id_width = max((len(row["id"] or "-") for row in rows), default=2)
         for row in rows:
+            also = f"  (also {', '.join(row['names'])})" if row["names"] else ""
             print(f"{row['text']:<{width}}  {row['type']:<12}  {row['id'] or '-':<{id_width}}  "
-                  f"{row['count']:>4}  {row['source']}")
+                  f"{row['count']:>4}  {row['source']}{also}")
     return 0 if rows else 1
 
 

@@ -180,12 +180,13 @@ class Engine:
         return recognise(article.text, article.lang, self.gazetteer())
 
     def _resolve_entity(self, name: str) -> list[str]:
-        """Index terms an `entity:` query value stands for: the gazetteer id and the normalised name."""
+        """Index terms an `entity:` query value stands for: the gazetteer id, the normalised name and a
+        country's one id (`entity:US` finds `America` and `États-Unis`)."""
         from reader.core.entities import normalise_name
-
         from reader.core.loading import load_gazetteer
+        from reader.core.world_names import place_key
 
-        values = [normalise_name(name)]
+        values = [normalise_name(name), place_key(name) or ""]
         gazetteer, problem = load_gazetteer(self.gazetteer_path)
         told = f"{problem}: entity: queries match the names as written"
         if problem and told not in self.messages:

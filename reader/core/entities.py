@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 from anyascii import anyascii
 
 from reader.core.text import TOKEN_RE, find_word, fold
+from reader.core.world_names import (BIG_CITY, COUNTRY, FAMILY, GIVEN, LANGUAGE, LEGAL_FORM, REGION, Known, lookup,
+                                     place_key)
 
 if TYPE_CHECKING:
     from reader.core.gazetteer import Gazetteer
@@ -167,7 +169,13 @@ _STOP = _words(
     "Man Dies Diese Dieser Dieses Auch Noch Nur Schon So Da Dann Hier Dort Neben Dank Bereits Zwar Jedoch "
     "El Los Las Una Con Por Para Del Al Y Pero Lo Gli Di Da Per Che E Questo Questa "
     "В На По Он Она Они Это Этот Эта Как Но И А Что Для С К О Из При После До Мы Также Однако "
-    "Given Thanks Following Including Unlike Like Among Amid Across Against Let Please Photo Read Source Copyright"
+    "Given Thanks Following Including Unlike Like Among Amid Across Against Let Please Photo Read Source Copyright "
+    "Yesterday Today Tomorrow Last Next Earlier Later Once Whether Instead Overall Indeed Perhaps "
+    "Pourtant Toutefois Néanmoins Ensuite Puis Hier Aujourd Demain Désormais Malgré Grâce Lors Dès "
+    "Während Nachdem Obwohl Weil Damit Bevor Sobald Seitdem Falls Trotz Laut Gemäß Wegen Außerdem Deshalb Daher "
+    "Dennoch Trotzdem Inzwischen Heute Gestern Morgen Jetzt Nun Zudem Allerdings Stattdessen Viele Einige Jetzt "
+    "Вчера Сегодня Теперь Кроме Пока Если Когда Хотя Поэтому За Об От Под Над Без Через Про Во Со Ко У Из-за "
+    "Все Его Ее Их Там Тогда Так Уже Еще Ещё Лишь Только"
 )
 _NEVER_NAMES = _words(
     "American Americans British Chinese Russian Russians French German Germans Ukrainian Ukrainians European "
@@ -181,12 +189,23 @@ _NEVER_NAMES = _words(
 _TITLES = _words(
     "president minister secretary spokesman spokeswoman spokesperson chancellor senator governor mayor general gen "
     "admiral colonel sheriff judge king queen prince princess pope premier ambassador chairman ceo mr mrs ms dr "
-    "prof professor sir lord lady m mme mlle président présidente ministre député sénateur maire porte-parole "
+    "prof professor sir lord lady m mm mme mlle président présidente ministre député sénateur maire porte-parole "
     "juge roi reine herr frau professorin doktor präsident präsidentin kanzler kanzlerin bundeskanzler "
     "bundeskanzlerin ministerin "
     "bürgermeister schatzkanzler geschäftsführer vorsitzende sprecher sprecherin presidente ministro señor sr "
-    "signor rep sen gov президент министр премьер глава генерал мэр vice-president vice-président"
+    "signor rep sen gov президент министр премьер глава генерал мэр vice-president vice-président "
+    "defender striker midfielder goalkeeper keeper forward coach manager captain skipper batsman bowler "
+    "wicketkeeper opener champion leader chief director executive analyst economist lawyer attorney "
+    "official founder chairwoman actor actress singer player rider driver teammate candidate "
+    "entraîneur attaquant défenseur gardien capitaine avocat directeur patron chef joueur candidat "
+    "trainer stürmer verteidiger torhüter kapitän anwalt politiker experte chef direktor spieler "
+    "тренер нападающий защитник капитан адвокат директор депутат губернатор посол"
 )
+# German roles are compounds (`US-Geheimdienstexperte`, `Ex-Präsident`): a word ending in one is a title too.
+_GERMAN_ROLE_ENDINGS = ("experte", "expertin", "politiker", "politikerin", "sprecher", "sprecherin", "minister",
+                        "ministerin", "präsident", "präsidentin", "chef", "chefin", "kanzler", "kanzlerin",
+                        "anwalt", "anwältin", "trainer", "direktor", "direktorin", "analyst", "analystin",
+                        "vorsitzende", "vorsitzender", "kandidat", "kandidatin", "berater", "beraterin")
 _ORG_WORDS = _words(
     "ministry ministère ministerium agency agence agentur organization organisation union party parti partei "
     "council conseil bank banque banca banco forum university université universität universidad institute "
@@ -211,35 +230,18 @@ _PLACE_WORDS = _words(
 )
 _PLACE_SUFFIXES = ("stan", "shire", "burg", "bourg", "ville", "grad", "hausen", "haven")
 _TOPONYM_RE = re.compile(r"(?:Saint|Sainte|Val|San|Santa|Bad)-|-(?:sur|sous|en|lès|le|la|les|de|du|am|an)-|-d['’]")
+# Macro-regions no ISO or CLDR list names; countries, regions and cities come from `world_names`.
 _KNOWN_PLACES = frozenset(
-    "Europe|Europa|Africa|Afrique|Afrika|Asia|Asie|Asien|America|Amérique|Amerika|Australia|Australie|Australien|"
-    "West|Occident|Westen|Middle East|Moyen-Orient|Proche-Orient|Naher Osten|Nahen Osten|Nahost|Latin America|"
-    "Amérique latine|Lateinamerika|"
-    "United States|États-Unis|Etats-Unis|Vereinigte Staaten|Estados Unidos|Stati Uniti|USA|US|U.S.|UK|Britain|"
-    "Great Britain|Grande-Bretagne|Großbritannien|England|Angleterre|Scotland|Écosse|Schottland|Wales|Ireland|"
-    "Irlande|Irland|Northern Ireland|Nordirland|France|Frankreich|Francia|Germany|Allemagne|Deutschland|Alemania|"
-    "Germania|Italy|Italie|Italien|Italia|Spain|Espagne|Spanien|España|Spagna|Portugal|Belgium|Belgique|Belgien|"
-    "Netherlands|Pays-Bas|Niederlande|Switzerland|Suisse|Schweiz|Austria|Autriche|Österreich|Poland|Pologne|Polen|"
-    "Russia|Russie|Russland|Rusia|Ukraine|Ucrania|China|Chine|Cina|Japan|Japon|Giappone|India|Inde|Indien|Iran|"
-    "Iraq|Irak|Syria|Syrie|Syrien|Israel|Israël|Turkey|Turquie|Türkei|Egypt|Égypte|Ägypten|Canada|Kanada|Mexico|"
-    "Mexique|Mexiko|Brazil|Brésil|Brasilien|Romania|Roumanie|Rumänien|Greece|Grèce|Griechenland|Sweden|Suède|"
-    "Schweden|Norway|Norvège|Norwegen|Denmark|Danemark|Dänemark|Finland|Finlande|Finnland|South Africa|"
-    "Afrique du Sud|Südafrika|North Korea|South Korea|Corée|Nordkorea|Südkorea|Libya|Libye|Libyen|Algeria|Algérie|"
-    "Morocco|Maroc|Marokko|Tunisia|Tunisie|Saudi Arabia|Arabie saoudite|Belarus|Taiwan|Lebanon|Liban|Libanon|"
-    "Hungary|Hongrie|Ungarn|Serbia|Serbie|Serbien|Palestine|Gaza|Quebec|Québec|Bavaria|Bayern|California|"
-    "Californie|Kalifornien|Florida|Texas|Nevada|Oregon|Ohio|Michigan|Pennsylvania|Virginia|Maryland|Illinois|"
-    "Massachusetts|Arizona|Colorado|Minnesota|New Jersey|New York|Washington|London|Londres|Paris|Berlin|Moscow|"
-    "Moscou|Moskau|"
-    "Beijing|Pékin|Peking|Brussels|Bruxelles|Brüssel|Rome|Rom|Roma|Madrid|Vienna|Vienne|Wien|Geneva|Genève|Genf|"
-    "Tokyo|Tokio|Kiev|Kyiv|Kiew|Warsaw|Varsovie|Warschau|Istanbul|Jerusalem|Jérusalem|Cairo|Kairo|Tehran|Téhéran|"
-    "Teheran|Munich|München|Hamburg|Frankfurt|Francfort|Montreal|Montréal|Toronto|Sydney|Shanghai|Hong Kong|"
-    "Россия|России|США|Китай|Украина|Москва|Киев|Европа|Франция|Германия|Лондон|Париж|Вашингтон|Пекин".split("|")
+    "West|Occident|Westen|Middle East|Moyen-Orient|Proche-Orient|Naher Osten|Nahen Osten|Nahost|Gaza|"
+    "Ближний Восток|Запад".split("|")
 )
 _OTHER_WORDS = _words("act acts treaty convention agreement accord loi gesetz plan programme program prize award "
-                      "cup coupe games olympics festival summit sommet gipfel war guerre krieg")
+                      "cup coupe games olympics festival summit sommet gipfel war guerre krieg open series slam "
+                      "championship championships tournament trophy olympic grand prix")
 _SPEECH_VERBS = _words("said says told added explained stated wrote argued insisted claimed admitted noted denied "
                        "warned replied dit déclare déclaré affirme affirmé explique expliqué ajoute ajouté estime "
-                       "précise souligne sagte sagt erklärte erklärt betonte betont meinte meint fügte")
+                       "précise souligne sagte sagt erklärte erklärt betonte betont meinte meint fügte sprach "
+                       "gesagt kritisierte сказал заявил сообщил отметил")
 _GERMAN_ADJECTIVE_ENDINGS = ("ische", "ischen", "ischer", "liche", "lichen", "licher", "ige", "igen", "iger", "ale",
                              "alen", "aler")
 _PLACE_PREPOSITIONS = _words("in at near à en au aux nach aus bei nahe nel в во из")
@@ -269,8 +271,15 @@ _OPENERS = " \t\"'“”„«»‘’([-–—"
 _MONEY_HINTS = ("$", "€", "£", "¥", "₽", "₹", "USD", "EUR", "GBP", "CHF", "JPY", "CNY", "RUB")
 _NUMBER_WORDS_ANY_CASE = _NUMBER_WORDS | frozenset(word.capitalize() for word in _NUMBER_WORDS)
 _NOT_NAME_TOKENS = (_MONTHS | _WEEKDAYS | _NUMBER_WORDS_ANY_CASE | frozenset(_SCALE_WORDS) | frozenset(_CURRENCY_NAMES)
-                    | frozenset(_PERCENT_NAMES) | _words("Meter Metern Kilometer Tonnen Tonne Liter"))
+                    | frozenset(_PERCENT_NAMES) | _words("Meter Metern Kilometer Tonnen Tonne Liter GMT UTC")
+                    | _words("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec")
+                    | _words("janv févr avr juil sept oct déc Okt Dez"))
 _Token = tuple[int, int, str]
+_INITIAL_RE = re.compile(rf"[{_UPPER}]\. [{_UPPER}][a-zà-ÿ]")  # A. Parore: an initial, not the article
+# Russian family names in any case: Иванов, Иванова, Ивановым, Толстого, Достоевский, Достоевскому.
+_RUSSIAN_SURNAME_RE = re.compile(r"[а-яё](?:[оеё]в|[иы]н)(?:а|у|ым|ой|е|ым|ою)?$|[сц]к(?:ий|ая|ого|ому|им|ой)$")
+# A score after a town's name makes it a team (Leeds 1 Newcastle 2), never a dateline's date or a year.
+_SCORE_RE = re.compile(r" \d{1,3}(?![\d.:/-]?\d)(?! ?(?:%|[a-z]))")
 
 
 @lru_cache(maxsize=100_000)
@@ -332,7 +341,7 @@ def _recognise_automatic(text: str, lang: str, words: set[str]) -> list[Span]:
         if date := _date_around(text, start, end):
             spans.append(date)
     tokens = [(m.start(), m.end(), m.group()) for m in _NAME_TOKEN_RE.finditer(text)
-              if m.group() not in _NOT_NAME_TOKENS]
+              if m.group() not in _NOT_NAME_TOKENS or _INITIAL_RE.match(text, m.start())]
     return spans + _find_names(text, lang, tokens, words)
 
 
@@ -400,15 +409,81 @@ def _sentence_starts(text: str) -> set[int]:
 
 
 def _headline_ranges(text: str) -> list[tuple[int, int]]:
-    """Short lines written in English Title Case, where capitals say little about names."""
+    """Short lines written in English Title Case, where capitals say little about names (a line that is
+    mostly known names, as in a list of players and their countries, is no headline)."""
     ranges, start = [], 0
     for line in text.split("\n"):
         if 10 < len(line) <= 150 and line.rstrip()[-1:] != ".":
             words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
-            if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words):
+            capitalised = [w for w in words if w[0].isupper()]
+            if len(words) >= 3 and len(capitalised) >= 0.75 * len(words) and sum(
+                    _world(w) is not None for w in capitalised) < 0.5 * len(capitalised):
                 ranges.append((start, start + len(line)))
         start += len(line) + 1
     return ranges
+
+
+def _is_title(word: str, lang: str) -> bool:
+    """Whether a (lowercased) word is a title or role that introduces a person's name."""
+    word = word.rstrip(".")
+    if word == "m" and lang != "fr":
+        return False  # M. Atherton
+    return word in _TITLES or (lang == "de" and len(word) > 6 and word.endswith(_GERMAN_ROLE_ENDINGS))
+
+
+def _world(name: str) -> Known | None:
+    """What the world table knows of a name; an all-capitals word only as a country (`US`, `UAE`)."""
+    found = lookup(name)
+    if found is not None and name.isupper() and len(name) > 1 and COUNTRY not in found.flags:
+        return None
+    return found
+
+
+def _is_place_name(name: str, anyone: bool = False) -> bool:
+    """A macro-region, a country, or a region or city of 100,000 people or more that is no person's name
+    (`anyone`: or is one too)."""
+    found = _world(name)
+    return name in _KNOWN_PLACES or found is not None and (found.has(COUNTRY) or found.has(REGION + BIG_CITY)
+                                                             and (anyone or not found.person))
+
+
+def _capital_lines(text: str) -> list[tuple[int, int]]:
+    """Lines written in capitals (headlines, datelines, tables), where a capital says nothing of a name."""
+    ranges, start = [], 0
+    for line in text.split("\n"):
+        words = [word for word in line.split() if any(char.isalpha() for char in word)]
+        if words and sum(word.isupper() for word in words) >= 0.8 * len(words) and max(map(len, words)) > 2:
+            ranges.append((start, start + len(line)))
+        start += len(line) + 1
+    return ranges
+
+
+def _capital_names(text: str, caps: list[_Token], seen: set[str], words: set[str]) -> list[list[_Token]]:
+    """Names in lines of capitals, title-cased: well-known places (NEW YORK, LONDON 1996-08-22) and words
+    seen as names elsewhere in the text; never a word the text also writes in lower case."""
+    groups: list[list[_Token]] = []
+    for start, end, word in caps:
+        token = (start, end, word.title())
+        if groups and text[groups[-1][-1][1] : start] == " ":
+            groups[-1].append(token)
+        else:
+            groups.append([token])
+    names = []
+    for group in groups:
+        first = 0
+        while first < len(group):
+            last = next((last for last in range(len(group), first + 1, -1)
+                         if _is_place_name(" ".join(word for _, _, word in group[first:last]), anyone=True)), first + 1)
+            token = group[first]
+            if last > first + 1 or token[2] not in _STOP and token[2].lower() not in words and (
+                    fold(token[2]) in seen or _is_place_name(token[2], anyone=True)):
+                names.append(group[first:last])
+            first = last
+    return names
+
+
+def _inside(ranges: list[tuple[int, int]], position: int) -> bool:
+    return any(first <= position < last for first, last in ranges)
 
 
 def _is_acronym(word: str) -> bool:
@@ -443,37 +518,44 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
     """
     names = [tokens[i][2] for i in run]
     if headline:
-        keep = [i for i, name in zip(run, names) if (name in mid or _is_acronym(name)) and name not in _NEVER_NAMES]
+        keep = [i for i, name in zip(run, names)
+                if (name in mid or _is_acronym(name) or _is_place_name(name)) and name not in _NEVER_NAMES]
         return [([i], False) for i in keep] if len(keep) < len(run) else [(run, False)]
     if len(run) > _MAX_NAME_WORDS:
         return []
     if tokens[run[0]][0] in starts:
         first = names[0]
-        rare = first not in mid and not _is_acronym(first)
+        known = _has(first, COUNTRY) if lang == "de" else _is_place_name(first)  # German: Dabei is also a town
+        rare = first not in mid and not _is_acronym(first) and not known
         adjective = lang == "de" and first.lower().endswith(("e", "en", "er", "em"))  # Erstklassige Immobilien
-        if first in _STOP or first.lower() in words or rare and (len(run) == 1 and counts[first] < 2 or adjective):
+        initial = len(run) > 1 and _INITIAL_RE.match(text, tokens[run[0]][0])
+        if not initial and (first in _STOP or first.lower() in words or rare and (
+                len(run) == 1 and counts[first] < 2 or adjective)):
             run, names = run[1:], names[1:]
-    while run and (names[0] in _NEVER_NAMES or lang == "de" and names[0] in _STOP):
-        run, names = run[1:], names[1:]
+    while run and (names[0] in _NEVER_NAMES and not (len(names) > 1 and (_is_place_name(" ".join(names)) or any(
+            map(_is_head_word, names[1:])))) or lang == "de" and names[0] in _STOP or len(names[0]) == 1 and not
+            _INITIAL_RE.match(text, tokens[run[0]][0])):
+        run, names = run[1:], names[1:]  # American diplomats, but Soviet Union and European Union
     if lang == "de" and len(run) > 1 and not (_is_head_word(names[0]) or _is_head_word(names[-1])):
         before = text[max(0, tokens[run[0]][0] - 30) : tokens[run[0]][0]].lower().split()
         adjective = len(before) > 1 and before[-2] in _GERMAN_DETERMINERS and before[-1].endswith(("en", "er", "em"))
         if before and (before[-1] in _GERMAN_DETERMINERS or adjective):  # der Bericht, im neuen Bericht
             run, names = run[1:], names[1:]
-    if not run:
-        return []
-    if lang == "de" and len(run) > 1 and names[-1][:-1] in _KNOWN_PLACES and names[-1][-1] == "s":
+    if not run or len(run) == 1 and (names[0] in _STOP or len(names[0]) == 1):
+        return []  # a lone function word or letter is no name, wherever it stands
+    if lang == "de" and len(run) > 1 and names[-1][-1] == "s" and _is_place_name(names[-1][:-1]):
         return [(run[-1:], False)]  # Fertigungssektor Chinas
-    titles = [k for k, name in enumerate(names) if name.lower().rstrip(".") in _TITLES]
+    titles = [k for k, name in enumerate(names) if _is_title(name.lower(), lang)]
     if not titles or names[-1].lower().rstrip(".") in _ORG_WORDS:
         return [(run, False)]
     pieces = []
     if titles[0] and any(_is_head_word(name) for name in names[: titles[0]]):
         pieces.append((run[: titles[0]], False))
     tail = run[titles[-1] + 1 :]
-    if tail and text[tokens[tail[0] - 1][1] : tokens[tail[0]][0]] not in _NAME_GAPS and len(tail) < 2:
+    gap = text[tokens[tail[0] - 1][1] : tokens[tail[0]][0]] if tail else ""
+    if tail and gap not in _NAME_GAPS and not (gap == ". " and len(names[titles[-1]]) <= 3) and len(tail) < 2:
         return pieces
-    if len(tail) > 1 and tokens[tail[0]][2] in _KNOWN_PLACES:  # Президент России Владимир Путин
+    if len(tail) > 1 and _is_place_name(tokens[tail[0]][2]):  # Президент России Владимир Путин
         pieces.append((tail[:1], False))
         tail = tail[1:]
     return pieces + ([(tail, True)] if tail else [])
@@ -495,7 +577,7 @@ def _german_noun(text: str, word: str, start: int) -> bool:
     if start < 2 or text[start - 1] != " ":
         return True
     previous = text[text.rfind(" ", max(0, start - 30), start - 1) + 1 : start - 1].lower()
-    return previous not in _PLACE_PREPOSITIONS and previous not in _TITLES
+    return previous not in _PLACE_PREPOSITIONS and not _is_title(previous, "de")
 
 
 def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, titled: bool,
@@ -506,12 +588,25 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     """
     single = len(names) == 1
     joined = names[0] if single else " ".join(names)
-    if joined in _KNOWN_PLACES or (lang == "de" and joined[-1] == "s" and joined[:-1] in _KNOWN_PLACES):
-        return "place", start, end
     if single and joined in known:
         return known[joined], start, end
-    if single and lang == "de" and _german_noun(text, joined, start):
-        return None, start, end
+    world = _world(joined)
+    before = _previous_words(text, start)
+    titled = titled or bool(before) and (_is_title(before[-1], lang) or _is_title(before[0], lang)
+                                         and before[-1] not in _LINKS)
+    if world is not None and LANGUAGE in world.flags and COUNTRY not in world.flags and (
+            world.flags == LANGUAGE or text[end : end + 2].strip()[:1].islower()):
+        return None, start, end  # Russian, Français, Thai officials: nationality and language words
+    if joined in _KNOWN_PLACES or (lang == "de" and joined[-1] == "s" and _is_place_name(joined[:-1])) or (
+            world is not None and not (lang == "de" and not world.has(COUNTRY) and (
+                _after_determiner(text, start) or single and not world.has(REGION + BIG_CITY))) and (
+            world.has(COUNTRY + REGION) and not (titled and world.person) or world.place and not (
+                world.person or titled))):
+        return "place", start, end
+    if single and lang == "de" and (world is None or not world.has(COUNTRY + REGION + BIG_CITY) or _after_determiner(
+            text, start)) and _german_noun(text, joined, start) and not (
+            world is not None and world.person and _says(text, end) and not _after_determiner(text, start)):
+        return None, start, end  # Kraft, Meister: nouns; but a known surname that speaks is a person
     last = names[-1].lower().rstrip(".")
     if lang in _ROMANCE:
         if last in _GENERIC:
@@ -526,31 +621,27 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     if last in _OTHER_WORDS:
         return None, start, end
     if " & " in text[start:end] or any(low in _ORG_WORDS or (len(low) > 7 and low.endswith(_ORG_SUFFIXES))
-                                       for low in lowers):
+                                       for low in lowers) or not single and _has(names[-1], LEGAL_FORM):
         return "organisation", start, end
     if last.endswith(_PLACE_SUFFIXES) or any(low in _PLACE_WORDS for low in lowers) or ("-" in joined and (
             _TOPONYM_RE.search(joined) or any(part in _PLACE_WORDS for low in lowers for part in low.split("-")))):
         return "place", start, end
     if single and _is_acronym(joined):
         return "organisation", start, end
-    before = _previous_words(text, start)
-    if titled or (before and (before[-1] in _TITLES or before[0] in _TITLES and before[-1] not in _LINKS)):
+    if titled:
         return "person", start, end
     previous = before[-1] if before else ""
-    following = text[end : end + 24].split()[:2]
-    if following and (following[0].rstrip(",") in _SPEECH_VERBS or len(following) > 1 and following[0] in (
-            "has", "had", "a", "hat", "habe") and following[1].rstrip(",.") in _SPEECH_VERBS):
+    if _says(text, end):
         return "person", start, end
     if single:
-        if previous in _PLACE_PREPOSITIONS and not (
-                lang == "de" and (last.endswith(_GERMAN_NOUN_ENDINGS) or last in _GERMAN_PHRASES)):
-            return "place", start, end
-        if lang == "fr" and (previous == "la" or text[max(0, start - 2) : start] in ("l'", "l’")):
-            return "place", start, end
-        if lang == "de" or (lang == "fr" and previous in ("les", "des", "aux") and last.endswith(
-                ("ois", "ais", "ains", "iens", "éens"))):
-            return None, start, end
-        return "organisation", start, end
+        return _single_kind(text, joined, start, lang, previous, world), start, end
+    if _has(names[0], GIVEN) or len(names[0]) == 1 or names[0][-1] == "." and len(names[0]) <= 3 or (
+            _RUSSIAN_SURNAME_RE.search(names[-1]) and len(names) <= 3):
+        return "person", start, end  # Chris Cairns, A. Parore, Сергей Удальцов
+    if world is not None and world.place:
+        return "place", start, end
+    if any(_is_place_name(name) for name in names):
+        return "organisation", start, end  # Bayer Leverkusen, Dynamo Moscow
     if previous in _PLACE_PREPOSITIONS and len(names) == 2:
         return "place", start, end
     if lang == "de" and any(low.endswith(_GERMAN_NOUN_ENDINGS + _GERMAN_ADJECTIVE_ENDINGS) for low in lowers):
@@ -558,6 +649,41 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     if len(names) <= 3 and not any(name.isupper() for name in names):
         return ("organisation" if names[0] in alone and names[-1] not in alone else "person"), start, end
     return "organisation", start, end
+
+
+def _single_kind(text: str, word: str, start: int, lang: str, previous: str, world: Known | None) -> str | None:
+    """The kind of a lone capitalised word without a title, a speech verb or a name word in it."""
+    if previous in _PLACE_PREPOSITIONS and (world is not None and world.place or lang != "de" and not (
+            word.lower().endswith(_GERMAN_NOUN_ENDINGS))):
+        return "place"
+    if world is not None and world.place and world.has(BIG_CITY):
+        return "place"
+    if world is not None and world.person or _RUSSIAN_SURNAME_RE.search(word):
+        return "person"
+    if lang == "fr" and (previous == "la" or text[max(0, start - 2) : start] in ("l'", "l’")):
+        return "place"
+    if lang == "de" or (lang == "fr" and previous in ("les", "des", "aux") and word.endswith(
+            ("ois", "ais", "ains", "iens", "éens"))):
+        return None
+    return "organisation"
+
+
+def _says(text: str, end: int) -> bool:
+    """Whether a verb of saying follows a name ending at `end` (`Murphy said`, `Murphy hat gesagt`)."""
+    following = text[end : end + 24].split()[:2]
+    return bool(following) and (following[0].rstrip(",") in _SPEECH_VERBS or len(following) > 1 and following[0] in (
+        "has", "had", "a", "hat", "habe") and following[1].rstrip(",.") in _SPEECH_VERBS)
+
+
+def _has(word: str, flags: str) -> bool:
+    found = _world(word)
+    return found is not None and found.has(flags)
+
+
+def _after_determiner(text: str, start: int) -> bool:
+    """Whether a German article or determiner comes right before `start` (`das Essen`, `im Westen`)."""
+    before = _previous_words(text, start)
+    return bool(before) and before[-1] in _GERMAN_DETERMINERS
 
 
 def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> list[Span]:
@@ -570,8 +696,13 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
         return any(first <= position < last for first, last in headlines)
 
     starts = _sentence_starts(text)
+    capitals = _capital_lines(text)
+    caps = [token for token in tokens if _inside(capitals, token[0])] if capitals else []
+    if caps:
+        tokens = [token for token in tokens if not _inside(capitals, token[0])]
     mid = {word for start, _, word in tokens if start not in starts and not (headlines and in_headline(start))}
     counts = Counter(map(itemgetter(2), tokens))
+    capital_names = _capital_names(text, caps, {fold(word) for word in mid}, words) if caps else []
     runs, current = [], [0]
     for index in range(1, len(tokens)):
         left, right = tokens[index - 1], tokens[index]
@@ -585,6 +716,9 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
     for run in runs:
         headline = bool(headlines) and in_headline(tokens[run[0]][0])
         pieces += _pieces(text, tokens, run, lang, headline, words, mid, counts, starts)
+    for group in capital_names:
+        pieces.append((list(range(len(tokens), len(tokens) + len(group))), False))
+        tokens = tokens + group
     alone = {tokens[piece[0]][2] for piece, _ in pieces if len(piece) == 1}
     known: dict[str, str] = {}
     spans = []
@@ -598,44 +732,60 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
         spans.append(_auto(text, start, end, kind))
         if len(names) > 1 and kind == "person":
             known[names[-1]] = "person"
-        elif len(names) > 1 and kind == "organisation":
+        elif len(names) > 1 and kind == "organisation" and not _is_place_name(names[0]):
             known.setdefault(names[0], "organisation")
         elif len(names) == 1:
             lone_kinds.setdefault(names[0], set()).add(kind)
+    spans = [_auto(text, span.start, span.end, "organisation") if span.type == "place" and _SCORE_RE.match(
+        text, span.end) and not _has(span.text.title(), COUNTRY) else span for span in spans]
     # A lone word is "organisation" only by default: one occurrence with a person or place cue decides for all.
     retyped = {word: "person" if "person" in found else "place" for word, found in lone_kinds.items()
                if "organisation" in found and len(found) > 1}
     return [_auto(text, span.start, span.end, retyped[span.text]) if span.text in retyped else span for span in spans]
 
 
+def name_key(span: Span) -> str:
+    """The index term of an automatic name: a country's one id whatever the spelling (`US`, `America`,
+    `États-Unis` -> `united_states`), else the normalised name."""
+    if span.type in ("place", "organisation") and (key := place_key(span.text)):
+        return key
+    return normalise_name(span.text)
+
+
 def entity_terms(spans: Sequence[Span]) -> list[str]:
-    """Search-index terms: gazetteer ids and normalised names of automatic person/organisation/place finds."""
+    """Search-index terms: gazetteer ids and the keys (`name_key`) of automatic person/organisation/place finds."""
     terms: dict[str, None] = {}
     for span in spans:
         if span.entity_id:
             terms[span.entity_id] = None
-        elif span.type in NAME_KINDS and (key := normalise_name(span.text)):
+        elif span.type in NAME_KINDS and (key := name_key(span)):
             terms[key] = None
     return list(terms)
 
 
-def summarise(spans: Sequence[Span]) -> list[dict]:
-    """Entities with counts, grouped by id (or normalised text), most frequent first."""
+def summarise(spans: Sequence[Span], gazetteer: Gazetteer | None = None) -> list[dict]:
+    """Entities with counts, grouped by id (or name key, or normalised text), most frequent first.
+
+    A row's `text` is a gazetteer entity's canonical (first) name, else its most frequent spelling here;
+    `names` holds the other spellings the article uses.
+    """
     groups: dict[str, list[Span]] = {}
     for span in spans:
         if span.entity_id:
             key = f"id:{span.entity_id}"
         elif span.type in NAME_KINDS:
-            key = f"name:{normalise_name(span.text) or span.text}"
+            key = f"name:{name_key(span) or span.text}"
         else:
             key = f"{span.type}:{' '.join(fold(span.text).split())}"
         groups.setdefault(key, []).append(span)
     rows = []
     for members in groups.values():
-        text = Counter(member.text for member in members).most_common(1)[0][0]
+        spellings = [text for text, _ in Counter(member.text for member in members).most_common()]
         kind = Counter(member.type for member in members).most_common(1)[0][0]
         first = members[0]
+        canonical = gazetteer.aliases(first.entity_id)[:1] if gazetteer is not None and first.entity_id else []
+        text = canonical[0] if canonical else spellings[0]
         rows.append({"text": text, "type": kind, "id": first.entity_id, "count": len(members),
-                     "source": first.source})
+                     "source": first.source, "names": [name for name in spellings if name != text]})
     rows.sort(key=lambda row: -row["count"])
     return rows

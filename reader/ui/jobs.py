@@ -99,10 +99,12 @@ class EngineJobs:
             self.post_message(msg.EngineFailed(problem_line(exc)))
             return
         self.post_message(msg.EngineOpened(engine, stale, documents))
-        try:  # load the language model now, not when the first article is opened (about 2 s)
+        try:  # load the language model and the world names now, not when the first article is opened (2 s)
             from reader.core.language import detect_language
+            from reader.core.world_names import lookup
 
             detect_language("A few words to load the language identification model.")
+            lookup("Paris")
         except Exception:  # noqa: BLE001 - only a warm-up
             pass
         finally:

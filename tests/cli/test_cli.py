@@ -200,12 +200,13 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(demo_corpus):
 
 def test_entities_text_and_json(demo_corpus):
     rows = json.loads(run("entities", "001", "--format", "json", corpus=demo_corpus).stdout)
-    assert all(set(row) == {"text", "type", "id", "count", "source"} for row in rows)
+    assert all(set(row) == {"text", "type", "id", "count", "source", "names"} for row in rows)
     shoigu = next(row for row in rows if row["id"] == "shoigu")
-    assert (shoigu["text"], shoigu["type"], shoigu["source"]) == ("Sergue Chogou", "person", "gazetteer")
+    assert (shoigu["text"], shoigu["type"], shoigu["source"]) == ("Sergei Shoigu", "person", "gazetteer")
+    assert "Sergue Chogou" in shoigu["names"]  # the canonical (first) name, with the spellings the article uses
     assert any(row["source"] == "automatic" and row["type"] == "date" for row in rows)
     text = run("entities", "001", corpus=demo_corpus).stdout
-    assert "Sergue Chogou" in text and "shoigu" in text
+    assert "Sergei Shoigu" in text and "shoigu" in text and "also Sergue Chogou" in text
 
 
 @pytest.mark.parametrize("query", ["entity:shoigu", "entity:Chogou", "entity:Шойгу", 'entity:"Sergei Shoigu"'])

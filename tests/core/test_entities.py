@@ -87,11 +87,20 @@ def test_summarise_groups_by_id_or_normalised_text_most_frequent_first():
         Span(30, 33, "5 %", "percent", None, "automatic"),
     ]
     assert summarise(spans) == [
-        {"text": "Chine", "type": "place", "id": "china", "count": 3, "source": "gazetteer"},
-        {"text": "Kana", "type": "person", "id": None, "count": 2, "source": "automatic"},
-        {"text": "5 %", "type": "percent", "id": None, "count": 1, "source": "automatic"},
+        {"text": "Chine", "type": "place", "id": "china", "count": 3, "source": "gazetteer", "names": ["China"]},
+        {"text": "Kana", "type": "person", "id": None, "count": 2, "source": "automatic", "names": ["KANA"]},
+        {"text": "5 %", "type": "percent", "id": None, "count": 1, "source": "automatic", "names": []},
     ]
     assert summarise([]) == []
+
+
+def test_a_grouped_gazetteer_entity_shows_its_canonical_name_and_other_spellings():
+    gazetteer = Gazetteer([Entity("emmanuel_bonne", "person", ["Emmanuel Bonne", "Bonne", "Эммануэль Бонн"])])
+    text = "Bonne met Kirby. Emmanuel Bonne said so, and Bonne left."
+    rows = summarise(recognise(text, "en", gazetteer), gazetteer)
+    bonne = next(row for row in rows if row["id"] == "emmanuel_bonne")
+    assert (bonne["text"], bonne["count"], bonne["names"]) == ("Emmanuel Bonne", 3, ["Bonne"])
+    assert summarise(recognise(text, "en", gazetteer))[0]["text"] == "Bonne"  # without the gazetteer: as written
 
 
 # --- merging -------------------------------------------------------------------------------------------
@@ -305,3 +314,64 @@ def test_core_imports_no_ui_libraries():
     code = ("import sys, reader.core.entities, reader.core.gazetteer; "
             "sys.exit(any(m.split('.')[0] in ('textual', 'rich') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
+
+
+# --- world knowledge, context cues and consistency (rule families) ---------------------------------------
+
+def test_countries_and_cities_are_places_in_any_position():
+    text = "Pakistan beat the West Indies. Officials in Bucharest and Rome met the United Arab Emirates, Kuwait too."
+    assert [f for f in finds(text, "en") if f[1] == "place"] == [
+        ("Pakistan", "place"), ("Bucharest", "place"), ("Rome", "place"), ("United Arab Emirates", "place"),
+        ("Kuwait", "place")]
+
+
+def test_one_sense_per_discourse_a_surname_keeps_the_full_names_type():
+    text = "Chris Cairns took four wickets. Cairns said he was happy, and Astle agreed with Nathan Astle's view."
+    assert ("Cairns", "person") in finds(text, "en") and ("Astle", "person") in finds(text, "en")
+
+
+def test_roles_and_initials_introduce_people():
+    assert finds("Defender Hassan Abbas scored. A. Parore was out.", "en") == [
+        ("Hassan Abbas", "person"), ("A. Parore", "person")]
+    assert finds("Selon M. Dupont, rien ne change.", "fr") == [("Dupont", "person")]
+
+
+def test_clubs_named_after_cities_and_teams_with_scores_are_organisations():
+    assert finds("Bayer Leverkusen beat Dynamo Moscow.", "en") == [
+        ("Bayer Leverkusen", "organisation"), ("Dynamo Moscow", "organisation")]
+    assert finds("Results: Leeds 1 Newcastle 2", "en") == [("Leeds", "organisation"), ("Newcastle", "organisation")]
+
+
+def test_lines_of_capitals_keep_only_known_places_and_names_seen_elsewhere():
+    text = "LATE GOALS GIVE JAPAN WIN OVER SYRIA\nNEW YORK 1996-12-06\nJapan beat Syria 2-1 in the Asian Cup."
+    assert [f for f in finds(text, "en") if f[1] in ("person", "organisation", "place")] == [
+        ("JAPAN", "place"), ("SYRIA", "place"), ("NEW YORK", "place"), ("Japan", "place"), ("Syria", "place")]
+
+
+def test_nationality_words_and_lone_function_words_are_not_names():
+    assert finds("Sudanese rebels and South African miners met Le.", "en") == []
+
+
+def test_german_roles_glued_to_names_and_nouns_are_left_out():  # issue 23, item 12
+    text = ("Der US-Geheimdienstexperte Edward Snowden lebt in Moskau. Politiker Snowden schwieg. Während Murphy "
+            "sprach, warteten aus Connecticut die Verbündeten bei den Verbündeten auf die USA.")
+    assert finds(text, "de") == [("Edward Snowden", "person"), ("Moskau", "place"), ("Snowden", "person"),
+                                 ("Murphy", "person"), ("Connecticut", "place"), ("USA", "place")]
+
+
+def test_russian_case_endings_and_family_names():
+    text = "Президент России Владимир Путин встретился в Москве с министром Сергеем Лавровым у памятника Пушкину."
+    assert finds(text, "ru") == [("России", "place"), ("Владимир Путин", "person"), ("Москве", "place"),
+                                 ("Сергеем Лавровым", "person"), ("Пушкину", "person")]
+
+
+def test_one_country_one_index_term_whatever_the_spelling():
+    spans = recognise("The US, the United States, the U.S. and America; États-Unis.", "en")
+    assert {span.type for span in spans} == {"place"} and entity_terms(spans) == ["united_states"]
+    rows = summarise(spans)
+    assert len(rows) == 1 and rows[0]["count"] == 5 and len(rows[0]["names"]) == 4
+
+
+def test_other_scripts_are_left_alone_sensibly():
+    assert recognise("東京で会議が開かれた。", "ja") == []
+    assert finds("Ο Κυριάκος Μητσοτάκης επισκέφθηκε την Αθήνα.", "el")[0][0] == "Κυριάκος Μητσοτάκης"

@@ -66,8 +66,9 @@ class EntityPanel(Dialog):
 
 def _row_label(row: dict) -> Content:
     source = f"gazetteer: {safe_text(row['id'])}" if row["id"] else row["source"]
+    also = f"  also {', '.join(safe_text(one_line(name)) for name in row['names'])}" if row.get("names") else ""
     return Content.assemble(f"  {safe_text(one_line(row['text']))}",
-                            Content(f"  ×{row['count']:,}  {source}").stylize("dim"))
+                            Content(f"  ×{row['count']:,}  {source}{also}").stylize("dim"))
 
 
 class GazetteerPrompt(Dialog):

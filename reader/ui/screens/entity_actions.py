@@ -158,7 +158,8 @@ class EntityActions:
         if document is None:
             self.status.say("Open an article first (enter on a result).")
             return
-        rows = summarise([mark.entity for mark in document.entities])
+        gazetteer = self.engine.gazetteer() if self.engine else None
+        rows = summarise([mark.entity for mark in document.entities], gazetteer)
 
         def done(answer: tuple[str, dict] | None) -> None:
             if answer is None:

