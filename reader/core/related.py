@@ -42,6 +42,7 @@ MIN_SCORE = 0.005
 # also shares most of its weighted features, not only the rare ones.
 TRANSLATION_SCORE = 0.08
 REWRITE_SCORE, REWRITE_COSINE, REWRITE_CHECKS = 0.1, 0.65, 5
+TRANSLATION_CHECKS = 20  # other languages whose best candidate is checked for being a translation
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS docs(doc INTEGER PRIMARY KEY, article_id TEXT UNIQUE NOT NULL,
@@ -61,6 +62,18 @@ class Relation:
     score: float
     reasons: list[str]
     same_story: bool
+
+
+def translation_note(relations: list[Relation], own_lang: str) -> str:
+    """'' when an article of another language tells the same story; else a plain sentence saying that
+    none does, naming the closest article of another language (the list is ordered by evidence)."""
+    others = [relation for relation in relations if relation.lang != own_lang]
+    if any(relation.same_story for relation in others):
+        return ""
+    if not others:
+        return "no translation found"
+    closest = max(others, key=lambda relation: relation.score)
+    return f"no translation found; closest: {closest.lang.upper()} {closest.score:.3f} {closest.title}"
 
 
 def _new_hash(feature: str) -> int:
@@ -398,10 +411,8 @@ class RelatedIndex:
 
     @_locked
     def related(self, article_id: str, limit: int = 10, lang: str | None = None) -> list[Relation]:
-        """The articles most related to `article_id`: other languages first, then by score.
-
-        Rewrites in the article's own language are always kept, displacing the weakest others.
-        """
+        """The articles most related to `article_id`, ordered by evidence: same-story articles first
+        (other languages before the article's own), then the rest by score."""
         from reader.core.features import reasons
 
         self._flush()
@@ -411,28 +422,30 @@ class RelatedIndex:
         doc, own_lang, features = found
         langs = self._doc_langs()
         ranked, scores = self._ranked(doc, features, langs, lang)
-        foreign = [d for d in ranked if langs.get(d) != own_lang]
-        own = [d for d in ranked if langs.get(d) == own_lang]
-        rows = self._rows(foreign[:limit] + own[: max(limit, REWRITE_CHECKS)])
-        rewrites = [
-            d for d in own[:REWRITE_CHECKS]
-            if scores[d] >= REWRITE_SCORE and _cosine(features, rows[d][3]) >= REWRITE_COSINE
+        best_of_lang: dict[str, int] = {}  # each other language's best candidate: its possible translation
+        for other in ranked:
+            if langs.get(other) != own_lang and len(best_of_lang) < TRANSLATION_CHECKS:
+                best_of_lang.setdefault(langs.get(other, ""), other)
+        own = [d for d in ranked if langs.get(d) == own_lang][:REWRITE_CHECKS]
+        rows = self._rows(list(dict.fromkeys([*best_of_lang.values(), *own, *ranked[:limit]])))
+        translations = [
+            d for d in best_of_lang.values()
+            if scores[d] >= TRANSLATION_SCORE and self._ranked(d, rows[d][3], langs, own_lang)[0][:1] == [doc]
         ]
-        foreign = foreign[: max(0, limit - len(rewrites))]
-        own = rewrites + [d for d in own if d not in rewrites][: limit - len(foreign) - len(rewrites)]
-        own.sort(key=scores.__getitem__, reverse=True)
-        relations, seen_langs = [], set()
-        for other in foreign + own:
-            if other not in rows:
-                continue
+        rewrites = [
+            d for d in own if scores[d] >= REWRITE_SCORE and _cosine(features, rows[d][3]) >= REWRITE_COSINE
+        ]
+        same = set(translations + rewrites)
+        ordered = [*translations, *rewrites, *(d for d in ranked if d not in same)][:limit]
+        missing = [d for d in ordered if d not in rows]
+        rows.update(self._rows(missing) if missing else {})
+        relations = []
+        for other in ordered:
             other_id, other_lang, title, other_features = rows[other]
-            same = other in rewrites
-            if other_lang != own_lang and other_lang not in seen_langs:
-                seen_langs.add(other_lang)
-                same = scores[other] >= TRANSLATION_SCORE
-                same = same and self._ranked(other, other_features, langs, own_lang)[0][:1] == [doc]
             score = round(scores[other], 4)
-            relations.append(Relation(other_id, other_lang, title, score, reasons(features, other_features), same))
+            relations.append(
+                Relation(other_id, other_lang, title, score, reasons(features, other_features), other in same)
+            )
         return relations
 
     @_locked

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.related import RelatedIndex, Relation
+from reader.core.related import RelatedIndex, Relation, translation_note
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "related_pairs.jsonl"
 DEMO_CORPUS = Path(__file__).parents[2] / "corpus"
@@ -55,14 +55,27 @@ def test_translation_across_scripts_is_found_with_reasons(index: RelatedIndex) -
     assert "Shoygu ~ Shoigu" in reasons
 
 
-def test_other_languages_come_first(index: RelatedIndex) -> None:
+def test_same_story_comes_first_other_languages_before_the_own(index: RelatedIndex) -> None:
     index.add("en/a", "en", *ENGLISH)
     index.add("en/b", "en", ENGLISH[0] + " again", ENGLISH[1] + " More later.")
     index.add("ru/a", "ru", *RUSSIAN)
     index.add("en/floods", "en", *OTHER)
     relations = index.related("en/a")
-    assert _ids(relations)[:2] == ["ru/a", "en/b"]
+    assert _ids(relations)[:2] == ["ru/a", "en/b"] and all(r.same_story for r in relations[:2])
     assert [r.lang for r in index.related("en/a", lang="en")] == ["en"] * len(index.related("en/a", lang="en"))
+
+
+def test_a_weak_candidate_never_outranks_a_same_story_one_for_its_language(index: RelatedIndex) -> None:
+    index.add("en/a", "en", *ENGLISH)
+    index.add("en/b", "en", ENGLISH[0] + " again", ENGLISH[1] + " More later.")
+    index.add("ru/weak", "ru", "Кремль", "Путин прибыл в Кремль в 2022 году. Погода была тёплой, шёл дождь.")
+    index.add("ru/other", "ru", "Наводнение", "Дунай поднялся выше 9 метров, эвакуированы 140 жителей.")
+    relations = index.related("en/a")
+    assert _ids(relations)[0] == "en/b" and relations[0].same_story
+    weak = [r for r in relations if r.id == "ru/weak"]
+    assert weak and not weak[0].same_story and relations[0].score > weak[0].score
+    assert translation_note(relations, "en").startswith("no translation found; closest: RU ")
+    assert translation_note(index.related("ru/weak"), "ru").startswith("no translation found; closest: EN ")
 
 
 def test_remove_and_replace_update_the_postings(index: RelatedIndex) -> None:
