@@ -37,10 +37,13 @@ WEIGHT_SCALE = 1000  # posting weights are stored as integers: weight / norm * W
 FLUSH_POSTINGS = 500_000
 _CHUNK = 500
 MIN_SCORE = 0.005
-# Same story, calibrated on newstest2014 (benchmarks/related_eval.py): a translation is the other's
-# best match in its language and scores at least TRANSLATION_SCORE; a rewrite in the same language
-# also shares most of its weighted features, not only the rare ones.
+# Same story, calibrated on parallel news in eight languages and five scripts (benchmarks/related_eval.py):
+# a translation is the other's best match in its language and scores at least TRANSLATION_SCORE, or at
+# least CLEAR_TRANSLATION_SCORE and CLEAR_MARGIN times the runner-up in that language (scripts far apart
+# share less: their scores are lower); a rewrite in the same language also shares most of its weighted
+# features, not only the rare ones.
 TRANSLATION_SCORE = 0.08
+CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN = 0.04, 2.0
 REWRITE_SCORE, REWRITE_COSINE, REWRITE_CHECKS = 0.1, 0.65, 5
 TRANSLATION_CHECKS = 20  # other languages whose best candidate is checked for being a translation
 _SCHEMA = """
@@ -428,14 +431,20 @@ class RelatedIndex:
         langs = self._doc_langs()
         ranked, scores = self._ranked(doc, features, langs, lang)
         best_of_lang: dict[str, int] = {}  # each other language's best candidate: its possible translation
+        runner_up: dict[str, float] = {}  # the score of the second best in that language
         for other in ranked:
-            if langs.get(other) != own_lang and len(best_of_lang) < TRANSLATION_CHECKS:
-                best_of_lang.setdefault(langs.get(other, ""), other)
+            other_lang = langs.get(other, "")
+            if other_lang in best_of_lang:
+                runner_up.setdefault(other_lang, scores[other])
+            elif other_lang != own_lang and len(best_of_lang) < TRANSLATION_CHECKS:
+                best_of_lang[other_lang] = other
         own = [d for d in ranked if langs.get(d) == own_lang][:REWRITE_CHECKS]
         rows = self._rows(list(dict.fromkeys([*best_of_lang.values(), *own, *ranked[:limit]])))
         translations = [
-            d for d in best_of_lang.values()
-            if scores[d] >= TRANSLATION_SCORE and self._ranked(d, rows[d][3], langs, own_lang)[0][:1] == [doc]
+            d for other_lang, d in best_of_lang.items()
+            if (scores[d] >= TRANSLATION_SCORE
+                or scores[d] >= CLEAR_TRANSLATION_SCORE and scores[d] >= CLEAR_MARGIN * runner_up.get(other_lang, 0.0))
+            and self._ranked(d, rows[d][3], langs, own_lang)[0][:1] == [doc]
         ]
         rewrites = [
             d for d in own if scores[d] >= REWRITE_SCORE and _cosine(features, rows[d][3]) >= REWRITE_COSINE
