@@ -55,13 +55,14 @@ _WORD_RE = re.compile(rf"(?:[^\W\d_{_HAN}{_KANA}]+|[{MARK_CLASS}])+|[\u30a0-\u30
 # Words, and the punctuation after which the next word starts a sentence (any script's full stops).
 _TOKEN_RE = re.compile(rf"{_WORD_RE.pattern}|[.!?…:;\n«»“”\"()\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f]")
 _HAN_RE = re.compile(rf"[{_HAN}]")
+_ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # A word after a number that multiplies it (`2.5 million`, `25 लाख`, `3 тысячи`), transliterated, with its
 # power of ten; Han multipliers follow the digits directly (`2500万`).
 _SCALE_WORD_RE = re.compile(rf"[ \u00a0]?((?:[^\W\d_]|[{MARK_CLASS}])+)")
 _SCALES = (
     (re.compile(r"(?:thousand|tausend|tysyach|tysiach|tisic|tisyach|hjar|hazar)|(?:tys|tis)$"), 3),
     (re.compile(r"lakh|lacs?$"), 5),
-    (re.compile(r"million|milion|milyon|mlywn|mln$|mio$"), 6),
+    (re.compile(r"million|milion|milyon|mlywn|mlyyn|mln$|mio$"), 6),
     (re.compile(r"krod|karod|crore"), 7),
     (re.compile(r"milliard|miliard|milyard|mlyr|billion|mlrd$|bn$"), 9),
 )
@@ -167,7 +168,12 @@ def _new_word_forms(token: str) -> tuple[str, str, str, int]:
         return "", "", "", -1
     first = token[0]
     case = 1 if first.isupper() else -1 if first.islower() else 0
-    skel = skeleton(latin)
+    # Arabic script writes long vowels with waw and ya (`بوتين` -> `bwtyn`): they are not consonants there.
+    if _ARABIC_RE.match(token):  # the article al- is written joined to its word
+        bare = transliterate(token[2:]).lower() if token.startswith("\u0627\u0644") and len(token) > 4 else latin
+        skel = skeleton("".join(ch for ch in bare if ch.isalnum() and ch not in "wy"))
+    else:
+        skel = skeleton(latin)
     stem = "g:" + skel[:STEM_CONSONANTS] if len(latin) >= MIN_STEM_WORD and len(skel) >= 2 else ""
     return latin, stem, skel, case
 

@@ -39,8 +39,8 @@ _CHUNK = 500
 MIN_SCORE = 0.005
 # Same story, calibrated on parallel news in eight languages and five scripts (benchmarks/related_eval.py):
 # a translation is the other's best match in its language and scores at least TRANSLATION_SCORE, or at
-# least CLEAR_TRANSLATION_SCORE and CLEAR_MARGIN times the runner-up in that language (scripts far apart
-# share less: their scores are lower); a rewrite in the same language also shares most of its weighted
+# least CLEAR_TRANSLATION_SCORE and CLEAR_MARGIN times the runner-up in that language when it is the best
+# candidate of any other language (scripts far apart share less: their scores are lower); a rewrite in the same language also shares most of its weighted
 # features, not only the rare ones.
 TRANSLATION_SCORE = 0.08
 CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN = 0.04, 2.0
@@ -438,12 +438,14 @@ class RelatedIndex:
                 runner_up.setdefault(other_lang, scores[other])
             elif other_lang != own_lang and len(best_of_lang) < TRANSLATION_CHECKS:
                 best_of_lang[other_lang] = other
+        first_foreign = next(iter(best_of_lang.values()), None)
         own = [d for d in ranked if langs.get(d) == own_lang][:REWRITE_CHECKS]
         rows = self._rows(list(dict.fromkeys([*best_of_lang.values(), *own, *ranked[:limit]])))
         translations = [
             d for other_lang, d in best_of_lang.items()
             if (scores[d] >= TRANSLATION_SCORE
-                or scores[d] >= CLEAR_TRANSLATION_SCORE and scores[d] >= CLEAR_MARGIN * runner_up.get(other_lang, 0.0))
+                or d == first_foreign and other_lang in runner_up
+                and scores[d] >= max(CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN * runner_up[other_lang]))
             and self._ranked(d, rows[d][3], langs, own_lang)[0][:1] == [doc]
         ]
         rewrites = [

@@ -169,3 +169,32 @@ def test_same_language_rewrites_are_one_story(index: RelatedIndex) -> None:
     assert index.story(names["000"]) == [names["000"]]
     rewrite = [r for r in index.related(names["004"]) if r.id == names["002"]]
     assert rewrite and rewrite[0].same_story
+
+
+SCRIPTS_FIXTURE = Path(__file__).parents[1] / "fixtures" / "related_scripts.jsonl"
+
+
+def test_wire_items_in_five_scripts_find_their_english_counterparts(index: RelatedIndex) -> None:
+    """Evaluation floor on a small multi-script fixture (Devanagari, Cyrillic, Arabic, Han, kana; see
+    tests/fixtures/README.md): short items, English distractors on like topics."""
+    articles = [json.loads(line) for line in SCRIPTS_FIXTURE.read_text(encoding="utf-8").splitlines()]
+    for article in articles:
+        index.add(article["id"], article["lang"], article["title"], article["text"])
+    index.commit()
+    story = {article["id"]: article["story"] for article in articles}
+    by_story: dict[str, list[dict]] = {}
+    for article in articles:
+        by_story.setdefault(article["story"], []).append(article)
+    pairs = [group for group in by_story.values() if len(group) == 2]
+    assert len(pairs) == 8 and len({group[0]["lang"] for group in pairs}) == 6
+    hits = first = 0
+    for foreign, english in pairs:
+        forward = index.related(foreign["id"], lang="en")
+        backward = index.related(english["id"], lang=foreign["lang"])
+        hits += bool(forward) and forward[0].id == english["id"]
+        hits += bool(backward) and backward[0].id == foreign["id"]
+        first += index.related(foreign["id"])[0].id == english["id"]
+    links = [(article_id, r.id) for article_id in story for r in index.related(article_id) if r.same_story]
+    assert hits / (2 * len(pairs)) >= 0.9
+    assert first / len(pairs) >= 0.85
+    assert links and all(story[a] == story[b] for a, b in links)  # same-story links are never wrong
