@@ -7,6 +7,12 @@ article we rank its true counterpart among all candidates of the other language 
 directions, on full articles and on articles cut to the title and first five sentences.
 
     python benchmarks/related_eval.py [--data DIR] [--scale N]
+    python benchmarks/related_eval.py --parallel DIR [--langs hi,ru,...] [--distractors N]
+
+`--parallel DIR` evaluates instead on document-level parallel data in any language and script: files
+`<xx>-en.jsonl`, one record a line with `title_a`, `text_a` (language `lang_a`) and `title_b`, `text_b`
+(English); the English sides of the other files are the distractors. Figures come per language and per
+script family (the script most letters of the language's articles are written in).
 
 `--scale N` also builds a synthetic corpus of N articles (sentences of newstest2014 recombined, numbers
 varied) to time bulk indexing and related() at that size.
@@ -16,11 +22,15 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
+import os
 import random
 import re
 import sys
 import tempfile
 import time
+import unicodedata
+from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -29,12 +39,13 @@ from reader.core.align import align_paragraphs  # noqa: E402
 from reader.core.features import clear_caches, extract_features  # noqa: E402
 from reader.core.related import RelatedIndex  # noqa: E402
 
-DATA = Path("/work/shared/data/newstest2014")
+DATA = Path(os.environ.get("READER_NEWSTEST", "../shared/data/newstest2014"))
 PAIRS = {"fr": ("newstest2014-fren-ref.fr.sgm", "newstest2014-fren-src.en.sgm"),
          "de": ("newstest2014-deen-ref.de.sgm", "newstest2014-deen-src.en.sgm")}
 SHORT_SENTENCES = 5
 _DOC_RE = re.compile(r'<doc[^>]*docid="([^"]*)"[^>]*>(.*?)</doc>', re.S)
 _SEG_RE = re.compile(r"<seg[^>]*>(.*?)</seg>", re.S)
+_SENTENCE_RE = re.compile(r"(?<=[.!?\u0964\u061f\u06d4])\s+|(?<=[\u3002\uff01\uff1f])\s*|\n+")
 
 
 def load_sgm(path: Path) -> dict[str, list[str]]:
@@ -63,55 +74,142 @@ def ranks(index: RelatedIndex, queries: list[str], counterpart: dict[str, str], 
     return found
 
 
-def evaluate_pair(data: Path, foreign: str, short: bool) -> dict[str, float]:
-    """Build the corpus of one pair with distractors and measure ranking, same-story links and latency."""
+def evaluate_pair(data: Path, foreign: str, short: bool) -> dict:
+    """Build the newstest2014 corpus of one pair with distractors and measure it (see `evaluate`)."""
     other = "de" if foreign == "fr" else "fr"
     foreign_docs = load_sgm(data / PAIRS[foreign][0])
     english_docs = load_sgm(data / PAIRS[foreign][1])
     distractors = {k: v for k, v in load_sgm(data / PAIRS[other][1]).items() if k not in english_docs}
-    corpus = [(f"{foreign}/{k}", foreign, v) for k, v in foreign_docs.items()]
-    corpus += [(f"en/{k}", "en", v) for k, v in english_docs.items()]
-    corpus += [(f"en/{k}", "en", v) for k, v in distractors.items()]
+    corpus = [(f"{foreign}/{k}", foreign, *article(v, short)) for k, v in foreign_docs.items()]
+    corpus += [(f"en/{k}", "en", *article(v, short)) for k, v in english_docs.items()]
+    corpus += [(f"en/{k}", "en", *article(v, short)) for k, v in distractors.items()]
+    return evaluate(corpus, {f"{foreign}/{k}": f"en/{k}" for k in foreign_docs}, foreign, len(distractors))
+
+
+def evaluate(corpus: list[tuple[str, str, str, str]], pairs: dict[str, str], foreign: str,
+             distractors: int) -> dict:
+    """Index `corpus` (id, lang, title, body) and measure ranking, same-story links and latency.
+
+    `pairs` maps each `foreign` article to its English counterpart. P@1 and MRR rank the counterpart among
+    the candidates of its language; `first` is the share of articles whose whole related list (every
+    language, ordered by evidence) starts with the counterpart.
+    """
     clear_caches()
     started = time.perf_counter()
-    for _, lang, segments in corpus:
-        extract_features(*article(segments, short), lang)
+    for _, lang, title, body in corpus:
+        extract_features(title, body, lang)
     extract_ms = (time.perf_counter() - started) * 1000 / len(corpus)
-    titles = {article_id: segments[0] for article_id, _, segments in corpus}
+    titles = {article_id: title for article_id, _, title, _ in corpus}
+    counterpart = {**pairs, **{v: k for k, v in pairs.items()}}
     with tempfile.TemporaryDirectory() as directory:
         index = RelatedIndex(Path(directory))
         started = time.perf_counter()
-        for article_id, lang, segments in corpus:
-            index.add(article_id, lang, *article(segments, short))
+        for article_id, lang, title, body in corpus:
+            index.add(article_id, lang, title, body)
         index.commit()
         add_ms = (time.perf_counter() - started) * 1000 / len(corpus)
-        foreign_ids = [f"{foreign}/{k}" for k in foreign_docs]
-        english_ids = [f"en/{k}" for k in english_docs]
-        counterpart = {f"{foreign}/{k}": f"en/{k}" for k in foreign_docs}
-        counterpart.update({v: k for k, v in counterpart.items()})
-        forward = ranks(index, foreign_ids, counterpart, "en")
-        backward = ranks(index, english_ids, counterpart, foreign)
-        latencies, links = [], set()
-        for article_id, _, _ in corpus:
+        forward = ranks(index, list(pairs), counterpart, "en")
+        backward = ranks(index, list(pairs.values()), counterpart, foreign)
+        latencies, links, first = [], set(), 0
+        for article_id, _, _, _ in corpus:
             started = time.perf_counter()
             relations = index.related(article_id)
             latencies.append((time.perf_counter() - started) * 1000)
             links.update(tuple(sorted((article_id, r.id))) for r in relations if r.same_story)
+            first += article_id in counterpart and bool(relations) and relations[0].id == counterpart[article_id]
         index.close()
     cross = [link for link in links if link[0].split("/")[0] != link[1].split("/")[0]]
     correct = sum(1 for a, b in cross if counterpart.get(a) == b)
     return {
-        "articles": len(corpus), "pairs": len(foreign_docs), "distractors": len(distractors),
+        "articles": len(corpus), "pairs": len(pairs), "distractors": distractors,
         "p1_forward": sum(r == 1 for r in forward) / len(forward),
         "mrr_forward": sum(1 / r for r in forward) / len(forward),
         "p1_backward": sum(r == 1 for r in backward) / len(backward),
         "mrr_backward": sum(1 / r for r in backward) / len(backward),
+        "first": first / (2 * len(pairs)),
         "story_links_cross": len(cross), "story_precision": correct / len(cross) if cross else 0.0,
-        "story_recall": correct / len(foreign_docs), "story_links_same_lang": len(links) - len(cross),
+        "story_recall": correct / len(pairs), "story_links_same_lang": len(links) - len(cross),
         "latency_p50_ms": percentile(latencies, 0.5), "latency_p95_ms": percentile(latencies, 0.95),
         "extract_ms": extract_ms, "add_ms": add_ms,
         "same_lang_links": sorted((titles[a], titles[b]) for a, b in links if (a, b) not in cross),
     }
+
+
+def cut(title: str, text: str, short: bool) -> tuple[str, str]:
+    """Title and body, optionally cut to the first five sentences (one a line)."""
+    if not short:
+        return title, text
+    return title, "\n".join([s.strip() for s in _SENTENCE_RE.split(text) if s.strip()][:SHORT_SENTENCES])
+
+
+def script_family(texts: list[str]) -> str:
+    """The script most letters of `texts` are written in (Han, kana and Hangul are one family: CJK)."""
+    found: Counter[str] = Counter()
+    for text in texts:
+        for char in text[:2000]:
+            if char.isalpha():
+                script = unicodedata.name(char, "UNKNOWN").split()[0]
+                found["CJK" if script in {"CJK", "HIRAGANA", "KATAKANA", "HANGUL"} else script] += 1
+    return found.most_common(1)[0][0].capitalize() if found else "?"
+
+
+def parallel_corpus(directory: Path, foreign: str, short: bool, max_distractors: int, domains: set[str]):
+    """Corpus, pairs, distractor count and script family of one `<foreign>-en.jsonl` file (documents of
+    `domains` only, every domain when empty); distractors are English articles of the other files
+    (never one of this file's documents)."""
+    def read(path: Path) -> list[dict]:
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [record for record in records if not domains or record.get("domain") in domains]
+
+    records = read(directory / f"{foreign}-en.jsonl")
+    corpus, pairs = [], {}
+    for n, record in enumerate(records):
+        corpus.append((f"{foreign}/{n}", foreign, *cut(record["title_a"], record["text_a"], short)))
+        corpus.append((f"en/{foreign}{n}", "en", *cut(record["title_b"], record["text_b"], short)))
+        pairs[f"{foreign}/{n}"] = f"en/{foreign}{n}"
+    docids = {record["docid"] for record in records}
+    seen = {(record["title_b"], record["text_b"]) for record in records}
+    pool = []
+    for path in sorted(directory.glob("*-en.jsonl")):
+        if path.name != f"{foreign}-en.jsonl":
+            for record in read(path):
+                if record["docid"] not in docids and (record["title_b"], record["text_b"]) not in seen:
+                    seen.add((record["title_b"], record["text_b"]))
+                    pool.append(record)
+    pool = random.Random(11).sample(pool, min(max_distractors, len(pool)))
+    corpus += [(f"en/d{n}", "en", *cut(r["title_b"], r["text_b"], short)) for n, r in enumerate(pool)]
+    return corpus, pairs, len(pool), script_family([record["text_a"] for record in records[:50]])
+
+
+def parallel_evaluation(directory: Path, langs: list[str], max_distractors: int, domains: set[str]) -> None:
+    """Evaluate every language of a parallel folder; print its figures, then a table per language and
+    per script family."""
+    table: dict[tuple[str, str], dict] = {}
+    families: dict[str, str] = {}
+    for foreign in langs:
+        for short in (False, True):
+            corpus, pairs, distractors, family = parallel_corpus(directory, foreign, short, max_distractors,
+                                                                 domains)
+            families[foreign] = family
+            table[foreign, "short" if short else "full"] = figures = evaluate(corpus, pairs, foreign, distractors)
+            report(f"{foreign} ({family})", short, figures)
+    columns = ("p1_forward", "p1_backward", "mrr_forward", "mrr_backward", "first", "story_precision",
+               "story_recall")
+    print("\n| language | script | cut | pairs | P@1 xx→en | P@1 en→xx | MRR xx→en | MRR en→xx | first "
+          "| same-story precision | recall |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for (foreign, kind), f in table.items():
+        print(f"| {foreign} | {families[foreign]} | {kind} | {f['pairs']} | "
+              + " | ".join(f"{f[c]:.3f}" for c in columns) + " |")
+    pooled: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for (foreign, kind), f in table.items():
+        pooled[families[foreign], kind].append(f)
+    print("\n| script family | cut | languages | pairs | " + " | ".join(columns) + " |")
+    print("|---|---|---|---|" + "---|" * len(columns))
+    for (family, kind), rows in sorted(pooled.items()):
+        total = sum(f["pairs"] for f in rows)
+        means = [sum(f[c] * f["pairs"] for f in rows) / total for c in columns]
+        print(f"| {family} | {kind} | {len(rows)} | {total} | " + " | ".join(f"{m:.3f}" for m in means) + " |")
 
 
 def report(foreign: str, short: bool, figures: dict[str, float]) -> None:
@@ -120,7 +218,8 @@ def report(foreign: str, short: bool, figures: dict[str, float]) -> None:
     print(f"{foreign}-en {'short' if short else 'full '}: {f['articles']} articles ({f['pairs']} pairs, "
           f"{f['distractors']} distractors)")
     print(f"  {foreign}->en P@1 {f['p1_forward']:.3f} MRR {f['mrr_forward']:.3f}   "
-          f"en->{foreign} P@1 {f['p1_backward']:.3f} MRR {f['mrr_backward']:.3f}")
+          f"en->{foreign} P@1 {f['p1_backward']:.3f} MRR {f['mrr_backward']:.3f}   "
+          f"first in the whole list {f['first']:.3f}")
     print(f"  same story: {f['story_links_cross']} cross-language links, precision {f['story_precision']:.3f}, "
           f"recall {f['story_recall']:.3f}; {f['story_links_same_lang']} same-language links")
     print(f"  related() p50 {f['latency_p50_ms']:.1f} ms p95 {f['latency_p95_ms']:.1f} ms; "
@@ -205,9 +304,20 @@ def scale_benchmark(data: Path, count: int, commit_every: int = 0) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--parallel", type=Path, help="evaluate on <xx>-en.jsonl parallel files in this folder")
+    parser.add_argument("--langs", help="languages of --parallel to evaluate (default: every file)")
+    parser.add_argument("--distractors", type=int, default=1000, help="English distractors with --parallel")
+    parser.add_argument("--domains", default="news",
+                        help="documents of these domains (comma-separated; 'all' for every one) with --parallel")
     parser.add_argument("--scale", type=int, default=0, help="also time a synthetic corpus of N articles")
     parser.add_argument("--commit-every", type=int, default=0, help="commit every N articles in --scale")
     args = parser.parse_args()
+    if args.parallel:
+        langs = args.langs.split(",") if args.langs else sorted(
+            p.name.split("-")[0] for p in args.parallel.glob("*-en.jsonl"))
+        domains = set() if args.domains == "all" else set(args.domains.split(","))
+        parallel_evaluation(args.parallel, langs, args.distractors, domains)
+        return
     for short in (False, True):
         for foreign in PAIRS:
             report(foreign, short, evaluate_pair(args.data, foreign, short))

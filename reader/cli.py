@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID", help="article id or unique prefix")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
-    p = sub.add_parser("related", help="related articles (other languages first) with scores and reasons")
+    p = sub.add_parser("related", help="related articles (same story first) with scores and reasons")
     _common(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="article ids or unique prefixes")
     p.add_argument("--all", action="store_true", help="every article's related list")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reader.core.engine import Engine, IndexBusy, SearchResults
 from reader.core.errors import ReaderError
+from reader.core.related import translation_note
 from reader.core.text import one_line, safe_text
 from reader.output import ProgressBar, export_row, write_export, write_hits, write_json
 
@@ -271,6 +272,9 @@ def cmd_related(args: argparse.Namespace) -> int:
         else:
             title = safe_text(stored.title) if stored else ""
             print(f"{record['id']} · {record['lang']} · {title}")
+            note = translation_note(relations, record["lang"]) if args.lang is None and relations else ""
+            if note:
+                print(f"  ({safe_text(one_line(note))})")
             for item in record["related"]:
                 story = "  [same story]" if item["same_story"] else ""
                 print(f"  {item['score']:.3f}  {item['lang']}  {item['id']}  {item['title']}{story}")

@@ -14,6 +14,7 @@ MOVE_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.089, (1, 
 LENGTH_VARIANCE = 6.8
 ANCHOR_WEIGHT = 3.0  # cost units (-log probability) saved per unit of shared, distinctive anchors
 STEM_ANCHOR_SHARE = 0.5  # a shared word stem counts for less than a shared number or name
+ORPHAN_LENGTH_COST = 2.0  # lengths of two neighbouring orphans agree: at most about 1.6 deviations apart
 BAND = 30  # paragraphs off the length-proportional diagonal considered when the lists are long
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
@@ -83,7 +84,35 @@ def align_paragraphs(left: list[str], right: list[str]) -> list[tuple[int | None
         rows.extend(reversed(_block(range(i - di, i), range(j - dj, j), left_anchors, right_anchors, weights)))
         i, j = i - di, j - dj
     rows.reverse()
-    return rows
+    return _pair_orphans(rows, left_lengths, right_lengths, ratio)
+
+
+def _pair_orphans(rows: list[tuple[int | None, int | None]], left_lengths: list[int], right_lengths: list[int],
+                  ratio: float) -> list[tuple[int | None, int | None]]:
+    """Rows where two neighbouring paragraphs, one a side, each got no counterpart, between rows that pair
+    (or an end), made one row when their lengths agree: short paragraphs sharing no name or number
+    otherwise lose to the 2–1 moves of their neighbours."""
+    paired: list[tuple[int | None, int | None]] = []
+    k = 0
+    while k < len(rows):
+        if k + 1 < len(rows) and _orphans(rows[k], rows[k + 1]):
+            i = rows[k][0] if rows[k][0] is not None else rows[k + 1][0]
+            j = rows[k][1] if rows[k][1] is not None else rows[k + 1][1]
+            before = paired[-1] if paired else (0, 0)
+            after = rows[k + 2] if k + 2 < len(rows) else (0, 0)
+            if None not in before and None not in after and \
+                    _length_cost(left_lengths[i], right_lengths[j], ratio) <= ORPHAN_LENGTH_COST:
+                paired.append((i, j))
+                k += 2
+                continue
+        paired.append(rows[k])
+        k += 1
+    return paired
+
+
+def _orphans(first: tuple[int | None, int | None], second: tuple[int | None, int | None]) -> bool:
+    """Two rows with a paragraph on one side each, on different sides."""
+    return (first[1] is None) != (second[1] is None) and (first[0] is None) != (second[0] is None)
 
 
 def _block(

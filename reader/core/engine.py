@@ -575,7 +575,7 @@ class Engine:
         return related
 
     def related(self, article_id: str, limit: int = 10, lang: str | None = None) -> list[Relation]:
-        """Articles related to one article: other languages first, each with a score and reasons."""
+        """Articles related to one article, ordered by evidence (same story first), with scores and reasons."""
         return self._filled_related_index().related(article_id, limit=limit, lang=lang)
 
     def story(self, article_id: str) -> list[str]:

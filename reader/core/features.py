@@ -16,9 +16,13 @@ from itertools import chain, compress
 from anyascii import anyascii
 
 from reader.core.memo import Memo
+from reader.core.unicode_marks import MARK_CLASS
 
 # Weight of one occurrence of each kind of feature; rarer evidence of a shared story weighs more.
 KIND_WEIGHTS = {"n": 2.0, "name": 3.0, "sk": 1.5, "g": 1.0}
+# In a script without case (Devanagari, Arabic, Hebrew, kana…) every word may be a name: its name feature
+# weighs this share of a capitalised name's, so the few true names are not drowned by all other words.
+CASELESS_NAME_SHARE = 0.2
 # Words shorter than this (transliterated) give no stem feature.
 MIN_STEM_WORD = 4
 STEM_CONSONANTS = 4
@@ -43,22 +47,28 @@ _SKELETON_TABLE = str.maketrans(
 _DUPLICATE_RE = re.compile(r"(.)\1+")
 
 
-def _combining_mark_class() -> str:
-    """A regex class of the combining marks (Devanagari vowel signs, accents…) that `\\w` omits."""
-    ranges: list[tuple[int, int]] = []
-    for code in range(0x3000):
-        if unicodedata.category(chr(code))[0] == "M":
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
-            else:
-                ranges.append((code, code))
-    return "".join(f"\\u{start:04x}-\\u{end:04x}" for start, end in ranges)
-
-
-_WORD_RE = re.compile(rf"(?:[^\W\d_]+|[{_combining_mark_class()}])+")  # letter runs whole: faster
-# Words, and the punctuation after which the next word starts a sentence.
-_TOKEN_RE = re.compile(rf"{_WORD_RE.pattern}|[.!?…:;\n«»“”\"()]")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+# Words: letter runs with the combining marks of any script inside (vowel signs, viramas); Katakana runs
+# (foreign names in Japanese) and Han runs apart; Hiragana (particles, endings) separates words.
+_WORD_RE = re.compile(rf"(?:[^\W\d_{_HAN}{_KANA}]+|[{MARK_CLASS}])+|[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]+|[{_HAN}]+")
+# Words, and the punctuation after which the next word starts a sentence (any script's full stops).
+_TOKEN_RE = re.compile(rf"{_WORD_RE.pattern}|[.!?…:;\n«»“”\"()\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f]")
+_HAN_RE = re.compile(rf"[{_HAN}]")
+_ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+# A word after a number that multiplies it (`2.5 million`, `25 लाख`, `3 тысячи`), transliterated, with its
+# power of ten; Han multipliers follow the digits directly (`2500万`).
+_SCALE_WORD_RE = re.compile(rf"[ \u00a0]?((?:[^\W\d_]|[{MARK_CLASS}])+)")
+_SCALES = (
+    (re.compile(r"(?:thousand|tausend|tysyach|tysiach|tisic|tisyach|hjar|hazar)|(?:tys|tis)$"), 3),
+    (re.compile(r"lakh|lacs?$"), 5),
+    (re.compile(r"million|milion|milyon|mlywn|mlyyn|mln$|mio$"), 6),
+    (re.compile(r"krod|karod|crore"), 7),
+    (re.compile(r"milliard|miliard|milyard|mlyr|billion|mlrd$|bn$"), 9),
+)
+_HAN_SCALES = {"千": 3, "万": 4, "萬": 4, "亿": 8, "億": 8}
 _BOUNDARY = 2
+_HAN_RUN = 3  # a run of Han characters: words not delimited, so its character pairs are its features
 
 
 def transliterate(text: str) -> str:
@@ -85,6 +95,8 @@ def _normalise_number(raw: str) -> list[str]:
     if len(groups) > 2:
         if all(len(group) == 3 for group in groups[1:]) and len(groups[0]) <= 3:
             return [_canonical("".join(groups), "")]
+        if len(groups[-1]) == 3 and all(len(group) == 2 for group in groups[1:-1]) and len(groups[0]) <= 2:
+            return [_canonical("".join(groups), "")]  # lakh and crore grouping: 1,00,000 and 12,34,56,789
         return [_canonical(group, "") for group in groups if group]  # 12.10.2013 and the like
     whole, fraction = groups
     if len(fraction) == 3 and 1 <= len(whole) <= 3 and whole != "0":
@@ -98,14 +110,37 @@ def _canonical(whole: str, fraction: str) -> str:
     return f"{whole}.{fraction}" if fraction else whole
 
 
+def _scale(text: str, end: int) -> int:
+    """The power of ten the word right after a number (ending at `end`) multiplies it by, or 0."""
+    if end < len(text) and text[end] in _HAN_SCALES:
+        return _HAN_SCALES[text[end]]
+    word = _SCALE_WORD_RE.match(text, end, end + 24)
+    if word is None:
+        return 0
+    latin = "".join(filter(str.isalnum, transliterate(word.group(1)).lower()))
+    return next((power for pattern, power in _SCALES if pattern.match(latin)), 0)
+
+
+def _scaled(number: str, power: int) -> str:
+    whole, _, fraction = number.partition(".")
+    fraction = fraction.ljust(power, "0")
+    return _canonical(whole + fraction[:power], fraction[power:])
+
+
 def numbers(text: str) -> list[str]:
-    """Return the numbers in `text`, normalised: `3 000`, `3,000`, `3.000` -> `3000`; `64,2` -> `64.2`."""
+    """Return the numbers in `text`, normalised: `3 000`, `3,000`, `3.000`, `३,०००` -> `3000`; `64,2` -> `64.2`;
+    `1,00,000` (lakh grouping) -> `100000`. A number followed by a multiplier word also gives its value:
+    `2.5 million`, `25 लाख`, `2500万` -> also `2500000`, `2500000`, `25000000`."""
+    if "\u066b" in text or "\u066c" in text:  # Arabic decimal and thousands separators
+        text = text.replace("\u066b", ".").replace("\u066c", ",")
     found: list[str] = []
-    for raw in _NUMBER_RE.findall(text):
-        if raw.isascii() and raw.isdigit():
-            found.append(raw.lstrip("0") or "0")
-        else:
-            found.extend(_normalise_number(raw))
+    for match in _NUMBER_RE.finditer(text):
+        raw = match.group()
+        values = [raw.lstrip("0") or "0"] if raw.isascii() and raw.isdigit() else _normalise_number(raw)
+        found.extend(values)
+        power = _scale(text, match.end()) if len(values) == 1 else 0
+        if power:
+            found.append(_scaled(values[0], power))
     return found
 
 
@@ -120,18 +155,25 @@ def skeleton(word: str) -> str:
 def _new_word_forms(token: str) -> tuple[str, str, str, int]:
     """Transliterated lower-case form, stem feature, skeleton and case of one token.
 
-    Case is 1 (capitalised), -1 (lower case), 0 (a script without case) or `_BOUNDARY` for punctuation
-    that ends a sentence. Forms shorter than two letters come back empty.
+    Case is 1 (capitalised), -1 (lower case), 0 (a script without case), `_BOUNDARY` for punctuation
+    that ends a sentence or `_HAN_RUN`. Forms shorter than two letters come back empty.
     """
     if not token[0].isalpha() and not unicodedata.category(token[0]).startswith("M"):
         return "", "", "", _BOUNDARY
+    if _HAN_RE.match(token):
+        return "", "", "", _HAN_RUN
     latin = token.lower() if token.isascii() else transliterate(token).lower()
     latin = "".join(ch for ch in latin if ch.isalnum())
     if len(latin) < 2:
         return "", "", "", -1
     first = token[0]
     case = 1 if first.isupper() else -1 if first.islower() else 0
-    skel = skeleton(latin)
+    # Arabic script writes long vowels with waw and ya (`بوتين` -> `bwtyn`): they are not consonants there.
+    if _ARABIC_RE.match(token):  # the article al- is written joined to its word
+        bare = transliterate(token[2:]).lower() if token.startswith("\u0627\u0644") and len(token) > 4 else latin
+        skel = skeleton("".join(ch for ch in bare if ch.isalnum() and ch not in "wy"))
+    else:
+        skel = skeleton(latin)
     stem = "g:" + skel[:STEM_CONSONANTS] if len(latin) >= MIN_STEM_WORD and len(skel) >= 2 else ""
     return latin, stem, skel, case
 
@@ -166,6 +208,7 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
     lower_forms: set[str] = set()
     mid_sentence: set[str] = set()
     name_skeletons: dict[str, str] = {}
+    caseless: set[str] = set()
     for boost, part in ((2.0, title), (1.0, text)):
         for number in numbers(part):
             if "." in number or len(number) > 1:
@@ -179,6 +222,10 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
         for (token, count), (latin, stem, skel, case) in zip(counts.items(), forms):
             if case == _BOUNDARY:
                 continue
+            if case == _HAN_RUN:
+                for pair in {token[i : i + 2] for i in range(max(1, len(token) - 1))}:
+                    stem_counts["g:" + pair] = stem_counts.get("g:" + pair, 0.0) + boost * count
+                continue
             weight = boost * count
             if stem:
                 stem_counts[stem] = stem_counts.get(stem, 0.0) + weight
@@ -188,6 +235,8 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
                 else:
                     name_counts[latin] = name_counts.get(latin, 0.0) + weight
                     name_skeletons[latin] = skel
+                    if case == 0:
+                        caseless.add(latin)
                     if case == 0 or count > initial[token]:  # seen once not at a sentence start
                         mid_sentence.add(latin)
     features: dict[str, float] = {}
@@ -203,6 +252,8 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
         if len(skel) >= 2:
             skeletons["sk:" + skel] = skeletons.get("sk:" + skel, 0.0) + count
     _weighted(skeletons, "sk", features)
+    for latin in caseless & names.keys():  # in a script without case any word may be a name: weigh it less
+        features["name:" + latin] *= CASELESS_NAME_SHARE
     return features
 
 

@@ -37,7 +37,8 @@ from reader.core.query import QueryError, check_query
 from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
 from reader.core.text import TOKEN_RE, normalise_tag
 
-SCHEMA_VERSION = 7  # 5: compact positions, pickle protocol 5; 6: ł ø đ ı folded, NFC; 7: titles per language
+SCHEMA_VERSION = 8  # 5: compact positions, pickle protocol 5; 6: ł ø đ ı folded, NFC; 7: titles per language;
+# 8: combining marks of every script inside words, a danda (।) outside them
 TITLE_BOOST = 2.0
 SMALL_UPDATE_DOCS = 500
 MAX_SEGMENTS = 12

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import wraps
 from itertools import repeat
-from operator import itemgetter, mul
+from operator import mul
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
@@ -37,11 +37,15 @@ WEIGHT_SCALE = 1000  # posting weights are stored as integers: weight / norm * W
 FLUSH_POSTINGS = 500_000
 _CHUNK = 500
 MIN_SCORE = 0.005
-# Same story, calibrated on newstest2014 (benchmarks/related_eval.py): a translation is the other's
-# best match in its language and scores at least TRANSLATION_SCORE; a rewrite in the same language
-# also shares most of its weighted features, not only the rare ones.
+# Same story, calibrated on parallel news in eight languages and five scripts (benchmarks/related_eval.py):
+# a translation is the other's best match in its language and scores at least TRANSLATION_SCORE, or at
+# least CLEAR_TRANSLATION_SCORE and CLEAR_MARGIN times the runner-up in that language when it is the best
+# candidate of any other language (scripts far apart share less: their scores are lower); a rewrite in the same language also shares most of its weighted
+# features, not only the rare ones.
 TRANSLATION_SCORE = 0.08
+CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN = 0.04, 2.0
 REWRITE_SCORE, REWRITE_COSINE, REWRITE_CHECKS = 0.1, 0.65, 5
+TRANSLATION_CHECKS = 20  # other languages whose best candidate is checked for being a translation
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS docs(doc INTEGER PRIMARY KEY, article_id TEXT UNIQUE NOT NULL,
@@ -63,6 +67,18 @@ class Relation:
     same_story: bool
 
 
+def translation_note(relations: list[Relation], own_lang: str) -> str:
+    """'' when an article of another language tells the same story; else a plain sentence saying that
+    none does, naming the closest article of another language (the list is ordered by evidence)."""
+    others = [relation for relation in relations if relation.lang != own_lang]
+    if any(relation.same_story for relation in others):
+        return ""
+    if not others:
+        return "no translation found"
+    closest = max(others, key=lambda relation: relation.score)
+    return f"no translation found; closest: {closest.lang.upper()} {closest.score:.3f} {closest.title}"
+
+
 def _new_hash(feature: str) -> int:
     return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big") >> 17
 
@@ -76,10 +92,15 @@ def feature_hash(feature: str) -> int:
 
 
 def top_features(features: dict[str, float]) -> dict[str, float]:
-    """The MAX_FEATURES heaviest features (loader processes trim them before sending them over)."""
+    """The MAX_FEATURES heaviest features, numbers first (up to a quarter of them): words of a long article
+    in a script without case would otherwise crowd out its numbers (loader processes trim them before
+    sending them over)."""
     if len(features) <= MAX_FEATURES:
         return features
-    return dict(sorted(features.items(), key=itemgetter(1), reverse=True)[:MAX_FEATURES])
+    ranked = sorted(features, key=features.__getitem__, reverse=True)
+    kept = [feature for feature in ranked if feature.startswith("n:")][: MAX_FEATURES // 4]
+    kept += [feature for feature in ranked if not feature.startswith("n:")][: MAX_FEATURES - len(kept)]
+    return {feature: features[feature] for feature in kept}
 
 
 def _pack(features: dict[str, float]) -> tuple[bytes, bytes]:
@@ -398,10 +419,8 @@ class RelatedIndex:
 
     @_locked
     def related(self, article_id: str, limit: int = 10, lang: str | None = None) -> list[Relation]:
-        """The articles most related to `article_id`: other languages first, then by score.
-
-        Rewrites in the article's own language are always kept, displacing the weakest others.
-        """
+        """The articles most related to `article_id`, ordered by evidence: same-story articles first
+        (other languages before the article's own), then the rest by score."""
         from reader.core.features import reasons
 
         self._flush()
@@ -411,28 +430,38 @@ class RelatedIndex:
         doc, own_lang, features = found
         langs = self._doc_langs()
         ranked, scores = self._ranked(doc, features, langs, lang)
-        foreign = [d for d in ranked if langs.get(d) != own_lang]
-        own = [d for d in ranked if langs.get(d) == own_lang]
-        rows = self._rows(foreign[:limit] + own[: max(limit, REWRITE_CHECKS)])
-        rewrites = [
-            d for d in own[:REWRITE_CHECKS]
-            if scores[d] >= REWRITE_SCORE and _cosine(features, rows[d][3]) >= REWRITE_COSINE
+        best_of_lang: dict[str, int] = {}  # each other language's best candidate: its possible translation
+        runner_up: dict[str, float] = {}  # the score of the second best in that language
+        for other in ranked:
+            other_lang = langs.get(other, "")
+            if other_lang in best_of_lang:
+                runner_up.setdefault(other_lang, scores[other])
+            elif other_lang != own_lang and len(best_of_lang) < TRANSLATION_CHECKS:
+                best_of_lang[other_lang] = other
+        first_foreign = next(iter(best_of_lang.values()), None)
+        own = [d for d in ranked if langs.get(d) == own_lang][:REWRITE_CHECKS]
+        rows = self._rows(list(dict.fromkeys([*best_of_lang.values(), *own, *ranked[:limit]])))
+        translations = [
+            d for other_lang, d in best_of_lang.items()
+            if (scores[d] >= TRANSLATION_SCORE
+                or d == first_foreign and other_lang in runner_up
+                and scores[d] >= max(CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN * runner_up[other_lang]))
+            and self._ranked(d, rows[d][3], langs, own_lang)[0][:1] == [doc]
         ]
-        foreign = foreign[: max(0, limit - len(rewrites))]
-        own = rewrites + [d for d in own if d not in rewrites][: limit - len(foreign) - len(rewrites)]
-        own.sort(key=scores.__getitem__, reverse=True)
-        relations, seen_langs = [], set()
-        for other in foreign + own:
-            if other not in rows:
-                continue
+        rewrites = [
+            d for d in own if scores[d] >= REWRITE_SCORE and _cosine(features, rows[d][3]) >= REWRITE_COSINE
+        ]
+        same = set(translations + rewrites)
+        ordered = [*translations, *rewrites, *(d for d in ranked if d not in same)][:limit]
+        missing = [d for d in ordered if d not in rows]
+        rows.update(self._rows(missing) if missing else {})
+        relations = []
+        for other in ordered:
             other_id, other_lang, title, other_features = rows[other]
-            same = other in rewrites
-            if other_lang != own_lang and other_lang not in seen_langs:
-                seen_langs.add(other_lang)
-                same = scores[other] >= TRANSLATION_SCORE
-                same = same and self._ranked(other, other_features, langs, own_lang)[0][:1] == [doc]
             score = round(scores[other], 4)
-            relations.append(Relation(other_id, other_lang, title, score, reasons(features, other_features), same))
+            relations.append(
+                Relation(other_id, other_lang, title, score, reasons(features, other_features), other in same)
+            )
         return relations
 
     @_locked

@@ -6,18 +6,19 @@ import re
 import unicodedata
 from itertools import filterfalse
 
+from reader.core.unicode_marks import MARK_CLASS
+
 # C0 controls except tab and newline, DEL, and C1 controls.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 # Bidirectional overrides/isolates and zero-width characters that can disguise text.
 _INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
-          "\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f")
-# The words of a text as the search index and the entity finder see them. Numbers keep inner separators
-# (64.2, 3,000); CJK characters are one token each; other words are runs of word characters and
-# combining marks (Devanagari vowel signs are not \w on their own).
-TOKEN_RE = re.compile(rf"\d+(?:[.,]\d+)*|[{_CJK}]|(?:[^\W{_CJK}]+|[{_MARKS}])+")
+# The words of a text as the search index and the entity finder see them. Numbers (of any script's
+# digits) keep inner separators (64.2, 3,000, 1,00,000); CJK characters are one token each; other words
+# are runs of word characters and combining marks of every script (Devanagari vowel signs and viramas
+# are not \w on their own), never punctuation such as the danda (।).
+TOKEN_RE = re.compile(rf"\d+(?:[.,]\d+)*|[{_CJK}]|(?:[^\W{_CJK}]+|[{MARK_CLASS}])+")
 
 
 def _visible_control(match: re.Match[str]) -> str:

@@ -229,15 +229,19 @@ def test_tui_without_a_terminal_points_at_search(demo_corpus, term):
     assert "needs a terminal" in result.stderr and "reader search" in result.stderr
 
 
-def test_related_other_languages_first_with_reasons_and_the_rewrite_as_same_story(demo_corpus):
+def test_related_same_story_first_with_reasons_then_the_rest_by_score(demo_corpus):
     record = json.loads(run("related", "002", "--format", "json", corpus=demo_corpus).stdout)
     assert record["id"] == "002_fbf23ee5ad2ba58c.txt" and record["lang"] == "fr"
     related = record["related"]
     assert all(set(item) == {"id", "title", "lang", "score", "reasons", "same_story"} for item in related)
-    langs = [item["lang"] for item in related]
-    assert langs == sorted(langs, key=lambda lang: lang == "fr")        # other languages first
-    rewrite = next(item for item in related if item["id"] == "004_4921ef0473f76c4f.txt")
-    assert rewrite["same_story"] and any("shared number" in reason for reason in rewrite["reasons"])
+    rewrite = related[0]  # the French rewrite of the same story, before weaker English candidates
+    assert rewrite["id"] == "004_4921ef0473f76c4f.txt" and rewrite["same_story"]
+    assert any("shared number" in reason for reason in rewrite["reasons"])
+    rest = [item["score"] for item in related[1:]]
+    assert rest == sorted(rest, reverse=True) and not any(item["same_story"] for item in related[1:])
+    text = run("related", "002", corpus=demo_corpus).stdout
+    assert "(no translation found; closest: EN " in text
+    assert text.index("004_4921ef0473f76c4f.txt") < text.index("000_2b620b70247fd231.txt")
 
 
 def test_related_all_as_jsonl_and_usage(demo_corpus):

@@ -75,3 +75,34 @@ def test_word_diff_insertion_only_marks_one_side() -> None:
 
 def test_word_diff_identical_texts() -> None:
     assert word_diff("Same text here.", "Same text here.") == ([], [])
+
+
+# newstest2014 (WMT, research use), document 1101-ft, sentences 4-11 as paragraphs: the short second one
+# shares no name or number with its translation.
+SNOWDEN_EN = [
+    "A letter from Mr Snowden, presented to the media in Berlin on Friday by the MP, said: \"Though the outcome of my efforts has been demonstrably positive, my government continues to treat dissent as defection, and seeks to criminalise political speech with felony charges that provide no defence.\"",
+    "However, speaking the truth is not a crime.",
+    "In the letter, Mr Snowden said he believed the support of the international community could persuade the US government to abandon criminal charges against him.",
+    "The charges filed by the US justice department include espionage and theft of government property.",
+    "Hans-Peter Friedrich, German interior minister, told Zeit Online: \"If Mr Snowden is ready to speak to German officials, we will find ways to make this possible.\"",
+    "Relations between the US and Germany have come under strain following claims that the NSA bugged Chancellor Angela's Merkel's phone.",
+    "Thomas Oppermann, the MP who heads the parliamentary panel that oversees intelligence, said that if there were an opportunity to hear Mr Snowden as a witness \"without bringing him into danger and completely ruining relations with the US,\" it should be taken.",
+    "Mr Ströbele, an MP for Germany's Green party, published a picture of himself with Mr Snowden on his Twitter feed.",
+]
+SNOWDEN_DE = [
+    "In einem Brief von Snowden, der am Freitag von Ströbele den Medien in Berlin präsentiert wurde, schreibt dieser: „Auch wenn das Ergebnis meiner Bemühungen nachweislich positiv war, behandelt meine Regierung eine abweichende Meinung weiterhin als Treuebruch und versucht, politische Meinungsäußerung mit Strafandrohung zu kriminalisieren, bei der keine Verteidigung möglich ist.“",
+    "Die Wahrheit zu sagen ist aber kein Verbrechen.",
+    "In dem Brief schreibt Snowden, er sei davon überzeugt, dass die Unterstützung der internationalen Gemeinschaft die amerikanische Regierung davon überzeugen könne, die Anklage gegen ihn fallen zu lassen.",
+    "Die vom US-Justizministerium erhobene Anklage umfasst Spionage und Diebstahl von Staatseigentum.",
+    "Der deutsche Innenminister Hans-Peter Friedrich sagte gegenüber Zeit Online: „Wenn Herr Snowden bereit ist, mit deutschen Vertretern zu sprechen, dann finden wir Wege, das zu ermöglichen.“",
+    "Die Beziehungen zwischen den USA und Deutschland sind durch die Behauptungen belastet, die NSA habe das Handy von Kanzlerin Angela Merkel abgehört.",
+    "Thomas Oppermann, der Abgeordnete, der den für den Geheimdienst zuständigen parlamentarischen Ausschuss leitet, erklärte, man solle die Gelegenheit ergreifen, Snowden als Zeuge anzuhören, wenn dies möglich sei, „ohne ihn zu gefährden und die Beziehungen zu den USA völlig zu ruinieren“.",
+    "Ströbele, ein Abgeordneter der Grünen, veröffentlichte ein Bild von sich und Snowden in seinem Twitter-Feed.",
+]
+
+
+def test_short_paragraphs_pair_when_their_neighbours_pair_and_lengths_agree() -> None:
+    rows = align_paragraphs(SNOWDEN_EN, SNOWDEN_DE)
+    assert rows == [(n, n) for n in range(8)]
+    rows = align_paragraphs(SNOWDEN_EN[:1] + ["Yes."] + SNOWDEN_EN[2:], SNOWDEN_DE)
+    assert (1, None) in rows and (None, 1) in rows  # lengths far apart: still no counterpart

@@ -24,6 +24,10 @@ from reader.core.features import extract_features, numbers, paragraph_anchors, s
         ("it ended in 2022.", ["2022"]),
         ("२०१४ में", ["2014"]),
         ("६४,२ %", ["64.2"]),
+        ("१,००,००० रुपये", ["100000"]),
+        ("1,00,000 and 12,34,56,789", ["100000", "123456789"]),
+        ("٢٠١٣ و ١٢٫٥ و ٣٬٠٠٠", ["2013", "12.5", "3000"]),
+        ("৩০ জন, ௨௦௨௨, ๒๕๖๖, ２０２２年", ["30", "2022", "2566", "2022"]),
     ],
 )
 def test_numbers_are_normalised_across_formats(text: str, expected: list[str]) -> None:
@@ -81,3 +85,48 @@ def test_paragraph_anchors_match_across_spellings() -> None:
     right = paragraph_anchors(["Putin spoke.", "There were 3,000 soldiers, Putin said."])
     assert {"n:3000", "sk:ptn"} <= left[1] & right[1]
     assert "n:3000" not in left[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2.5 million euros", ["2.5", "2500000"]),
+        ("25 लाख रुपये", ["25", "2500000"]),
+        ("2.5 करोड़", ["2.5", "25000000"]),
+        ("3 тысячи солдат", ["3", "3000"]),
+        ("7 milionů korun", ["7", "7000000"]),
+        ("1,5 milliard", ["1.5", "1500000000"]),
+        ("2500万円", ["2500", "25000000"]),
+        ("12 millionaires and 3 thousandths", ["12", "12000000", "3", "3000"]),
+        ("3 men", ["3"]),
+    ],
+)
+def test_numbers_with_multiplier_words_also_give_their_value(text: str, expected: list[str]) -> None:
+    assert numbers(text) == expected
+
+
+def test_hindi_and_english_articles_meet_on_names_numbers_and_skeletons() -> None:
+    hindi = extract_features("मोदी और ओबामा", "प्रधानमंत्री नरेंद्र मोदी ने मंगलवार को वाशिंगटन में बराक ओबामा से "
+                             "मुलाकात की। उन्होंने १,००,००० रुपये और 25 लाख की घोषणा की।", "hi")
+    english = extract_features("Modi and Obama", "Prime Minister Narendra Modi met Barack Obama in Washington on "
+                               "Tuesday. He announced 100,000 rupees and 2.5 million.", "en")
+    shared = set(hindi) & set(english)
+    assert {"name:modi", "name:obama", "sk:fsnktn", "sk:nrntr", "n:100000", "n:2500000"} <= shared
+    # every Hindi word may be a name, so a name feature weighs less than a capitalised one in English
+    assert hindi["name:modi"] < english["name:modi"]
+
+
+def test_arabic_and_japanese_names_meet_english_ones_through_their_skeletons() -> None:
+    english = extract_features("", "President Obama met President Putin in Moscow in 2013.", "en")
+    arabic = extract_features("", "التقى الرئيس أوباما مع الرئيس بوتين في موسكو عام ٢٠١٣.", "ar")
+    assert {"sk:pn", "sk:ptn", "n:2013"} <= set(arabic) & set(english)  # waw and ya as vowels
+    japanese = extract_features("", "オバマ大統領はモスクワでトランプ氏と会談した。2013年。", "ja")
+    english = extract_features("", "President Obama met Trump in Moscow in 2013.", "en")
+    assert {"name:obama", "sk:pn", "sk:trnp", "sk:nskf", "n:2013"} <= set(japanese) & set(english)
+    assert "g:大統" in japanese and not any("は" in feature for feature in japanese)  # kana particles part words
+
+
+def test_words_keep_the_marks_of_every_script_and_sentences_end_at_a_danda() -> None:
+    features = extract_features("", "नरेंद्र मोदी। ক্রিকেট খেলা। ภาษาไทย", "")
+    assert {"name:nremdr", "name:modi", "name:kriket", "name:khela", "sk:nrntr"} <= set(features)
+    assert not any("\u0964" in feature for feature in features)

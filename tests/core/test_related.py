@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.related import RelatedIndex, Relation
+from reader.core.related import RelatedIndex, Relation, translation_note
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "related_pairs.jsonl"
 DEMO_CORPUS = Path(__file__).parents[2] / "corpus"
@@ -55,14 +55,27 @@ def test_translation_across_scripts_is_found_with_reasons(index: RelatedIndex) -
     assert "Shoygu ~ Shoigu" in reasons
 
 
-def test_other_languages_come_first(index: RelatedIndex) -> None:
+def test_same_story_comes_first_other_languages_before_the_own(index: RelatedIndex) -> None:
     index.add("en/a", "en", *ENGLISH)
     index.add("en/b", "en", ENGLISH[0] + " again", ENGLISH[1] + " More later.")
     index.add("ru/a", "ru", *RUSSIAN)
     index.add("en/floods", "en", *OTHER)
     relations = index.related("en/a")
-    assert _ids(relations)[:2] == ["ru/a", "en/b"]
+    assert _ids(relations)[:2] == ["ru/a", "en/b"] and all(r.same_story for r in relations[:2])
     assert [r.lang for r in index.related("en/a", lang="en")] == ["en"] * len(index.related("en/a", lang="en"))
+
+
+def test_a_weak_candidate_never_outranks_a_same_story_one_for_its_language(index: RelatedIndex) -> None:
+    index.add("en/a", "en", *ENGLISH)
+    index.add("en/b", "en", ENGLISH[0] + " again", ENGLISH[1] + " More later.")
+    index.add("ru/weak", "ru", "Кремль", "Путин прибыл в Кремль в 2022 году. Погода была тёплой, шёл дождь.")
+    index.add("ru/other", "ru", "Наводнение", "Дунай поднялся выше 9 метров, эвакуированы 140 жителей.")
+    relations = index.related("en/a")
+    assert _ids(relations)[0] == "en/b" and relations[0].same_story
+    weak = [r for r in relations if r.id == "ru/weak"]
+    assert weak and not weak[0].same_story and relations[0].score > weak[0].score
+    assert translation_note(relations, "en").startswith("no translation found; closest: RU ")
+    assert translation_note(index.related("ru/weak"), "ru").startswith("no translation found; closest: EN ")
 
 
 def test_remove_and_replace_update_the_postings(index: RelatedIndex) -> None:
@@ -156,3 +169,32 @@ def test_same_language_rewrites_are_one_story(index: RelatedIndex) -> None:
     assert index.story(names["000"]) == [names["000"]]
     rewrite = [r for r in index.related(names["004"]) if r.id == names["002"]]
     assert rewrite and rewrite[0].same_story
+
+
+SCRIPTS_FIXTURE = Path(__file__).parents[1] / "fixtures" / "related_scripts.jsonl"
+
+
+def test_wire_items_in_five_scripts_find_their_english_counterparts(index: RelatedIndex) -> None:
+    """Evaluation floor on a small multi-script fixture (Devanagari, Cyrillic, Arabic, Han, kana; see
+    tests/fixtures/README.md): short items, English distractors on like topics."""
+    articles = [json.loads(line) for line in SCRIPTS_FIXTURE.read_text(encoding="utf-8").splitlines()]
+    for article in articles:
+        index.add(article["id"], article["lang"], article["title"], article["text"])
+    index.commit()
+    story = {article["id"]: article["story"] for article in articles}
+    by_story: dict[str, list[dict]] = {}
+    for article in articles:
+        by_story.setdefault(article["story"], []).append(article)
+    pairs = [group for group in by_story.values() if len(group) == 2]
+    assert len(pairs) == 8 and len({group[0]["lang"] for group in pairs}) == 6
+    hits = first = 0
+    for foreign, english in pairs:
+        forward = index.related(foreign["id"], lang="en")
+        backward = index.related(english["id"], lang=foreign["lang"])
+        hits += bool(forward) and forward[0].id == english["id"]
+        hits += bool(backward) and backward[0].id == foreign["id"]
+        first += index.related(foreign["id"])[0].id == english["id"]
+    links = [(article_id, r.id) for article_id in story for r in index.related(article_id) if r.same_story]
+    assert hits / (2 * len(pairs)) >= 0.9
+    assert first / len(pairs) >= 0.85
+    assert links and all(story[a] == story[b] for a, b in links)  # same-story links are never wrong

@@ -33,6 +33,16 @@ async def side_by_side(pilot) -> SideBySideScreen:
     return pilot.app.screen
 
 
+async def step_to(pilot, side: SideBySideScreen, lang: str) -> SideBySideScreen:
+    """Step through the candidates until the right pane holds one in `lang`."""
+    while side.articles[1].lang != lang:
+        current = side.articles[1].id
+        await pilot.press("right_square_bracket")
+        await until(pilot, lambda: side.pairing is not None and side.articles[1].id != current)
+    await settle(pilot)
+    return side
+
+
 async def side_by_side_of(pilot, query: str, article_id: str):
     """Once the app is ready: open `article_id` (found by `query`) and put it side by side; (main, side)."""
     await ready(pilot)
@@ -60,8 +70,11 @@ async def test_side_by_side_of_a_translation_aligns_marks_and_steps(demo_corpus)
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 40)) as pilot:
         screen, side = await side_by_side_of(pilot, "Macron", EN_000)
-        # Other languages first: the best candidate is French.
-        assert side.articles[1].lang == "fr" and side.candidate.id == side.articles[1].id
+        # No article tells this story in another language: the best by score opens, and the status says so.
+        assert side.candidate.id == EN_001 == side.articles[1].id and not side.candidate.same_story
+        assert side.status.message.startswith("No translation found; closest: FR 0.0")
+        side = await step_to(pilot, side, "fr")
+        assert side.candidate.id == FR_002
         headers = rendered(side.query_one("#side-headers"))
         assert "China delivering military equipment" in headers and "EN · " in headers and "FR · " in headers
         shown = rendered(side.aligned)
@@ -72,14 +85,18 @@ async def test_side_by_side_of_a_translation_aligns_marks_and_steps(demo_corpus)
         marked = styled(side.aligned, "entity")
         assert {"China", "Russia"} <= marked and {"Chine", "Russie"} <= marked  # both sides, same ids
         assert not styled(side.aligned, "diff")  # two languages: no word differences
-        assert side.status.facts.startswith("1/4 · shared ") and " names, " in side.status.facts
+        assert side.status.facts.startswith("3/4 · shared ") and " names, " in side.status.facts
         first = side.candidate.id
         await pilot.press("right_square_bracket")
         side = await side_by_side(pilot)
         await until(pilot, lambda: side.articles[1].id != first)
-        assert side.index == 1 and side.status.facts.startswith("2/4")
+        assert side.index == 3 and side.status.facts.startswith("4/4")
+        await pilot.press("right_square_bracket")
+        assert side.status.message == "This is the last candidate."
         await pilot.press("left_square_bracket")
         await until(pilot, lambda: side.articles[1].id == first)
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await until(pilot, lambda: side.index == 0 and side.pairing is not None)
         await pilot.press("left_square_bracket")
         assert side.status.message == "This is the first candidate."
         await pilot.press("escape")
@@ -90,6 +107,7 @@ async def test_scroll_together_swap_and_open_either_side(demo_corpus):
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 30)) as pilot:
         screen, side = await side_by_side_of(pilot, "Macron", EN_000)
+        side = await step_to(pilot, side, "fr")
         candidate = side.articles[1].id
         top = rendered(side.aligned).splitlines()[0]
         await pilot.press("j", "j")
@@ -134,11 +152,11 @@ async def test_related_panel_lists_reasons_and_opens_a_rewrite_side_by_side_with
         panel = app.screen
         choices = panel.query_one("#related-list")
         prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
-        assert [r.lang for r in panel.relations] == ["en", "en", "en", "fr"]  # other languages first
-        rewrite = prompts[3]
+        assert [r.lang for r in panel.relations] == ["fr", "en", "en", "en"]  # the same story first
+        rewrite = prompts[0]
         assert "FR" in rewrite and "same story" in rewrite and "shared names" in rewrite
-        assert all("same story" not in p for p in prompts[:3])
-        await pilot.press("j", "j", "j", "s")
+        assert all("same story" not in p for p in prompts[1:])
+        await pilot.press("s")
         side = await side_by_side(pilot)
         assert side.anchor_id == FR_002 and side.articles[1].id == FR_004
         await until(pilot, lambda: side.pairing.left.differences is not None)
@@ -152,7 +170,7 @@ async def test_related_panel_lists_reasons_and_opens_a_rewrite_side_by_side_with
         assert app.screen is screen
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, RelatedPanel) and app.screen.relations)
-        await pilot.press("enter")  # open the first related article in the main view
+        await pilot.press("j", "enter")  # open the second related article in the main view
         await until(pilot, lambda: app.screen is screen and screen.open_id == EN_000)
         await until(pilot, lambda: screen.article is not None and screen.article.id == EN_000)
 
@@ -164,6 +182,7 @@ async def test_eighty_columns_stay_readable_and_narrow_shows_the_active_pane(dem
         await open_article(pilot, "Politico", FR_002)
         await pilot.press("s")
         side = await side_by_side(pilot)
+        assert side.candidate.id == FR_004 and side.candidate.same_story  # the best by evidence opens
         lines = rendered(side.aligned).splitlines()
         assert all(len(line) == 79 and line[39] == "│" for line in lines)  # 39 + 1 + 39, scrollbar aside
         words = set(side.pairing.left.text.split()) | set(side.pairing.right.text.split())
@@ -178,7 +197,7 @@ async def test_eighty_columns_stay_readable_and_narrow_shows_the_active_pane(dem
         await pilot.press("tab")
         await settle(pilot)
         right_header = rendered(side.query_one("#side-headers"))
-        assert "FR · " not in right_header and "EN · " in right_header
+        assert "FR · 004_4921" in right_header and "002_fbf2" not in right_header  # the same story opened
         assert "La Chine envoie" not in rendered(side.aligned)
 
 
@@ -225,15 +244,15 @@ async def test_a_candidate_deleted_meanwhile_is_reported_in_the_status_line(demo
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await open_article(pilot, "Macron", EN_000)
-        (demo_corpus / FR_002).unlink()
+        (demo_corpus / EN_001).unlink()  # the best candidate
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SideBySideScreen) and app.screen.status.severity == "error")
         side = app.screen
-        assert FR_002 in side.status.message and "\n" not in side.status.message
+        assert EN_001 in side.status.message and "\n" not in side.status.message
         assert side.pairing is None and "Nothing to show." in rendered(side.aligned)
         await pilot.press("right_square_bracket")  # the next candidate still works
         await until(pilot, lambda: side.pairing is not None)
-        assert side.articles[1].id != FR_002
+        assert side.articles[1].id != EN_001
 
 
 async def test_the_emacs_keymap_drives_the_side_by_side_view(demo_corpus):

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from reader.core.pairing import Cancelled, Pairing, entities_in_pieces, pair_texts, with_differences
-from reader.core.related import Relation
+from reader.core.related import Relation, translation_note
 from reader.core.text import one_line, safe_text
 from reader.ui.actions import SIDE, bindings_for
 from reader.ui.jobs import problem_line
@@ -232,6 +232,9 @@ class SideBySideScreen(Screen, inherit_bindings=False):
         if relation.same_story:
             parts.append("same story")
         parts += [safe_text(reason) for reason in relation.reasons[:1]]
+        note = translation_note(self.candidates or [], self.articles[0].lang) if self.articles else ""
+        if note:
+            parts.insert(0, safe_text(one_line(note[0].upper() + note[1:])))
         self.status.say(" · ".join(parts))
         facts = [f"{self.index + 1}/{len(self.candidates)}",
                  f"shared {_count(pairing.shared_entities, 'name')}, {_count(pairing.shared_numbers, 'number')}",
