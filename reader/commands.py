@@ -192,14 +192,12 @@ def cmd_save(args: argparse.Namespace) -> int:
 
 def cmd_story(args: argparse.Namespace) -> int:
     """`reader story ID`: the article's story (translations, rewrites) in date order, undated last."""
-    from reader.core.story import story_timeline
-
     engine = open_engine(args)
     engine.ensure_fresh()
     _tell(engine)
     article_id = engine.resolve_id(args.id)
     rows = [{key: safe_text(value) if isinstance(value, str) else value for key, value in row.items()}
-            for row in story_timeline(engine, article_id)]
+            for row in engine.story_timeline(article_id)]
     if args.format == "json":
         write_json({"id": safe_text(article_id), "story": rows})
     else:

@@ -588,6 +588,19 @@ class Engine:
         members = [*self.story(article_id), *(r.id for r in self.related(article_id, limit=50) if r.same_story)]
         return [member for member in dict.fromkeys(members) if member != article_id]
 
+    def story_timeline(self, article_id: str) -> list[dict]:
+        """The article and its same-story articles, oldest first, undated last: date, lang, source, id, title."""
+        from reader.core.dates import normalise_date
+
+        rows = []
+        for member in [article_id, *self.story_members(article_id)]:
+            stored = self.stored(member)
+            if stored is None:
+                continue
+            rows.append({"date": normalise_date(stored.date), "lang": stored.lang, "source": stored.source,
+                         "id": member, "title": stored.title})
+        return sorted(rows, key=lambda row: (not row["date"], row["date"], row["id"]))
+
     def with_stories(self, hits: list[Hit], first: int = STORY_HITS, terms: frozenset | None = None) -> list[Hit]:
         """The hits, each of the `first` ones followed by the articles of its story that are not hits
         already (translations and rewrites), marked with `story_of` and `story_kind`; with `terms`,

@@ -131,7 +131,7 @@ def _cut_point(text: str, start: int, limit: int) -> int:
 
 def find_matches(document: Document, terms: frozenset, lang: str, limit: int | None = None) -> list[Span]:
     """Query-match spans over the title and body of `document` (the body only up to `limit` chars)."""
-    from reader.core.index import match_spans
+    from reader.core.engine import match_spans
 
     if not terms:
         return []

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from types import SimpleNamespace
+from pathlib import Path
 
 from textual.app import App, ComposeResult
 
 from reader.core.corpus import Article
+from reader.core.engine import Hit
 from reader.ui.document import Flow, build_document, matches_in, wrap_offsets
 from reader.ui.widgets.article import ArticleView
 from reader.ui.widgets.results import ResultList
@@ -78,8 +79,8 @@ async def test_a_50000_line_article_keeps_its_place_on_resize():
 
 
 async def test_ten_thousand_hits_scroll_with_only_visible_rows_rendered():
-    hits = [SimpleNamespace(id=f"{i:05d}.txt", title=f"Article number {i}", lang="en", date="2024-01-01",
-                            tags=["t"] if i % 7 == 0 else [], snippet=[]) for i in range(10_000)]
+    hits = [Hit(id=f"{i:05d}.txt", path=Path(f"{i:05d}.txt"), title=f"Article number {i}", lang="en",
+                date="2024-01-01", tags=["t"] if i % 7 == 0 else [], score=1.0, snippet=[]) for i in range(10_000)]
     app = ListApp()
     async with app.run_test(size=(80, 24)) as pilot:
         results = app.query_one(ResultList)

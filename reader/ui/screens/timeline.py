@@ -7,7 +7,6 @@ import datetime as dt
 from textual.content import Content
 from textual.widgets.option_list import Option
 
-from reader.core.story import story_timeline
 from reader.core.text import one_line, safe_text
 from reader.ui.screens.panels import LoadingPanel
 
@@ -37,7 +36,7 @@ class TimelinePanel(LoadingPanel):
         self.engine, self.article_id = engine, article_id
 
     def load(self) -> list[dict]:
-        return story_timeline(self.engine, self.article_id)
+        return self.engine.story_timeline(self.article_id)
 
     def options(self, rows: list[dict]) -> list[Option]:
         first_date = rows[0]["date"] if rows else ""
