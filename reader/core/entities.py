@@ -172,6 +172,8 @@ _STOP = _words(
     "Given Thanks Following Including Unlike Like Among Amid Across Against Let Please Photo Read Source Copyright "
     "Yesterday Today Tomorrow Last Next Earlier Later Once Whether Instead Overall Indeed Perhaps "
     "Pourtant Toutefois Néanmoins Ensuite Puis Hier Aujourd Demain Désormais Malgré Grâce Lors Dès "
+    "Je Tu Oui Non Pourquoi Comment Qui Que Quoi Aucun Aucune Maintenant Merci Voici Voilà Ici Chaque Certains "
+    "Notre Nos Votre Vos Mon Ma Mes Ton Ta Tes Eh Ah Oh "
     "Während Nachdem Obwohl Weil Damit Bevor Sobald Seitdem Falls Trotz Laut Gemäß Wegen Außerdem Deshalb Daher "
     "Dennoch Trotzdem Inzwischen Heute Gestern Morgen Jetzt Nun Zudem Allerdings Stattdessen Viele Einige Jetzt "
     "Вчера Сегодня Теперь Кроме Пока Если Когда Хотя Поэтому За Об От Под Над Без Через Про Во Со Ко У Из-за "
