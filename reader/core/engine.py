@@ -45,7 +45,7 @@ _Read = TypeVar("_Read")
 
 
 # What reading damaged segment files raises inside Whoosh (a cut file, garbage where a type code was)
-_DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error, pickle.UnpicklingError)
+_DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, OverflowError, struct.error, zlib.error, pickle.UnpicklingError)
 
 
 class IndexBusy(ReaderError):
