@@ -132,7 +132,8 @@ def regions_and_languages(add) -> None:
             if code.isdigit() and code != "001":  # world regions; "001" is the World
                 add(name, "R")
         for name in locale.languages.values():
-            add(name[:1].upper() + name[1:], "L")
+            for ending in ("", "s", "e", "es"):  # Russes, Allemandes
+                add(name[:1].upper() + name[1:] + ending, "L")
 
 
 def cities(add) -> None:

@@ -172,6 +172,8 @@ _STOP = _words(
     "Given Thanks Following Including Unlike Like Among Amid Across Against Let Please Photo Read Source Copyright "
     "Yesterday Today Tomorrow Last Next Earlier Later Once Whether Instead Overall Indeed Perhaps "
     "Pourtant Toutefois Néanmoins Ensuite Puis Hier Aujourd Demain Désormais Malgré Grâce Lors Dès "
+    "Je Tu Oui Non Pourquoi Comment Qui Que Quoi Aucun Aucune Maintenant Merci Voici Voilà Ici Chaque Certains "
+    "Notre Nos Votre Vos Mon Ma Mes Ton Ta Tes Eh Ah Oh "
     "Während Nachdem Obwohl Weil Damit Bevor Sobald Seitdem Falls Trotz Laut Gemäß Wegen Außerdem Deshalb Daher "
     "Dennoch Trotzdem Inzwischen Heute Gestern Morgen Jetzt Nun Zudem Allerdings Stattdessen Viele Einige Jetzt "
     "Вчера Сегодня Теперь Кроме Пока Если Когда Хотя Поэтому За Об От Под Над Без Через Про Во Со Ко У Из-за "
@@ -423,6 +425,7 @@ def _headline_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+@lru_cache(maxsize=20_000)
 def _is_title(word: str, lang: str) -> bool:
     """Whether a (lowercased) word is a title or role that introduces a person's name."""
     word = word.rstrip(".")
@@ -431,6 +434,7 @@ def _is_title(word: str, lang: str) -> bool:
     return word in _TITLES or (lang == "de" and len(word) > 6 and word.endswith(_GERMAN_ROLE_ENDINGS))
 
 
+@lru_cache(maxsize=100_000)
 def _world(name: str) -> Known | None:
     """What the world table knows of a name; an all-capitals word only as a country (`US`, `UAE`)."""
     found = lookup(name)
@@ -451,9 +455,10 @@ def _capital_lines(text: str) -> list[tuple[int, int]]:
     """Lines written in capitals (headlines, datelines, tables), where a capital says nothing of a name."""
     ranges, start = [], 0
     for line in text.split("\n"):
-        words = [word for word in line.split() if any(char.isalpha() for char in word)]
-        if words and sum(word.isupper() for word in words) >= 0.8 * len(words) and max(map(len, words)) > 2:
-            ranges.append((start, start + len(line)))
+        if sum(word != word.upper() for word in line.split(None, 5)[:5]) < 2:  # mostly capitals: look closer
+            words = [word for word in line.split() if any(char.isalpha() for char in word)]
+            if words and sum(word.isupper() for word in words) >= 0.8 * len(words) and max(map(len, words)) > 2:
+                ranges.append((start, start + len(line)))
         start += len(line) + 1
     return ranges
 
@@ -591,7 +596,10 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     if single and joined in known:
         return known[joined], start, end
     world = _world(joined)
+    if single and world is None and lang == "de" and _german_noun(text, joined, start):
+        return None, start, end  # the usual German capitalised word: a noun
     before = _previous_words(text, start)
+    determined = lang == "de" and bool(before) and before[-1] in _GERMAN_DETERMINERS  # das Essen, im Westen
     titled = titled or bool(before) and (_is_title(before[-1], lang) or _is_title(before[0], lang)
                                          and before[-1] not in _LINKS)
     if world is not None and LANGUAGE in world.flags and COUNTRY not in world.flags and (
@@ -599,13 +607,13 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
         return None, start, end  # Russian, Français, Thai officials: nationality and language words
     if joined in _KNOWN_PLACES or (lang == "de" and joined[-1] == "s" and _is_place_name(joined[:-1])) or (
             world is not None and not (lang == "de" and not world.has(COUNTRY) and (
-                _after_determiner(text, start) or single and not world.has(REGION + BIG_CITY))) and (
+                determined or single and not world.has(REGION + BIG_CITY))) and (
             world.has(COUNTRY + REGION) and not (titled and world.person) or world.place and not (
                 world.person or titled))):
         return "place", start, end
-    if single and lang == "de" and (world is None or not world.has(COUNTRY + REGION + BIG_CITY) or _after_determiner(
-            text, start)) and _german_noun(text, joined, start) and not (
-            world is not None and world.person and _says(text, end) and not _after_determiner(text, start)):
+    if single and lang == "de" and (world is None or not world.has(COUNTRY + REGION + BIG_CITY) or determined) and (
+            _german_noun(text, joined, start) and not (world is not None and world.person and _says(text, end)
+                                                       and not determined)):
         return None, start, end  # Kraft, Meister: nouns; but a known surname that speaks is a person
     last = names[-1].lower().rstrip(".")
     if lang in _ROMANCE:
@@ -678,12 +686,6 @@ def _says(text: str, end: int) -> bool:
 def _has(word: str, flags: str) -> bool:
     found = _world(word)
     return found is not None and found.has(flags)
-
-
-def _after_determiner(text: str, start: int) -> bool:
-    """Whether a German article or determiner comes right before `start` (`das Essen`, `im Westen`)."""
-    before = _previous_words(text, start)
-    return bool(before) and before[-1] in _GERMAN_DETERMINERS
 
 
 def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> list[Span]:
