@@ -43,7 +43,7 @@ MIN_SCORE = 0.005
 # candidate of any other language (scripts far apart share less: their scores are lower); a rewrite in the same language also shares most of its weighted
 # features, not only the rare ones.
 TRANSLATION_SCORE = 0.08
-CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN = 0.04, 2.0
+CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN = 0.05, 2.5
 REWRITE_SCORE, REWRITE_COSINE, REWRITE_CHECKS = 0.1, 0.65, 5
 TRANSLATION_CHECKS = 20  # other languages whose best candidate is checked for being a translation
 _SCHEMA = """
