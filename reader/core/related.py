@@ -26,7 +26,7 @@ from reader.core.memo import Memo, extend_each
 
 DB_NAME = "related.sqlite"
 # Bump when features or weights change: stored postings are then dropped and rebuilt by the indexer.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: marks of every script, lakh and multiplied numbers, caseless names, Han pairs
 MAX_FEATURES = 200  # per article, by weight; bounds postings for very long articles
 # A feature found in more articles than the cap tells stories apart too weakly to be worth reading.
 # Past STORED_POSTINGS a feature is marked common for good and its list is dropped.
@@ -43,7 +43,7 @@ MIN_SCORE = 0.005
 # candidate of any other language (scripts far apart share less: their scores are lower); a rewrite in the same language also shares most of its weighted
 # features, not only the rare ones.
 TRANSLATION_SCORE = 0.08
-CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN = 0.04, 2.0
+CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN = 0.05, 2.5
 REWRITE_SCORE, REWRITE_COSINE, REWRITE_CHECKS = 0.1, 0.65, 5
 TRANSLATION_CHECKS = 20  # other languages whose best candidate is checked for being a translation
 _SCHEMA = """

@@ -1,4 +1,4 @@
-"""The related-articles panel (SPEC §6): other languages first, each with its score, reasons and story marker."""
+"""The related-articles panel (SPEC §6): same story first, each with its score, reasons and story marker."""
 
 from __future__ import annotations
 
