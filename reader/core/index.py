@@ -25,7 +25,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
     from whoosh.filedb.filestore import FileStorage
     from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin
-    from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
+    from whoosh.writing import SegmentWriter
 
 from reader.core.analysis import STEMMERS, Analysed, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.dates import rewrite_date_query
@@ -38,8 +38,6 @@ from reader.core.text import TOKEN_RE, normalise_tag
 
 SCHEMA_VERSION = 7  # 5: compact positions, pickle protocol 5; 6: ł ø đ ı folded, NFC; 7: titles per language
 TITLE_BOOST = 2.0
-SMALL_UPDATE_DOCS = 500
-MAX_SEGMENTS = 12
 
 
 def _dumps(data, protocol: int | None = None) -> bytes:
@@ -410,17 +408,10 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        if fresh:  # every document is new: the old segments leave in this commit (readers never see none)
-            writer.commit(mergetype=lambda w, existing: list(segments))
-            return True
-        # Merging segments costs seconds on a large index: small updates add a segment instead,
-        # until there are enough small ones to be worth merging.
-        small = written < SMALL_UPDATE_DOCS and len(self._ix._segments()) < MAX_SEGMENTS
-        if segments:
-            policy = NO_MERGE if small else MERGE_SMALL
-            writer.commit(mergetype=lambda w, existing: policy(w, existing) + list(segments))
-        else:
-            writer.commit(merge=not small)
+        # Never a merge here: its cost grows with the index, and the lock is held. Every write adds a
+        # segment (fresh: the old ones leave in this commit, so readers never see none); background
+        # maintenance merges them (segment_merge).
+        writer.commit(mergetype=lambda w, existing: ([] if fresh else list(existing)) + list(segments))
         return True
 
     def _searched_fields(self, reader, kind: str) -> list[str]:

@@ -1,0 +1,323 @@
+"""Background merging of index segments: a tiered policy, and merges that never hold the index lock long.
+
+Writers (a tag, a changed article, a build) only ever add segments. Maintenance merges them
+(docs/index-segments.md): it picks segments of similar size (`plan`), writes their live documents
+into one new segment in a folder of its own, without any lock but its own (writers go on meanwhile),
+then takes the index lock for one short step: it carries over the deletions made meanwhile,
+moves the new files in and writes a table of contents that names the new segment instead of the
+merged ones. Killed at any point, the index is the old one or the new one; leftovers are removed
+by the next maintenance (the merge folder) or the next commit (segment files no table names).
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import heapq
+import math
+import os
+import shutil
+import threading
+import time
+from array import array
+from dataclasses import dataclass, field
+from itertools import groupby, repeat
+from pathlib import Path
+from typing import Callable, Iterator
+
+from whoosh.index import TOC, clean_files
+from whoosh.searching import Searcher
+
+from reader.core.index import _storage, _Writer
+from reader.core.posting_pool import _FieldLengths, _TermWriter
+from reader.core.scoring import term_blocks
+
+MERGE_FOLDER = "merging"  # not *.tmp*: a writer's clean-up would remove it from under the merge
+MERGE_LOCK_FILE = "merge.lock"
+FLOOR_BYTES = 4 * 2**20  # segments smaller than this count as this big: tiny ones merge together
+MERGE_FACTOR = 10  # a tier holding this many segments merges that many into one
+MAX_MERGED_BYTES = 1024 * 2**20  # no background merge writes a segment larger; larger ones stay
+MERGE_BYTES_PER_SECOND = 3 * 2**20  # about, on one core of the benchmark machine: for estimates
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SegmentInfo:
+    """One segment as the policy sees it: its id, documents (all, deleted) and bytes on disk."""
+
+    id: str
+    docs: int
+    deleted: int
+    bytes: int
+
+    @property
+    def live_bytes(self) -> int:
+        """Its size less its deleted documents' share: what a merge of it writes."""
+        return int(self.bytes * (self.docs - self.deleted) / self.docs) if self.docs else 0
+
+
+@dataclass
+class MaintenanceReport:
+    """What maintenance did: merges made (segment counts merged into one each), before and after."""
+
+    segments_before: int = 0
+    segments_after: int = 0
+    merges: list[int] = field(default_factory=list)
+    documents_merged: int = 0
+    seconds: float = 0.0
+    locked_seconds: float = 0.0  # the longest hold of the index lock (one swap)
+    cancelled: bool = False
+    busy: bool = False  # another process was merging: nothing done
+
+
+def _tier(size: int) -> int:
+    return int(math.log(max(size, FLOOR_BYTES) / FLOOR_BYTES, MERGE_FACTOR))
+
+
+def plan(segments: list[SegmentInfo]) -> list[SegmentInfo]:
+    """The next merge the tiered policy wants (segments to merge into one), or [] when within the policy.
+
+    Segments fall into tiers by size (each tier MERGE_FACTOR times the one below, from FLOOR_BYTES).
+    A tier with MERGE_FACTOR segments merges its smallest, as many as fit in MAX_MERGED_BYTES (at
+    least two). Segments past half the cap no longer merge; nor would more than fit. So at most
+    MERGE_FACTOR - 1 segments a tier remain, and no merge rewrites a large segment for a small one.
+    """
+    tiers: dict[int, list[SegmentInfo]] = {}
+    for segment in segments:
+        if segment.live_bytes * 2 <= MAX_MERGED_BYTES:
+            tiers.setdefault(_tier(segment.live_bytes), []).append(segment)
+    for tier in sorted(tiers):
+        members = sorted(tiers[tier], key=lambda s: s.live_bytes)
+        if len(members) < MERGE_FACTOR:
+            continue
+        chosen, total = [], 0
+        for segment in members[:MERGE_FACTOR]:
+            if total + segment.live_bytes > MAX_MERGED_BYTES:
+                break
+            chosen.append(segment)
+            total += segment.live_bytes
+        if len(chosen) >= 2:
+            return chosen
+    return []
+
+
+def segment_infos(ix) -> list[SegmentInfo]:
+    """The segments of an open Whoosh index, as the policy sees them."""
+    storage = ix.storage
+    sizes: dict[str, int] = {}
+    for name in storage.list():
+        segment_id, dot, _ = name.partition(".")
+        if dot:
+            sizes[segment_id] = sizes.get(segment_id, 0) + storage.file_length(name)
+    return [SegmentInfo(s.segment_id(), s.doc_count_all(), s.deleted_count(), sizes.get(s.segment_id(), 0))
+            for s in ix._segments()]
+
+
+class MergeLock:
+    """Only one merge at a time per index (flock: dies with the process); writers do not take it."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.path = Path(index_dir) / MERGE_LOCK_FILE
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock; False when another process holds it."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                return False
+            raise
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+class _MergeTarget:
+    """What Whoosh's segment writer reads of an index, with the files written in the merge folder."""
+
+    def __init__(self, ix, storage) -> None:
+        self.storage, self.indexname, self._toc = storage, ix.indexname, ix._read_toc()
+
+    def _read_toc(self):
+        return self._toc
+
+
+@dataclass
+class _Merged:
+    """A merged segment written in the merge folder, with what the swap needs to carry deletions over."""
+
+    segment: object
+    sources: list  # the merged segments as they were read (their deletions then)
+    docmaps: list  # per source: old doc number -> new (dict), or None when it had no deletions (offset)
+    bases: list[int]
+
+
+def merge_segments(ix, sources: list, folder: Path, progress: Progress | None = None,
+                   cancel: threading.Event | None = None) -> _Merged | None:
+    """Write the live documents of `sources` (Whoosh segments of `ix`) into one new segment in `folder`.
+
+    Memory stays small whatever the sizes: stored fields go document by document and postings term
+    by term (a k-way merge of the sources' sorted terms). None when cancelled.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    writer = _Writer(_MergeTarget(ix, _storage(folder)), _lk=False, compound=False)
+    readers = [ix._reader(ix.storage, ix.schema, [segment], 0) for segment in sources]
+    total_docs = sum(r.doc_count() for r in readers)
+    total = 4 * total_docs  # the postings take about three times as long as the stored fields
+    source_postings = sum(ix.storage.file_length(s.make_filename(".pst")) for s in sources) or 1
+    try:
+        fieldnames = set(ix.schema.names())
+        docmaps, bases = [], []
+        for reader in readers:
+            bases.append(writer.docnum)
+            docmaps.append(writer.write_per_doc(fieldnames, reader))
+            if progress is not None:
+                progress(writer.docnum, total)
+            if cancel is not None and cancel.is_set():
+                return _cancel(writer)
+        writer.perdocwriter.close()
+        lengths = writer.per_document_reader()
+        searchers = [Searcher(reader) for reader in readers]
+        fieldwriter = writer.fieldwriter
+        for fieldname in sorted(set().union(*(r.indexed_field_names() for r in readers)) & fieldnames):
+            fieldwriter.start_field(fieldname, ix.schema[fieldname])
+            terms = _TermWriter(fieldwriter, _FieldLengths({}, lengths, fieldname))
+            for count, (term, docs, weights, values) in enumerate(
+                    _merged_postings(searchers, fieldname, docmaps, bases)):
+                terms.write(term, docs, weights, values)
+                if count % 2048 == 0:
+                    if progress is not None:
+                        written = terms._offset  # the new postings file: what is done of the sources'
+                        progress(total_docs + min(3 * total_docs * written // source_postings, 3 * total_docs),
+                                 total)
+                    if cancel is not None and cancel.is_set():
+                        lengths.close()
+                        return _cancel(writer)
+            fieldwriter.finish_field()
+        fieldwriter.close()
+        lengths.close()
+        writer._close_segment()
+        segment = writer.get_segment()
+        writer._finish()
+        if progress is not None:
+            progress(total, total)
+        return _Merged(segment, list(sources), docmaps, bases)
+    except BaseException:
+        _cancel(writer)
+        raise
+    finally:
+        for reader in readers:
+            reader.close()
+
+
+def _cancel(writer) -> None:
+    if not writer.is_closed:
+        writer.cancel()
+    return None
+
+
+def _merged_postings(searchers: list, fieldname: str, docmaps: list, bases: list[int]) -> Iterator[tuple]:
+    """(term, doc numbers, weights, values) of every term of a field over the sources, in term order,
+    with the new document numbers; terms left only in deleted documents are left out."""
+    lexicons = [zip(searcher.reader().lexicon(fieldname), repeat(number)) for number, searcher in enumerate(searchers)]
+    for term, group in groupby(heapq.merge(*lexicons), key=lambda item: item[0]):
+        docs, weights, values = array("I"), [], []
+        for _, number in group:
+            docmap, base = docmaps[number], bases[number]
+            for _, ids, block_weights, block_values in term_blocks(searchers[number], fieldname, term,
+                                                                    weights=True, values=True):
+                docs.extend([docmap[i] for i in ids] if docmap is not None else [base + i for i in ids])
+                weights.extend(block_weights)
+                values.extend(block_values)
+        if docs:
+            yield term, docs, weights, values
+
+
+def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> bool:
+    """Replace the merged segments by the new one in one short commit under the index lock; carry over the
+    deletions made in them meanwhile. False (nothing changed) when one of them is gone (a rebuild)."""
+    from reader.core.engine import IndexLock
+
+    lock = IndexLock(index_dir)
+    lock.acquire(wait=True)
+    try:
+        storage = _storage(index_dir)
+        ix = storage.open_index()
+        toc = ix._read_toc()
+        current = {s.segment_id(): s for s in toc.segments}
+        if any(source.segment_id() not in current for source in merged.sources):
+            return False
+        new = merged.segment
+        for source, docmap, base in zip(merged.sources, merged.docmaps, merged.bases):
+            for docnum in set(current[source.segment_id()].deleted_docs()) - set(source.deleted_docs()):
+                new.delete_document(docmap[docnum] if docmap is not None else base + docnum)
+        prefix = f"{new.segment_id()}."
+        for name in os.listdir(folder):
+            if name.startswith(prefix):
+                os.replace(folder / name, Path(index_dir) / name)
+        gone = {source.segment_id() for source in merged.sources}
+        segments = [s for s in toc.segments if s.segment_id() not in gone]
+        first = next(i for i, s in enumerate(toc.segments) if s.segment_id() in gone)
+        segments.insert(min(first, len(segments)), new)
+        TOC(toc.schema, segments, toc.generation + 1).write(storage, ix.indexname)
+        clean_files(storage, ix.indexname, toc.generation + 1, segments)
+        return True
+    finally:
+        lock.release()
+
+
+def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event | None = None,
+             progress: Progress | None = None, on_merge: Callable[[list[SegmentInfo]], None] | None = None
+             ) -> MaintenanceReport:
+    """Merge segments until the layout is within the policy (`optimize`: merge all into one).
+
+    Each merge is written outside the index lock and swapped in under it; `cancel` stops between
+    merges and inside one. `on_merge` is told each merge before it starts.
+    """
+    started = time.perf_counter()
+    report = MaintenanceReport()
+    lock = MergeLock(index_dir)
+    if not lock.acquire():
+        report.busy = True
+        return report
+    folder = Path(index_dir) / MERGE_FOLDER
+    try:
+        shutil.rmtree(folder, ignore_errors=True)  # what a killed merge left
+        while not (cancel is not None and cancel.is_set()):
+            ix = _storage(index_dir).open_index()
+            infos = segment_infos(ix)
+            report.segments_before = report.segments_before or len(infos)
+            report.segments_after = len(infos)
+            chosen = infos if optimize and len(infos) > 1 else [] if optimize else plan(infos)
+            if not chosen:
+                break
+            if on_merge is not None:
+                on_merge(chosen)
+            wanted = {info.id for info in chosen}
+            sources = [s for s in ix._segments() if s.segment_id() in wanted]
+            merged = merge_segments(ix, sources, folder, progress, cancel)
+            if merged is None:
+                break
+            held = time.perf_counter()
+            swapped = swap_in(Path(index_dir), merged, folder)
+            report.locked_seconds = max(report.locked_seconds, time.perf_counter() - held)
+            shutil.rmtree(folder, ignore_errors=True)
+            if swapped:
+                report.merges.append(len(sources))
+                report.documents_merged += merged.segment.doc_count_all()
+                report.segments_after = len(infos) - len(sources) + 1
+            optimize = False
+        report.cancelled = cancel is not None and cancel.is_set()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        lock.release()
+    report.seconds = time.perf_counter() - started
+    return report
