@@ -58,7 +58,32 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"  skipped: {one_line(safe_text(line))}", file=sys.stderr)
         for line in report.warnings:
             print(f"  warning: {one_line(safe_text(line))}", file=sys.stderr)
+    _merge_segments(engine, args.optimize)
     return 0
+
+
+def _merge_segments(engine: Engine, optimize: bool) -> None:
+    """After `reader index`: merge segments as the policy wants (docs/index-segments.md), or all into one."""
+    from reader.core.segment_merge import estimate_seconds
+
+    if optimize:
+        segments = engine.segments()
+        if len(segments) > 1:
+            size = sum(s.live_bytes for s in segments)
+            print(f"reader: merging {len(segments)} segments ({sum(s.docs - s.deleted for s in segments):,} articles,"
+                  f" {size / 2**20:,.0f} MiB) into one: about {_duration(estimate_seconds(size))}", file=sys.stderr)
+    bar = ProgressBar(label="Merging", unit="steps")
+    report = engine.maintain(optimize=optimize, progress=bar)
+    bar.finish()
+    if report.busy:
+        print("reader: another process is merging the index's segments; left to it", file=sys.stderr)
+    elif report.merges:
+        print(f"Merged {sum(report.merges):,} segments into {len(report.merges)} in {report.seconds:.1f} s: "
+              f"{report.segments_after} segments (were {report.segments_before}).", file=sys.stderr)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def _search_query(args: argparse.Namespace) -> str:

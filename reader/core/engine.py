@@ -29,10 +29,11 @@ from reader.core.related import Relation, RelatedIndex
 from reader.core.snippets import Fragment, make_snippet
 from reader.core.userfiles import INDEX_RECORD_BYTES, cache_folder, corpus_digest, read_json_object, write_atomic
 
-if TYPE_CHECKING:  # the search path does not load the entity and loader modules
+if TYPE_CHECKING:  # the search path does not load the entity, loader and merge modules
     from reader.core.entities import Span
     from reader.core.gazetteer import Gazetteer
     from reader.core.loading import Loaded
+    from reader.core.segment_merge import MaintenanceReport, SegmentInfo
 
 META_FILE = "reader-meta.json"
 MANIFEST_FILE = "reader-manifest.json"
@@ -396,6 +397,25 @@ class Engine:
 
         segments = load_in_parallel(self.index_dir, jobs, on_loaded, os.cpu_count() or 1)
         return segments is not None and index.write((), deleted, fresh=fresh, segments=segments)
+
+    def maintain(self, *, optimize: bool = False, progress: Progress | None = None,
+                 cancel: threading.Event | None = None,
+                 on_merge: Callable[[list[SegmentInfo]], None] | None = None) -> MaintenanceReport:
+        """Merge index segments in steps until their layout is within the tiered policy (`optimize`: all
+        into one). Writers go on meanwhile: the index lock is held only to swap each merge in."""
+        from reader.core.segment_merge import maintain
+
+        if not SearchIndex.exists(self.index_dir):
+            from reader.core.segment_merge import MaintenanceReport
+
+            return MaintenanceReport()
+        return maintain(self.index_dir, optimize=optimize, progress=progress, cancel=cancel, on_merge=on_merge)
+
+    def segments(self) -> list[SegmentInfo]:
+        """The index's segments (documents, deleted, bytes), as the merge policy sees them."""
+        from reader.core.segment_merge import layout
+
+        return layout(self.index_dir) if SearchIndex.exists(self.index_dir) else []
 
     def ensure_fresh(self) -> UpdateReport | None:
         """Update the index when it looks stale; when another process is updating it, use it as it is."""

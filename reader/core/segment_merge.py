@@ -71,6 +71,11 @@ class MaintenanceReport:
     busy: bool = False  # another process was merging: nothing done
 
 
+def estimate_seconds(size: int) -> float:
+    """About how long merging segments of `size` live bytes takes (one core, as measured by the benchmark)."""
+    return size / MERGE_BYTES_PER_SECOND
+
+
 def _tier(size: int) -> int:
     return int(math.log(max(size, FLOOR_BYTES) / FLOOR_BYTES, MERGE_FACTOR))
 
@@ -112,6 +117,11 @@ def segment_infos(ix) -> list[SegmentInfo]:
             sizes[segment_id] = sizes.get(segment_id, 0) + storage.file_length(name)
     return [SegmentInfo(s.segment_id(), s.doc_count_all(), s.deleted_count(), sizes.get(s.segment_id(), 0))
             for s in ix._segments()]
+
+
+def layout(index_dir: Path) -> list[SegmentInfo]:
+    """The segments of the index in a folder, as the policy sees them."""
+    return segment_infos(_storage(index_dir).open_index())
 
 
 class MergeLock:
