@@ -25,8 +25,10 @@ from itertools import groupby, repeat
 from pathlib import Path
 from typing import Callable, Iterator
 
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.index import TOC, clean_files
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
 
 from reader.core.index import _storage, _Writer
 from reader.core.posting_pool import _FieldLengths, _TermWriter
@@ -188,7 +190,7 @@ def merge_segments(ix, sources: list, folder: Path, progress: Progress | None = 
         docmaps, bases = [], []
         for reader in readers:
             bases.append(writer.docnum)
-            docmaps.append(writer.write_per_doc(fieldnames, reader))
+            docmaps.append(_copy_documents(writer, reader))
             if progress is not None:
                 progress(writer.docnum, total)
             if cancel is not None and cancel.is_set():
@@ -226,6 +228,31 @@ def merge_segments(ix, sources: list, folder: Path, progress: Progress | None = 
     finally:
         for reader in readers:
             reader.close()
+
+
+def _copy_documents(writer, reader) -> dict | None:
+    """Copy the live documents' stored fields, field lengths and columns of a segment to the writer's new
+    segment; return old -> new doc numbers, or None when there were no deletions (the numbers follow on).
+
+    Whoosh's `write_per_doc` does this with a look for each field's length file per document."""
+    schema, perdoc, out = writer.schema, reader._perdoc, writer.perdocwriter
+    lengths = {name: column for name in schema.names() if schema[name].scorable
+               for column in [perdoc._cached_reader(f"_{name}_len", LENGTHS_COLUMN)] if column is not None}
+    columns = {name: perdoc.column_reader(name, schema[name].column_type) for name in schema.names()
+               if schema[name].column_type and reader.has_column(name)}
+    docmap: dict | None = {} if reader.has_deletions() else None
+    for docnum, stored in reader.iter_docs():
+        if docmap is not None:
+            docmap[docnum] = writer.docnum
+        out.start_doc(writer.docnum)
+        for name in stored.keys() | lengths.keys():
+            length = lengths[name][docnum] if name in lengths else 0
+            out.add_field(name, schema[name], stored.get(name), byte_to_length(length) if length else 0)
+        for name, column in columns.items():
+            out.add_column_value(name, schema[name].column_type, column[docnum])
+        out.finish_doc()
+        writer.docnum += 1
+    return docmap
 
 
 def _cancel(writer) -> None:
