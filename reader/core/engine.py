@@ -411,6 +411,12 @@ class Engine:
             return MaintenanceReport()
         return maintain(self.index_dir, optimize=optimize, progress=progress, cancel=cancel, on_merge=on_merge)
 
+    def maintain_apart(self, cancel: threading.Event) -> bool:
+        """`maintain` in a low-priority process of its own, stopped when `cancel` is set (an app when idle)."""
+        from reader.core.segment_merge import maintain_apart
+
+        return SearchIndex.exists(self.index_dir) and maintain_apart(self.index_dir, cancel)
+
     def segments(self) -> list[SegmentInfo]:
         """The index's segments (documents, deleted, bytes), as the merge policy sees them."""
         from reader.core.segment_merge import layout

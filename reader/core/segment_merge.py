@@ -358,3 +358,28 @@ def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event
         lock.release()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _maintain_child(index_dir: str, parent: int) -> None:
+    """Process of `maintain_apart`: merge at low priority, end with the process that started it."""
+    from reader.core.loading import exit_with_parent
+
+    exit_with_parent(parent)
+    os.nice(10)
+    maintain(Path(index_dir))
+
+
+def maintain_apart(index_dir: Path, cancel: threading.Event) -> bool:
+    """`maintain` in a process of its own at low priority (an app's searches keep their core and their
+    interpreter); killed when `cancel` is set, which is safe at any point. True when it finished."""
+    import multiprocessing
+
+    process = multiprocessing.get_context("spawn").Process(
+        target=_maintain_child, args=(str(index_dir), os.getpid()), daemon=True, name="reader-merge")
+    process.start()
+    while process.exitcode is None:
+        if cancel.wait(0.5):
+            process.kill()
+        process.join(timeout=0)
+    process.join()
+    return process.exitcode == 0
