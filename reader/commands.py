@@ -312,6 +312,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
         data = update_sidecar(engine.corpus / article_id, add_tags=add, remove_tags=remove)
         print(f"{safe_text(article_id)}: {', '.join(safe_text(t) for t in data.get('tags') or []) or '(no tags)'}")
     engine.reindex(resolved)
+    engine.maintain(quick=True)  # tags in a row leave small segments: merged a few at a time, cheaply
     return 0
 
 

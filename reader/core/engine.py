@@ -107,6 +107,7 @@ class IndexLock:
     def __init__(self, directory: Path) -> None:
         self.path = Path(directory) / LOCK_FILE
         self._fd: int | None = None
+        self._since = 0.0
 
     def acquire(self, wait: bool) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +119,11 @@ class IndexLock:
             if exc.errno in (errno.EAGAIN, errno.EACCES):
                 raise IndexBusy("the index is being updated by another process") from None
             raise
-        self._fd = fd
+        self._fd, self._since = fd, time.monotonic()
+
+    def held_seconds(self) -> float:
+        """How long the lock has been held (bookkeeping: merges must hold it only briefly)."""
+        return time.monotonic() - self._since if self._fd is not None else 0.0
 
     def release(self) -> None:
         if self._fd is not None:
@@ -400,16 +405,19 @@ class Engine:
 
     def maintain(self, *, optimize: bool = False, progress: Progress | None = None,
                  cancel: threading.Event | None = None,
-                 on_merge: Callable[[list[SegmentInfo]], None] | None = None) -> MaintenanceReport:
+                 on_merge: Callable[[list[SegmentInfo]], None] | None = None,
+                 quick: bool = False) -> MaintenanceReport:
         """Merge index segments in steps until their layout is within the tiered policy (`optimize`: all
-        into one). Writers go on meanwhile: the index lock is held only to swap each merge in."""
+        into one; `quick`: one merge of a few small segments at most, as after a tag). Writers go on meanwhile:
+        the index lock is held only to swap each merge in."""
         from reader.core.segment_merge import maintain
 
         if not SearchIndex.exists(self.index_dir):
             from reader.core.segment_merge import MaintenanceReport
 
             return MaintenanceReport()
-        return maintain(self.index_dir, optimize=optimize, progress=progress, cancel=cancel, on_merge=on_merge)
+        return maintain(self.index_dir, optimize=optimize, progress=progress, cancel=cancel, on_merge=on_merge,
+                        quick=quick)
 
     def maintain_apart(self, cancel: threading.Event) -> bool:
         """`maintain` in a low-priority process of its own, stopped when `cancel` is set (an app when idle)."""

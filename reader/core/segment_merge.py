@@ -38,7 +38,10 @@ MERGE_FOLDER = "merging"  # not *.tmp*: a writer's clean-up would remove it from
 MERGE_LOCK_FILE = "merge.lock"
 FLOOR_BYTES = 4 * 2**20  # segments smaller than this count as this big: tiny ones merge together
 MERGE_FACTOR = 10  # a tier holding this many segments merges that many into one
-MAX_MERGED_BYTES = 1024 * 2**20  # no background merge writes a segment larger; larger ones stay
+# No background merge writes a segment larger, and segments past half of it no longer merge: the
+# build's segments (a loader's 160 MB of postings, about 43 MiB on disk) are final as they are.
+MAX_MERGED_BYTES = 64 * 2**20
+QUICK_MERGE_BYTES = 2 * 2**20  # merges this small run right after a tag (well under a second)
 MERGE_BYTES_PER_SECOND = 3 * 2**20  # about, on one core of the benchmark machine: for estimates
 
 Progress = Callable[[int, int], None]
@@ -109,21 +112,21 @@ def plan(segments: list[SegmentInfo]) -> list[SegmentInfo]:
     return []
 
 
-def segment_infos(ix) -> list[SegmentInfo]:
-    """The segments of an open Whoosh index, as the policy sees them."""
-    storage = ix.storage
+def segment_infos(storage, segments: list) -> list[SegmentInfo]:
+    """Whoosh segments in a storage, as the policy sees them."""
     sizes: dict[str, int] = {}
     for name in storage.list():
         segment_id, dot, _ = name.partition(".")
         if dot:
             sizes[segment_id] = sizes.get(segment_id, 0) + storage.file_length(name)
     return [SegmentInfo(s.segment_id(), s.doc_count_all(), s.deleted_count(), sizes.get(s.segment_id(), 0))
-            for s in ix._segments()]
+            for s in segments]
 
 
 def layout(index_dir: Path) -> list[SegmentInfo]:
     """The segments of the index in a folder, as the policy sees them."""
-    return segment_infos(_storage(index_dir).open_index())
+    storage = _storage(index_dir)
+    return segment_infos(storage, storage.open_index()._segments())
 
 
 class MergeLock:
@@ -278,9 +281,10 @@ def _merged_postings(searchers: list, fieldname: str, docmaps: list, bases: list
             yield term, docs, weights, values
 
 
-def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> bool:
+def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> tuple[bool, float]:
     """Replace the merged segments by the new one in one short commit under the index lock; carry over the
-    deletions made in them meanwhile. False (nothing changed) when one of them is gone (a rebuild)."""
+    deletions made in them meanwhile. False (nothing changed) when one of them is gone (a rebuild);
+    and the seconds the lock was held."""
     from reader.core.engine import IndexLock
 
     lock = IndexLock(index_dir)
@@ -291,7 +295,7 @@ def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> bool:
         toc = ix._read_toc()
         current = {s.segment_id(): s for s in toc.segments}
         if any(source.segment_id() not in current for source in merged.sources):
-            return False
+            return False, lock.held_seconds()
         new = merged.segment
         for source, docmap, base in zip(merged.sources, merged.docmaps, merged.bases):
             for docnum in set(current[source.segment_id()].deleted_docs()) - set(source.deleted_docs()):
@@ -306,18 +310,19 @@ def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> bool:
         segments.insert(min(first, len(segments)), new)
         TOC(toc.schema, segments, toc.generation + 1).write(storage, ix.indexname)
         clean_files(storage, ix.indexname, toc.generation + 1, segments)
-        return True
+        return True, lock.held_seconds()
     finally:
         lock.release()
 
 
 def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event | None = None,
-             progress: Progress | None = None, on_merge: Callable[[list[SegmentInfo]], None] | None = None
-             ) -> MaintenanceReport:
+             progress: Progress | None = None, on_merge: Callable[[list[SegmentInfo]], None] | None = None,
+             quick: bool = False) -> MaintenanceReport:
     """Merge segments until the layout is within the policy (`optimize`: merge all into one).
 
     Each merge is written outside the index lock and swapped in under it; `cancel` stops between
-    merges and inside one. `on_merge` is told each merge before it starts.
+    merges and inside one; `quick` does one merge at most, and only one of QUICK_MERGE_BYTES at most
+    (after a tag: bounded, whatever the index). `on_merge` is told each merge before it starts.
     """
     started = time.perf_counter()
     report = MaintenanceReport()
@@ -330,27 +335,29 @@ def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event
         shutil.rmtree(folder, ignore_errors=True)  # what a killed merge left
         while not (cancel is not None and cancel.is_set()):
             ix = _storage(index_dir).open_index()
-            infos = segment_infos(ix)
+            segments = ix._segments()
+            infos = segment_infos(ix.storage, segments)
             report.segments_before = report.segments_before or len(infos)
             report.segments_after = len(infos)
             chosen = infos if optimize and len(infos) > 1 else [] if optimize else plan(infos)
-            if not chosen:
+            if not chosen or (quick and sum(s.live_bytes for s in chosen) > QUICK_MERGE_BYTES):
                 break
             if on_merge is not None:
                 on_merge(chosen)
             wanted = {info.id for info in chosen}
-            sources = [s for s in ix._segments() if s.segment_id() in wanted]
+            sources = [s for s in segments if s.segment_id() in wanted]
             merged = merge_segments(ix, sources, folder, progress, cancel)
             if merged is None:
                 break
-            held = time.perf_counter()
-            swapped = swap_in(Path(index_dir), merged, folder)
-            report.locked_seconds = max(report.locked_seconds, time.perf_counter() - held)
+            swapped, held = swap_in(Path(index_dir), merged, folder)
+            report.locked_seconds = max(report.locked_seconds, held)
             shutil.rmtree(folder, ignore_errors=True)
             if swapped:
                 report.merges.append(len(sources))
                 report.documents_merged += merged.segment.doc_count_all()
                 report.segments_after = len(infos) - len(sources) + 1
+            if quick:
+                break
             optimize = False
         report.cancelled = cancel is not None and cancel.is_set()
     finally:

@@ -62,22 +62,32 @@ def test_policy_merges_similar_sizes_within_the_caps(small_policy):
     assert len(plan(emptied)) == 3
 
 
-def test_a_tag_adds_one_small_segment_and_merges_nothing(tmp_path, small_policy):
+def _cli(root: Path, *args: str, **thresholds) -> subprocess.CompletedProcess:
+    """`reader ARGS` in a process of its own, with the merge policy's thresholds lowered."""
+    script = ("import sys\nfrom reader.core import segment_merge\nfrom reader.cli import main\n"
+              f"for name, value in {thresholds!r}.items():\n    setattr(segment_merge, name, value)\n"
+              "sys.exit(main(sys.argv[1:]))")
+    return subprocess.run([sys.executable, "-c", script, *args, "--corpus", str(root)], capture_output=True, text=True)
+
+
+def test_a_tag_writes_one_small_segment_and_merges_no_large_one(tmp_path, small_policy):
     root = tmp_path / "corpus"
     engine = _many_segments(root)
     before = {s.id: s for s in engine.segments()}
-    assert len(before) == 13
-    files = {p.name: p.stat().st_mtime_ns for p in engine.index_dir.glob("MAIN_*")}
-    result = subprocess.run([sys.executable, "-m", "reader.cli", "tag", "--corpus", str(root), "a030.txt", "+probe"],
-                            capture_output=True, text=True)
+    (large,) = [i for i, s in before.items() if s.docs == ARTICLES]
+    assert len(before) == 13 and plan(list(before.values()))  # the policy wants merges
+    files = {p.name: p.stat().st_mtime_ns for p in engine.index_dir.glob(f"{large}.*")}
+    result = _cli(root, "tag", "a030.txt", "+probe", **SMALL, QUICK_MERGE_BYTES=20_000)
     assert result.returncode == 0, result.stderr
     after = {s.id: s for s in engine.segments()}
-    new = [after[i] for i in after.keys() - before.keys()]
-    assert before.keys() < after.keys() and [s.docs for s in new] == [1]  # nothing merged, one article written
-    assert {i: s.deleted for i, s in after.items() if s.deleted != before.get(i, s).deleted} == \
-        {next(i for i, s in before.items() if s.docs == ARTICLES): 13}  # the old copy marked deleted, in place
-    assert all(p.stat().st_mtime_ns == files[p.name] for p in engine.index_dir.glob("MAIN_*") if p.name in files)
+    gone, new = before.keys() - after.keys(), [after[i] for i in after.keys() - before.keys()]
+    assert after[large].deleted == 13  # the tagged article's old copy: marked deleted in place
+    assert {p.name: p.stat().st_mtime_ns for p in engine.index_dir.glob(f"{large}.*")} == files
+    # written: the tagged article alone, and at most a quick merge of one-article segments
+    assert all(before[i].docs == 1 for i in gone) and sum(before[i].bytes for i in gone) <= 20_000
+    assert sum(s.docs for s in new) == len(gone) + 1 and len(new) <= 2
     assert [h.id for h in engine.search("tag:probe").hits] == ["a030.txt"]
+    assert _state(engine)[:2] == (ARTICLES, sorted(f"a{n:03}.txt" for n in range(ARTICLES)))
 
 
 def test_maintenance_reduces_segments_and_leaves_the_lock_free_while_merging(tmp_path, small_policy):
@@ -116,8 +126,7 @@ def test_optimize_merges_everything_into_one(tmp_path):
     root = tmp_path / "corpus"
     engine = _many_segments(root)
     before = _state(engine)
-    result = subprocess.run([sys.executable, "-m", "reader.cli", "index", "--corpus", str(root), "--optimize"],
-                            capture_output=True, text=True)
+    result = _cli(root, "index", "--optimize")
     assert result.returncode == 0, result.stderr
     assert "merging 13 segments (40 articles" in result.stderr and "about" in result.stderr
     assert len(engine.segments()) == 1 and engine.segments()[0].deleted == 0
