@@ -4,8 +4,8 @@
 
 Prints the segment count after each step: the first tag after the build, a re-index after one
 changed file, 100 tags in a row (each a process, as an analyst's `reader tag`), background
-maintenance, query latency with 10, 30 and 100 segments (tags re-indexed without merging), and
-after maintenance and `reader index --optimize`.
+maintenance, query latency with 10, 30 and 100 segments (tags re-indexed without merging), after
+maintenance, and after `reader index --optimize` of 30 segments.
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ def _add_segments(corpus: Path, ids: list[str], wanted: int) -> None:
     engine.close()
 
 
-def _maintain(corpus: Path):
-    """Background maintenance as `reader index` runs it; prints what it did. Returns the engine."""
+def _maintain(corpus: Path) -> None:
+    """Background maintenance as `reader index` runs it; prints what it did."""
     from reader.core.engine import Engine
 
     engine = Engine(corpus)
@@ -71,7 +71,7 @@ def _maintain(corpus: Path):
     report = engine.maintain()
     print(f"maintenance                {time.perf_counter() - started:6.2f} s   merges {report.merges}   "
           f"longest lock hold {report.locked_seconds * 1000:.0f} ms   {_segments(corpus)}", flush=True)
-    return engine
+    engine.close()
 
 
 def bench_segments(corpus: Path) -> None:
@@ -92,12 +92,13 @@ def bench_segments(corpus: Path) -> None:
         _add_segments(corpus, ids, wanted)
         p50, p95 = query_p95(corpus)
         print(f"queries with {_segments(corpus):28s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms", flush=True)
-    engine = _maintain(corpus)
+    _maintain(corpus)
     p50, p95 = query_p95(corpus)
     print(f"queries with {_segments(corpus):28s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms", flush=True)
-    from reader.core.segment_merge import estimate_seconds
+    _add_segments(corpus, ids, 30)
+    from reader.core.segment_merge import estimate_seconds, layout
 
-    estimate = estimate_seconds(sum(s.live_bytes for s in engine.segments()))
+    estimate = estimate_seconds(sum(s.live_bytes for s in layout(corpus / ".reader" / "index")))
     seconds, peak, _ = run_timed(reader_cmd("index", "--corpus", str(corpus), "--optimize"))
     print(f"reader index --optimize    {seconds:6.2f} s (estimated {estimate:.0f} s)   peak RSS {peak} MiB   "
           f"{_segments(corpus)}", flush=True)

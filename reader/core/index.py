@@ -300,6 +300,7 @@ class SearchIndex:
         self._ix = ix
         self._searcher = searcher
         self._term_counts: dict[str, tuple[object, dict[str, int]]] = {}
+        self._fields_of: tuple = (None, None)  # (searcher, what _layout found with it)
 
     @classmethod
     def has_segment_files(cls, directory: Path) -> bool:
@@ -419,21 +420,30 @@ class SearchIndex:
         return [name for name in self._ix.schema.names()
                 if (name == kind or name.startswith(f"{kind}_")) and reader.field_length(name)]
 
+    def _layout(self) -> tuple[list[str], list[str], list[str]]:
+        """The title and text fields that hold something, and the languages, kept until the index changes:
+        each is a sum or a merge over every segment (2 ms a query at 30 segments, 8 at 100)."""
+        searcher = self.searcher()
+        if self._fields_of[0] is not searcher:
+            reader = searcher.reader()
+            self._fields_of = (searcher, (self._searched_fields(reader, "title") or ["title"],
+                                          self._searched_fields(reader, "text") or ["text"],
+                                          [value.decode("utf-8") for value in reader.lexicon("lang")]))
+        return self._fields_of[1]
+
     def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None):
         """Parse query text (Whoosh syntax) into a query over title and every language's text field."""
         text = rewrite_date_query(check_query(text))
         if text.strip() == "*":  # every article: not a wildcard over every term of every field
             return wq.Every()
-        reader = self.searcher().reader()
-        parser = multifield_parser(self._searched_fields(reader, "title") or ["title"],
-                                   self._searched_fields(reader, "text") or ["text"], self._ix.schema)
+        titles, texts, langs = self._layout()
+        parser = multifield_parser(titles, texts, self._ix.schema)
         parser.add_plugin(FuzzyTermPlugin())
         parser.add_plugin(GtLtPlugin())
         if "date" in text.lower():  # only a date: field needs it; building its English grammar takes 8 ms
             from whoosh.qparser.dateparse import DateParserPlugin
 
             parser.add_plugin(DateParserPlugin(dateparser=None))
-        langs = [value.decode("utf-8") for value in reader.lexicon("lang")]
         try:
             parsed = ignore_stop_words(parser.parse(text, normalize=False),
                                        lambda name: [lang for lang in langs
