@@ -19,7 +19,7 @@ from benchmarks.bench import QUERIES, percentile, reader_cmd, run_timed
 
 
 def _segments(corpus: Path) -> str:
-    from reader.core.segment_merge import layout
+    from reader.core.segment_policy import layout
 
     infos = layout(corpus / ".reader" / "index")
     return f"{len(infos)} segments ({sum(s.bytes for s in infos) / 2**20:,.0f} MiB)"
@@ -96,7 +96,7 @@ def bench_segments(corpus: Path) -> None:
     p50, p95 = query_p95(corpus)
     print(f"queries with {_segments(corpus):28s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms", flush=True)
     _add_segments(corpus, ids, 30)
-    from reader.core.segment_merge import estimate_seconds, layout
+    from reader.core.segment_policy import estimate_seconds, layout
 
     estimate = estimate_seconds(sum(s.live_bytes for s in layout(corpus / ".reader" / "index")))
     seconds, peak, _ = run_timed(reader_cmd("index", "--corpus", str(corpus), "--optimize"))

@@ -64,7 +64,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _merge_segments(engine: Engine, optimize: bool) -> None:
     """After `reader index`: merge segments as the policy wants (docs/index-segments.md), or all into one."""
-    from reader.core.segment_merge import estimate_seconds
+    from reader.core.segment_policy import estimate_seconds
 
     if optimize:
         segments = engine.segments()

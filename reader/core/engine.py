@@ -33,7 +33,8 @@ if TYPE_CHECKING:  # the search path does not load the entity, loader and merge 
     from reader.core.entities import Span
     from reader.core.gazetteer import Gazetteer
     from reader.core.loading import Loaded
-    from reader.core.segment_merge import MaintenanceReport, SegmentInfo
+    from reader.core.segment_merge import MaintenanceReport
+    from reader.core.segment_policy import SegmentInfo
 
 META_FILE = "reader-meta.json"
 MANIFEST_FILE = "reader-manifest.json"
@@ -427,7 +428,7 @@ class Engine:
 
     def segments(self) -> list[SegmentInfo]:
         """The index's segments (documents, deleted, bytes), as the merge policy sees them."""
-        from reader.core.segment_merge import layout
+        from reader.core.segment_policy import layout
 
         return layout(self.index_dir) if SearchIndex.exists(self.index_dir) else []
 

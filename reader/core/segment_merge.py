@@ -1,7 +1,7 @@
-"""Background merging of index segments: a tiered policy, and merges that never hold the index lock long.
+"""Background merging of index segments: merges that never hold the index lock long.
 
 Writers (a tag, a changed article, a build) only ever add segments. Maintenance merges them
-(docs/index-segments.md): it picks segments of similar size (`plan`), writes their live documents
+(docs/index-segments.md): it picks segments by the tiered policy (segment_policy.plan), writes their live documents
 into one new segment in a folder of its own, without any lock but its own (writers go on meanwhile),
 then takes the index lock for one short step: it carries over the deletions made meanwhile,
 moves the new files in and writes a table of contents that names the new segment instead of the
@@ -14,7 +14,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import heapq
-import math
 import os
 import shutil
 import threading
@@ -30,36 +29,15 @@ from whoosh.index import TOC, clean_files
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from reader.core import segment_policy as policy
 from reader.core.index import _storage, _Writer
 from reader.core.posting_pool import _FieldLengths, _TermWriter
 from reader.core.scoring import term_blocks
+from reader.core.segment_policy import SegmentInfo, plan, segment_infos
 
 MERGE_FOLDER = "merging"  # not *.tmp*: a writer's clean-up would remove it from under the merge
 MERGE_LOCK_FILE = "merge.lock"
-FLOOR_BYTES = 4 * 2**20  # segments smaller than this count as this big: tiny ones merge together
-MERGE_FACTOR = 10  # a tier holding this many segments merges that many into one
-# No background merge writes a segment larger, and segments past half of it no longer merge: the
-# build's segments (a loader's 160 MB of postings, about 43 MiB on disk) are final as they are.
-MAX_MERGED_BYTES = 64 * 2**20
-QUICK_MERGE_BYTES = 2 * 2**20  # merges this small run right after a tag (well under a second)
-MERGE_BYTES_PER_SECOND = 3 * 2**20  # about, on one core of the benchmark machine: for estimates
-
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class SegmentInfo:
-    """One segment as the policy sees it: its id, documents (all, deleted) and bytes on disk."""
-
-    id: str
-    docs: int
-    deleted: int
-    bytes: int
-
-    @property
-    def live_bytes(self) -> int:
-        """Its size less its deleted documents' share: what a merge of it writes."""
-        return int(self.bytes * (self.docs - self.deleted) / self.docs) if self.docs else 0
 
 
 @dataclass
@@ -74,59 +52,6 @@ class MaintenanceReport:
     locked_seconds: float = 0.0  # the longest hold of the index lock (one swap)
     cancelled: bool = False
     busy: bool = False  # another process was merging: nothing done
-
-
-def estimate_seconds(size: int) -> float:
-    """About how long merging segments of `size` live bytes takes (one core, as measured by the benchmark)."""
-    return size / MERGE_BYTES_PER_SECOND
-
-
-def _tier(size: int) -> int:
-    return int(math.log(max(size, FLOOR_BYTES) / FLOOR_BYTES, MERGE_FACTOR))
-
-
-def plan(segments: list[SegmentInfo]) -> list[SegmentInfo]:
-    """The next merge the tiered policy wants (segments to merge into one), or [] when within the policy.
-
-    Segments fall into tiers by size (each tier MERGE_FACTOR times the one below, from FLOOR_BYTES).
-    A tier with MERGE_FACTOR segments merges its smallest, as many as fit in MAX_MERGED_BYTES (at
-    least two). Segments past half the cap no longer merge; nor would more than fit. So at most
-    MERGE_FACTOR - 1 segments a tier remain, and no merge rewrites a large segment for a small one.
-    """
-    tiers: dict[int, list[SegmentInfo]] = {}
-    for segment in segments:
-        if segment.live_bytes * 2 <= MAX_MERGED_BYTES:
-            tiers.setdefault(_tier(segment.live_bytes), []).append(segment)
-    for tier in sorted(tiers):
-        members = sorted(tiers[tier], key=lambda s: s.live_bytes)
-        if len(members) < MERGE_FACTOR:
-            continue
-        chosen, total = [], 0
-        for segment in members[:MERGE_FACTOR]:
-            if total + segment.live_bytes > MAX_MERGED_BYTES:
-                break
-            chosen.append(segment)
-            total += segment.live_bytes
-        if len(chosen) >= 2:
-            return chosen
-    return []
-
-
-def segment_infos(storage, segments: list) -> list[SegmentInfo]:
-    """Whoosh segments in a storage, as the policy sees them."""
-    sizes: dict[str, int] = {}
-    for name in storage.list():
-        segment_id, dot, _ = name.partition(".")
-        if dot:
-            sizes[segment_id] = sizes.get(segment_id, 0) + storage.file_length(name)
-    return [SegmentInfo(s.segment_id(), s.doc_count_all(), s.deleted_count(), sizes.get(s.segment_id(), 0))
-            for s in segments]
-
-
-def layout(index_dir: Path) -> list[SegmentInfo]:
-    """The segments of the index in a folder, as the policy sees them."""
-    storage = _storage(index_dir)
-    return segment_infos(storage, storage.open_index()._segments())
 
 
 class MergeLock:
@@ -197,7 +122,8 @@ def merge_segments(ix, sources: list, folder: Path, progress: Progress | None = 
             if progress is not None:
                 progress(writer.docnum, total)
             if cancel is not None and cancel.is_set():
-                return _cancel(writer)
+                _cancel(writer)
+                return None
         writer.perdocwriter.close()
         lengths = writer.per_document_reader()
         searchers = [Searcher(reader) for reader in readers]
@@ -215,7 +141,8 @@ def merge_segments(ix, sources: list, folder: Path, progress: Progress | None = 
                                  total)
                     if cancel is not None and cancel.is_set():
                         lengths.close()
-                        return _cancel(writer)
+                        _cancel(writer)
+                        return None
             fieldwriter.finish_field()
         fieldwriter.close()
         lengths.close()
@@ -261,7 +188,6 @@ def _copy_documents(writer, reader) -> dict | None:
 def _cancel(writer) -> None:
     if not writer.is_closed:
         writer.cancel()
-    return None
 
 
 def _merged_postings(searchers: list, fieldname: str, docmaps: list, bases: list[int]) -> Iterator[tuple]:
@@ -340,7 +266,7 @@ def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event
             report.segments_before = report.segments_before or len(infos)
             report.segments_after = len(infos)
             chosen = infos if optimize and len(infos) > 1 else [] if optimize else plan(infos)
-            if not chosen or (quick and sum(s.live_bytes for s in chosen) > QUICK_MERGE_BYTES):
+            if not chosen or (quick and sum(s.live_bytes for s in chosen) > policy.QUICK_MERGE_BYTES):
                 break
             if on_merge is not None:
                 on_merge(chosen)

@@ -170,7 +170,7 @@ class EngineJobs:
         if engine is None or self._update_lock.locked() or not self._maintain_lock.acquire(blocking=False):
             return
         try:
-            from reader.core.segment_merge import plan
+            from reader.core.segment_policy import plan
 
             if not plan(engine.segments()):
                 return

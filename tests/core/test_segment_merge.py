@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import segment_merge
+from reader.core import segment_merge, segment_policy
 from reader.core.engine import Engine, IndexBusy, IndexLock
-from reader.core.segment_merge import SegmentInfo, plan
+from reader.core.segment_policy import SegmentInfo, plan
 from reader.core.sidecars import update_sidecar
 from tests.conftest import write_word_articles
 
@@ -28,7 +28,7 @@ SMALL = dict(FLOOR_BYTES=2_000, MERGE_FACTOR=3, MAX_MERGED_BYTES=40_000)
 @pytest.fixture
 def small_policy(monkeypatch):
     for name, value in SMALL.items():
-        monkeypatch.setattr(segment_merge, name, value)
+        monkeypatch.setattr(segment_policy, name, value)
 
 
 def _many_segments(root: Path) -> Engine:
@@ -64,8 +64,8 @@ def test_policy_merges_similar_sizes_within_the_caps(small_policy):
 
 def _cli(root: Path, *args: str, **thresholds) -> subprocess.CompletedProcess:
     """`reader ARGS` in a process of its own, with the merge policy's thresholds lowered."""
-    script = ("import sys\nfrom reader.core import segment_merge\nfrom reader.cli import main\n"
-              f"for name, value in {thresholds!r}.items():\n    setattr(segment_merge, name, value)\n"
+    script = ("import sys\nfrom reader.core import segment_policy\nfrom reader.cli import main\n"
+              f"for name, value in {thresholds!r}.items():\n    setattr(segment_policy, name, value)\n"
               "sys.exit(main(sys.argv[1:]))")
     return subprocess.run([sys.executable, "-c", script, *args, "--corpus", str(root)], capture_output=True, text=True)
 
@@ -136,10 +136,10 @@ def test_optimize_merges_everything_into_one(tmp_path):
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from reader.core import segment_merge
+    from reader.core import segment_merge, segment_policy
     from reader.core.engine import Engine
     for name, value in {small!r}.items():
-        setattr(segment_merge, name, value)
+        setattr(segment_policy, name, value)
     point, calls = sys.argv[2], [0]
 
     def die(*args):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reader.core.engine import Engine
-from reader.core.segment_merge import MERGE_FACTOR, plan
+from reader.core.segment_policy import MERGE_FACTOR, plan
 from reader.core.sidecars import update_sidecar
 from tests.ui.conftest import make_app, ready, type_query, until
 
