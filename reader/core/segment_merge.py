@@ -100,6 +100,22 @@ class _Merged:
     bases: list[int]
 
 
+class _Cancelled(Exception):
+    """The merge was asked to stop."""
+
+
+def _ticker(progress: Progress | None, cancel: threading.Event | None, total: int) -> Callable[[int], None]:
+    """A function to call now and then with the work done: it reports progress, and raises _Cancelled
+    once `cancel` is set."""
+    def tick(done: int) -> None:
+        if progress is not None:
+            progress(done, total)
+        if cancel is not None and cancel.is_set():
+            raise _Cancelled
+
+    return tick
+
+
 def merge_segments(ix, sources: list, folder: Path, progress: Progress | None = None,
                    cancel: threading.Event | None = None) -> _Merged | None:
     """Write the live documents of `sources` (Whoosh segments of `ix`) into one new segment in `folder`.
@@ -110,59 +126,50 @@ def merge_segments(ix, sources: list, folder: Path, progress: Progress | None = 
     folder.mkdir(parents=True, exist_ok=True)
     writer = _Writer(_MergeTarget(ix, _storage(folder)), _lk=False, compound=False)
     readers = [ix._reader(ix.storage, ix.schema, [segment], 0) for segment in sources]
-    total_docs = sum(r.doc_count() for r in readers)
-    total = 4 * total_docs  # the postings take about three times as long as the stored fields
+    docs = sum(r.doc_count() for r in readers)
+    tick = _ticker(progress, cancel, 4 * docs)  # the postings take about three times the stored fields
     source_postings = sum(ix.storage.file_length(s.make_filename(".pst")) for s in sources) or 1
+    lengths = None
     try:
-        fieldnames = set(ix.schema.names())
         docmaps, bases = [], []
         for reader in readers:
             bases.append(writer.docnum)
-            docmaps.append(_copy_documents(writer, reader))
-            if progress is not None:
-                progress(writer.docnum, total)
-            if cancel is not None and cancel.is_set():
-                _cancel(writer)
-                return None
+            docmaps.append(_copy_documents(writer, reader, tick))
         writer.perdocwriter.close()
         lengths = writer.per_document_reader()
         searchers = [Searcher(reader) for reader in readers]
         fieldwriter = writer.fieldwriter
-        for fieldname in sorted(set().union(*(r.indexed_field_names() for r in readers)) & fieldnames):
+        for fieldname in sorted(set().union(*(r.indexed_field_names() for r in readers)) & set(ix.schema.names())):
             fieldwriter.start_field(fieldname, ix.schema[fieldname])
             terms = _TermWriter(fieldwriter, _FieldLengths({}, lengths, fieldname))
-            for count, (term, docs, weights, values) in enumerate(
-                    _merged_postings(searchers, fieldname, docmaps, bases)):
-                terms.write(term, docs, weights, values)
-                if count % 2048 == 0:
-                    if progress is not None:
-                        written = terms._offset  # the new postings file: what is done of the sources'
-                        progress(total_docs + min(3 * total_docs * written // source_postings, 3 * total_docs),
-                                 total)
-                    if cancel is not None and cancel.is_set():
-                        lengths.close()
-                        _cancel(writer)
-                        return None
+            for count, posting in enumerate(_merged_postings(searchers, fieldname, docmaps, bases)):
+                terms.write(*posting)
+                if count % 2048 == 0:  # done: the new postings file's share of the sources'
+                    tick(docs + min(3 * docs * terms._offset // source_postings, 3 * docs))
             fieldwriter.finish_field()
         fieldwriter.close()
-        lengths.close()
         writer._close_segment()
         segment = writer.get_segment()
         writer._finish()
-        if progress is not None:
-            progress(total, total)
+        tick(4 * docs)
         return _Merged(segment, list(sources), docmaps, bases)
+    except _Cancelled:
+        _cancel(writer)
+        return None
     except BaseException:
         _cancel(writer)
         raise
     finally:
+        if lengths is not None:
+            lengths.close()
         for reader in readers:
             reader.close()
 
 
-def _copy_documents(writer, reader) -> dict | None:
+def _copy_documents(writer, reader, tick: Callable[[int], None]) -> dict | None:
     """Copy the live documents' stored fields, field lengths and columns of a segment to the writer's new
-    segment; return old -> new doc numbers, or None when there were no deletions (the numbers follow on).
+    segment (`tick` every 1,024); return old -> new doc numbers, or None when there were no deletions
+    (the numbers follow on).
 
     Whoosh's `write_per_doc` does this with a look for each field's length file per document."""
     schema, perdoc, out = writer.schema, reader._perdoc, writer.perdocwriter
@@ -182,6 +189,9 @@ def _copy_documents(writer, reader) -> dict | None:
             out.add_column_value(name, schema[name].column_type, column[docnum])
         out.finish_doc()
         writer.docnum += 1
+        if writer.docnum % 1024 == 0:
+            tick(writer.docnum)
+    tick(writer.docnum)
     return docmap
 
 

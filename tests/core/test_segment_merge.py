@@ -180,3 +180,16 @@ def test_maintenance_killed_at_any_point_leaves_the_index_whole(tmp_path, small_
     engine.update()  # a commit removes files no table names (a killed swap's leftovers)
     assert {p.name.partition(".")[0] for p in engine.index_dir.glob("MAIN_*.*")} <= on_disk
     assert os.path.exists(engine.index_dir / "reader.lock")
+
+
+def test_cancelled_maintenance_changes_nothing(tmp_path, small_policy):
+    import threading
+
+    root = tmp_path / "corpus"
+    engine = _many_segments(root)
+    before, layout = _state(engine), [s.id for s in engine.segments()]
+    cancel = threading.Event()
+    report = engine.maintain(cancel=cancel, progress=lambda done, total: done and cancel.set())
+    assert report.cancelled and not report.merges
+    assert [s.id for s in engine.segments()] == layout and _state(engine) == before
+    assert not (engine.index_dir / segment_merge.MERGE_FOLDER).exists()
