@@ -282,7 +282,12 @@ def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event
                 on_merge(chosen)
             wanted = {info.id for info in chosen}
             sources = [s for s in segments if s.segment_id() in wanted]
-            merged = merge_segments(ix, sources, folder, progress, cancel)
+            try:
+                merged = merge_segments(ix, sources, folder, progress, cancel)
+            except Exception:  # noqa: BLE001 - Whoosh fails in many ways on files deleted under it
+                if _all_there(index_dir, sources):
+                    raise
+                continue  # a rebuild committed meanwhile and removed the sources: plan again
             if merged is None:
                 break
             swapped, held = swap_in(Path(index_dir), merged, folder)
@@ -301,6 +306,12 @@ def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event
         lock.release()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _all_there(index_dir: Path, sources: list) -> bool:
+    """True when the index's current table still names every one of `sources`."""
+    current = {s.segment_id() for s in _storage(index_dir).open_index()._segments()}
+    return all(source.segment_id() in current for source in sources)
 
 
 def _maintain_child(index_dir: str, parent: int) -> None:

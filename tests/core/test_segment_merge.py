@@ -193,3 +193,19 @@ def test_cancelled_maintenance_changes_nothing(tmp_path, small_policy):
     assert report.cancelled and not report.merges
     assert [s.id for s in engine.segments()] == layout and _state(engine) == before
     assert not (engine.index_dir / segment_merge.MERGE_FOLDER).exists()
+
+
+def test_a_rebuild_during_a_merge_wins(tmp_path, small_policy):
+    root = tmp_path / "corpus"
+    engine = _many_segments(root)
+    before = _state(engine)
+    rebuilt = []
+
+    def rebuild_once(done: int, total: int) -> None:
+        if done and not rebuilt:
+            rebuilt.append(Engine(root).update(rebuild=True).rebuilt)
+
+    report = engine.maintain(progress=rebuild_once)
+    assert rebuilt == ["rebuild requested"] and not report.cancelled
+    assert len(engine.segments()) == 1  # the rebuild's one segment; the merge of the old ones was given up
+    assert _state(engine) == before
