@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from benchmarks.bench import QUERIES, percentile, reader_cmd, run_timed
+from reader.core.engine import Engine
 
 
 def _segments(corpus: Path) -> str:
@@ -32,8 +33,6 @@ def _tag(corpus: Path, article: str, tag: str) -> tuple[float, int]:
 
 def query_p95(corpus: Path) -> tuple[float, float]:
     """p50 and p95 in ms over every benchmark query, five rounds, in one engine."""
-    from reader.core.engine import Engine
-
     engine = Engine(corpus)
     engine.search("warmup", limit=20)
     timings = []
@@ -49,7 +48,6 @@ def query_p95(corpus: Path) -> tuple[float, float]:
 
 def _add_segments(corpus: Path, ids: list[str], wanted: int) -> None:
     """Tag articles in one engine until the index has `wanted` segments (each re-index adds one)."""
-    from reader.core.engine import Engine
     from reader.core.sidecars import update_sidecar
 
     engine = Engine(corpus)
@@ -64,8 +62,6 @@ def _add_segments(corpus: Path, ids: list[str], wanted: int) -> None:
 
 def _maintain(corpus: Path) -> None:
     """Background maintenance as `reader index` runs it; prints what it did."""
-    from reader.core.engine import Engine
-
     engine = Engine(corpus)
     started = time.perf_counter()
     report = engine.maintain()
@@ -96,9 +92,7 @@ def bench_segments(corpus: Path) -> None:
     p50, p95 = query_p95(corpus)
     print(f"queries with {_segments(corpus):28s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms", flush=True)
     _add_segments(corpus, ids, 30)
-    from reader.core.segment_policy import estimate_seconds, layout
-
-    estimate = estimate_seconds(sum(s.live_bytes for s in layout(corpus / ".reader" / "index")))
+    estimate = Engine(corpus).optimize_estimate().seconds
     seconds, peak, _ = run_timed(reader_cmd("index", "--corpus", str(corpus), "--optimize"))
     print(f"reader index --optimize    {seconds:6.2f} s (estimated {estimate:.0f} s)   peak RSS {peak} MiB   "
           f"{_segments(corpus)}", flush=True)

@@ -64,14 +64,11 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _merge_segments(engine: Engine, optimize: bool) -> None:
     """After `reader index`: merge segments as the policy wants (docs/index-segments.md), or all into one."""
-    from reader.core.segment_policy import estimate_seconds
-
     if optimize:
-        segments = engine.segments()
-        if len(segments) > 1:
-            size = sum(s.live_bytes for s in segments)
-            print(f"reader: merging {len(segments)} segments ({sum(s.docs - s.deleted for s in segments):,} articles,"
-                  f" {size / 2**20:,.0f} MiB) into one: about {_duration(estimate_seconds(size))}", file=sys.stderr)
+        cost = engine.optimize_estimate()
+        if cost.segments > 1:
+            print(f"reader: merging {cost.segments} segments ({cost.articles:,} articles, {cost.bytes / 2**20:,.0f} MiB)"
+                  f" into one: about {_duration(cost.seconds)}", file=sys.stderr)
     bar = ProgressBar(label="Merging", unit="steps")
     report = engine.maintain(optimize=optimize, progress=bar)
     bar.finish()

@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # the search path does not load the entity, loader and merge 
     from reader.core.gazetteer import Gazetteer
     from reader.core.loading import Loaded
     from reader.core.segment_merge import MaintenanceReport
-    from reader.core.segment_policy import SegmentInfo
+    from reader.core.segment_policy import MergeEstimate, SegmentInfo
 
 META_FILE = "reader-meta.json"
 MANIFEST_FILE = "reader-manifest.json"
@@ -431,6 +431,18 @@ class Engine:
         from reader.core.segment_policy import layout
 
         return layout(self.index_dir) if SearchIndex.exists(self.index_dir) else []
+
+    def merge_wanted(self) -> bool:
+        """True when the merge policy wants segments merged now (cheap: the table and the file sizes)."""
+        from reader.core.segment_policy import plan
+
+        return bool(plan(self.segments()))
+
+    def optimize_estimate(self) -> MergeEstimate:
+        """What `maintain(optimize=True)` would merge, and about how long it would take."""
+        from reader.core.segment_policy import estimate
+
+        return estimate(self.segments())
 
     def ensure_fresh(self) -> UpdateReport | None:
         """Update the index when it looks stale; when another process is updating it, use it as it is."""

@@ -35,9 +35,21 @@ class SegmentInfo:
         return int(self.bytes * (self.docs - self.deleted) / self.docs) if self.docs else 0
 
 
-def estimate_seconds(size: int) -> float:
-    """About how long merging segments of `size` live bytes takes (one core, as measured by the benchmark)."""
-    return size / MERGE_BYTES_PER_SECOND
+@dataclass
+class MergeEstimate:
+    """What merging segments into one involves: how many, their live articles and bytes, about how long."""
+
+    segments: int
+    articles: int
+    bytes: int
+    seconds: float
+
+
+def estimate(segments: list[SegmentInfo]) -> MergeEstimate:
+    """The cost of merging `segments` into one (one core, the rate measured by the benchmark)."""
+    size = sum(s.live_bytes for s in segments)
+    return MergeEstimate(len(segments), sum(s.docs - s.deleted for s in segments), size,
+                         size / MERGE_BYTES_PER_SECOND)
 
 
 def _tier(size: int) -> int:

@@ -170,9 +170,7 @@ class EngineJobs:
         if engine is None or self._update_lock.locked() or not self._maintain_lock.acquire(blocking=False):
             return
         try:
-            from reader.core.segment_policy import plan
-
-            if not plan(engine.segments()):
+            if not engine.merge_wanted():
                 return
             start_resource_tracker()
             if engine.maintain_apart(self.cancel_event):
