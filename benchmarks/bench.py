@@ -6,7 +6,9 @@ Corpora are built from real newstest2014 sentences (benchmarks/synthetic.py) and
 between runs. Each size reports: full index build (time, articles/s, peak memory, index size),
 in-process query latency p50/p95 per query kind, whole `reader search` processes against ripgrep,
 the app's first screen, keystroke-to-results latency and memory (benchmarks/tui_latency.py),
-and incremental updates after touching one file and after adding 100 files.
+incremental updates after touching one file and after adding 100 files, and the index segments
+under tags, updates and maintenance with query latency at 10, 30 and 100 segments
+(benchmarks/segments_bench.py); the segment count is printed after each step.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import argparse
 import compileall
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -91,23 +92,21 @@ def tree_rss(root: int) -> int:
 def run_timed(command: list[str], sample_memory: bool = False) -> tuple[float, int, int]:
     """Run a command; return (seconds, peak RSS in MiB of its largest process, and with `sample_memory`
     the peak RSS in MiB of the command and its child processes together, sampled every 0.2 s)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     together = 0
     while True:
         if sample_memory:
             together = max(together, tree_rss(process.pid))
-        try:
-            process.wait(timeout=0.2 if sample_memory else None)
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG if sample_memory else 0)
+        if pid:
             break
-        except subprocess.TimeoutExpired:
-            continue
+        time.sleep(0.2)
     seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) // 1024, together // 2**20
+    return seconds, usage.ru_maxrss // 1024, together // 2**20  # this command's processes only
 
 
 def reader_cmd(*args: str) -> list[str]:
@@ -139,7 +138,7 @@ def tui_first_screen(corpus: Path, marker: str = "(? keys)", runs: int = 3) -> f
     return statistics.median(timings) if timings else None
 
 
-def bench_size(size: int, work: Path) -> None:
+def bench_size(size: int, work: Path, segments_only: bool = False) -> None:
     corpus = work / f"corpus-{size}"
     if not corpus.is_dir():
         print(f"  building a synthetic corpus of {size:,} articles…", flush=True)
@@ -151,7 +150,12 @@ def bench_size(size: int, work: Path) -> None:
     index_dir = corpus / ".reader" / "index"
     print(f"full index build      {seconds:8.1f} s   {size / seconds:7.0f} articles/s   "
           f"peak RSS {peak} MiB (largest process), {together} MiB (all processes)   "
-          f"index {folder_size(index_dir) / 2**20:,.0f} MiB", flush=True)
+          f"index {folder_size(index_dir) / 2**20:,.0f} MiB, {_segment_count(index_dir)} segments", flush=True)
+    if segments_only:
+        from benchmarks.segments_bench import bench_segments
+
+        bench_segments(corpus)
+        return
 
     from reader.core.engine import Engine
 
@@ -187,13 +191,22 @@ def bench_size(size: int, work: Path) -> None:
     victim = next(corpus.rglob("*.txt"))
     victim.write_text(victim.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     seconds = run_timed(reader_cmd("index", "--corpus", str(corpus)))[0]
-    print(f"re-index, 1 file changed   {seconds:6.2f} s")
+    print(f"re-index, 1 file changed   {seconds:6.2f} s   {_segment_count(index_dir)} segments")
     extra = corpus / "zz-added"
     make_corpus(extra, 100, seed=size)
     seconds = run_timed(reader_cmd("index", "--corpus", str(corpus)))[0]
-    print(f"re-index, 100 files added  {seconds:6.2f} s")
+    print(f"re-index, 100 files added  {seconds:6.2f} s   {_segment_count(index_dir)} segments")
     shutil.rmtree(extra)
     run_timed(reader_cmd("index", "--corpus", str(corpus)))
+    from benchmarks.segments_bench import bench_segments
+
+    bench_segments(corpus)
+
+
+def _segment_count(index_dir: Path) -> int:
+    from reader.core.segment_policy import layout
+
+    return len(layout(index_dir))
 
 
 def compile_bytecode() -> None:
@@ -206,6 +219,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/reader-bench"))
+    parser.add_argument("--segments-only", action="store_true",
+                        help="after the build only the segment steps (tags, updates, maintenance, query p95)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     compile_bytecode()
@@ -215,7 +230,7 @@ def main() -> None:
     if first is not None:
         print(f"TUI first screen on the demo corpus (tmux, 120×40)  median {first:.2f} s")
     for size in args.sizes:
-        bench_size(size, args.work)
+        bench_size(size, args.work, args.segments_only)
         print(f"reference loop {reference_loop():.2f} s")
 
 

@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build or update the index (progress on stderr)")
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="start the index over")
+    p.add_argument("--optimize", action="store_true",
+                   help="then merge every segment into one (says how long it will take; searches go on)")
     p.add_argument("--verbose", "-v", action="store_true", help="list skipped files and warnings")
 
     p = sub.add_parser("search", help="search the corpus")

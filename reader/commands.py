@@ -66,7 +66,29 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"  skipped: {one_line(safe_text(line))}", file=sys.stderr)
         for line in report.warnings:
             print(f"  warning: {one_line(safe_text(line))}", file=sys.stderr)
+    _merge_segments(engine, args.optimize)
     return 0
+
+
+def _merge_segments(engine: Engine, optimize: bool) -> None:
+    """After `reader index`: merge segments as the policy wants (docs/index-segments.md), or all into one."""
+    if optimize:
+        cost = engine.optimize_estimate()
+        if cost.segments > 1:
+            print(f"reader: merging {cost.segments} segments ({cost.articles:,} articles, {cost.bytes / 2**20:,.0f} MiB)"
+                  f" into one: about {_duration(cost.seconds)}", file=sys.stderr)
+    bar = ProgressBar(label="Merging", unit="steps")
+    report = engine.maintain(optimize=optimize, progress=bar)
+    bar.finish()
+    if report.busy:
+        print("reader: another process is merging the index's segments; left to it", file=sys.stderr)
+    elif report.merges:
+        print(f"Merged {sum(report.merges):,} segments into {len(report.merges)} in {report.seconds:.1f} s: "
+              f"{report.segments_after} segments (were {report.segments_before}).", file=sys.stderr)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def _search_query(args: argparse.Namespace) -> str:
@@ -302,6 +324,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
         data = update_sidecar(engine.corpus / article_id, add_tags=add, remove_tags=remove)
         print(f"{safe_text(article_id)}: {', '.join(safe_text(t) for t in data.get('tags') or []) or '(no tags)'}")
     engine.reindex(resolved)
+    engine.maintain(quick=True)  # tags in a row leave small segments: merged a few at a time, cheaply
     return 0
 
 

@@ -144,12 +144,12 @@ def write_json(value: object, stream: IO[str] = sys.stdout, lines: bool = False)
 class ProgressBar:
     """A one-line progress bar on a terminal stream: files, rate and ETA. Silent elsewhere."""
 
-    def __init__(self, stream: IO[str] = sys.stderr, label: str = "Indexing") -> None:
+    def __init__(self, stream: IO[str] = sys.stderr, label: str = "Indexing", unit: str = "files") -> None:
         import time
 
         self._clock = time.monotonic
         self.stream = stream
-        self.label = label
+        self.label, self.unit = label, unit
         self.enabled = hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
         self._start = self._clock()
         self._last = 0.0
@@ -165,7 +165,7 @@ class ProgressBar:
         width = 30
         filled = int(width * done / total) if total else width
         bar = "█" * filled + "░" * (width - filled)
-        self.stream.write(f"\r{self.label} {bar} {done:,}/{total:,} files  {rate:,.0f}/s  "
+        self.stream.write(f"\r{self.label} {bar} {done:,}/{total:,} {self.unit}  {rate:,.0f}/s  "
                           f"ETA {int(eta) // 60}:{int(eta) % 60:02d} ")
         self.stream.flush()
 

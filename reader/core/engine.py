@@ -29,10 +29,12 @@ from reader.core.related import Relation, RelatedIndex
 from reader.core.snippets import Fragment, make_snippet
 from reader.core.userfiles import INDEX_RECORD_BYTES, cache_folder, corpus_digest, read_json_object, write_atomic
 
-if TYPE_CHECKING:  # the search path does not load the entity and loader modules
+if TYPE_CHECKING:  # the search path does not load the entity, loader and merge modules
     from reader.core.entities import Span
     from reader.core.gazetteer import Gazetteer
     from reader.core.loading import Loaded
+    from reader.core.segment_merge import MaintenanceReport
+    from reader.core.segment_policy import MergeEstimate, SegmentInfo
 
 META_FILE = "reader-meta.json"
 MANIFEST_FILE = "reader-manifest.json"
@@ -110,6 +112,7 @@ class IndexLock:
     def __init__(self, directory: Path) -> None:
         self.path = Path(directory) / LOCK_FILE
         self._fd: int | None = None
+        self._since = 0.0
 
     def acquire(self, wait: bool) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,7 +124,11 @@ class IndexLock:
             if exc.errno in (errno.EAGAIN, errno.EACCES):
                 raise IndexBusy("the index is being updated by another process") from None
             raise
-        self._fd = fd
+        self._fd, self._since = fd, time.monotonic()
+
+    def held_seconds(self) -> float:
+        """How long the lock has been held (bookkeeping: merges must hold it only briefly)."""
+        return time.monotonic() - self._since if self._fd is not None else 0.0
 
     def release(self) -> None:
         if self._fd is not None:
@@ -401,6 +408,46 @@ class Engine:
 
         segments = load_in_parallel(self.index_dir, jobs, on_loaded, os.cpu_count() or 1)
         return segments is not None and index.write((), deleted, fresh=fresh, segments=segments)
+
+    def maintain(self, *, optimize: bool = False, progress: Progress | None = None,
+                 cancel: threading.Event | None = None,
+                 on_merge: Callable[[list[SegmentInfo]], None] | None = None,
+                 quick: bool = False) -> MaintenanceReport:
+        """Merge index segments in steps until their layout is within the tiered policy (`optimize`: all
+        into one; `quick`: one merge of a few small segments at most, as after a tag). Writers go on meanwhile:
+        the index lock is held only to swap each merge in."""
+        from reader.core.segment_merge import maintain
+
+        if not SearchIndex.exists(self.index_dir):
+            from reader.core.segment_merge import MaintenanceReport
+
+            return MaintenanceReport()
+        return maintain(self.index_dir, optimize=optimize, progress=progress, cancel=cancel, on_merge=on_merge,
+                        quick=quick)
+
+    def maintain_apart(self, cancel: threading.Event) -> bool:
+        """`maintain` in a low-priority process of its own, stopped when `cancel` is set (an app when idle)."""
+        from reader.core.segment_merge import maintain_apart
+
+        return SearchIndex.exists(self.index_dir) and maintain_apart(self.index_dir, cancel)
+
+    def segments(self) -> list[SegmentInfo]:
+        """The index's segments (documents, deleted, bytes), as the merge policy sees them."""
+        from reader.core.segment_policy import layout
+
+        return layout(self.index_dir) if SearchIndex.exists(self.index_dir) else []
+
+    def merge_wanted(self) -> bool:
+        """True when the merge policy wants segments merged now (cheap: the table and the file sizes)."""
+        from reader.core.segment_policy import plan
+
+        return bool(plan(self.segments()))
+
+    def optimize_estimate(self) -> MergeEstimate:
+        """What `maintain(optimize=True)` would merge, and about how long it would take."""
+        from reader.core.segment_policy import estimate
+
+        return estimate(self.segments())
 
     def ensure_fresh(self) -> UpdateReport | None:
         """Update the index when it looks stale; when another process is updating it, use it as it is."""

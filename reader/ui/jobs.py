@@ -81,6 +81,7 @@ class EngineJobs:
         self._search_lock = threading.Lock()
         self._update_lock = threading.Lock()
         self._tag_lock = threading.Lock()
+        self._maintain_lock = threading.Lock()
         self.cancel_event = threading.Event()
         self._warm = threading.Event()  # set once the language model is loaded (or failed to)
         self._seen_generation: int | None = None  # the index generation the screen last showed
@@ -165,6 +166,24 @@ class EngineJobs:
             self._update(wait_if_busy=False)
         elif seen is not None and generation != seen:  # another process re-indexed (tags, notes)
             self.post_message(msg.IndexUpdated(1, engine.doc_count(), []))
+
+    @work(thread=True, group="maintain", exit_on_error=False)
+    def maintain_index(self) -> None:
+        """When idle, merge index segments as the policy wants (docs/index-segments.md), in a low-priority
+        process that does not hold the index lock but for a moment a merge; stopped when the screen goes."""
+        engine = self.engine
+        if engine is None or self._update_lock.locked() or not self._maintain_lock.acquire(blocking=False):
+            return
+        try:
+            if not engine.merge_wanted():
+                return
+            start_resource_tracker()
+            if engine.maintain_apart(self.cancel_event):
+                self._seen_generation = engine.index_generation()  # our own merge: nothing to refresh
+        except Exception:  # noqa: BLE001 - the next idle moment tries again; searches are unaffected
+            pass
+        finally:
+            self._maintain_lock.release()
 
     def start_search(self, generation: int, query: str, sort: str = "relevance", stories: bool = False) -> None:
         """Search in a worker (`run_search`); the previous search stops waiting to list every hit, so its

@@ -9,6 +9,7 @@ from whoosh.writing import SegmentWriter
 
 from reader.core.index import IndexDoc, SearchIndex, analysed
 from reader.core.posting_pool import _TermWriter
+from reader.core.segment_merge import maintain
 from tests.conftest import DEMO_CORPUS
 
 
@@ -89,13 +90,16 @@ def _by_id(index: SearchIndex) -> dict:
 
 
 def test_merged_segments_hold_what_one_write_holds(tmp_path):
-    docs = _docs(copies=3)  # 15 documents, one commit each: past MAX_SEGMENTS, so segments merge
+    docs = _docs(copies=3)  # 15 documents, one commit each, then merged into one segment
     merged = SearchIndex.create(tmp_path / "merged")
     for doc in docs:
         merged.write([analysed(doc)])
+    assert len(merged._ix._segments()) == len(docs)
+    assert maintain(tmp_path / "merged", optimize=True).merges == [len(docs)]
+    merged = SearchIndex.open(tmp_path / "merged")
     one = SearchIndex.create(tmp_path / "one")
     one.write([analysed(doc) for doc in _docs(copies=3)], fresh=True)
-    assert len(merged._ix._segments()) < len(docs)
+    assert len(merged._ix._segments()) == 1
     assert _by_id(merged) == _by_id(one)
     assert len(_by_id(one)["postings"]) > 500
 

@@ -181,6 +181,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
     def _poll(self) -> None:
         if self.engine is not None and self.usable:
             self.poll_changes()
+            self.maintain_index()
 
     # -- searching -------------------------------------------------------------------------------
     @property
