@@ -528,8 +528,9 @@ class Engine:
             return Path(prefix).as_posix()
         with self._lock:
             matches = self._require_index().ids_with_prefix(prefix)
-        if prefix in matches:
-            return prefix
+        named = [match for match in matches if match == prefix or os.path.splitext(match)[0] == prefix]
+        if len(named) == 1:  # `en-1` names `en-1.txt`, though `en-10.txt` starts with it too
+            return named[0]
         if not matches:
             raise ArticleNotFound(f"no article id starts with '{prefix}'")
         if len(matches) > 1:
