@@ -86,7 +86,7 @@ def _run_query(engine: Engine, args: argparse.Namespace, query: str, new_ids: se
     hits = [hit for hit in results.hits if hit.id in new_ids]
     for hit in hits[:args.limit] if snippets else []:
         hit.snippet = engine.snippet(hit.id, hit.lang, results.terms, hit.title)
-    return SearchResults(len(hits), hits[:args.limit], results.terms)
+    return SearchResults(len(hits), hits[:args.limit], results.terms, results.controls)
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -23,8 +23,9 @@ def use_colour(stream: IO[str]) -> bool:
 
 
 def hit_record(hit: Hit) -> dict:
-    """The stable JSON schema of one search hit (documented in README)."""
-    return {
+    """The stable JSON schema of one search hit (documented in README); `controls` only when the query
+    has exact controls (docs/query-syntax.md)."""
+    record = {
         "id": safe_text(hit.id),
         "path": safe_text(str(hit.path)),
         "title": safe_text(hit.title),
@@ -34,6 +35,10 @@ def hit_record(hit: Hit) -> dict:
         "snippet": plain(hit.snippet),
         "tags": [safe_text(t) for t in hit.tags],
     }
+    if hit.controls:
+        record["controls"] = [{**term, "term": safe_text(term["term"]), "forms": [safe_text(f) for f in term["forms"]]}
+                              for term in hit.controls]
+    return record
 
 
 def format_hit_text(hit: Hit, colour: bool) -> str:

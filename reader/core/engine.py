@@ -83,6 +83,7 @@ class Hit:
     tags: list[str]
     score: float
     snippet: list[Fragment]
+    controls: tuple[dict, ...] = ()  # the query's controlled terms (`TermControls.record`)
 
 
 @dataclass
@@ -90,6 +91,7 @@ class SearchResults:
     total: int | None  # None: not counted yet (see Engine.search)
     hits: list[Hit]
     terms: frozenset = frozenset()
+    controls: tuple[dict, ...] = ()  # what the query's exact controls did, one record a term
 
 
 def default_index_dir(corpus: Path) -> Path:
@@ -425,14 +427,19 @@ class Engine:
         page comes sooner, and `count()` follows.
         """
         found = self._reading(lambda index: index.search(query, limit=limit, lang=lang, tag=tag, sort=sort,
-                                                         count=count, resolve_entity=self._resolve_entity))
-        hits = [self._hit(stored, found.terms if snippets else None) for stored in found.hits]
-        return SearchResults(found.total, hits, found.terms)
+                                                         count=count, resolve_entity=self._resolve_entity,
+                                                         read_body=self._body))
+        for note in found.controls.notes:
+            if note not in self.messages:
+                self.messages.append(note)
+        controls = tuple(term.record() for term in found.controls.terms)
+        hits = [self._hit(stored, found.terms if snippets else None, controls) for stored in found.hits]
+        return SearchResults(found.total, hits, found.terms, controls)
 
     def count(self, query: str, *, lang: str | None = None, tag: str | None = None) -> int:
         """How many articles a query matches."""
         return self._reading(lambda index: index.count(query, lang=lang, tag=tag,
-                                                       resolve_entity=self._resolve_entity))
+                                                       resolve_entity=self._resolve_entity, read_body=self._body))
 
     def _reading(self, read: Callable[[SearchIndex], _Read]) -> _Read:
         """Run a read of the index; a damaged index is rebuilt (with a message) and the read run again."""
@@ -454,21 +461,27 @@ class Engine:
         with self._lock:
             index = self._require_index()
             return count_facets(index.matching_fields(query, lang=lang, tag=tag,
-                                                      resolve_entity=self._resolve_entity))
+                                                      resolve_entity=self._resolve_entity, read_body=self._body))
 
-    def _hit(self, stored: StoredHit, terms: frozenset | None) -> Hit:
+    def _hit(self, stored: StoredHit, terms: frozenset | None, controls: tuple[dict, ...] = ()) -> Hit:
         snippet = self.snippet(stored.id, stored.lang, terms, stored.title) if terms is not None else []
         return Hit(stored.id, self.corpus / stored.id, stored.title, stored.lang, stored.date,
-                   stored.tags, stored.score, snippet)
+                   stored.tags, stored.score, snippet, controls)
+
+    def _body(self, article_id: str) -> str | None:
+        """The body of an article's file (None when it cannot be read)."""
+        try:
+            return parse_file(self.corpus / article_id).body
+        except (ArticleSkipped, OSError):
+            return None
 
     def snippet(self, article_id: str, lang: str, terms: frozenset, title: str) -> list[Fragment]:
         """A snippet of the article around the query's matched terms, cut from the file's body after the
         `title` the index holds (a front-matter or sidecar title, not the file's first line)."""
-        try:
-            parsed = parse_file(self.corpus / article_id)
-        except (ArticleSkipped, OSError):
+        body = self._body(article_id)
+        if body is None:
             return []
-        text = f"{title}\n\n{parsed.body}"[:SNIPPET_SCAN_CHARS]
+        text = f"{title}\n\n{body}"[:SNIPPET_SCAN_CHARS]
         return make_snippet(text, match_spans(terms, text, lang))
 
     def reindex(self, article_ids: list[str]) -> None:
