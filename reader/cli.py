@@ -101,11 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive(value: str) -> int:
+def _number(value: str) -> int:
     try:
-        number = int(value)
+        return int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    number = _number(value)
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
@@ -113,10 +117,7 @@ def _positive(value: str) -> int:
 
 def _limit(value: str) -> int | None:
     """`--limit N` of `reader search`: 0 means no limit (None)."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    number = _number(value)
     if number < 0:
         raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
     return number or None

@@ -245,19 +245,25 @@ def _pattern(query, query_text: str) -> str | None:
 
 def _stems(reader, exact: str, code: str, query, pattern: str) -> list[str]:
     """The stems (in language `code`) of the words as written in `exact` that the pattern matches."""
-    if isinstance(query, wq.FuzzyTerm):
-        start = pattern[:query.prefixlength]
-        matches = lambda folded: abs(len(folded) - len(pattern)) <= query.maxdist \
-            and _distance(folded, pattern, query.maxdist) <= query.maxdist  # noqa: E731
-    elif isinstance(query, wq.Prefix):
-        start, matches = pattern, lambda folded: True  # noqa: E731
-    else:
-        start = re.split(r"[*?]", pattern, maxsplit=1)[0]
-        regex = re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern))
-        matches = lambda folded: regex.fullmatch(folded) is not None  # noqa: E731
+    start, matches = _matcher(query, pattern)
     terms = reader.expand_prefix(exact, start) if start else reader.lexicon(exact)
     analyzer = analyzer_for(code)
     return sorted({analyzer.term(written_form(t)) for t in map(_text, terms) if matches(folded_form(t))})
+
+
+def _matcher(query, pattern: str) -> tuple[str, Callable[[str], bool]]:
+    """The letters every folded word a pattern matches starts with, and the test of one such word."""
+    if isinstance(query, wq.FuzzyTerm):
+        limit = query.maxdist
+
+        def near(folded: str) -> bool:
+            return abs(len(folded) - len(pattern)) <= limit and _distance(folded, pattern, limit) <= limit
+
+        return pattern[:query.prefixlength], near
+    if isinstance(query, wq.Prefix):
+        return pattern, bool
+    regex = re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern))
+    return re.split(r"[*?]", pattern, maxsplit=1)[0], lambda folded: regex.fullmatch(folded) is not None
 
 
 def _distance(a: str, b: str, limit: int) -> int:

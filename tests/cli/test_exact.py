@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.cli.test_cli import run
-from tests.conftest import write
+from tests.conftest import write_articles
 
 ARTICLES = {
     "en/army.md": ("en", "The US army", "The US army moved north on Monday, officials said."),
@@ -28,10 +28,7 @@ ARTICLES = {
 
 @pytest.fixture
 def corpus(tmp_path):
-    root = tmp_path / "corpus"
-    for rel, (lang, title, body) in ARTICLES.items():
-        write(root, rel, f"---\ntitle: {title}\nlang: {lang}\n---\n{body}\n")
-    return root
+    return write_articles(tmp_path / "corpus", ARTICLES)
 
 
 def found(corpus, query: str) -> list[str]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests.cli.test_cli import run
-from tests.conftest import write
+from tests.conftest import write_articles
 
 ARTICLES = {
-    "en/a.md": ("en", "Kerry and Obama", "John Kerry met Barack Obama. Edward Snowden was discussed, "
-                "and Bombardier won a contract."),
+    "en/a.md": ("en", "Kerry and Obama",
+                "John Kerry met Barack Obama. Edward Snowden was discussed; Bombardier won a contract."),
     "en/b.md": ("en", "Secretary Kerry", "Secretary Kerry said Snowden should return."),
     "de/a.md": ("de", "Snowden in Moskau", "Edward Snowden bleibt in Moskau. Snowdens Anwalt sprach mit Obama."),
     "de/b.md": ("de", "Der Fall", "Der Whistleblower Snowden und der Konzern Bombardier wurden genannt."),
@@ -21,10 +21,7 @@ ARTICLES = {
 
 @pytest.fixture
 def corpus(tmp_path):
-    root = tmp_path / "corpus"
-    for rel, (lang, title, body) in ARTICLES.items():
-        write(root, rel, f"---\ntitle: {title}\nlang: {lang}\n---\n{body}\n")
-    return root
+    return write_articles(tmp_path / "corpus", ARTICLES)
 
 
 def found(corpus, query: str) -> set[str]:

@@ -6,16 +6,13 @@ from __future__ import annotations
 import pytest
 
 from tests.cli.test_exact import ARTICLES
-from tests.conftest import write
+from tests.conftest import write_articles
 from tests.ui.conftest import make_app, ready, type_query, until
 
 
 @pytest.fixture
 def corpus(tmp_path):
-    root = tmp_path / "corpus"
-    for rel, (lang, title, body) in ARTICLES.items():
-        write(root, rel, f"---\ntitle: {title}\nlang: {lang}\n---\n{body}\n")
-    return root
+    return write_articles(tmp_path / "corpus", ARTICLES)
 
 
 async def _matched_words(pilot, screen) -> set[str]:
