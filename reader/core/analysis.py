@@ -220,6 +220,8 @@ class WordPresence(Existence):
     computed in bulk like `FastPositions`. The exact fields use it: a fifth of the bytes of positions,
     and an exact phrase is checked in the article's text instead (see `exact.holds_phrase`)."""
 
+    inline_single = True  # a term of one document is kept in the term table (see posting_pool)
+
     def analyse(self, value: str, analyzer: "LangAnalyzer", tokens: list[str] | None = None) -> Analysed:
         terms = list(dict.fromkeys(filter(None, map(analyzer.term, TOKEN_RE.findall(value) if tokens is None
                                                     else tokens))))

@@ -66,6 +66,14 @@ class QueryControls:
         return frozenset(term.text for term in self.terms if "as-typed" in term.controls)
 
 
+def check_controls(text: str) -> None:
+    """Raise QueryError for a control after a field name (`title:=US`): controls search title and text."""
+    match = re.search(r'(?<![\w:])([A-Za-z_]\w*):=', re.sub(r'"[^"]*"', " ", text))
+    if match:
+        raise QueryError(f"'{match.group(1)}:=': exact controls search the title and the text together"
+                         " (write =word or \"a phrase\"/c without a field)")
+
+
 def _control_names(letters: str) -> tuple[str, ...]:
     wanted = set(letters) | ({"t"} if set(letters) & set("caf") else set())
     return tuple(name for letter, name in CONTROLS.items() if letter in wanted)
@@ -76,22 +84,22 @@ class _ControlledNode(syntax.SyntaxNode):
 
     has_text = True
 
-    def __init__(self, plugin: "ControlsPlugin", text: str, letters: str) -> None:
-        self.plugin, self.text, self.letters = plugin, text, letters
+    def __init__(self, plugin: ControlsPlugin, text: str, letters: str, phrase: bool) -> None:
+        self.plugin, self.text, self.letters, self.phrase = plugin, text, letters, phrase
         self.boost = 1.0
 
     def r(self) -> str:
         return f"{self.text!r}/{self.letters}"
 
     def query(self, parser):
-        return syntax.attach(self.plugin.exact_query(self.text, self.letters), self)
+        return syntax.attach(self.plugin.exact_query(self.text, self.letters, self.phrase), self)
 
 
 class ControlsPlugin(TaggingPlugin):
     """Tags `=word`, `="phrase"`, `word/caft` and `"phrase"/caft`; runs before phrases and words."""
 
     priority = -1
-    expr = (r'(?<![^\s(\-])(?:=(?:"(?P<exact_phrase>[^"]*)"|(?P<exact_word>[^\s()"]+))'
+    expr = (r'(?<![^\s(\-])(?:=(?:"(?P<exact_phrase>[^"]*)"|(?P<exact_word>[^\s()"]+?))(?:/[caft]+)?'
             r'|(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s()":/]+))/(?P<letters>[caft]+))(?=[\s)]|$)')
 
     def __init__(self, reader, exact_fields: list[str], verify: Callable) -> None:
@@ -107,18 +115,21 @@ class ControlsPlugin(TaggingPlugin):
         if text is None:
             text = match.group("phrase") if match.group("phrase") is not None else match.group("word")
             letters = match.group("letters")
+        phrase = match.group("exact_phrase") is not None or match.group("phrase") is not None
         if set(letters) & set("caf"):
-            return _ControlledNode(self, text, letters)
+            return _ControlledNode(self, text, letters, phrase)
         self.found.terms.append(TermControls(text, _control_names(letters)))  # as typed: searched as usual
-        if match.group("phrase") is not None:
+        if phrase:
             return PhrasePlugin.PhraseNode(text, match.start("phrase"))
         return syntax.WordNode(text)
 
-    def exact_query(self, text: str, letters: str):
+    def exact_query(self, text: str, letters: str, phrase: bool):
         """The query of a controlled word or phrase over every language's exact field."""
         words = TOKEN_RE.findall(text)
         if not words:
             raise QueryError(f"'{text}' has no word to search as written")
+        if not phrase and set(text) & set("*?~^"):
+            raise QueryError(f"'{text}': a word searched as written takes no wildcard, fuzzy mark or boost")
         alternatives, candidates, allowed = [], [], [set() for _ in words]
         for name in self.exact_fields:
             per_word = [self._forms(name, word, letters) for word in words]

@@ -30,7 +30,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
 from reader.core.analysis import (STEMMERS, Analysed, ExactAnalyzer, FastPositions, LangAnalyzer, WordPresence,
                                   analysis_lang, analyzer_for)
 from reader.core.dates import rewrite_date_query
-from reader.core.exact import ControlsPlugin, QueryControls, holds_phrase, widen_patterns
+from reader.core.exact import ControlsPlugin, QueryControls, check_controls, holds_phrase, widen_patterns
 from reader.core.language import language_code
 from reader.core.parsing import field_code, ignore_stop_words, multifield_parser
 from reader.core.posting_pool import GroupedPostingPool
@@ -465,6 +465,7 @@ class SearchIndex:
         text = rewrite_date_query(check_query(text))
         if text.strip() == "*":  # every article: not a wildcard over every term of every field
             return wq.Every(), QueryControls()
+        check_controls(text)
         reader = self.searcher().reader()
         parser = multifield_parser(self._searched_fields(reader, "title") or ["title"],
                                    self._searched_fields(reader, "text") or ["text"], self._ix.schema)

@@ -93,6 +93,7 @@ def test_controls_combine_with_the_rest_of_the_language(corpus):
     assert found(corpus, "=US OR =Essen") == ["de/essen-city.md", "en/army.md"]
     assert found(corpus, "runner -=runs") == ["en/running.md"]
     assert found(corpus, "(=Мир OR =мира) lang:ru") == ["ru/forms.md", "ru/station.md"]
+    assert found(corpus, "=US/c") == ["en/army.md"]  # letters after an exact word add nothing
 
 
 def test_text_output_marks_only_what_matched_exactly(corpus):
@@ -123,6 +124,8 @@ def test_as_typed_alone_searches_as_usual(corpus):
 @pytest.mark.parametrize("query,message", [
     ("=...", "no word to search as written"),
     ('="-"', "no word to search as written"),
+    ("=Sn?wden", "takes no wildcard"),
+    ("title:=US", "exact controls search the title and the text together"),
 ])
 def test_a_control_on_nothing_is_a_one_line_error(corpus, query, message):
     result = run("search", query, corpus=corpus)
