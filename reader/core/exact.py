@@ -222,7 +222,8 @@ def widen_patterns(parsed, reader, query_text: str, exact_fields: list[str], not
             key = (exact, type(query), pattern, getattr(query, "maxdist", 0))
             if key not in memo:
                 memo[key] = _stems(reader, exact, code, query, pattern)
-            stems = [s for s in memo[key] if s]
+            already = _matcher(query, str(query.text))[1]  # what the pattern finds among the stems itself
+            stems = [s for s in memo[key] if s and not already(s)]
             return wq.Or([query, *(wq.Term(query.fieldname, stem) for stem in stems)]) if stems else query
         if query.is_leaf():
             return query
@@ -267,12 +268,15 @@ def _matcher(query, pattern: str) -> tuple[str, Callable[[str], bool]]:
     if isinstance(query, wq.FuzzyTerm):
         limit = query.maxdist
 
-        def near(folded: str) -> bool:
-            return abs(len(folded) - len(pattern)) <= limit and _distance(folded, pattern, limit) <= limit
+        start = pattern[:query.prefixlength]
 
-        return pattern[:query.prefixlength], near
+        def near(folded: str) -> bool:
+            return folded.startswith(start) and abs(len(folded) - len(pattern)) <= limit \
+                and _distance(folded, pattern, limit) <= limit
+
+        return start, near
     if isinstance(query, wq.Prefix):
-        return pattern, bool
+        return pattern, lambda folded: folded.startswith(pattern)
     regex = re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern))
     return re.split(r"[*?]", pattern, maxsplit=1)[0], lambda folded: regex.fullmatch(folded) is not None
 
