@@ -220,7 +220,8 @@ class WordPresence(Existence):
     computed in bulk like `FastPositions`. The exact fields use it: a fifth of the bytes of positions,
     and an exact phrase is checked in the article's text instead (see `exact.holds_phrase`)."""
 
-    inline_single = True  # a term of one document is kept in the term table (see posting_pool)
+    inline_limit = 32  # a term of this many documents or fewer is kept in the term table (posting_pool):
+    # its ids pickled there take less than a block in the postings file and the row pointing to it
 
     def analyse(self, value: str, analyzer: "LangAnalyzer", tokens: list[str] | None = None) -> Analysed:
         terms = list(dict.fromkeys(filter(None, map(analyzer.term, TOKEN_RE.findall(value) if tokens is None

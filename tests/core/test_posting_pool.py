@@ -61,7 +61,7 @@ def test_the_segment_equals_the_one_whooshs_pool_writes(tmp_path):
 
 def test_postings_of_many_blocks_are_written_byte_for_byte_as_whoosh_writes_them(tmp_path, monkeypatch):
     monkeypatch.setattr(_TermWriter, "min_compressed", 0)  # Whoosh compresses every block
-    monkeypatch.setattr(WordPresence, "inline_single", False)  # nor inlines a term of one document
+    monkeypatch.setattr(WordPresence, "inline_limit", 0)  # nor inlines postings
     docs = _docs(copies=60)  # common words in 300 documents: three blocks of postings
     ours = SearchIndex.create(tmp_path / "ours")
     ours.write([analysed(doc) for doc in docs], fresh=True)
