@@ -449,7 +449,7 @@ class SearchIndex:
 
     def _searched_fields(self, reader, kind: str) -> list[str]:
         """The title or text fields (`kind`) that hold something in this index."""
-        return [name for name in self._ix.schema.names()
+        return [name for name in reader.schema.names()  # the index's schema property reads its TOC again
                 if (name == kind or name.startswith(f"{kind}_")) and reader.field_length(name)]
 
     def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None,
@@ -662,7 +662,7 @@ def match_spans(terms: frozenset[tuple[str, str]], text: str, lang: str) -> list
         return []
     analyzer, exact_analyzer = analyzer_for(lang), _EXACT_ANALYZER
     wanted = {word for word in set(TOKEN_RE.findall(text))  # each word once
-              if analyzer.term(word) in matched or exact_analyzer.term(word) in exact}
+              if analyzer.term(word) in matched or (exact and exact_analyzer.term(word) in exact)}
     if not wanted:
         return []
     return [match.span() for match in TOKEN_RE.finditer(text) if match.group() in wanted]
