@@ -141,3 +141,13 @@ def test_the_parser_tells_query_expansion_which_words_are_as_typed(corpus):
     _, controls = index.parse_controlled('army/t =US "the runner"/t Müller/a police')
     assert controls.as_typed == frozenset({"army", "US", "the runner", "Müller"})
     engine.close()
+
+
+def test_in_a_script_without_case_exact_means_the_word_form(tmp_path):
+    corpus = write_articles(tmp_path / "corpus", {
+        "hi/one.md": ("hi", "समाचार", "भारत की सरकार ने आज घोषणा की।"),
+        "hi/many.md": ("hi", "राज्य", "राज्य सरकारों ने विरोध किया।"),
+    })
+    assert found(corpus, "सरकार") == ["hi/many.md", "hi/one.md"]
+    assert found(corpus, "=सरकार") == ["hi/one.md"]
+    assert found(corpus, "सरकारों/f") == ["hi/many.md"]
