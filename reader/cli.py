@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="search the corpus")
     _common(p)
     p.add_argument("query", metavar="QUERY", nargs="*", help="Whoosh query syntax, or @name for a saved search")
-    p.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N hits (default 20)")
+    p.add_argument("--limit", type=_limit, default=20, metavar="N",
+                   help="at most N hits (default 20; 0: all); stderr says how many were not shown")
     p.add_argument("--format", choices=("text", "json", "jsonl", "paths", "csv", "md"), default=None,
                    help="text (default), json, jsonl (default with --batch), paths, csv, md")
     p.add_argument("--lang", metavar="L", help="only articles in language L")
@@ -58,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance",
                    help="relevance (default) or date: newest first, undated last")
     p.add_argument("--facets", action="store_true",
-                   help="also count languages, sources, tags and entities over all matching articles")
+                   help="also count languages, sources, tags and entities over all matching articles "
+                        "(on stderr: stdout keeps the hits in the format asked)")
     p.add_argument("--with-stories", action="store_true",
                    help="follow each hit with its story's other articles (translations, rewrites)")
     p.add_argument("--batch", metavar="FILE", help="run every query of FILE (one per line, or YAML); JSONL out")
@@ -103,14 +105,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive(value: str) -> int:
+def _number(value: str) -> int:
     try:
-        number = int(value)
+        return int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    number = _number(value)
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
+
+
+def _limit(value: str) -> int | None:
+    """`--limit N` of `reader search`: 0 means no limit (None)."""
+    number = _number(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return number or None
+
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -116,7 +116,7 @@ def _run_query(engine: Engine, args: argparse.Namespace, query: str, new_ids: se
     hits = [hit for hit in results.hits if hit.id in new_ids]
     for hit in hits[:args.limit] if snippets else []:
         hit.snippet = engine.snippet(hit.id, hit.lang, results.terms)
-    return SearchResults(len(hits), hits[:args.limit], results.terms)
+    return SearchResults(len(hits), hits[:args.limit], results.terms, results.controls)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -130,9 +130,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.new_since == "last":
         raise UsageProblem("--new-since last needs --batch FILE (it means: since that batch last ran)")
     args.format = args.format or "text"
-    if args.facets and args.format in ("csv", "paths"):
-        raise UsageProblem("--facets works with --format text, json, jsonl and md")
     since = parse_since(args.new_since) if args.new_since else None
+    if since and args.facets:
+        raise UsageProblem("--facets and --new-since cannot be combined")
     query = _search_query(args)
     engine = open_engine(args)
     engine.ensure_fresh()
@@ -144,28 +144,37 @@ def cmd_search(args: argparse.Namespace) -> int:
         facets = engine.facets(query, lang=args.lang, tag=args.tag) if args.facets else None
     finally:
         _tell(engine)  # the first search is what finds (and rebuilds) a damaged index
-    if since and facets is not None:
-        raise UsageProblem("--facets and --new-since cannot be combined")
-    _write_results(engine, results, args.format, facets)
+    _write_results(engine, results, args.format)
+    _note_unshown(results)
+    if facets is not None:
+        _write_facets(facets, results.total, args.format)
     return 0 if results.total else 1
 
 
-def _write_results(engine: Engine, results: SearchResults, fmt: str, facets: dict | None) -> None:
-    from reader.output import facet_record, hit_record, write_facets_text
+def _note_unshown(results: SearchResults, query_name: str = "") -> None:
+    """Say on stderr how many matching articles the limit left out (stdout stays as it is)."""
+    unshown = (results.total or 0) - len(results.hits)
+    if unshown > 0:
+        where = f"batch query '{safe_text(query_name)}': " if query_name else ""
+        print(f"reader: {where}{unshown:,} more hits not shown (of {results.total:,}; --limit 0 shows all)",
+              file=sys.stderr)
 
+
+def _write_results(engine: Engine, results: SearchResults, fmt: str) -> None:
     if fmt in ("csv", "md"):
         write_export([export_row(hit, engine.notes(hit.id)) for hit in results.hits], fmt)
-        if facets is not None:
-            write_facets_text(facets, results.total)
-    elif facets is not None and fmt == "json":
-        write_json({"total": results.total, "hits": [hit_record(h) for h in results.hits],
-                    "facets": facet_record(facets)})
     else:
         write_hits(results.hits, fmt)
-        if facets is not None and fmt == "jsonl":
-            write_json([{"total": results.total, "facets": facet_record(facets)}], lines=True)
-        elif facets is not None:
-            write_facets_text(facets, results.total)
+
+
+def _write_facets(facets: dict, total: int | None, fmt: str) -> None:
+    """Facet counts on stderr: one JSON object for json and jsonl, else the text block."""
+    from reader.output import facet_record, write_facets_text
+
+    if fmt in ("json", "jsonl"):
+        write_json([{"total": total, "facets": facet_record(facets)}], sys.stderr, lines=True)
+    else:
+        write_facets_text(facets, total or 0, sys.stderr)
 
 
 def _search_batch(args: argparse.Namespace) -> int:
@@ -196,6 +205,7 @@ def _search_batch(args: argparse.Namespace) -> int:
         finally:
             _tell(engine)
         found = found or bool(results.hits)
+        _note_unshown(results, item.name)
         write_json([{**hit_record(hit), "query_name": safe_text(item.name), "query": safe_text(item.query)}
                     for hit in results.hits], lines=True)
     record_run(engine.index_dir, Path(args.batch), started)

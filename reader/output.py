@@ -24,7 +24,8 @@ def use_colour(stream: IO[str]) -> bool:
 
 def hit_record(hit: Hit) -> dict:
     """The stable JSON schema of one search hit (docs/cli.md); an article added by `--with-stories`
-    also says whose story it tells (`story_of`) and how (`story`: translation or rewrite)."""
+    also says whose story it tells (`story_of`) and how (`story`: translation or rewrite); `controls` comes
+    only when the query has exact controls (docs/query-syntax.md)."""
     record = {
         "id": safe_text(hit.id),
         "path": safe_text(str(hit.path)),
@@ -35,6 +36,9 @@ def hit_record(hit: Hit) -> dict:
         "snippet": plain(hit.snippet),
         "tags": [safe_text(t) for t in hit.tags],
     }
+    if hit.controls:
+        record["controls"] = [{**term, "term": safe_text(term["term"]), "forms": [safe_text(f) for f in term["forms"]]}
+                              for term in hit.controls]
     if hit.story_of:
         record.update(story_of=safe_text(hit.story_of), story=hit.story_kind)
     return record

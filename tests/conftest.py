@@ -40,6 +40,13 @@ def write(root: Path, rel: str, content: str | bytes) -> Path:
     return path
 
 
+def write_articles(root: Path, articles: dict[str, tuple[str, str, str]]) -> Path:
+    """Markdown articles under root: relative path -> (language, title, body); returns root."""
+    for rel, (lang, title, body) in articles.items():
+        write(root, rel, f"---\ntitle: {title}\nlang: {lang}\n---\n{body}\n")
+    return root
+
+
 def write_word_articles(root: Path, count: int, words: list[str], french: list[str], length) -> None:
     """`count` articles `a000.txt`… of repeated words: English from `words`, every third French; the
     body of article n has `length(n)` words."""

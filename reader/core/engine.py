@@ -89,6 +89,7 @@ class Hit:
     snippet: list[Fragment]
     story_of: str = ""  # added by `with_stories`: the hit whose story this article tells too
     story_kind: str = ""  # translation (another language) or rewrite (the same language)
+    controls: tuple[dict, ...] = ()  # the query's controlled terms (`TermControls.record`)
 
 
 @dataclass
@@ -96,6 +97,7 @@ class SearchResults:
     total: int | None  # None: not counted yet (see Engine.search)
     hits: list[Hit]
     terms: frozenset = frozenset()
+    controls: tuple[dict, ...] = ()  # what the query's exact controls did, one record a term
 
 
 def default_index_dir(corpus: Path) -> Path:
@@ -477,14 +479,19 @@ class Engine:
         page comes sooner, and `count()` follows.
         """
         found = self._reading(lambda index: index.search(query, limit=limit, lang=lang, tag=tag, sort=sort,
-                                                         count=count, resolve_entity=self._resolve_entity))
-        hits = [self._hit(stored, found.terms if snippets else None) for stored in found.hits]
-        return SearchResults(found.total, hits, found.terms)
+                                                         count=count, resolve_entity=self._resolve_entity,
+                                                         read_body=self._body))
+        for note in found.controls.notes:
+            if note not in self.messages:
+                self.messages.append(note)
+        controls = tuple(term.record() for term in found.controls.terms)
+        hits = [self._hit(stored, found.terms if snippets else None, controls) for stored in found.hits]
+        return SearchResults(found.total, hits, found.terms, controls)
 
     def count(self, query: str, *, lang: str | None = None, tag: str | None = None) -> int:
         """How many articles a query matches."""
         return self._reading(lambda index: index.count(query, lang=lang, tag=tag,
-                                                       resolve_entity=self._resolve_entity))
+                                                       resolve_entity=self._resolve_entity, read_body=self._body))
 
     def _reading(self, read: Callable[[SearchIndex], _Read]) -> _Read:
         """Run a read of the index; a damaged index is rebuilt (with a message) and the read run again."""
@@ -506,21 +513,27 @@ class Engine:
         with self._lock:
             index = self._require_index()
             return count_facets(index.matching_fields(query, lang=lang, tag=tag,
-                                                      resolve_entity=self._resolve_entity))
+                                                      resolve_entity=self._resolve_entity, read_body=self._body))
 
-    def _hit(self, stored: StoredHit, terms: frozenset | None) -> Hit:
+    def _hit(self, stored: StoredHit, terms: frozenset | None, controls: tuple[dict, ...] = ()) -> Hit:
         snippet = self.snippet(stored.id, stored.lang, terms) if terms is not None else []
         return Hit(stored.id, self.corpus / stored.id, stored.title, stored.lang, stored.date,
-                   stored.tags, stored.score, snippet)
+                   stored.tags, stored.score, snippet, controls)
+
+    def _body(self, article_id: str) -> str | None:
+        """The body of an article's file (None when it cannot be read)."""
+        try:
+            return parse_file(self.corpus / article_id).body
+        except (ArticleSkipped, OSError):
+            return None
 
     def snippet(self, article_id: str, lang: str, terms: frozenset) -> list[Fragment]:
         """A snippet of the article's body (the title is shown beside it already) around the query's
         matched terms; the body's beginning when only the title matched."""
-        try:
-            parsed = parse_file(self.corpus / article_id)
-        except (ArticleSkipped, OSError):
+        body = self._body(article_id)
+        if body is None:
             return []
-        text = parsed.body[:SNIPPET_SCAN_CHARS]
+        text = body[:SNIPPET_SCAN_CHARS]
         return make_snippet(text, match_spans(terms, text, lang))
 
     def reindex(self, article_ids: list[str]) -> None:
@@ -580,8 +593,9 @@ class Engine:
             return Path(prefix).as_posix()
         with self._lock:
             matches = self._require_index().ids_with_prefix(prefix)
-        if prefix in matches:
-            return prefix
+        named = [match for match in matches if match == prefix or os.path.splitext(match)[0] == prefix]
+        if len(named) == 1:  # `en-1` names `en-1.txt`, though `en-10.txt` starts with it too
+            return named[0]
         if not matches:
             raise ArticleNotFound(f"no article id starts with '{prefix}'")
         if len(matches) > 1:

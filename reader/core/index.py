@@ -28,8 +28,10 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.sorting import FieldFacet
     from whoosh.writing import SegmentWriter
 
-from reader.core.analysis import STEMMERS, Analysed, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
+from reader.core.analysis import (STEMMERS, Analysed, ExactAnalyzer, FastPositions, LangAnalyzer, WordPresence,
+                                  analysis_lang, analyzer_for)
 from reader.core.dates import rewrite_date_query
+from reader.core.exact import ControlsPlugin, QueryControls, check_controls, holds_phrase, widen_patterns
 from reader.core.language import language_code
 from reader.core.parsing import field_code, ignore_stop_words, multifield_parser
 from reader.core.posting_pool import GroupedPostingPool
@@ -37,8 +39,8 @@ from reader.core.query import QueryError, check_query
 from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
 from reader.core.text import TOKEN_RE, normalise_tag
 
-SCHEMA_VERSION = 8  # 5: compact positions, pickle protocol 5; 6: ł ø đ ı folded, NFC; 7: titles per language;
-# 8: combining marks of every script inside words, a danda (।) outside them
+SCHEMA_VERSION = 9  # 5: compact positions, pickle protocol 5; 6: ł ø đ ı folded, NFC; 7: titles per language;
+# 8: combining marks of every script inside words, a danda (।) outside them; 9: words as written (exact_<lang>)
 TITLE_BOOST = 2.0
 
 
@@ -82,6 +84,12 @@ def title_field(lang: str) -> str:
     return f"title_{code}" if code else "title"
 
 
+def exact_field(lang: str) -> str:
+    """The index field that holds the words as written (title and text) of an article in `lang`."""
+    code = analysis_lang(lang)
+    return f"exact_{code}" if code else "exact"
+
+
 class AnalysedText(TEXT):
     """A text field that takes the postings of text analysed ahead (`analysed`) as they are."""
 
@@ -106,6 +114,13 @@ def _text(analyzer: LangAnalyzer, **options) -> TEXT:
     return field
 
 
+def _exact() -> TEXT:
+    """A field of the words as written: which a document has, without positions (see `WordPresence`)."""
+    field = AnalysedText(analyzer=ExactAnalyzer(), phrase=False)
+    field.format = WordPresence(field_boost=1.0)
+    return field
+
+
 def make_schema() -> Schema:
     """The index schema: metadata fields, a boosted title, and one text field per stemmed language."""
     plain = LangAnalyzer("")
@@ -120,9 +135,11 @@ def make_schema() -> Schema:
         tag=KEYWORD(commas=True, lowercase=True, stored=True, scorable=True),
         entity=KEYWORD(commas=True, lowercase=True, stored=True),
         text=_text(plain),
+        exact=_exact(),
     )
     for code in sorted(set(STEMMERS)):
         fields[f"text_{code}"] = _text(LangAnalyzer(code))
+        fields[f"exact_{code}"] = _exact()
         fields[f"title_{code}"] = _text(LangAnalyzer(code), field_boost=TITLE_BOOST)
     return Schema(**fields)
 
@@ -154,12 +171,14 @@ class IndexDoc:
     source: str = ""
     tags: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
+    exact: str | None = None  # the text analysed ahead for its exact field (`analysed`); else `text`
 
     def fields(self) -> dict:
         values = dict(id=self.id, heading=self.title, lang=self.lang, date_text=self.date,
                       source=self.source, tag=",".join(self.tags), entity=",".join(self.entities))
         values[title_field(self.lang)] = self.title
         values[text_field(self.lang)] = self.text
+        values[exact_field(self.lang)] = self.exact if self.exact is not None else self.text
         when = parse_date(self.date) if self.date else None
         if when:
             values["date"] = when
@@ -174,7 +193,10 @@ def analysed(doc: IndexDoc, tokens: list[str] | None = None) -> IndexDoc:
     `tokens`: the text's `TOKEN_RE` words, when the caller has them."""
     if not _SCHEMA:
         _SCHEMA.append(make_schema())
-    field = _SCHEMA[0][text_field(doc.lang)]
+    schema = _SCHEMA[0]
+    exact = schema[exact_field(doc.lang)]
+    doc.exact = exact.format.analyse(doc.text, exact.analyzer, tokens)
+    field = schema[text_field(doc.lang)]
     doc.text = field.format.analyse(doc.text, field.analyzer, tokens)
     return doc
 
@@ -199,6 +221,7 @@ class IndexResults:
     total: int | None  # None: not counted (asked not to, and more hits than listed)
     hits: list[StoredHit]
     terms: frozenset[tuple[str, str]]
+    controls: QueryControls = field(default_factory=QueryControls)
 
 
 class _IndexStorage(FileStorage):
@@ -419,7 +442,7 @@ class SearchIndex:
 
     def _searched_fields(self, reader, kind: str) -> list[str]:
         """The title or text fields (`kind`) that hold something in this index."""
-        return [name for name in self._ix.schema.names()
+        return [name for name in reader.schema.names()  # the index's schema property reads its TOC again
                 if (name == kind or name.startswith(f"{kind}_")) and reader.field_length(name)]
 
     def _layout(self) -> tuple[list[str], list[str], list[str]]:
@@ -433,15 +456,28 @@ class SearchIndex:
                                           [value.decode("utf-8") for value in reader.lexicon("lang")]))
         return self._fields_of[1]
 
-    def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None):
+    def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None,
+              read_body: Callable[[str], str | None] | None = None):
         """Parse query text (Whoosh syntax) into a query over title and every language's text field."""
+        return self.parse_controlled(text, resolve_entity, read_body)[0]
+
+    def parse_controlled(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None,
+                         read_body: Callable[[str], str | None] | None = None):
+        """The query of `parse`, and what its exact controls (`=US`, `US/c`, `word/t`) did. `read_body`
+        gives an article's body by id, for checking exact phrases (without it every article that has
+        the phrase's words and stems in a row counts)."""
         text = rewrite_date_query(check_query(text))
         if text.strip() == "*":  # every article: not a wildcard over every term of every field
-            return wq.Every()
+            return wq.Every(), QueryControls()
+        check_controls(text)
         titles, texts, langs = self._layout()
+        reader = self.searcher().reader()
         parser = multifield_parser(titles, texts, self._ix.schema)
         parser.add_plugin(FuzzyTermPlugin())
         parser.add_plugin(GtLtPlugin())
+        exact_fields = self._searched_fields(reader, "exact")
+        controls = ControlsPlugin(reader, exact_fields, lambda query, allowed: self._holding(query, allowed, read_body))
+        parser.add_plugin(controls)
         if "date" in text.lower():  # only a date: field needs it; building its English grammar takes 8 ms
             from whoosh.qparser.dateparse import DateParserPlugin
 
@@ -450,22 +486,37 @@ class SearchIndex:
             parsed = ignore_stop_words(parser.parse(text, normalize=False),
                                        lambda name: [lang for lang in langs
                                                      if analysis_lang(lang) == field_code(name)]).normalize()
+        except QueryError:
+            raise
         except Exception as exc:
             raise QueryError(f"cannot parse the query: {exc}") from None
-        parsed = _field_values(parsed, resolve_entity)
+        parsed = widen_patterns(_field_values(parsed, resolve_entity), reader, text, exact_fields,
+                                controls.found.notes)
         problem = _first_error(parsed)
         if problem:
             raise QueryError(problem)
-        return parsed
+        return parsed, controls.found
+
+    def _holding(self, query, allowed: list[frozenset[str]], read_body: Callable[[str], str | None] | None) -> list[str]:
+        """Ids of the articles `query` matches whose title and body hold the exact phrase `allowed`."""
+        searcher = self.searcher()
+        ids = []
+        for doc in sorted(_doc_set(searcher, query)):
+            fields = searcher.stored_fields(doc)
+            body = read_body(fields["id"]) if read_body is not None else None
+            if body is None or holds_phrase(f"{fields.get('heading', '')}\n\n{body}", allowed):
+                ids.append(fields["id"])
+        return ids
 
     def search(self, text: str, *, limit: int | None = 20, lang: str | None = None,
                tag: str | None = None, resolve_entity: Callable[[str], list[str]] | None = None,
-               sort: str = "relevance", count: bool = True) -> IndexResults:
+               sort: str = "relevance", count: bool = True,
+               read_body: Callable[[str], str | None] | None = None) -> IndexResults:
         """Run a query; `lang` and `tag` restrict the results; `sort="date"` puts the newest first, undated last.
 
         With `count=False` the total is left out (None) unless it comes free (every hit listed).
         """
-        parsed = self.parse(text, resolve_entity)
+        parsed, controls = self.parse_controlled(text, resolve_entity, read_body)
         searcher = self.searcher()
         filters = _filters(lang, tag)
         memo: dict = {}  # wildcard expansions, looked up once for the ranking and the highlighting terms
@@ -474,24 +525,26 @@ class SearchIndex:
             allowed = _doc_set(searcher, filters) if filters is not None else None
             ranked, total = Ranker(searcher, lambda q: _doc_set(searcher, q), memo).rank(parsed, allowed, limit)
             return IndexResults(total, [_stored_hit(searcher.stored_fields(doc), score) for doc, score in ranked],
-                                terms)
+                                terms, controls)
         if isinstance(parsed, wq.Every) and sort == "relevance":  # no ranking to keep: newest first, stable
             sort = "date"
         options = {"sortedby": [FieldFacet("date", reverse=True), FieldFacet("id")]} if sort == "date" else {}
         results = searcher.search(parsed, limit=limit, filter=filters, **options)
         hits = [_stored_hit(hit.fields(), 0.0 if options else hit.score) for hit in results]  # sorted: no score
         total = len(results) if results.has_exact_length() else _count(searcher, parsed, filters) if count else None
-        return IndexResults(total, hits, terms)
+        return IndexResults(total, hits, terms, controls)
 
     def count(self, text: str, *, lang: str | None = None, tag: str | None = None,
-              resolve_entity: Callable[[str], list[str]] | None = None) -> int:
+              resolve_entity: Callable[[str], list[str]] | None = None,
+              read_body: Callable[[str], str | None] | None = None) -> int:
         """How many articles a query matches."""
-        return _count(self.searcher(), self.parse(text, resolve_entity), _filters(lang, tag))
+        return _count(self.searcher(), self.parse(text, resolve_entity, read_body), _filters(lang, tag))
 
     def matching_fields(self, text: str, *, lang: str | None = None, tag: str | None = None,
-                        resolve_entity: Callable[[str], list[str]] | None = None) -> Iterator[dict]:
+                        resolve_entity: Callable[[str], list[str]] | None = None,
+                        read_body: Callable[[str], str | None] | None = None) -> Iterator[dict]:
         """The stored fields of every document the query matches (for counting facets)."""
-        parsed = self.parse(text, resolve_entity)
+        parsed = self.parse(text, resolve_entity, read_body)
         searcher = self.searcher()
         results = searcher.search(parsed, limit=None, filter=_filters(lang, tag), scored=False)
         for docnum in results.docs():
@@ -605,13 +658,19 @@ def _first_error(parsed) -> str:
 
 
 def match_spans(terms: frozenset[tuple[str, str]], text: str, lang: str) -> list[tuple[int, int]]:
-    """Character spans of `text` whose analysed form matched the query (for highlighting)."""
+    """Character spans of `text` whose analysed form matched the query (for highlighting): words whose
+    stem matched, and words written as an exact term of the query asks."""
     fields = (text_field(lang), title_field(lang))  # both analysed in the article's language
     matched = {value for name, value in terms if name in fields}
-    if not matched:
+    exact = {value for name, value in terms if name == exact_field(lang)}
+    if not (matched or exact):
         return []
-    analyzer = analyzer_for(lang)
-    wanted = {word for word in set(TOKEN_RE.findall(text)) if analyzer.term(word) in matched}  # each word once
+    analyzer, exact_analyzer = analyzer_for(lang), _EXACT_ANALYZER
+    wanted = {word for word in set(TOKEN_RE.findall(text))  # each word once
+              if analyzer.term(word) in matched or (exact and exact_analyzer.term(word) in exact)}
     if not wanted:
         return []
     return [match.span() for match in TOKEN_RE.finditer(text) if match.group() in wanted]
+
+
+_EXACT_ANALYZER = ExactAnalyzer()

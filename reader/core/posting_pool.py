@@ -8,7 +8,8 @@ number, weight, value, doc number…: about 40 bytes a posting, most values shar
 document's field lengths are kept as they arrive. At the end each term is written whole, cut into
 Whoosh's blocks (128 postings), with the same calls Whoosh's postings writer makes per posting done
 once a block: the segment files are byte for byte those Whoosh writes, except that a block whose
-pickle is too small to gain from compression is stored uncompressed (each block says whether it is).
+pickle is too small to gain from compression is stored uncompressed (each block says whether it is),
+and that the exact fields' rarer terms are inlined in the term table (Whoosh reads both).
 """
 
 from __future__ import annotations
@@ -144,7 +145,10 @@ class _FieldLengths(dict):
 class _TermWriter:
     """Writes a field's terms into a segment as Whoosh's W3FieldWriter and W3PostingsWriter do
     (`start_term`, `add_posting` for each posting, `finish_term`), a whole term at a time: its blocks
-    of postings (never inlined: Whoosh's inline limit is never met) and its row in the term table."""
+    of postings (never inlined: Whoosh's inline limit is never met) and its row in the term table.
+    In a field whose format has an `inline_limit` (the exact fields: which words an article has, no
+    weights or values), a term of that many documents or fewer is inlined in its row instead, as
+    Whoosh inlines postings under its limit: about 40 bytes less a term."""
 
     min_compressed = MIN_COMPRESSED_BYTES
 
@@ -157,9 +161,13 @@ class _TermWriter:
         self._prefix = pack_ushort(fieldwriter._fieldid)
         self._limit, self._compression = postwriter._blocklimit, postwriter._compression
         self._value_size = fieldwriter._fieldobj.format.fixed_value_size()
+        self._inline = getattr(fieldwriter._fieldobj.format, "inline_limit", 0)
 
     def write(self, term: bytes, docs: array, weights: list[float], values: list[bytes]) -> None:
         """Write one term's postings (in doc order) and its term info."""
+        if len(docs) <= self._inline:
+            self._inlined(term, docs, weights)
+            return
         start, limit, compression = self._offset, self._limit, self._compression
         chunks, dumps = [WHOOSH3_HEADER_MAGIC], whoosh3.dumps  # the codec's pickling (see index._dumps)
         total_weight, min_length, max_length, max_weight = 0, None, 0, 0
@@ -190,6 +198,14 @@ class _TermWriter:
                                        0 if min_length is None else length_to_byte(min_length),
                                        length_to_byte(max_length), max_weight, docs[0], docs[-1])
         self._add_term(self._prefix + term, info + pack_long(start) + pack_int(len(written)))
+
+    def _inlined(self, term: bytes, docs: array, weights: list[float]) -> None:
+        """Write a term's few postings into its row of the term table (no weights or values: the
+        format keeps none), as Whoosh's W3TermInfo reads inlined postings."""
+        lengths = list(filter(None, map(self._field_length, docs)))
+        info = W3TermInfo._struct.pack(True, sum(weights), len(docs), length_to_byte(min(lengths, default=0)),
+                                       length_to_byte(max(lengths, default=0)), max(weights), docs[0], docs[-1])
+        self._add_term(self._prefix + term, info + whoosh3.dumps((tuple(docs), None, None), 2))
 
     def _add_term(self, key: bytes, value: bytes) -> None:
         """Add a row to the term table as Whoosh's OrderedHashWriter.add does (keys come in order)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from whoosh.codec import whoosh3
 from whoosh.writing import SegmentWriter
 
+from reader.core.analysis import WordPresence
 from reader.core.index import IndexDoc, SearchIndex, analysed
 from reader.core.posting_pool import _TermWriter
 from reader.core.segment_merge import maintain
@@ -61,6 +62,7 @@ def test_the_segment_equals_the_one_whooshs_pool_writes(tmp_path):
 
 def test_postings_of_many_blocks_are_written_byte_for_byte_as_whoosh_writes_them(tmp_path, monkeypatch):
     monkeypatch.setattr(_TermWriter, "min_compressed", 0)  # Whoosh compresses every block
+    monkeypatch.setattr(WordPresence, "inline_limit", 0)  # nor inlines postings
     docs = _docs(copies=60)  # common words in 300 documents: three blocks of postings
     ours = SearchIndex.create(tmp_path / "ours")
     ours.write([analysed(doc) for doc in docs], fresh=True)
