@@ -22,7 +22,9 @@ from reader.core.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
 from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, is_article_name,
                                 load_article, parse_file, scan_corpus, within)
 from reader.core.errors import ReaderError
-from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans
+from reader.core.expansion import Expander, Matched
+from reader.core.index import (IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans,
+                               translated_matches)
 from reader.core.query import QueryError
 from reader.core.related import FORMAT_VERSION as RELATED_FORMAT
 from reader.core.related import Relation, RelatedIndex
@@ -83,6 +85,7 @@ class Hit:
     tags: list[str]
     score: float
     snippet: list[Fragment]
+    matched: list[Matched] = field(default_factory=list)  # words found through a translation
 
 
 @dataclass
@@ -90,6 +93,7 @@ class SearchResults:
     total: int | None  # None: not counted yet (see Engine.search)
     hits: list[Hit]
     terms: frozenset = frozenset()
+    via: dict = field(default_factory=dict)  # translated (field, term) -> (query word, source)
 
 
 def default_index_dir(corpus: Path) -> Path:
@@ -345,6 +349,7 @@ class Engine:
         for article_id in deleted:
             related.remove(article_id)
         related.commit()
+        self._learn_translations([i for i in new_manifest if new_manifest[i] != manifest.get(i)], deleted)
         report.removed = len(deleted) + sum(1 for i in replaced if i not in new_manifest)
         if new_manifest != manifest or fresh:
             _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
@@ -354,6 +359,22 @@ class Engine:
                                                  "gazetteer": self._gazetteer_version(),
                                                  "related": RELATED_FORMAT})
         return report
+
+    def _learn_translations(self, changed: list[str], removed: list[str]) -> None:
+        """Learn word translations from the same-story pairs of the changed articles (see lexicon)."""
+        if not (changed or removed):
+            return
+        from reader.core.lexicon import update_learned
+
+        def read(article_id: str) -> tuple[str, str, str] | None:
+            try:
+                article = load_article(self.corpus, self.corpus / article_id)
+            except (ArticleSkipped, OSError):
+                return None
+            return article.lang, article.title, article.body
+
+        related = self._related_index()
+        update_learned(self.index_dir, read, related.story, changed, removed).save(self.index_dir)
 
     def _index_to_write(self, fresh: bool) -> SearchIndex:
         """The index an update writes to. A rebuild of a readable index writes into it and drops its old
@@ -418,21 +439,33 @@ class Engine:
 
     def search(self, query: str, *, limit: int | None = 20, lang: str | None = None,
                tag: str | None = None, snippets: bool = True, sort: str = "relevance",
-               count: bool = True) -> SearchResults:
+               count: bool = True, as_typed: bool = False) -> SearchResults:
         """Run a query (`sort`: relevance, or date for newest first). Raises QueryError for a malformed query.
 
+        Each word is also searched as its translations into the corpus's languages unless `as_typed`.
         `count=False` leaves the total out (None) when more articles match than are listed: a first
         page comes sooner, and `count()` follows.
         """
         found = self._reading(lambda index: index.search(query, limit=limit, lang=lang, tag=tag, sort=sort,
-                                                         count=count, resolve_entity=self._resolve_entity))
-        hits = [self._hit(stored, found.terms if snippets else None) for stored in found.hits]
-        return SearchResults(found.total, hits, found.terms)
+                                                         count=count, resolve_entity=self._resolve_entity,
+                                                         expander=self._expander(index, as_typed)))
+        hits = [self._hit(stored, found.terms if snippets else None, found.via) for stored in found.hits]
+        return SearchResults(found.total, hits, found.terms, found.via)
 
-    def count(self, query: str, *, lang: str | None = None, tag: str | None = None) -> int:
+    def count(self, query: str, *, lang: str | None = None, tag: str | None = None, as_typed: bool = False) -> int:
         """How many articles a query matches."""
-        return self._reading(lambda index: index.count(query, lang=lang, tag=tag,
-                                                       resolve_entity=self._resolve_entity))
+        return self._reading(lambda index: index.count(query, lang=lang, tag=tag, resolve_entity=self._resolve_entity,
+                                                       expander=self._expander(index, as_typed)))
+
+    def _expander(self, index: SearchIndex, as_typed: bool, keep: frozenset[str] = frozenset()) -> Expander | None:
+        """Translations of query words into the index's languages (None: searched as typed). `keep`: words
+        not to translate (a per-word "as typed"); one expander serves while the index and the files it
+        reads are unchanged."""
+        if as_typed:
+            return None
+        from reader.core.translations import expander_for
+
+        return expander_for(self, index, keep)
 
     def _reading(self, read: Callable[[SearchIndex], _Read]) -> _Read:
         """Run a read of the index; a damaged index is rebuilt (with a message) and the read run again."""
@@ -447,29 +480,36 @@ class Engine:
                 self.update(rebuild=True)
                 return read(self._require_index())
 
-    def facets(self, query: str, lang: str | None = None, tag: str | None = None) -> dict[str, dict[str, int]]:
+    def facets(self, query: str, lang: str | None = None, tag: str | None = None,
+               as_typed: bool = False) -> dict[str, dict[str, int]]:
         """Counts of languages, sources, tags and top entities over every article the query matches."""
         from reader.core.facets import count_facets
 
         with self._lock:
             index = self._require_index()
-            return count_facets(index.matching_fields(query, lang=lang, tag=tag,
-                                                      resolve_entity=self._resolve_entity))
+            return count_facets(index.matching_fields(query, lang=lang, tag=tag, resolve_entity=self._resolve_entity,
+                                                      expander=self._expander(index, as_typed)))
 
-    def _hit(self, stored: StoredHit, terms: frozenset | None) -> Hit:
-        snippet = self.snippet(stored.id, stored.lang, terms, stored.title) if terms is not None else []
+    def _hit(self, stored: StoredHit, terms: frozenset | None, via: dict) -> Hit:
+        snippet, matched = self.excerpt(stored.id, stored.lang, terms, stored.title, via) \
+            if terms is not None else ([], [])
         return Hit(stored.id, self.corpus / stored.id, stored.title, stored.lang, stored.date,
-                   stored.tags, stored.score, snippet)
+                   stored.tags, stored.score, snippet, matched)
 
     def snippet(self, article_id: str, lang: str, terms: frozenset, title: str) -> list[Fragment]:
         """A snippet of the article around the query's matched terms, cut from the file's body after the
         `title` the index holds (a front-matter or sidecar title, not the file's first line)."""
+        return self.excerpt(article_id, lang, terms, title, {})[0]
+
+    def excerpt(self, article_id: str, lang: str, terms: frozenset, title: str,
+                via: dict) -> tuple[list[Fragment], list[Matched]]:
+        """The snippet, and the words matched through a translation (`via`, from the search's results)."""
         try:
             parsed = parse_file(self.corpus / article_id)
         except (ArticleSkipped, OSError):
-            return []
+            return [], []
         text = f"{title}\n\n{parsed.body}"[:SNIPPET_SCAN_CHARS]
-        return make_snippet(text, match_spans(terms, text, lang))
+        return make_snippet(text, match_spans(terms, text, lang)), translated_matches(via, text, lang)
 
     def reindex(self, article_ids: list[str]) -> None:
         """Re-read a few articles (after their sidecar changed) so searches see the change at once."""

@@ -30,7 +30,8 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
 from reader.core.analysis import STEMMERS, Analysed, FastPositions, LangAnalyzer, analysis_lang, analyzer_for
 from reader.core.dates import rewrite_date_query
 from reader.core.language import language_code
-from reader.core.parsing import field_code, ignore_stop_words, multifield_parser
+from reader.core.expansion import TRANSLATED_BOOST, Expander, Matched
+from reader.core.parsing import field_code, ignore_stop_words, multifield_parser, plain_clause
 from reader.core.posting_pool import GroupedPostingPool
 from reader.core.query import QueryError, check_query
 from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
@@ -199,6 +200,7 @@ class IndexResults:
     total: int | None  # None: not counted (asked not to, and more hits than listed)
     hits: list[StoredHit]
     terms: frozenset[tuple[str, str]]
+    via: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # translated term: (word, source)
 
 
 class _IndexStorage(FileStorage):
@@ -428,8 +430,11 @@ class SearchIndex:
         return [name for name in self._ix.schema.names()
                 if (name == kind or name.startswith(f"{kind}_")) and reader.field_length(name)]
 
-    def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None):
-        """Parse query text (Whoosh syntax) into a query over title and every language's text field."""
+    def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None,
+              expander: Expander | None = None, via: dict | None = None):
+        """Parse query text (Whoosh syntax) into a query over title and every language's text field;
+        with an `expander`, each word also as its translations (noted in `via`: (field, term) ->
+        (query word, source))."""
         text = rewrite_date_query(check_query(text))
         if text.strip() == "*":  # every article: not a wildcard over every term of every field
             return wq.Every()
@@ -442,11 +447,16 @@ class SearchIndex:
             from whoosh.qparser.dateparse import DateParserPlugin
 
             parser.add_plugin(DateParserPlugin(dateparser=None))
-        langs = [value.decode("utf-8") for value in reader.lexicon("lang")]
+        langs = self.langs()
+        expand = plain_clause
+        if expander is not None:
+            fields = set(self._searched_fields(reader, "title") + self._searched_fields(reader, "text"))
+            expand = lambda clause: _translated(clause, expander, fields, {} if via is None else via,  # noqa: E731
+                                                lambda name, term: (name, term) in reader)
         try:
             parsed = ignore_stop_words(parser.parse(text, normalize=False),
                                        lambda name: [lang for lang in langs
-                                                     if analysis_lang(lang) == field_code(name)]).normalize()
+                                                     if analysis_lang(lang) == field_code(name)], expand).normalize()
         except Exception as exc:
             raise QueryError(f"cannot parse the query: {exc}") from None
         parsed = _field_values(parsed, resolve_entity)
@@ -455,14 +465,29 @@ class SearchIndex:
             raise QueryError(problem)
         return parsed
 
+    def vocabularies(self) -> Iterator[tuple[str, Iterator[str]]]:
+        """(analysis language, its index terms) for each language's text field."""
+        reader = self.searcher().reader()
+        for name in self._searched_fields(reader, "text"):
+            yield field_code(name), (term.decode("utf-8") for term in reader.lexicon(name))
+
+    def has_term(self, code: str, term: str) -> bool:
+        """Whether the text field of analysis language `code` holds `term`."""
+        return (text_field(code), term) in self.searcher().reader()
+
+    def langs(self) -> list[str]:
+        """The article languages in the index."""
+        return [value.decode("utf-8") for value in self.searcher().reader().lexicon("lang")]
+
     def search(self, text: str, *, limit: int | None = 20, lang: str | None = None,
                tag: str | None = None, resolve_entity: Callable[[str], list[str]] | None = None,
-               sort: str = "relevance", count: bool = True) -> IndexResults:
+               sort: str = "relevance", count: bool = True, expander: Expander | None = None) -> IndexResults:
         """Run a query; `lang` and `tag` restrict the results; `sort="date"` puts the newest first, undated last.
 
         With `count=False` the total is left out (None) unless it comes free (every hit listed).
         """
-        parsed = self.parse(text, resolve_entity)
+        via: dict = {}
+        parsed = self.parse(text, resolve_entity, expander, via)
         searcher = self.searcher()
         filters = _filters(lang, tag)
         memo: dict = {}  # wildcard expansions, looked up once for the ranking and the highlighting terms
@@ -471,22 +496,23 @@ class SearchIndex:
             allowed = _doc_set(searcher, filters) if filters is not None else None
             ranked, total = Ranker(searcher, lambda q: _doc_set(searcher, q), memo).rank(parsed, allowed, limit)
             return IndexResults(total, [_stored_hit(searcher.stored_fields(doc), score) for doc, score in ranked],
-                                terms)
+                                terms, via)
         options = {"sortedby": "date", "reverse": True} if sort == "date" else {}
         results = searcher.search(parsed, limit=limit, filter=filters, **options)
         hits = [_stored_hit(hit.fields(), hit.score) for hit in results]
         total = len(results) if results.has_exact_length() else _count(searcher, parsed, filters) if count else None
-        return IndexResults(total, hits, terms)
+        return IndexResults(total, hits, terms, via)
 
     def count(self, text: str, *, lang: str | None = None, tag: str | None = None,
-              resolve_entity: Callable[[str], list[str]] | None = None) -> int:
+              resolve_entity: Callable[[str], list[str]] | None = None, expander: Expander | None = None) -> int:
         """How many articles a query matches."""
-        return _count(self.searcher(), self.parse(text, resolve_entity), _filters(lang, tag))
+        return _count(self.searcher(), self.parse(text, resolve_entity, expander), _filters(lang, tag))
 
     def matching_fields(self, text: str, *, lang: str | None = None, tag: str | None = None,
-                        resolve_entity: Callable[[str], list[str]] | None = None) -> Iterator[dict]:
+                        resolve_entity: Callable[[str], list[str]] | None = None,
+                        expander: Expander | None = None) -> Iterator[dict]:
         """The stored fields of every document the query matches (for counting facets)."""
-        parsed = self.parse(text, resolve_entity)
+        parsed = self.parse(text, resolve_entity, expander)
         searcher = self.searcher()
         results = searcher.search(parsed, limit=None, filter=_filters(lang, tag), scored=False)
         for docnum in results.docs():
@@ -504,7 +530,7 @@ def _count(searcher, parsed, filters) -> int:
 
 def _doc_set(searcher, query) -> set[int]:
     """The numbers of the (undeleted) documents a query matches."""
-    if isinstance(query, wq.Or):
+    if isinstance(query, (wq.Or, wq.DisjunctionMax)):
         return set().union(*(_doc_set(searcher, q) for q in query.subqueries))
     if isinstance(query, wq.And):
         sets = sorted((_doc_set(searcher, q) for q in query.subqueries), key=len)
@@ -558,6 +584,38 @@ def _query_terms(parsed, reader, memo: dict) -> frozenset[tuple[str, str]]:
     return frozenset(terms)
 
 
+def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Callable[[str, str], bool]):
+    """A word clause and its translations, each searched in its language's title and text fields
+    boosted below the word as typed; a document scores its best alternative, so translations never
+    add up to more than the word. Wildcards and fuzzy words are not translated.
+
+    A word found in the index (or translated) but neither translated into a language nor found in
+    its fields is ignored there, as a stop word is (`dropped`): it does not exclude that language's
+    articles from an AND."""
+    plain = plain_clause(clause)
+    if not clause.word or not all(type(q) in (wq.Term, wq.Phrase) for q in clause.subqueries):
+        return plain
+    own = set(plain.iter_all_terms())
+    translations = expander.translations(clause.word)
+    present = {field_code(name) for name, term in own if has(name, term)}
+    if present or translations:
+        reached = present | {analysis_lang(found.lang) for found in translations}
+        clause.dropped = clause.dropped | {name for name in fields if field_code(name) not in reached}
+    alternatives = [wq.Or(clause.subqueries)]
+    for found in translations:
+        names = [name for name in (title_field(found.lang), text_field(found.lang)) if name in fields]
+        if not names:
+            continue
+        alternatives.append(wq.Or([wq.Term(name, found.terms[0]) if len(found.terms) == 1
+                                   else wq.Phrase(name, list(found.terms)) for name in names],
+                                  boost=TRANSLATED_BOOST * found.weight))
+        for name in names:
+            for term in found.terms:
+                if (name, term) not in own:
+                    via.setdefault((name, term), (found.via, found.source))
+    return wq.DisjunctionMax(alternatives, boost=clause.boost) if len(alternatives) > 1 else plain
+
+
 def _stored_hit(fields: dict, score: float) -> StoredHit:
     tags = [t for t in (fields.get("tag") or "").split(",") if t]
     return StoredHit(fields["id"], fields.get("heading", ""), fields.get("lang", ""),
@@ -597,6 +655,21 @@ def _first_error(parsed) -> str:
             return f"cannot understand the query: {node.error}"
         stack.extend(node.children())
     return ""
+
+
+def translated_matches(via: dict[tuple[str, str], tuple[str, str]], text: str, lang: str) -> list[Matched]:
+    """The words of `text` (in `lang`) that matched through a translation, once each, in order."""
+    fields = (text_field(lang), title_field(lang))
+    wanted = {term: found for (name, term), found in via.items() if name in fields}
+    if not wanted:
+        return []
+    analyzer = analyzer_for(lang)
+    matched: dict[str, Matched] = {}
+    for word in TOKEN_RE.findall(text):
+        term = analyzer.term(word)
+        if term in wanted and term not in matched:
+            matched[term] = Matched(word, *wanted[term])
+    return list(matched.values())
 
 
 def match_spans(terms: frozenset[tuple[str, str]], text: str, lang: str) -> list[tuple[int, int]]:
