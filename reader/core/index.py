@@ -591,7 +591,8 @@ def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Ca
 
     A word found in the index (or translated) but neither translated into a language nor found in
     its fields is ignored there, as a stop word is (`dropped`): it does not exclude that language's
-    articles from an AND."""
+    articles from an AND. In a language it reaches only through translations, the words of an AND
+    are alternatives (`optional`): the articles that match more of them rank higher."""
     plain = plain_clause(clause)
     if not clause.word or not all(type(q) in (wq.Term, wq.Phrase) for q in clause.subqueries):
         return plain
@@ -599,8 +600,9 @@ def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Ca
     translations = expander.translations(clause.word)
     present = {field_code(name) for name, term in own if has(name, term)}
     if present or translations:
-        reached = present | {analysis_lang(found.lang) for found in translations}
-        clause.dropped = clause.dropped | {name for name in fields if field_code(name) not in reached}
+        translated = {analysis_lang(found.lang) for found in translations} - present
+        clause.dropped = clause.dropped | {name for name in fields if field_code(name) not in present | translated}
+        clause.optional = frozenset(name for name in fields if field_code(name) in translated)
     alternatives = [wq.Or(clause.subqueries)]
     for found in translations:
         names = [name for name in (title_field(found.lang), text_field(found.lang)) if name in fields]

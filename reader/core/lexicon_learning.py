@@ -19,7 +19,7 @@ import numpy as np
 
 ITERATIONS = 5
 CANDIDATES = 20  # per word, by Dice, before EM
-MIN_STRENGTH = 0.05
+MIN_STRENGTH = 0.1
 KEPT = 5  # translations kept per word
 Segment = tuple[Sequence[str], Sequence[str]]
 

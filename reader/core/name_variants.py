@@ -1,5 +1,5 @@
-"""Names as translations: every name of a gazetteer entity (tier 1), and the same name written in
-another script or spelling, found by consonant skeleton in the index's vocabulary (tier 2)."""
+"""Names as translations: every name of a gazetteer entity (tier 1), and the same name (or a cognate)
+written in another script or spelling, found by consonant skeleton in the index's vocabulary (tier 2)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from typing import Callable, Iterable, Iterator
 
 from reader.core.analysis import analysis_lang
 from reader.core.expansion import Translation, analysed_terms
-from reader.core.features import skeleton, transliterate
+from reader.core.features import STEM_CONSONANTS, skeleton, transliterate
 from reader.core.gazetteer import Gazetteer
 
 SKELETON_FILE = "name-skeletons.sqlite"
-MIN_NAME_CHARS = 4  # shorter capitalised words (US, EU, Xi) are left to the gazetteer
+MIN_NAME_CHARS = 4  # shorter words (US, EU, Xi) are left to the gazetteer
 MIN_SKELETON = 2
-MIN_SIMILARITY = 0.6  # of the transliterated spellings: `shoigu`/`chogou` 0.67, `obama`/`obam` 0.89
+MIN_SIMILARITY = 0.75  # of the transliterated spellings: `obama`/`obam` 0.89, `fancy`/`financ` 0.73
 MAX_TERM_CHARS = 30
 
 
@@ -45,44 +45,54 @@ def skeleton_pairs(terms: Iterable[str]) -> Iterator[tuple[str, str]]:
     for term in terms:
         if len(term) > MAX_TERM_CHARS or not term.isalpha():
             continue
-        form = latin(term)
-        key = skeleton(form) if len(form) >= 3 else ""
-        if len(key) >= MIN_SKELETON:
+        key = skeleton_key(latin(term))
+        if key is not None:
             yield key, term
 
 
 class ScriptNames:
-    """Tier 2: a capitalised query word meets the same name in other scripts and spellings, found among
-    the terms of each language with its consonant skeleton and a similar transliteration.
+    """Tier 2: a query word meets the same name (or a cognate) in other scripts and spellings: the
+    terms of each language that share the first consonants of its skeleton and are spelt alike once
+    transliterated (the word analysed in that language against the term).
 
-    A language whose index terms include the word as typed is skipped: the name is written the same
-    there (`Paris` is not also `près`)."""
+    A language whose index holds the word as typed is skipped: it is written the same there
+    (`Paris` is not also `près`)."""
 
     def __init__(self, store: SkeletonStore, has_term: Callable[[str, str], bool]) -> None:
         self.store = store
         self.has_term = has_term  # (analysis language, term) -> whether the index holds it
 
     def translate(self, word: str, langs: list[str]) -> Iterator[Translation]:
-        if " " in word or not word[:1].isupper() or len(word) < MIN_NAME_CHARS:
+        if " " in word or len(word) < MIN_NAME_CHARS or not word.isalpha():
             return
-        form = latin(word)
-        key = skeleton(form)
-        if len(key) < MIN_SKELETON:
-            return
-        found = self.store.terms(key)
+        found: dict[str, dict[str, list[str]]] = {}
         for lang in dict.fromkeys(langs):
             code = analysis_lang(lang)
             own = analysed_terms(word, lang)
-            if code not in found or (own and self.has_term(code, own[0])):
+            if len(own) != 1 or self.has_term(code, own[0]):
                 continue
-            for term in found[code]:
+            form = latin(own[0])
+            key = skeleton_key(form)
+            if key is None:
+                continue
+            if key not in found:
+                found[key] = self.store.terms(key)
+            for term in found[key].get(code, ()):
                 similarity = SequenceMatcher(None, form, latin(term)).ratio()
                 if similarity >= MIN_SIMILARITY:
                     yield Translation(lang, (term,), word, "script", similarity)
 
 
+def skeleton_key(form: str) -> str | None:
+    """The first consonants of a Latin form's skeleton (the relatedness features' word stems), or None
+    when it has too few."""
+    key = skeleton(form)[:STEM_CONSONANTS] if len(form) >= 3 else ""
+    return key if len(key) >= MIN_SKELETON else None
+
+
 class SkeletonStore:
-    """Index terms by skeleton, in SQLite in the index folder; refreshed when the index changes."""
+    """Index terms by the first consonants of their skeleton, in SQLite in the index folder; refreshed
+    when the index changes."""
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
@@ -109,7 +119,7 @@ class SkeletonStore:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),))
 
     def terms(self, key: str) -> dict[str, list[str]]:
-        """Analysis language -> the terms with skeleton `key`."""
+        """Analysis language -> the terms whose skeleton starts with `key`."""
         found: dict[str, list[str]] = {}
         for code, term in self._db.execute("SELECT code, term FROM terms WHERE skeleton=?", (key,)):
             found.setdefault(code, []).append(term)
