@@ -151,6 +151,7 @@ class Engine:
         self._related: RelatedIndex | None = None
         self._lock = threading.RLock()
         self.messages: list[str] = []  # things the user should be told (index rebuilt, …)
+        self.as_typed = False  # the default of searches: words only as typed, not also their translations
 
     @property
     def gazetteer_path(self) -> Path:
@@ -439,10 +440,11 @@ class Engine:
 
     def search(self, query: str, *, limit: int | None = 20, lang: str | None = None,
                tag: str | None = None, snippets: bool = True, sort: str = "relevance",
-               count: bool = True, as_typed: bool = False) -> SearchResults:
+               count: bool = True, as_typed: bool | None = None) -> SearchResults:
         """Run a query (`sort`: relevance, or date for newest first). Raises QueryError for a malformed query.
 
-        Each word is also searched as its translations into the corpus's languages unless `as_typed`.
+        Each word is also searched as its translations into the corpus's languages unless `as_typed`
+        (None: the engine's `as_typed`).
         `count=False` leaves the total out (None) when more articles match than are listed: a first
         page comes sooner, and `count()` follows.
         """
@@ -452,16 +454,25 @@ class Engine:
         hits = [self._hit(stored, found.terms if snippets else None, found.via) for stored in found.hits]
         return SearchResults(found.total, hits, found.terms, found.via)
 
-    def count(self, query: str, *, lang: str | None = None, tag: str | None = None, as_typed: bool = False) -> int:
+    def count(self, query: str, *, lang: str | None = None, tag: str | None = None,
+              as_typed: bool | None = None) -> int:
         """How many articles a query matches."""
         return self._reading(lambda index: index.count(query, lang=lang, tag=tag, resolve_entity=self._resolve_entity,
                                                        expander=self._expander(index, as_typed)))
 
-    def _expander(self, index: SearchIndex, as_typed: bool, keep: frozenset[str] = frozenset()) -> Expander | None:
-        """Translations of query words into the index's languages (None: searched as typed). `keep`: words
-        not to translate (a per-word "as typed"); one expander serves while the index and the files it
-        reads are unchanged."""
-        if as_typed:
+    def lexicon(self, word: str, lang: str | None = None) -> list[dict]:
+        """The translations of a word into the corpus's languages (or `lang`), with their evidence."""
+        from reader.core.translations import describe
+
+        with self._lock:
+            return describe(self, self._require_index(), word, lang)
+
+    def _expander(self, index: SearchIndex, as_typed: bool | None,
+                  keep: frozenset[str] = frozenset()) -> Expander | None:
+        """Translations of query words into the index's languages (None: searched as typed; `as_typed`
+        None: the engine's default). `keep`: words not to translate (a per-word "as typed"); one
+        expander serves while the index and the files it reads are unchanged."""
+        if self.as_typed if as_typed is None else as_typed:
             return None
         from reader.core.translations import expander_for
 
@@ -481,7 +492,7 @@ class Engine:
                 return read(self._require_index())
 
     def facets(self, query: str, lang: str | None = None, tag: str | None = None,
-               as_typed: bool = False) -> dict[str, dict[str, int]]:
+               as_typed: bool | None = None) -> dict[str, dict[str, int]]:
         """Counts of languages, sources, tags and top entities over every article the query matches."""
         from reader.core.facets import count_facets
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable, Protocol
 
 from reader.core.analysis import analyzer_for
-from reader.core.text import TOKEN_RE
+from reader.core.text import TOKEN_RE, safe_text
 
 TRANSLATED_BOOST = 0.6  # a translation at full confidence scores this share of the word as typed
 PER_LANGUAGE = 4  # translations of one word kept per language, most confident first
@@ -30,6 +30,8 @@ class Translation:
     via: str  # the query word or phrase it translates
     source: str  # gazetteer | script | lexicon | dictionary
     weight: float = 1.0  # 0..1: how sure the source is
+    shown: str = ""  # the translation as written (a name, a word seen in the corpus), for people
+    evidence: int = 0  # aligned paragraph pairs that support a learned translation
 
 
 class Source(Protocol):
@@ -65,8 +67,9 @@ class Expander:
         best: dict[tuple[str, tuple[str, ...]], Translation] = {}
         for source in self.sources:
             for found in source.translate(word, self.langs):
-                if not found.terms or found.weight < MIN_WEIGHT or found.terms == analysed_terms(word, found.lang):
-                    continue  # the word itself is searched there already
+                own = analysed_terms(word, found.lang)
+                if not found.terms or found.weight < MIN_WEIGHT or (own and set(own) <= set(found.terms)):
+                    continue  # the word itself is searched there already (alone, or in this phrase)
                 key = (found.lang, found.terms)
                 if key not in best or best[key].weight < found.weight:
                     best[key] = found
@@ -87,3 +90,8 @@ class Matched:
     term: str
     via: str
     source: str
+
+
+def matched_line(matched: list[Matched]) -> str:
+    """Words matched through translations, as `военной ← military, Chogou ← Shoigu` (terminal-safe)."""
+    return ", ".join(f"{safe_text(m.term)} ← {safe_text(m.via)}" for m in matched)

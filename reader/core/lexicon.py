@@ -251,9 +251,10 @@ class LexiconSource:
         for lang in dict.fromkeys(langs):
             for added, _ in self.analyst.matching(word, lang):
                 for text in added:
-                    yield Translation(lang, analysed_terms(text, lang), word, LEXICON_FILE, 1.0)
+                    yield Translation(lang, analysed_terms(text, lang), word, LEXICON_FILE, 1.0, text)
         for _, target, found in self.learned.translations(word, langs):
-            translation = Translation(target, (found.term,), word, "learned", found.strength)
+            shown = self.learned.surface.get(target, {}).get(found.term, found.term)
+            translation = Translation(target, (found.term,), word, "learned", found.strength, shown, found.segments)
             if not self.analyst.forbids(translation):
                 yield translation
 

@@ -32,7 +32,7 @@ class GazetteerNames:
             return
         for name in self.gazetteer.aliases(entity_id):
             for lang in langs:
-                yield Translation(lang, analysed_terms(name, lang), word, "gazetteer", 1.0)
+                yield Translation(lang, analysed_terms(name, lang), word, "gazetteer", 1.0, name)
 
 
 def latin(term: str) -> str:
@@ -80,7 +80,7 @@ class ScriptNames:
             for term in found[key].get(code, ()):
                 similarity = SequenceMatcher(None, form, latin(term)).ratio()
                 if similarity >= MIN_SIMILARITY:
-                    yield Translation(lang, (term,), word, "script", similarity)
+                    yield Translation(lang, (term,), word, "script", similarity, term)
 
 
 def skeleton_key(form: str) -> str | None:

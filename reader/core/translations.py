@@ -56,3 +56,14 @@ def _sources(engine: Engine, index: SearchIndex, generation: int) -> list[Source
     sources.append(ScriptNames(store, index.has_term))
     sources.append(lexicon_source(engine.corpus, engine.index_dir, engine.messages))
     return sources
+
+
+def describe(engine: Engine, index: SearchIndex, word: str, lang: str | None = None) -> list[dict]:
+    """The translations of a word (into `lang`, or every language) as rows for people: language,
+    translation, source, probability (the source's confidence) and aligned pairs (learned ones)."""
+    from reader.core.language import language_code
+
+    wanted = (language_code(lang) or lang.lower()) if lang else None
+    return [{"lang": found.lang, "translation": found.shown or " ".join(found.terms), "source": found.source,
+             "probability": round(found.weight, 4), "pairs": found.evidence}
+            for found in expander_for(engine, index).translations(word) if wanted in (None, found.lang)]

@@ -14,6 +14,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from reader.core.errors import ReaderError
+from reader.core.expansion import matched_line
 from reader.ui import messages as msg
 from reader.ui.document import build_document, find_matches
 from reader.ui.tagging import TagEdit, apply_edits
@@ -214,13 +215,14 @@ class EngineJobs:
 
     @work(thread=True, group="snippets", exit_on_error=False)
     def load_snippets(self, terms: frozenset, wanted: list) -> None:
-        """Cut snippets for the rows (hits) on screen."""
+        """Cut snippets for the rows (hits) on screen, led by the words matched through translations."""
         snippets = {}
         for hit in wanted:
             if self.engine is None or self.current_terms != terms:
                 return
             try:
-                snippets[hit.id] = self.engine.snippet(hit.id, hit.lang, terms, hit.title)
+                snippet, matched = self.engine.excerpt(hit.id, hit.lang, terms, hit.title, self.current_via)
+                snippets[hit.id] = [(f"{matched_line(matched)} · ", False), *snippet] if matched else snippet
             except Exception:  # noqa: BLE001 - a row without snippet is fine
                 snippets[hit.id] = []
         self.post_message(msg.SnippetsReady(terms, snippets))

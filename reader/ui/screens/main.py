@@ -55,6 +55,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.keep_id: str | None = None
         self.tag_filter: str | None = None
         self.current_terms: frozenset = frozenset()
+        self.current_via: dict = {}  # translated terms of the shown results: (field, term) -> (word, source)
         self.hits_text = ""
         self.article = None
         self.open_id: str | None = None
@@ -127,6 +128,8 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             parts.append(f"{len(self.results.marked)} marked")
         if self.sort == "date":
             parts.append("newest first")
+        if self.engine is not None and self.engine.as_typed:
+            parts.append("as typed")
         if self.history_off:
             parts.append("history off")
         parts += [f"{self.documents:,} articles", self.index_state]
@@ -232,7 +235,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             self.keep_id = self.results.hit.id  # every hit after the first page: stay where the reader is
         self.ran = (message.query, self.tag_filter)
         self.resolved_query = message.resolved
-        self.current_terms = results.terms
+        self.current_terms, self.current_via = results.terms, results.via
         self.query_one(DateHistogramBar).show(message.histogram)
         self.results.placeholder = "No articles match." if message.query.strip() else "The corpus is empty."
         self.results.set_hits(results.hits, results.terms, self.keep_id)
