@@ -365,7 +365,7 @@ class Engine:
         """Learn word translations from the same-story pairs of the changed articles (see lexicon)."""
         if not (changed or removed):
             return
-        from reader.core.lexicon import update_learned
+        from reader.core.lexicon import mutual_best, update_learned
 
         def read(article_id: str) -> tuple[str, str, str] | None:
             try:
@@ -375,7 +375,12 @@ class Engine:
             return article.lang, article.title, article.body
 
         related = self._related_index()
-        update_learned(self.index_dir, read, related.story, changed, removed).save(self.index_dir)
+
+        def best(article_id: str, lang: str) -> str | None:
+            return next((r.id for r in related.related(article_id, limit=1, lang=lang)), None)
+
+        update_learned(self.index_dir, read, related.story, changed, removed,
+                       lambda i, lang: mutual_best(best, i, lang, related.languages())).save(self.index_dir)
 
     def _index_to_write(self, fresh: bool) -> SearchIndex:
         """The index an update writes to. A rebuild of a readable index writes into it and drops its old

@@ -610,7 +610,7 @@ def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Ca
             continue
         alternatives.append(wq.Or([wq.Term(name, found.terms[0]) if len(found.terms) == 1
                                    else wq.Phrase(name, list(found.terms)) for name in names],
-                                  boost=TRANSLATED_BOOST * found.weight))
+                                  boost=TRANSLATED_BOOST * found.weight / len(found.terms)))  # a phrase: its words' mean
         for name in names:
             for term in found.terms:
                 if (name, term) not in own:

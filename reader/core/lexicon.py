@@ -31,6 +31,7 @@ LEARNED_FILE = "lexicon-learned.pickle"
 LEARNED_VERSION = 1
 MAX_LEXICON_BYTES = 4 * 1024 * 1024
 MAX_SEGMENT_TERMS = 400
+MIN_ARTICLE_PAIRS = 5  # fewer translated articles teach a language pair noise, not words
 
 
 class LexiconError(ReaderError):
@@ -99,10 +100,12 @@ def segments_of(left: tuple[str, str, str], right: tuple[str, str, str]) -> tupl
 
 
 def update_learned(index_dir: Path, read: Callable[[str], tuple[str, str, str] | None],
-                   story: Callable[[str], list[str]], changed: Iterable[str], removed: Iterable[str]) -> LearnedLexicon:
+                   story: Callable[[str], list[str]], changed: Iterable[str], removed: Iterable[str],
+                   mutual: Callable[[str, str], list[str]] = lambda article_id, lang: []) -> LearnedLexicon:
     """Bring the learned lexicon up to date after articles changed or were removed: pairs involving them
-    are dropped, the changed articles' same-story pairs in other languages aligned, and the language
-    pairs concerned learned again. `read(id)`: (lang, title, body) or None; `story(id)`: its story."""
+    are dropped, the changed articles' counterparts in other languages aligned, and the language
+    pairs concerned learned again. `read(id)`: (lang, title, body) or None; `story(id)`: its story;
+    `mutual(id, lang)`: its mutual best related articles in other languages (see `mutual_best`)."""
     lexicon = LearnedLexicon.load(index_dir)
     changed, gone = list(changed), set(removed)
     touched = gone | set(changed)
@@ -111,7 +114,11 @@ def update_learned(index_dir: Path, read: Callable[[str], tuple[str, str, str] |
     texts: dict[str, tuple[str, str, str] | None] = {}
     seen: Counter = Counter()
     for article_id in changed:
-        for other in story(article_id):
+        texts.setdefault(article_id, read(article_id))
+        own = texts[article_id]
+        found = story(article_id)
+        found += [i for i in mutual(article_id, own[0]) if i not in found] if own else []
+        for other in found:
             key = tuple(sorted((article_id, other)))
             if other == article_id or key in lexicon.pairs:
                 continue
@@ -129,17 +136,34 @@ def update_learned(index_dir: Path, read: Callable[[str], tuple[str, str, str] |
     return lexicon
 
 
+def mutual_best(best: Callable[[str, str], str | None], article_id: str, lang: str,
+                langs: Iterable[str]) -> list[str]:
+    """In each other language, the article most related to this one whose own most related article in
+    this one's language is this one: pairs the store's same-story mark misses when two scripts share few
+    names (Devanagari and Latin). `best(id, lang)`: the most related article in `lang`, or None."""
+    found = []
+    for other in langs:
+        if other != lang:
+            candidate = best(article_id, other)
+            if candidate is not None and best(candidate, lang) == article_id:
+                found.append(candidate)
+    return found
+
+
 def _learn(lexicon: LearnedLexicon, affected: set[tuple[str, str]], seen: Counter) -> None:
     """Learn again the language pairs in `affected` (either order) from all their stored segments."""
     by_langs: dict[tuple[str, str], list[Segment]] = defaultdict(list)
+    articles: Counter = Counter()
     for left_lang, right_lang, segments in lexicon.pairs.values():
         if (left_lang, right_lang) in affected or (right_lang, left_lang) in affected:
+            articles[tuple(sorted((left_lang, right_lang)))] += 1
             if left_lang <= right_lang:
                 by_langs[(left_lang, right_lang)] += segments
             else:
                 by_langs[(right_lang, left_lang)] += [(b, a) for a, b in segments]
     for left_lang, right_lang in {tuple(sorted(pair)) for pair in affected}:
-        forward, backward = learn_pair(by_langs.get((left_lang, right_lang), []))
+        enough = articles[(left_lang, right_lang)] >= MIN_ARTICLE_PAIRS
+        forward, backward = learn_pair(by_langs[(left_lang, right_lang)]) if enough else ({}, {})
         lexicon.tables[(left_lang, right_lang)], lexicon.tables[(right_lang, left_lang)] = forward, backward
     lexicon.tables = {key: table for key, table in lexicon.tables.items() if table}
     best: dict[tuple[str, str], tuple[int, str]] = {}

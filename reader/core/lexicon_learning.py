@@ -20,6 +20,7 @@ import numpy as np
 ITERATIONS = 5
 CANDIDATES = 20  # per word, by Dice, before EM
 MIN_STRENGTH = 0.1
+MIN_SEGMENTS = 2  # one paragraph pair cannot tell which of its words translates which
 KEPT = 5  # translations kept per word
 Segment = tuple[Sequence[str], Sequence[str]]
 
@@ -51,7 +52,7 @@ def learn_pair(segments: list[Segment]) -> tuple[dict[str, list[Learned]], dict[
     right_to_left: dict[str, list[Learned]] = defaultdict(list)
     for pair in candidates:
         strength = math.sqrt(forward.get(pair, 0.0) * backward.get(pair, 0.0))
-        if strength >= MIN_STRENGTH:
+        if strength >= MIN_STRENGTH and together[pair] >= MIN_SEGMENTS:
             a, b = pair
             left_to_right[a].append(Learned(b, round(strength, 4), together[pair]))
             right_to_left[b].append(Learned(a, round(strength, 4), together[pair]))

@@ -50,24 +50,35 @@ def test_nothing_to_learn_from_no_segments():
 
 
 def _articles() -> dict[str, tuple[str, str, str]]:
+    """Five translated article pairs of the fixture's lines, three or four lines each."""
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
-    return {"a_en.txt": ("en", "Government and army", "\n".join(row["en"] for row in rows)),
-            "a_fr.txt": ("fr", "Gouvernement et armée", "\n".join(row["fr"] for row in rows))}
+    articles = {}
+    for n in range(5):
+        part = rows[n * 3:n * 3 + 3] if n < 4 else rows[12:]
+        articles[f"{n}_en.txt"] = ("en", part[0]["en"], "\n".join(row["en"] for row in part[1:]))
+        articles[f"{n}_fr.txt"] = ("fr", part[0]["fr"], "\n".join(row["fr"] for row in part[1:]))
+    return articles
+
+
+def _story(article_id: str) -> list[str]:
+    number, lang = article_id.split("_")
+    return [article_id, f"{number}_{'fr' if lang == 'en.txt' else 'en'}.txt"]
 
 
 def test_the_store_learns_from_same_story_pairs_incrementally_and_forgets_removed_articles(tmp_path):
     articles = _articles()
-    story = {"a_en.txt": ["a_en.txt", "a_fr.txt"], "a_fr.txt": ["a_fr.txt", "a_en.txt"]}
-    lexicon = update_learned(tmp_path, articles.get, lambda i: story.get(i, [i]), list(articles), [])
+    update_learned(tmp_path, articles.get, _story, list(articles)[:8], []).save(tmp_path)
+    assert len(LearnedLexicon.load(tmp_path).pairs) == 4 and not LearnedLexicon.load(tmp_path).tables  # too few
+    lexicon = update_learned(tmp_path, articles.get, _story, ["4_en.txt"], [])  # the fifth pair, incrementally
     lexicon.save(tmp_path)
-    assert list(LearnedLexicon.load(tmp_path).pairs) == [("a_en.txt", "a_fr.txt")]
+    assert len(LearnedLexicon.load(tmp_path).pairs) == 5
     source = LexiconSource(LearnedLexicon.load(tmp_path), AnalystLexicon())
-    found = [t for t in source.translate("soldiers", ["fr"])]
+    found = list(source.translate("soldiers", ["fr"]))
     assert found and found[0].terms == analysed_terms("soldats", "fr") and found[0].source == "learned"
     assert found[0].shown == "soldats" and found[0].evidence >= 3
-    update_learned(tmp_path, articles.get, lambda i: [i], [], ["a_fr.txt"]).save(tmp_path)
-    emptied = LearnedLexicon.load(tmp_path)
-    assert not emptied.pairs and not emptied.tables
+    update_learned(tmp_path, articles.get, _story, [], ["0_fr.txt"]).save(tmp_path)
+    fewer = LearnedLexicon.load(tmp_path)
+    assert len(fewer.pairs) == 4 and not fewer.tables
 
 
 def test_a_damaged_store_reads_as_empty(tmp_path):
