@@ -110,7 +110,7 @@ def _expanders(engine: Engine) -> dict[str, Expander | None]:
     fused = expander_for(engine, index)
     by_kind = {type(source).__name__: source for source in fused.sources}
     names = {"gazetteer": "GazetteerNames", "script": "ScriptNames", "learned": "LexiconSource",
-             "dictionary": "DictionarySource"}
+             "dictionary": "Dictionaries"}
     tiers: dict[str, Expander | None] = {"as-typed": None}
     for tier, kind in names.items():
         if kind in by_kind:

@@ -42,6 +42,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         print("reader: another process is updating the index; waiting for it…", file=sys.stderr)
         report = engine.update(rebuild=args.rebuild, wait=True, progress=bar)
     bar.finish()
+    from reader.core.dictionaries import compile_installed
+
+    compile_installed()  # installed bilingual dictionaries, read once for cross-language search
     _tell(engine)
     if report.rebuilt:
         print(f"reader: rebuilt the index ({report.rebuilt})", file=sys.stderr)

@@ -44,6 +44,7 @@ def expander_for(engine: Engine, index: SearchIndex, keep: frozenset[str] = froz
 
 
 def _sources(engine: Engine, index: SearchIndex, generation: int) -> list[Source]:
+    from reader.core.dictionaries import compiled_dictionaries
     from reader.core.lexicon import lexicon_source
     from reader.core.name_variants import SKELETON_FILE, GazetteerNames, ScriptNames, SkeletonStore
 
@@ -55,6 +56,9 @@ def _sources(engine: Engine, index: SearchIndex, generation: int) -> list[Source
     store.refresh(generation, index.vocabularies)
     sources.append(ScriptNames(store, index.has_term))
     sources.append(lexicon_source(engine.corpus, engine.index_dir, engine.messages))
+    dictionaries = compiled_dictionaries()
+    if dictionaries is not None:
+        sources.append(dictionaries)
     return sources
 
 
