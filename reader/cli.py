@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="start the index over")
     p.add_argument("--verbose", "-v", action="store_true", help="list skipped files and warnings")
+    p.add_argument("--dictionaries", action="store_true",
+                   help="also read the installed FreeDict dictionaries (/usr/share/dictd) for cross-language search")
 
     p = sub.add_parser("search", help="search the corpus")
     _common(p)

@@ -42,9 +42,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         print("reader: another process is updating the index; waiting for it…", file=sys.stderr)
         report = engine.update(rebuild=args.rebuild, wait=True, progress=bar)
     bar.finish()
-    from reader.core.dictionaries import compile_installed
+    if args.dictionaries:  # installed bilingual dictionaries, read once for cross-language search
+        from reader.core.dictionaries import compile_installed
 
-    compile_installed()  # installed bilingual dictionaries, read once for cross-language search
+        print(f"reader: {compile_installed()} dictionaries ready for cross-language search", file=sys.stderr)
     _tell(engine)
     if report.rebuilt:
         print(f"reader: rebuilt the index ({report.rebuilt})", file=sys.stderr)

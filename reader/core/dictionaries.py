@@ -2,7 +2,7 @@
 and the like, in /usr/share/dictd), read when installed and never required.
 
 A dictionary is compiled once into SQLite in the user's cache folder (head stem -> translations,
-both directions), when `reader index` runs; searches use the compiled ones only, so a search never
+both directions), by `reader index --dictionaries`; searches use the compiled ones only, so a search never
 waits for a dictionary to be read.
 """
 
@@ -148,8 +148,10 @@ def compiled_dictionaries() -> Dictionaries | None:
     return Dictionaries(path) if installed() and path.exists() else None
 
 
-def compile_installed() -> None:
-    """Compile the installed dictionaries that are new or changed (at `reader index`)."""
+def compile_installed() -> int:
+    """Compile the installed dictionaries that are new or changed (`reader index --dictionaries`); how
+    many are installed."""
     found = installed()
     if found:
         Dictionaries(dictionaries_file()).compile(found)
+    return len(found)
