@@ -11,7 +11,7 @@ fields, boosted below the word itself (see `index.SearchIndex.parse`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Protocol
+from typing import Callable, Iterable, Protocol
 
 from reader.core.analysis import analyzer_for
 from reader.core.text import TOKEN_RE, safe_text
@@ -49,8 +49,10 @@ def analysed_terms(text: str, lang: str) -> tuple[str, ...]:
 class Expander:
     """Translations of query words from several sources into the index's languages."""
 
-    def __init__(self, sources: list[Source], langs: list[str], keep: Iterable[str] = ()) -> None:
+    def __init__(self, sources: list[Source], langs: list[str], keep: Iterable[str] = (),
+                 forbids: Callable[[Translation], bool] = lambda found: False) -> None:
         self.sources = sources
+        self.forbids = forbids  # the analyst's veto (lexicon.yaml), over every source
         self.langs = langs
         self.keep = frozenset(word.casefold() for word in keep)  # words searched as typed only
         self._memo: dict[str, list[Translation]] = {}
@@ -68,7 +70,8 @@ class Expander:
         for source in self.sources:
             for found in source.translate(word, self.langs):
                 own = analysed_terms(word, found.lang)
-                if not found.terms or found.weight < MIN_WEIGHT or (own and set(own) <= set(found.terms)):
+                if not found.terms or found.weight < MIN_WEIGHT or (own and set(own) <= set(found.terms)) \
+                        or self.forbids(found):
                     continue  # the word itself is searched there already (alone, or in this phrase)
                 key = (found.lang, found.terms)
                 if key not in best or best[key].weight < found.weight:

@@ -265,7 +265,8 @@ def edit_lexicon(path: Path, word: str, lang: str, translation: str, forbid: boo
 # -- the source -----------------------------------------------------------------------------------
 
 class LexiconSource:
-    """Tier 3 and the analyst's lexicon.yaml: learned translations less the forbidden ones, plus the added."""
+    """Tier 3 and the analyst's lexicon.yaml: learned translations, and the added ones (the expander
+    leaves out the forbidden ones of every source)."""
 
     def __init__(self, learned: LearnedLexicon, analyst: AnalystLexicon) -> None:
         self.learned = learned
@@ -278,9 +279,7 @@ class LexiconSource:
                     yield Translation(lang, analysed_terms(text, lang), word, LEXICON_FILE, 1.0, text)
         for _, target, found in self.learned.translations(word, langs):
             shown = self.learned.surface.get(target, {}).get(found.term, found.term)
-            translation = Translation(target, (found.term,), word, "learned", found.strength, shown, found.segments)
-            if not self.analyst.forbids(translation):
-                yield translation
+            yield Translation(target, (found.term,), word, "learned", found.strength, shown, found.segments)
 
 
 def lexicon_source(corpus: Path, index_dir: Path, messages: list[str]) -> LexiconSource:

@@ -29,7 +29,7 @@ def _version(path: Path) -> tuple[int, int]:
 
 def expander_for(engine: Engine, index: SearchIndex, keep: frozenset[str] = frozenset()) -> Expander:
     """The expander for the engine's corpus and index; `keep`: words searched as typed only."""
-    from reader.core.lexicon import LEXICON_FILE, LEARNED_FILE
+    from reader.core.lexicon import LEARNED_FILE, LEXICON_FILE, LexiconSource
 
     generation = index.generation()
     key = (generation, id(index), _version(engine.gazetteer_path), _version(engine.corpus / LEXICON_FILE),
@@ -39,7 +39,8 @@ def expander_for(engine: Engine, index: SearchIndex, keep: frozenset[str] = froz
         cached = _CACHE[str(engine.index_dir)] = (key, _sources(engine, index, generation), {})
     expanders = cached[2]
     if keep not in expanders:
-        expanders[keep] = Expander(cached[1], index.langs(), keep)
+        lexicon = next(source for source in cached[1] if isinstance(source, LexiconSource))
+        expanders[keep] = Expander(cached[1], index.langs(), keep, lexicon.analyst.forbids)
     return expanders[keep]
 
 

@@ -70,6 +70,8 @@ def test_lexicon_yaml_adds_and_forbids_translations(demo_corpus):
     assert "# analysts' translations" in text and "# the army kind" in text and "-matériel" in text
     assert not engine.search("hardware").hits
     assert "fr     militair" in "\n".join(f"{r['lang']:<6} {r['translation']}" for r in engine.lexicon("military"))
+    edit_lexicon(path, "military", "fr", "militaire", forbid=True)  # a cognate (script) forbidden too
+    assert not [r for r in engine.lexicon("military") if r["lang"] == "fr"]
 
 
 def test_a_broken_lexicon_is_an_error_and_never_rewritten(demo_corpus):
