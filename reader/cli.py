@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--optimize", action="store_true",
                    help="then merge every segment into one (says how long it will take; searches go on)")
     p.add_argument("--verbose", "-v", action="store_true", help="list skipped files and warnings")
+    p.add_argument("--dictionaries", action="store_true",
+                   help="also read the installed FreeDict dictionaries (/usr/share/dictd) for cross-language search")
 
     p = sub.add_parser("search", help="search the corpus")
     _common(p)
@@ -66,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", metavar="FILE", help="run every query of FILE (one per line, or YAML); JSONL out")
     p.add_argument("--new-since", metavar="DATE|last",
                    help="only articles first indexed since DATE (ISO), or since this batch's last run")
+    p.add_argument("--as-typed", action="store_true",
+                   help="search the words only as typed, not also as their translations into other languages")
+
+    p = sub.add_parser("lexicon", help="a word's translations (learned, lexicon.yaml, names) with evidence")
+    _common(p)
+    p.add_argument("word", metavar="WORD", help="a word or name, in any language of the corpus")
+    p.add_argument("--lang", metavar="L", help="only translations into language L (needed by --add, --forbid)")
+    p.add_argument("--add", metavar="TRANSLATION", help="add a translation to lexicon.yaml")
+    p.add_argument("--forbid", metavar="TRANSLATION", help="forbid a translation in lexicon.yaml")
+    p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("save", help="save a search: reader search @NAME runs it")
     _common(p)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import os
 import sys
 from pathlib import Path
@@ -50,6 +51,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         print("reader: another process is updating the index; waiting for it…", file=sys.stderr)
         report = engine.update(rebuild=args.rebuild, wait=True, progress=bar)
     bar.finish()
+    if args.dictionaries:  # installed bilingual dictionaries, read once for cross-language search
+        from reader.core.dictionaries import compile_installed
+
+        print(f"reader: {compile_installed()} dictionaries ready for cross-language search", file=sys.stderr)
     _tell(engine)
     if report.rebuilt:
         print(f"reader: rebuilt the index ({report.rebuilt})", file=sys.stderr)
@@ -111,12 +116,13 @@ def _run_query(engine: Engine, args: argparse.Namespace, query: str, new_ids: se
     snippets = args.format != "paths"
     if new_ids is None:
         return engine.search(query, limit=args.limit, lang=args.lang, tag=args.tag, snippets=snippets,
-                             sort=args.sort)
-    results = engine.search(query, limit=None, lang=args.lang, tag=args.tag, snippets=False, sort=args.sort)
+                             sort=args.sort, as_typed=args.as_typed or None)
+    results = engine.search(query, limit=None, lang=args.lang, tag=args.tag, snippets=False, sort=args.sort,
+                            as_typed=args.as_typed or None)
     hits = [hit for hit in results.hits if hit.id in new_ids]
     for hit in hits[:args.limit] if snippets else []:
-        hit.snippet = engine.snippet(hit.id, hit.lang, results.terms)
-    return SearchResults(len(hits), hits[:args.limit], results.terms, results.controls)
+        hit.snippet, hit.matched = engine.excerpt(hit.id, hit.lang, results.terms, hit.title, results.via)
+    return replace(results, total=len(hits), hits=hits[:args.limit])
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -140,8 +146,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         results = _run_query(engine, args, query, _new_ids(engine, since) if since else None)
         if args.with_stories:
             terms = results.terms if args.format != "paths" else None
-            results = SearchResults(results.total, engine.with_stories(results.hits, terms=terms), results.terms)
-        facets = engine.facets(query, lang=args.lang, tag=args.tag) if args.facets else None
+            results = replace(results, hits=engine.with_stories(results.hits, terms=terms))
+        facets = (engine.facets(query, lang=args.lang, tag=args.tag, as_typed=args.as_typed or None)
+                  if args.facets else None)
     finally:
         _tell(engine)  # the first search is what finds (and rebuilds) a damaged index
     _write_results(engine, results, args.format)
@@ -210,6 +217,35 @@ def _search_batch(args: argparse.Namespace) -> int:
                     for hit in results.hits], lines=True)
     record_run(engine.index_dir, Path(args.batch), started)
     return 0 if found else 1
+
+
+def cmd_lexicon(args: argparse.Namespace) -> int:
+    """`reader lexicon WORD`: its translations with their evidence; `--add`/`--forbid` edit lexicon.yaml."""
+    from reader.core.lexicon import LEXICON_FILE, edit_lexicon
+
+    engine = open_engine(args)
+    change = args.add or args.forbid
+    if change:
+        if not args.lang or (args.add and args.forbid):
+            raise UsageProblem("--add or --forbid needs --lang L (one of them at a time)")
+        edit_lexicon(engine.corpus / LEXICON_FILE, args.word, args.lang, change, forbid=bool(args.forbid))
+        print(f"{'forbade' if args.forbid else 'added'} {safe_text(args.word)} → {safe_text(change)} "
+              f"({args.lang}) in {engine.corpus / LEXICON_FILE}", file=sys.stderr)
+        return 0
+    engine.ensure_fresh()
+    rows = engine.lexicon(args.word, args.lang)
+    _tell(engine)
+    rows = [{key: safe_text(value) if isinstance(value, str) else value for key, value in row.items()} for row in rows]
+    if args.format == "json":
+        write_json({"word": safe_text(args.word), "translations": rows})
+    else:
+        langs: dict[tuple, list[str]] = {}  # a name is the same in every language: one line
+        for row in rows:
+            langs.setdefault((row["translation"], row["source"], row["probability"], row["pairs"]), []).append(row["lang"])
+        for (translation, source, probability, pairs), codes in langs.items():
+            evidence = f"  p={probability:.2f}" + (f" in {pairs} aligned paragraphs" if pairs else "")
+            print(f"{','.join(codes):<6} {translation:<24} {source}{evidence}")
+    return 0 if rows else 1
 
 
 def cmd_save(args: argparse.Namespace) -> int:

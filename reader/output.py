@@ -9,6 +9,7 @@ import sys
 from typing import IO, Iterable
 
 from reader.core.engine import Hit
+from reader.core.expansion import matched_line
 from reader.core.snippets import plain
 from reader.core.text import safe_text
 
@@ -35,6 +36,7 @@ def hit_record(hit: Hit) -> dict:
         "score": round(hit.score, 4),
         "snippet": plain(hit.snippet),
         "tags": [safe_text(t) for t in hit.tags],
+        "matched": [{"term": safe_text(m.term), "via": safe_text(m.via), "source": m.source} for m in hit.matched],
     }
     if hit.controls:
         record["controls"] = [{**term, "term": safe_text(term["term"]), "forms": [safe_text(f) for f in term["forms"]]}
@@ -53,11 +55,13 @@ def format_hit_text(hit: Hit, colour: bool) -> str:
     """One block of `text` output: title, then id · lang · date · tags, then the snippet."""
     details = " · ".join(filter(None, [safe_text(hit.id), hit.lang, safe_text(hit.date),
                                        ", ".join(safe_text(t) for t in hit.tags), story_mark(hit)]))
+    via = f"\n  via {matched_line(hit.matched)}" if hit.matched else ""
     if colour:
         snippet = "".join(f"{MATCH}{t}{RESET}" if m else t for t, m in hit.snippet)
-        return f"{BOLD}{safe_text(hit.title)}{RESET}\n  {DIM}{details}{RESET}\n  {snippet}\n"
+        return f"{BOLD}{safe_text(hit.title)}{RESET}\n  {DIM}{details}{RESET}\n  {snippet}{DIM}{via}{RESET}\n"
     snippet = "".join(f"**{t}**" if m else t for t, m in hit.snippet)
-    return f"{safe_text(hit.title)}\n  {details}\n  {snippet}\n"
+    return f"{safe_text(hit.title)}\n  {details}\n  {snippet}{via}\n"
+
 
 
 def write_hits(hits: Iterable[Hit], fmt: str, stream: IO[str] = sys.stdout) -> None:

@@ -22,7 +22,9 @@ from reader.core.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
 from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, is_article_name,
                                 load_article, parse_file, scan_corpus, within)
 from reader.core.errors import ReaderError
-from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans
+from reader.core.expansion import Expander, Matched
+from reader.core.index import (IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans,
+                               translated_matches)
 from reader.core.query import QueryError
 from reader.core.related import FORMAT_VERSION as RELATED_FORMAT
 from reader.core.related import Relation, RelatedIndex
@@ -90,6 +92,7 @@ class Hit:
     story_of: str = ""  # added by `with_stories`: the hit whose story this article tells too
     story_kind: str = ""  # translation (another language) or rewrite (the same language)
     controls: tuple[dict, ...] = ()  # the query's controlled terms (`TermControls.record`)
+    matched: list[Matched] = field(default_factory=list)  # words found through a translation
 
 
 @dataclass
@@ -98,6 +101,7 @@ class SearchResults:
     hits: list[Hit]
     terms: frozenset = frozenset()
     controls: tuple[dict, ...] = ()  # what the query's exact controls did, one record a term
+    via: dict = field(default_factory=dict)  # translated (field, term) -> (query word, source)
 
 
 def default_index_dir(corpus: Path) -> Path:
@@ -160,6 +164,7 @@ class Engine:
         self._related: RelatedIndex | None = None
         self._lock = threading.RLock()
         self.messages: list[str] = []  # things the user should be told (index rebuilt, …)
+        self.as_typed = False  # the default of searches: words only as typed, not also their translations
 
     @property
     def gazetteer_path(self) -> Path:
@@ -359,6 +364,7 @@ class Engine:
         for article_id in deleted:
             related.remove(article_id)
         related.commit()
+        self._learn_translations([i for i in new_manifest if new_manifest[i] != manifest.get(i)], deleted)
         report.removed = len(deleted) + sum(1 for i in replaced if i not in new_manifest)
         if new_manifest != manifest or fresh:
             _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
@@ -368,6 +374,27 @@ class Engine:
                                                  "gazetteer": self._gazetteer_version(),
                                                  "related": RELATED_FORMAT})
         return report
+
+    def _learn_translations(self, changed: list[str], removed: list[str]) -> None:
+        """Learn word translations from the same-story pairs of the changed articles (see lexicon)."""
+        if not (changed or removed):
+            return
+        from reader.core.lexicon import mutual_best, update_learned
+
+        def read(article_id: str) -> tuple[str, str, str] | None:
+            try:
+                article = load_article(self.corpus, self.corpus / article_id)
+            except (ArticleSkipped, OSError):
+                return None
+            return article.lang, article.title, article.body
+
+        related = self._related_index()
+
+        def best(article_id: str, lang: str) -> str | None:
+            return next((r.id for r in related.related(article_id, limit=1, lang=lang)), None)
+
+        update_learned(self.index_dir, read, related.story, changed, removed,
+                       lambda i, lang: mutual_best(best, i, lang, related.languages())).save(self.index_dir)
 
     def _index_to_write(self, fresh: bool) -> SearchIndex:
         """The index an update writes to. A rebuild of a readable index writes into it and drops its old
@@ -472,26 +499,47 @@ class Engine:
 
     def search(self, query: str, *, limit: int | None = 20, lang: str | None = None,
                tag: str | None = None, snippets: bool = True, sort: str = "relevance",
-               count: bool = True) -> SearchResults:
+               count: bool = True, as_typed: bool | None = None) -> SearchResults:
         """Run a query (`sort`: relevance, or date for newest first). Raises QueryError for a malformed query.
 
+        Each word is also searched as its translations into the corpus's languages unless `as_typed`
+        (None: the engine's `as_typed`).
         `count=False` leaves the total out (None) when more articles match than are listed: a first
         page comes sooner, and `count()` follows.
         """
         found = self._reading(lambda index: index.search(query, limit=limit, lang=lang, tag=tag, sort=sort,
                                                          count=count, resolve_entity=self._resolve_entity,
-                                                         read_body=self._body))
+                                                         read_body=self._body, expander=self._expander(index, as_typed)))
         for note in found.controls.notes:
             if note not in self.messages:
                 self.messages.append(note)
         controls = tuple(term.record() for term in found.controls.terms)
-        hits = [self._hit(stored, found.terms if snippets else None, controls) for stored in found.hits]
-        return SearchResults(found.total, hits, found.terms, controls)
+        hits = [self._hit(stored, found.terms if snippets else None, controls, found.via) for stored in found.hits]
+        return SearchResults(found.total, hits, found.terms, controls, found.via)
 
-    def count(self, query: str, *, lang: str | None = None, tag: str | None = None) -> int:
+    def count(self, query: str, *, lang: str | None = None, tag: str | None = None,
+              as_typed: bool | None = None) -> int:
         """How many articles a query matches."""
-        return self._reading(lambda index: index.count(query, lang=lang, tag=tag,
-                                                       resolve_entity=self._resolve_entity, read_body=self._body))
+        return self._reading(lambda index: index.count(query, lang=lang, tag=tag, resolve_entity=self._resolve_entity,
+                                                       read_body=self._body, expander=self._expander(index, as_typed)))
+
+    def lexicon(self, word: str, lang: str | None = None) -> list[dict]:
+        """The translations of a word into the corpus's languages (or `lang`), with their evidence."""
+        from reader.core.translations import describe
+
+        with self._lock:
+            return describe(self, self._require_index(), word, lang)
+
+    def _expander(self, index: SearchIndex, as_typed: bool | None,
+                  keep: frozenset[str] = frozenset()) -> Expander | None:
+        """Translations of query words into the index's languages (None: searched as typed; `as_typed`
+        None: the engine's default). `keep`: words not to translate (a per-word "as typed"); one
+        expander serves while the index and the files it reads are unchanged."""
+        if self.as_typed if as_typed is None else as_typed:
+            return None
+        from reader.core.translations import expander_for
+
+        return expander_for(self, index, keep)
 
     def _reading(self, read: Callable[[SearchIndex], _Read]) -> _Read:
         """Run a read of the index; a damaged index is rebuilt (with a message) and the read run again."""
@@ -506,19 +554,22 @@ class Engine:
                 self.update(rebuild=True)
                 return read(self._require_index())
 
-    def facets(self, query: str, lang: str | None = None, tag: str | None = None) -> dict[str, dict[str, int]]:
+    def facets(self, query: str, lang: str | None = None, tag: str | None = None,
+               as_typed: bool | None = None) -> dict[str, dict[str, int]]:
         """Counts of languages, sources, tags and top entities over every article the query matches."""
         from reader.core.facets import count_facets
 
         with self._lock:
             index = self._require_index()
-            return count_facets(index.matching_fields(query, lang=lang, tag=tag,
-                                                      resolve_entity=self._resolve_entity, read_body=self._body))
+            return count_facets(index.matching_fields(query, lang=lang, tag=tag, resolve_entity=self._resolve_entity,
+                                                      read_body=self._body, expander=self._expander(index, as_typed)))
 
-    def _hit(self, stored: StoredHit, terms: frozenset | None, controls: tuple[dict, ...] = ()) -> Hit:
-        snippet = self.snippet(stored.id, stored.lang, terms) if terms is not None else []
+    def _hit(self, stored: StoredHit, terms: frozenset | None, controls: tuple[dict, ...] = (),
+             via: dict | None = None) -> Hit:
+        snippet, matched = self.excerpt(stored.id, stored.lang, terms, stored.title, via or {}) \
+            if terms is not None else ([], [])
         return Hit(stored.id, self.corpus / stored.id, stored.title, stored.lang, stored.date,
-                   stored.tags, stored.score, snippet, controls)
+                   stored.tags, stored.score, snippet, controls=controls, matched=matched)
 
     def _body(self, article_id: str) -> str | None:
         """The body of an article's file (None when it cannot be read)."""
@@ -535,6 +586,16 @@ class Engine:
             return []
         text = body[:SNIPPET_SCAN_CHARS]
         return make_snippet(text, match_spans(terms, text, lang))
+
+    def excerpt(self, article_id: str, lang: str, terms: frozenset, title: str,
+                via: dict) -> tuple[list[Fragment], list[Matched]]:
+        """The snippet, and the words of the title and body matched through a translation (`via`, from
+        the search's results)."""
+        body = self._body(article_id)
+        if body is None:
+            return [], []
+        text = body[:SNIPPET_SCAN_CHARS]
+        return make_snippet(text, match_spans(terms, text, lang)), translated_matches(via, f"{title}\n\n{text}", lang)
 
     def reindex(self, article_ids: list[str]) -> None:
         """Re-read a few articles (after their sidecar changed) so searches see the change at once."""

@@ -33,7 +33,8 @@ from reader.core.analysis import (STEMMERS, Analysed, ExactAnalyzer, FastPositio
 from reader.core.dates import rewrite_date_query
 from reader.core.exact import ControlsPlugin, QueryControls, check_controls, holds_phrase, widen_patterns
 from reader.core.language import language_code
-from reader.core.parsing import field_code, ignore_stop_words, multifield_parser
+from reader.core.expansion import TRANSLATED_BOOST, Expander, Matched
+from reader.core.parsing import field_code, ignore_stop_words, multifield_parser, plain_clause
 from reader.core.posting_pool import GroupedPostingPool
 from reader.core.query import QueryError, check_query
 from reader.core.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
@@ -222,6 +223,7 @@ class IndexResults:
     hits: list[StoredHit]
     terms: frozenset[tuple[str, str]]
     controls: QueryControls = field(default_factory=QueryControls)
+    via: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # translated term: (word, source)
 
 
 class _IndexStorage(FileStorage):
@@ -457,15 +459,17 @@ class SearchIndex:
         return self._fields_of[1]
 
     def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None,
-              read_body: Callable[[str], str | None] | None = None):
+              read_body: Callable[[str], str | None] | None = None, expander: Expander | None = None):
         """Parse query text (Whoosh syntax) into a query over title and every language's text field."""
-        return self.parse_controlled(text, resolve_entity, read_body)[0]
+        return self.parse_controlled(text, resolve_entity, read_body, expander)[0]
 
     def parse_controlled(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None,
-                         read_body: Callable[[str], str | None] | None = None):
+                         read_body: Callable[[str], str | None] | None = None, expander: Expander | None = None,
+                         via: dict | None = None):
         """The query of `parse`, and what its exact controls (`=US`, `US/c`, `word/t`) did. `read_body`
         gives an article's body by id, for checking exact phrases (without it every article that has
-        the phrase's words and stems in a row counts)."""
+        the phrase's words and stems in a row counts); with an `expander`, each word is also searched as
+        its translations (noted in `via`: (field, term) -> (query word, source))."""
         text = rewrite_date_query(check_query(text))
         if text.strip() == "*":  # every article: not a wildcard over every term of every field
             return wq.Every(), QueryControls()
@@ -482,10 +486,15 @@ class SearchIndex:
             from whoosh.qparser.dateparse import DateParserPlugin
 
             parser.add_plugin(DateParserPlugin(dateparser=None))
+        expand = plain_clause
+        if expander is not None:
+            fields = set(titles + texts)
+            expand = lambda clause: _translated(clause, expander, fields, {} if via is None else via,  # noqa: E731
+                                                lambda name, term: (name, term) in reader)
         try:
             parsed = ignore_stop_words(parser.parse(text, normalize=False),
                                        lambda name: [lang for lang in langs
-                                                     if analysis_lang(lang) == field_code(name)]).normalize()
+                                                     if analysis_lang(lang) == field_code(name)], expand).normalize()
         except QueryError:
             raise
         except Exception as exc:
@@ -508,15 +517,30 @@ class SearchIndex:
                 ids.append(fields["id"])
         return ids
 
+    def vocabularies(self) -> Iterator[tuple[str, Iterator[str]]]:
+        """(analysis language, its index terms) for each language's text field."""
+        reader = self.searcher().reader()
+        for name in self._searched_fields(reader, "text"):
+            yield field_code(name), (term.decode("utf-8") for term in reader.lexicon(name))
+
+    def has_term(self, code: str, term: str) -> bool:
+        """Whether the text field of analysis language `code` holds `term`."""
+        return (text_field(code), term) in self.searcher().reader()
+
+    def langs(self) -> list[str]:
+        """The article languages in the index."""
+        return [value.decode("utf-8") for value in self.searcher().reader().lexicon("lang")]
+
     def search(self, text: str, *, limit: int | None = 20, lang: str | None = None,
                tag: str | None = None, resolve_entity: Callable[[str], list[str]] | None = None,
                sort: str = "relevance", count: bool = True,
-               read_body: Callable[[str], str | None] | None = None) -> IndexResults:
+               read_body: Callable[[str], str | None] | None = None, expander: Expander | None = None) -> IndexResults:
         """Run a query; `lang` and `tag` restrict the results; `sort="date"` puts the newest first, undated last.
 
         With `count=False` the total is left out (None) unless it comes free (every hit listed).
         """
-        parsed, controls = self.parse_controlled(text, resolve_entity, read_body)
+        via: dict = {}
+        parsed, controls = self.parse_controlled(text, resolve_entity, read_body, expander, via)
         searcher = self.searcher()
         filters = _filters(lang, tag)
         memo: dict = {}  # wildcard expansions, looked up once for the ranking and the highlighting terms
@@ -525,26 +549,26 @@ class SearchIndex:
             allowed = _doc_set(searcher, filters) if filters is not None else None
             ranked, total = Ranker(searcher, lambda q: _doc_set(searcher, q), memo).rank(parsed, allowed, limit)
             return IndexResults(total, [_stored_hit(searcher.stored_fields(doc), score) for doc, score in ranked],
-                                terms, controls)
+                                terms, controls, via)
         if isinstance(parsed, wq.Every) and sort == "relevance":  # no ranking to keep: newest first, stable
             sort = "date"
         options = {"sortedby": [FieldFacet("date", reverse=True), FieldFacet("id")]} if sort == "date" else {}
         results = searcher.search(parsed, limit=limit, filter=filters, **options)
         hits = [_stored_hit(hit.fields(), 0.0 if options else hit.score) for hit in results]  # sorted: no score
         total = len(results) if results.has_exact_length() else _count(searcher, parsed, filters) if count else None
-        return IndexResults(total, hits, terms, controls)
+        return IndexResults(total, hits, terms, controls, via)
 
     def count(self, text: str, *, lang: str | None = None, tag: str | None = None,
               resolve_entity: Callable[[str], list[str]] | None = None,
-              read_body: Callable[[str], str | None] | None = None) -> int:
+              read_body: Callable[[str], str | None] | None = None, expander: Expander | None = None) -> int:
         """How many articles a query matches."""
-        return _count(self.searcher(), self.parse(text, resolve_entity, read_body), _filters(lang, tag))
+        return _count(self.searcher(), self.parse(text, resolve_entity, read_body, expander), _filters(lang, tag))
 
     def matching_fields(self, text: str, *, lang: str | None = None, tag: str | None = None,
                         resolve_entity: Callable[[str], list[str]] | None = None,
-                        read_body: Callable[[str], str | None] | None = None) -> Iterator[dict]:
+                        read_body: Callable[[str], str | None] | None = None, expander: Expander | None = None) -> Iterator[dict]:
         """The stored fields of every document the query matches (for counting facets)."""
-        parsed = self.parse(text, resolve_entity, read_body)
+        parsed = self.parse(text, resolve_entity, read_body, expander)
         searcher = self.searcher()
         results = searcher.search(parsed, limit=None, filter=_filters(lang, tag), scored=False)
         for docnum in results.docs():
@@ -562,7 +586,7 @@ def _count(searcher, parsed, filters) -> int:
 
 def _doc_set(searcher, query) -> set[int]:
     """The numbers of the (undeleted) documents a query matches."""
-    if isinstance(query, wq.Or):
+    if isinstance(query, (wq.Or, wq.DisjunctionMax)):
         return set().union(*(_doc_set(searcher, q) for q in query.subqueries))
     if isinstance(query, wq.And):
         sets = sorted((_doc_set(searcher, q) for q in query.subqueries), key=len)
@@ -616,6 +640,40 @@ def _query_terms(parsed, reader, memo: dict) -> frozenset[tuple[str, str]]:
     return frozenset(terms)
 
 
+def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Callable[[str, str], bool]):
+    """A word clause and its translations, each searched in its language's title and text fields
+    boosted below the word as typed; a document scores its best alternative, so translations never
+    add up to more than the word. Wildcards and fuzzy words are not translated.
+
+    A word found in the index (or translated) but neither translated into a language nor found in
+    its fields is ignored there, as a stop word is (`dropped`): it does not exclude that language's
+    articles from an AND. In a language it reaches only through translations, the words of an AND
+    are alternatives (`optional`): the articles that match more of them rank higher."""
+    plain = plain_clause(clause)
+    if not clause.word or not all(type(q) in (wq.Term, wq.Phrase) for q in clause.subqueries):
+        return plain
+    own = set(plain.iter_all_terms())
+    translations = expander.translations(clause.word)
+    present = {field_code(name) for name, term in own if has(name, term)}
+    if present or translations:
+        translated = {analysis_lang(found.lang) for found in translations} - present
+        clause.dropped = clause.dropped | {name for name in fields if field_code(name) not in present | translated}
+        clause.optional = frozenset(name for name in fields if field_code(name) in translated)
+    alternatives = [wq.Or(clause.subqueries)]
+    for found in translations:
+        names = [name for name in (title_field(found.lang), text_field(found.lang)) if name in fields]
+        if not names:
+            continue
+        alternatives.append(wq.Or([wq.Term(name, found.terms[0]) if len(found.terms) == 1
+                                   else wq.Phrase(name, list(found.terms)) for name in names],
+                                  boost=TRANSLATED_BOOST * found.weight / len(found.terms)))  # a phrase: its words' mean
+        for name in names:
+            for term in found.terms:
+                if (name, term) not in own:
+                    via.setdefault((name, term), (found.via, found.source))
+    return wq.DisjunctionMax(alternatives, boost=clause.boost) if len(alternatives) > 1 else plain
+
+
 def _stored_hit(fields: dict, score: float) -> StoredHit:
     tags = [t for t in (fields.get("tag") or "").split(",") if t]
     return StoredHit(fields["id"], fields.get("heading", ""), fields.get("lang", ""),
@@ -655,6 +713,21 @@ def _first_error(parsed) -> str:
             return f"cannot understand the query: {node.error}"
         stack.extend(node.children())
     return ""
+
+
+def translated_matches(via: dict[tuple[str, str], tuple[str, str]], text: str, lang: str) -> list[Matched]:
+    """The words of `text` (in `lang`) that matched through a translation, once each, in order."""
+    fields = (text_field(lang), title_field(lang))
+    wanted = {term: found for (name, term), found in via.items() if name in fields}
+    if not wanted:
+        return []
+    analyzer = analyzer_for(lang)
+    matched: dict[str, Matched] = {}
+    for word in TOKEN_RE.findall(text):
+        term = analyzer.term(word)
+        if term in wanted and term not in matched:
+            matched[term] = Matched(word, *wanted[term])
+    return list(matched.values())
 
 
 def match_spans(terms: frozenset[tuple[str, str]], text: str, lang: str) -> list[tuple[int, int]]:

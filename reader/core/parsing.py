@@ -34,6 +34,8 @@ class _WordClause(wq.Or):
     nothing of it (its stop words). Replaced by a plain Or before the query is used."""
 
     dropped: frozenset[str] = frozenset()
+    optional: frozenset[str] = frozenset()  # fields where the word is only one of the words to match
+    word: str = ""  # the word or phrase as typed
 
 
 class _WordGroup(syntax.OrGroup):
@@ -51,6 +53,7 @@ class _WordGroup(syntax.OrGroup):
                 dropped.add(node.fieldname)
         clause = _WordClause(found, boost=self.boost, **self.kwargs)
         clause.dropped = frozenset(dropped)
+        clause.word = getattr(self.nodes[0], "text", "") if self.nodes else ""
         return syntax.attach(clause, self)
 
 
@@ -94,35 +97,43 @@ def multifield_parser(title_fields: list[str], text_fields: list[str], schema) -
     return parser
 
 
-def ignore_stop_words(parsed, langs_of_field: Callable[[str], list[str]]):
+def plain_clause(clause: _WordClause):
+    """A word clause as the query it stands for: the word in each field, untranslated."""
+    return wq.Or(clause.subqueries, boost=clause.boost)
+
+
+def ignore_stop_words(parsed, langs_of_field: Callable[[str], list[str]], expand: Callable = plain_clause):
     """The parsed query (from `multifield_parser`, not normalised) with each word clause of an AND also
     matched by the articles whose language drops the word; `langs_of_field` gives the index's language
-    values analysed in a text field."""
+    values analysed in a text field. `expand` makes each word clause (`word`: the word as typed) a
+    query, e.g. with its translations; it may add to the clause's `dropped` the fields of languages
+    where the word is to be ignored like a stop word, and set its `optional` fields: those of languages
+    where the words of the AND are alternatives (at least one of them must match)."""
     if isinstance(parsed, _WordClause):
-        return wq.Or(parsed.subqueries, boost=parsed.boost)
+        return expand(parsed)
     if type(parsed) is wq.And:
-        return _and_ignoring(parsed, langs_of_field)
+        return _and_ignoring(parsed, langs_of_field, expand)
     if parsed.is_leaf():
         return parsed
-    return parsed.apply(lambda q: ignore_stop_words(q, langs_of_field))
+    return parsed.apply(lambda q: ignore_stop_words(q, langs_of_field, expand))
 
 
-def _and_ignoring(query, langs_of_field: Callable[[str], list[str]]):
+def _and_ignoring(query, langs_of_field: Callable[[str], list[str]], expand: Callable):
     clauses = [_word_clause(q) for q in query.subqueries]
+    parts = [ignore_stop_words(sub, langs_of_field, expand) for sub in query.subqueries]  # may set dropped, optional
     words = [word for word in clauses if word is not None]
     positive = [q for q in query.subqueries if type(q) is not wq.Not]
     # a field that drops every required word would match all its articles: there the words count
     everywhere = frozenset.intersection(*(word.dropped for word in words)) \
         if words and len(words) == len(positive) else frozenset()
-    parts = []
-    for sub, word in zip(query.subqueries, clauses):
-        part = ignore_stop_words(sub, langs_of_field)
-        names = sorted(word.dropped - everywhere) if word is not None else []
+    matched = [wq.Or([part for part, word in zip(parts, clauses) if word is not None], boost=0.0)] \
+        if any(word.optional for word in words) else []  # at least one of the words, scored by the others
+    for i, word in enumerate(clauses):
+        names = sorted((word.dropped - everywhere) | word.optional) if word is not None else []
         langs = list(dict.fromkeys(lang for name in names for lang in langs_of_field(name)))
         if langs:
-            part = wq.Or([part, *(wq.Term("lang", lang) for lang in langs)])
-        parts.append(part)
-    return wq.And(parts, boost=query.boost)
+            parts[i] = wq.Or([parts[i], *(wq.Term("lang", lang) for lang in langs)])
+    return wq.And(parts + matched, boost=query.boost)
 
 
 def _word_clause(query) -> _WordClause | None:

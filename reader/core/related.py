@@ -363,6 +363,11 @@ class RelatedIndex:
         its format changes)."""
         return {row[0] for row in self._db.execute("SELECT article_id FROM docs")}
 
+    @_locked
+    def languages(self) -> set[str]:
+        """The languages of the indexed articles."""
+        return set(self._doc_langs().values())
+
     def _doc_langs(self) -> dict[int, str]:
         """The language of every indexed doc, reloaded when another connection has committed."""
         version = self._db.execute("PRAGMA data_version").fetchone()[0]

@@ -134,9 +134,9 @@ def phrase_docs(searcher, fieldname: str, words) -> set[int]:
 
 
 def can_rank(query) -> bool:
-    """Whether `Ranker` handles the query: terms and prefix/wildcard terms joined by AND, OR and AND NOT,
-    without boosts."""
-    if getattr(query, "boost", 1.0) != 1.0:
+    """Whether `Ranker` handles the query: terms and prefix/wildcard terms joined by AND, OR, AND NOT and
+    DisjunctionMax (a word and its translations), boosts only on terms, phrases, OR and DisjunctionMax."""
+    if getattr(query, "boost", 1.0) != 1.0 and type(query) not in (wq.Term, wq.Phrase, wq.Or, wq.DisjunctionMax):
         return False
     if type(query) in (wq.Term, wq.Prefix, wq.Wildcard):
         return True
@@ -145,7 +145,7 @@ def can_rank(query) -> bool:
     if type(query) is wq.And:  # NOT parts only take documents away
         positive = [q for q in query.subqueries if type(q) is not wq.Not]
         return bool(positive) and all(can_rank(q) for q in positive)
-    if type(query) is wq.Or:
+    if type(query) in (wq.Or, wq.DisjunctionMax):
         return all(can_rank(q) for q in query.subqueries)
     if type(query) is wq.AndNot:
         return can_rank(query.a)
@@ -175,6 +175,11 @@ class Ranker:
         return ranked[:limit] if limit is not None else ranked, len(scores)
 
     def _scores(self, query) -> dict[int, float]:
+        scores = self._unboosted(query)
+        boost = query.boost
+        return scores if boost == 1.0 else {doc: score * boost for doc, score in scores.items()}
+
+    def _unboosted(self, query) -> dict[int, float]:
         if type(query) is wq.Term:
             return self._term_scores(query.fieldname, query.text)
         if type(query) is wq.Phrase:  # Whoosh scores a phrase as its words together
@@ -197,6 +202,13 @@ class Ranker:
                 common -= self._doc_set(excluded.query)
             extra = sum(q.boost for q in nots)  # Whoosh scores each NOT as its boost for the documents kept
             return {doc: sum(part[doc] for part in parts) + extra for doc in common}
+        if type(query) is wq.DisjunctionMax:  # each document scores its best alternative
+            best: dict[int, float] = {}
+            for part in map(self._scores, query.subqueries):
+                for doc, score in part.items():
+                    if score > best.get(doc, -1.0):
+                        best[doc] = score
+            return best
         total: dict[int, float] = {}
         for part in map(self._scores, query.subqueries):  # sums in Python only where parts overlap
             shared = {doc: total[doc] + part[doc] for doc in part.keys() & total.keys()}

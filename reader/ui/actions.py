@@ -82,6 +82,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("compare", "c", "Mark the words that differ (same language)", "Related", (SIDE,)),
     Action("facet_panel", "F", "Facets of the results; narrow by one", "Workflow", (MAIN,)),
     Action("sort_order", "o", "Sort by relevance / date", "Workflow", (MAIN,)),
+    Action("as_typed", "X", "Search as typed / also as translations", "Workflow", (MAIN,)),
     Action("save_search", "S", "Save the query under a name", "Workflow", (MAIN,)),
     Action("saved_searches", "@", "Saved searches; run, rename or delete one", "Workflow", (MAIN,)),
     Action("saved_rename", "R", "Rename the saved search (in its panel)", "Workflow", (SAVED,)),

@@ -14,6 +14,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from reader.core.errors import ReaderError, environment_failure
+from reader.core.expansion import matched_line
 from reader.ui import messages as msg
 from reader.ui.document import build_document, find_matches
 from reader.ui.tagging import TagEdit, apply_edits
@@ -242,16 +243,18 @@ class EngineJobs:
 
     @work(thread=True, group="snippets", exit_on_error=False)
     def load_snippets(self, terms: frozenset, wanted: list) -> None:
-        """Cut snippets for the rows (hits) on screen."""
-        snippets = {}
+        """Cut snippets for the rows (hits) on screen, led by the words matched through translations."""
+        snippets, leads = {}, {}
         for hit in wanted:
             if self.engine is None or self.current_terms != terms:
                 return
             try:
-                snippets[hit.id] = self.engine.snippet(hit.id, hit.lang, terms)
+                snippets[hit.id], matched = self.engine.excerpt(hit.id, hit.lang, terms, hit.title, self.current_via)
+                if matched:
+                    leads[hit.id] = matched_line(matched)
             except Exception:  # noqa: BLE001 - a row without snippet is fine
                 snippets[hit.id] = []
-        self.post_message(msg.SnippetsReady(terms, snippets))
+        self.post_message(msg.SnippetsReady(terms, snippets, leads))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, request: int, article_id: str, terms: frozenset, keep_position: bool) -> None:

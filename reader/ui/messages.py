@@ -85,10 +85,12 @@ class SearchFailed(Message):
 
 @dataclass
 class SnippetsReady(Message):
-    """Snippets for some results of the search with `terms`: article id -> fragments."""
+    """Snippets for some results of the search with `terms`: article id -> fragments, and the words
+    each matched through a translation (`leads`: article id -> `Chogou ← Shoigu`)."""
 
     terms: frozenset
     snippets: dict[str, list]
+    leads: dict[str, str]
 
 
 @dataclass

@@ -92,9 +92,11 @@ def _crop_left(content: Content, width: int) -> Content:
     return content[cut:]
 
 
-def result_snippet_line(fragments: list[tuple[str, bool]] | None, width: int, styles: Styles) -> Content:
-    """A result's second line: the snippet with its matches styled, cut to the width so that its first
-    match shows (the text before it is cut on the left where the line is short)."""
+def result_snippet_line(fragments: list[tuple[str, bool]] | None, width: int, styles: Styles,
+                        lead: str = "") -> Content:
+    """A result's second line: `lead` (what matched through a translation), then the snippet with its
+    matches styled, cut to the width so that its first match shows (the text before it is cut on the
+    left where the line is short)."""
     if fragments is None:
         return Content("  …").stylize(styles["snippet"])
     pieces = [(safe_text(text.replace("\n", " ")), is_match) for text, is_match in fragments]
@@ -105,9 +107,10 @@ def result_snippet_line(fragments: list[tuple[str, bool]] | None, width: int, st
         before += len(text)
     else:
         before = 0
-    lead = max(8, width // 4)  # context kept before the first match
-    if before > lead:
-        cut, pieces = before - lead, list(pieces)
+    lead_text = f"{safe_text(lead)} · " if lead else ""
+    kept = max(8, (width - len(lead_text)) // 4)  # context kept before the first match
+    if before > kept:
+        cut, pieces = before - kept, list(pieces)
         while cut and pieces:
             text, is_match = pieces[0]
             if len(text) <= cut:
@@ -117,7 +120,7 @@ def result_snippet_line(fragments: list[tuple[str, bool]] | None, width: int, st
                 pieces[0] = (text[cut:], is_match)
                 cut = 0
         pieces.insert(0, ("…", False))
-    parts = [Content("  ")]
+    parts = [Content("  "), Content(lead_text).stylize(styles["mark"])]
     for text, is_match in pieces:
         parts.append(Content(text).stylize(styles["match"] if is_match else styles["snippet"]))
     return Content.assemble(*parts).truncate(max(1, width), ellipsis=True)

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import write
 
-HIT_KEYS = {"id", "path", "title", "lang", "date", "score", "snippet", "tags"}
+HIT_KEYS = {"id", "path", "title", "lang", "date", "score", "snippet", "tags", "matched"}
 
 
 def run(*args: str, env: dict | None = None, corpus=None) -> subprocess.CompletedProcess:

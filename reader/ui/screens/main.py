@@ -54,6 +54,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.total: int | None = None  # how many articles the shown results' query matches (None: counting)
         self.keep_id: str | None = None
         self.current_terms: frozenset = frozenset()
+        self.current_via: dict = {}  # translated terms of the shown results: (field, term) -> (word, source)
         self.hits_text = ""
         self.article = None
         self.open_id: str | None = None
@@ -125,6 +126,8 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             parts.append(f"{len(self.results.marked)} marked")
         if self.sort == "date":
             parts.append("newest first")
+        if self.engine is not None and self.engine.as_typed:
+            parts.append("as typed")
         if self.history_off:
             parts.append("history off")
         parts += [f"{self.documents:,} articles", self.index_state]
@@ -234,7 +237,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             self.keep_id = self.results.hit.id  # every hit after the first page: stay where the reader is
         self.ran = message.query
         self.resolved_query = message.resolved
-        self.current_terms = results.terms
+        self.current_terms, self.current_via = results.terms, results.via
         self.query_one(DateHistogramBar).show(message.histogram)
         self.results.placeholder = "No articles match." if message.query.strip() else "The corpus is empty."
         self.results.set_hits(results.hits, results.terms, self.keep_id)
@@ -276,7 +279,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             self.load_snippets(message.terms, message.wanted)
 
     def on_snippets_ready(self, message: msg.SnippetsReady) -> None:
-        self.results.set_snippets(message.terms, message.snippets)
+        self.results.set_snippets(message.terms, message.snippets, message.leads)
 
     # -- articles --------------------------------------------------------------------------------
     @on(ResultList.Highlighted)

@@ -96,6 +96,16 @@ class WorkflowActions:
         self._show_facts()
         self._search()
 
+    def action_as_typed(self) -> None:
+        """Search the words only as typed, or (again) also as their translations into other languages."""
+        if self.engine is None:
+            return
+        self.engine.as_typed = not self.engine.as_typed
+        self.status.say("Searching the words as typed only." if self.engine.as_typed
+                        else "Searching the words and their translations into the corpus's languages.")
+        self._show_facts()
+        self._search()
+
     def action_facet_panel(self) -> None:
         if not self._ready_to_search():
             return

@@ -56,6 +56,7 @@ class ResultList(ScrollView, can_focus=True, inherit_bindings=False):
         self.marked: dict[str, Any] = {}
         self.placeholder = "Type a query above; enter runs it."
         self._snippets: dict[str, list] = {}
+        self._leads: dict[str, str] = {}  # id -> the words it matched through a translation
         self._titles: dict[str, str] = {}  # id -> title of the listed hits, for the stories added
         self._asked: set[str] = set()
         self._wanted: dict[str, Any] = {}  # id -> hit
@@ -72,6 +73,7 @@ class ResultList(ScrollView, can_focus=True, inherit_bindings=False):
         """Show new hits; the cursor stays on `keep_id` when it is still listed, else goes to the top."""
         if terms != self.terms:
             self._snippets.clear()
+            self._leads.clear()
             self._asked.clear()
         self.hits, self.terms = hits, terms
         self._titles = {hit.id: hit.title for hit in hits if not hit.story_of}
@@ -85,11 +87,13 @@ class ResultList(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=0, animate=False)
         self.refresh()
 
-    def set_snippets(self, terms: frozenset, snippets: dict[str, list]) -> None:
-        """Store snippets that a worker cut for the current results."""
+    def set_snippets(self, terms: frozenset, snippets: dict[str, list], leads: dict[str, str]) -> None:
+        """Store snippets that a worker cut for the current results, and what they matched through a
+        translation (shown before the snippet)."""
         if terms != self.terms:
             return
         self._snippets.update(snippets)
+        self._leads.update(leads)
         self.refresh()
 
     def set_tags(self, tags: dict[str, list[str]]) -> None:
@@ -211,7 +215,7 @@ class ResultList(ScrollView, can_focus=True, inherit_bindings=False):
             snippet = self._snippets.get(hit.id)
             if snippet is None:
                 self._want(hit)
-            content = result_snippet_line(snippet, width, styles)
+            content = result_snippet_line(snippet, width, styles, self._leads.get(hit.id, ""))
         if row == self.cursor:
             cursor_style = self.get_visual_style("results--cursor")
             base = base + cursor_style

@@ -1,0 +1,63 @@
+"""Cross-language search from the command line (subprocess): --as-typed, `matched`, `reader lexicon`."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli.test_cli import run
+
+CHOGOU = "001_e13ff6d2d78ae1e3.txt"
+
+
+def test_matched_says_through_which_translation_a_hit_matched(demo_corpus):
+    hits = json.loads(run("search", "Shoigu", "--format", "json", corpus=demo_corpus).stdout)
+    chogou = next(hit for hit in hits if hit["id"] == CHOGOU)
+    assert {"term": "Chogou", "via": "Shoigu", "source": "gazetteer"} in chogou["matched"]
+    assert all(hit["matched"] == [] for hit in hits if hit["id"] != CHOGOU)
+    text = run("search", "Shoigu", corpus=demo_corpus).stdout
+    assert "via Sergue ← Shoigu, Chogou ← Shoigu" in text and "**Chogou**" in text
+    lines = run("search", "Shoigu", "--format", "jsonl", corpus=demo_corpus).stdout.splitlines()
+    assert any(json.loads(line)["matched"] for line in lines)
+
+
+def test_as_typed_turns_translations_off_everywhere(demo_corpus):
+    typed = run("search", "Shoigu", "--as-typed", "--format", "paths", corpus=demo_corpus)
+    assert typed.returncode == 0 and CHOGOU not in typed.stdout
+    both = run("search", "Shoigu", "--facets", "--format", "json", corpus=demo_corpus)
+    assert json.loads(both.stderr)["facets"]["lang"] == {"en": 2}
+    alone = run("search", "Shoigu", "--facets", "--as-typed", "--format", "json", corpus=demo_corpus)
+    assert json.loads(alone.stderr)["facets"]["lang"] == {"en": 1}
+    batch = demo_corpus.parent / "queries.txt"
+    batch.write_text("Shoigu\n", encoding="utf-8")
+    lines = run("search", "--batch", str(batch), "--as-typed", corpus=demo_corpus).stdout.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["000_2b620b70247fd231.txt"]
+    lines = run("search", "--batch", str(batch), corpus=demo_corpus).stdout.splitlines()
+    assert CHOGOU in [json.loads(line)["id"] for line in lines]
+
+
+def test_reader_lexicon_shows_adds_and_forbids(demo_corpus):
+    shown = run("lexicon", "Shoigu", "--lang", "fr", "--format", "json", corpus=demo_corpus)
+    rows = json.loads(shown.stdout)["translations"]
+    assert {"lang": "fr", "translation": "Chogou", "source": "gazetteer", "probability": 1.0, "pairs": 0} in rows
+    assert "Chogou" in run("lexicon", "Shoigu", corpus=demo_corpus).stdout
+    added = run("lexicon", "hardware", "--lang", "fr", "--add", "matériel", corpus=demo_corpus)
+    assert added.returncode == 0 and "added" in added.stderr
+    assert "matériel" in (demo_corpus / "lexicon.yaml").read_text(encoding="utf-8")
+    text = run("lexicon", "hardware", corpus=demo_corpus).stdout
+    assert "fr" in text and "matériel" in text and "lexicon.yaml" in text
+    assert len(run("search", "hardware", "--format", "paths", corpus=demo_corpus).stdout.split()) == 2
+    assert run("lexicon", "hardware", "--lang", "fr", "--forbid", "matériel", corpus=demo_corpus).returncode == 0
+    assert run("search", "hardware", corpus=demo_corpus).returncode == 1
+    assert run("lexicon", "zzzyyy", corpus=demo_corpus).returncode == 1
+
+
+def test_lexicon_problems_are_one_line_errors(demo_corpus):
+    missing = run("lexicon", "hardware", "--add", "matériel", corpus=demo_corpus)
+    assert missing.returncode == 2 and "--lang" in missing.stderr
+    path = demo_corpus / "lexicon.yaml"
+    path.write_text("hardware: [unclosed\n", encoding="utf-8")
+    broken = run("lexicon", "hardware", "--lang", "fr", "--add", "matériel", corpus=demo_corpus)
+    assert broken.returncode == 2 and broken.stderr.count("\n") == 1 and "does not parse" in broken.stderr
+    assert path.read_text(encoding="utf-8") == "hardware: [unclosed\n"
+    searched = run("search", "Shoigu", corpus=demo_corpus)
+    assert searched.returncode == 0 and "lexicon.yaml" in searched.stderr and "Traceback" not in searched.stderr

@@ -1,0 +1,106 @@
+"""Cross-language expansion through the engine: gazetteer names, names across scripts, lexicon.yaml,
+as typed, filters and facets; real corpus folders and indexes."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.core.engine import Engine
+from reader.core.expansion import Expander, Translation, analysed_terms
+from reader.core.lexicon import LEXICON_FILE, AnalystLexicon, LexiconError, edit_lexicon
+from tests.conftest import write
+
+CHOGOU = "001_e13ff6d2d78ae1e3.txt"
+
+
+def _ids(results) -> list[str]:
+    return [hit.id for hit in results.hits]
+
+
+def test_a_bare_name_finds_every_name_of_its_gazetteer_entity(demo_corpus):
+    engine = Engine(demo_corpus)
+    results = engine.search("Shoigu")
+    assert CHOGOU in _ids(results)
+    hit = next(h for h in results.hits if h.id == CHOGOU)
+    assert ("Chogou", "Shoigu", "gazetteer") in {(m.term, m.via, m.source) for m in hit.matched}
+    assert any(match and text == "Chogou" for text, match in hit.snippet)  # highlighted
+    assert CHOGOU not in _ids(engine.search("Shoigu", as_typed=True))
+    exact = next(h for h in results.hits if h.id != CHOGOU)  # 000 writes "Shoigu" as typed
+    assert exact.score > hit.score and not any(m.term == "Shoigu" for m in exact.matched)
+
+
+def test_expanded_queries_keep_their_filters_counts_and_facets(demo_corpus):
+    engine = Engine(demo_corpus)
+    assert _ids(engine.search("Shoigu lang:en")) and not _ids(engine.search("Shoigu lang:fr"))
+    assert engine.count("Shoigu") == 2 and engine.count("Shoigu", as_typed=True) == 1
+    assert engine.facets("Shoigu")["lang"] == {"en": 2}
+    assert _ids(engine.search("Shoigu", sort="date"))[0] == CHOGOU  # Whoosh's own path: the dated one
+    assert CHOGOU not in _ids(engine.search("Shoigu -Chogou"))
+
+
+def _two_scripts(root):
+    write(root, "en.txt", "Obama visits Berlin\n\nPresident Obama spoke about trade in Berlin today.\n")
+    write(root, "ru.txt", "Визит в Берлин\n\nПрезидент Обама говорил о торговле в Берлине сегодня. "
+                          "Обама встретился с канцлером.\n")
+    write(root, "ru2.txt", "Погода\n\nСегодня в Москве было холодно и шёл снег весь день.\n")
+    return root
+
+
+def test_a_name_meets_itself_in_another_script_without_a_gazetteer(tmp_path):
+    engine = Engine(_two_scripts(tmp_path / "c"))
+    results = engine.search("Obama")
+    assert set(_ids(results)) == {"en.txt", "ru.txt"}
+    russian = next(h for h in results.hits if h.id == "ru.txt")
+    assert [(m.term, m.via, m.source) for m in russian.matched] == [("Обама", "Obama", "script")]
+    assert _ids(results)[0] == "en.txt"  # the name as typed ranks first
+    assert set(_ids(engine.search("Обама"))) == {"en.txt", "ru.txt"}  # and back
+    assert _ids(engine.search("Obama", as_typed=True)) == ["en.txt"]
+
+
+def test_lexicon_yaml_adds_and_forbids_translations(demo_corpus):
+    engine = Engine(demo_corpus)
+    assert not engine.search("hardware").hits
+    path = demo_corpus / LEXICON_FILE
+    path.write_text("# analysts' translations\nhardware:  # the army kind\n  fr: [matériel]\n", encoding="utf-8")
+    found = engine.search("hardware")
+    assert sorted(h.id[:3] for h in found.hits) == ["002", "004"]
+    assert {(m.term, m.via, m.source) for h in found.hits for m in h.matched} == {("matériel", "hardware", LEXICON_FILE)}
+    edit_lexicon(path, "hardware", "fr", "matériel", forbid=True)
+    text = path.read_text(encoding="utf-8")
+    assert "# analysts' translations" in text and "# the army kind" in text and "-matériel" in text
+    assert not engine.search("hardware").hits
+    assert "fr     militair" in "\n".join(f"{r['lang']:<6} {r['translation']}" for r in engine.lexicon("military"))
+    edit_lexicon(path, "military", "fr", "militaire", forbid=True)  # a cognate (script) forbidden too
+    assert not [r for r in engine.lexicon("military") if r["lang"] == "fr"]
+
+
+def test_a_broken_lexicon_is_an_error_and_never_rewritten(demo_corpus):
+    path = demo_corpus / LEXICON_FILE
+    broken = "military: [unclosed\n"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(LexiconError) as caught:
+        edit_lexicon(path, "military", "fr", "militaire")
+    assert "\n" not in str(caught.value) and "does not parse" in str(caught.value)
+    assert path.read_text(encoding="utf-8") == broken
+    engine = Engine(demo_corpus)
+    assert _ids(engine.search("Shoigu"))  # searches still run, without its translations
+    assert any("lexicon.yaml" in m and "not used" in m for m in engine.messages)
+    with pytest.raises(LexiconError):
+        AnalystLexicon.load(path)
+
+
+class _Fixed:
+    def __init__(self, *found: Translation) -> None:
+        self.found = found
+
+    def translate(self, word, langs):
+        return [t for t in self.found if t.via == word]
+
+
+def test_the_expander_leaves_kept_words_alone_and_keeps_the_best_few_per_language():
+    many = [Translation("fr", (f"mot{i}",), "word", "learned", 1 - i / 10) for i in range(8)]
+    expander = Expander([_Fixed(*many)], ["fr"], keep={"Other"})
+    assert [t.terms[0] for t in expander.translations("word")] == ["mot0", "mot1", "mot2", "mot3"]
+    assert Expander([_Fixed(*many)], ["fr"], keep={"WORD"}).translations("word") == []  # one mechanism
+    same = Translation("fr", analysed_terms("Paris", "fr"), "Paris", "script", 0.9)  # the word as French has it
+    assert Expander([_Fixed(same)], ["fr"]).translations("Paris") == []

@@ -1,0 +1,32 @@
+"""Pilot tests of cross-language search: translated matches listed and highlighted, the as-typed toggle."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
+
+CHOGOU = "001_e13ff6d2d78ae1e3.txt"
+
+
+async def test_translated_matches_are_listed_and_highlighted_and_the_toggle_turns_them_off(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "Shoigu")
+        assert CHOGOU in [hit.id for hit in screen.results.hits]
+        await until(pilot, lambda: "Chogou ← Shoigu" in rendered(screen.results))
+        await pilot.press("enter")
+        screen.results.cursor = [hit.id for hit in screen.results.hits].index(CHOGOU)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.view.document is not None and screen.view.document.article_id == CHOGOU)
+        await settle(pilot)
+        document = screen.view.document
+        assert "Chogou" in {document.text[m[0]:m[1]] for m in document.matches}
+        await pilot.press("escape")
+        await pilot.press("tab", "X")
+        await until(pilot, lambda: "as typed" in screen.status.facts)
+        await until(pilot, lambda: CHOGOU not in [hit.id for hit in screen.results.hits])
+        await settle(pilot)
+        assert screen.results.hits and "←" not in rendered(screen.results)
+        await pilot.press("X")
+        await until(pilot, lambda: "as typed" not in screen.status.facts)
+        await until(pilot, lambda: CHOGOU in [hit.id for hit in screen.results.hits])
