@@ -1,8 +1,10 @@
-"""Readable text of an HTML article: its title, block-separated body text and meta tags."""
+"""Readable text of an HTML article: the main text of a saved page (trafilatura), its title and metadata;
+the whole text of a page or fragment (feed items, HTML mail) with the plain parser."""
 
 from __future__ import annotations
 
 import html
+import logging
 import re
 from html.parser import HTMLParser
 
@@ -54,8 +56,8 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-def html_to_text(source: str) -> tuple[str, str, dict[str, str]]:
-    """Extract (title, body text, meta tags) from an HTML document."""
+def page_text(source: str) -> tuple[str, str, dict[str, str]]:
+    """(title, body text, meta tags) of all of an HTML document or fragment, without scripts or styles."""
     parser = _TextExtractor()
     try:
         parser.feed(source)
@@ -64,3 +66,31 @@ def html_to_text(source: str) -> tuple[str, str, dict[str, str]]:
         return "", html.unescape(re.sub(r"<[^>]*>", " ", source)), {}
     paragraphs = [" ".join(p.split()) for p in "".join(parser.parts).split("\n\n")]
     return " ".join(parser.title.split()), "\n\n".join(p for p in paragraphs if p), parser.meta
+
+
+def html_to_text(source: str) -> tuple[str, str, dict[str, str]]:
+    """(title, main text, metadata) of a saved page: the article without menus, notices and footers.
+
+    Metadata keys: date, source (site name), url, lang, author. A page trafilatura finds no main text
+    in (a fragment, a list page) keeps all its text.
+    """
+    import trafilatura
+    from trafilatura.utils import load_html
+
+    for name in ("trafilatura", "htmldate", "courlan"):  # their warnings must not reach the terminal
+        logging.getLogger(name).addHandler(logging.NullHandler())
+    tree = load_html(source)
+    found = trafilatura.bare_extraction(tree, fast=True, include_comments=False, with_metadata=True) \
+        if tree is not None else None
+    if found is None or not (found.text or "").strip():
+        title, body, tags = page_text(source)
+        meta = {"source": tags.get("og:site_name"), "url": tags.get("og:url"), "lang": tags.get("html-lang"),
+                "date": tags.get("article:published_time"), "author": tags.get("author")}
+    else:
+        title, body = " ".join((found.title or "").split()), found.text.strip()
+        first, _, rest = body.partition("\n")
+        if title and first.strip() == title:  # the headline starts the text
+            body = rest.strip()
+        meta = {"source": found.sitename, "url": found.url, "date": found.date, "author": found.author,
+                "lang": tree.get("lang")}
+    return title, body, {key: " ".join(str(value).split()) for key, value in meta.items() if value}
