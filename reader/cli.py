@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build or update the index (progress on stderr)")
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="start the index over")
-    p.add_argument("--verbose", "-v", action="store_true", help="list skipped files and warnings")
+    p.add_argument("--verbose", "-v", action="store_true", help="list every skipped file, and the warnings")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="json: the report (articles, skipped files with reasons, warnings) on stdout")
 
     p = sub.add_parser("search", help="search the corpus")
     _common(p)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the search path does not load the entity and loader modules
 
 META_FILE = "reader-meta.json"
 MANIFEST_FILE = "reader-manifest.json"
+SKIPPED_FILE = "reader-skipped.json"  # the files the last update could not read, with the reasons
 LOCK_FILE = "reader.lock"
 PARALLEL_THRESHOLD = 400  # below this many files to load, a process pool costs more than it saves
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")  # dumps whose fields FIELDS_FILE names
@@ -61,6 +62,18 @@ class ArticleNotFound(ReaderError, LookupError):
     """No article, or more than one, has the given id prefix; str() says which."""
 
 
+class Skipped(str):
+    """A file (or member of one) the update could not index: str() is `name: reason`."""
+
+    name: str
+    reason: str
+
+    def __new__(cls, name: str, reason: str) -> "Skipped":
+        line = super().__new__(cls, f"{name}: {reason}")
+        line.name, line.reason = name, reason
+        return line
+
+
 @dataclass
 class UpdateReport:
     """What one index update did."""
@@ -68,7 +81,7 @@ class UpdateReport:
     added: int = 0
     changed: int = 0
     removed: int = 0
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     rebuilt: str = ""  # why the index was rebuilt from scratch, '' if it was not
@@ -311,7 +324,7 @@ class Engine:
         folders: dict[str, int] = {}
         unknown: list[str] = []
         entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders, unknown)}
-        report.skipped += [f"{name}: unknown type ({Path(name).suffix or 'no extension'}), not read"
+        report.skipped += [Skipped(name, f"unknown type ({Path(name).suffix or 'no extension'}), not read")
                            for name in unknown]
         related = self._related_index()
         if fresh:
@@ -342,7 +355,7 @@ class Engine:
                 new_manifest[rel] = [entry.mtime_ns, entry.size, entry.sidecar_mtime_ns]
                 return None
             if loaded.doc is None:
-                report.skipped.append(f"{loaded.id}: {loaded.note}")
+                report.skipped.append(Skipped(loaded.id, loaded.note))
                 if not key:  # the file (or the whole container) could not be read
                     new_manifest.pop(rel, None)
                     new_members.pop(rel, None)
@@ -403,6 +416,7 @@ class Engine:
             _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest, "members": new_members})
         if fresh or report.added or report.removed or not (self.index_dir / FIRST_SEEN_FILE).exists():
             update_first_seen(self.index_dir, ids, now_utc())
+        _write_json(self.index_dir / SKIPPED_FILE, {"skipped": [[item.name, item.reason] for item in report.skipped]})
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
                                                  "gazetteer": self._gazetteer_version(),
                                                  "fields": self._fields_version(), "related": RELATED_FORMAT})
@@ -418,6 +432,12 @@ class Engine:
             else:
                 ids.append(rel)
         return ids
+
+    def last_skipped(self) -> list[Skipped]:
+        """The files the last update could not read, with the reasons."""
+        rows = _read_json(self.index_dir / SKIPPED_FILE).get("skipped")
+        return [Skipped(str(row[0]), str(row[1])) for row in rows if isinstance(row, list) and len(row) == 2] \
+            if isinstance(rows, list) else []
 
     def _index_to_write(self, fresh: bool) -> SearchIndex:
         """The index an update writes to. A rebuild of a readable index writes into it and drops its old
