@@ -23,6 +23,7 @@ _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _DCTERMS = "{http://purl.org/dc/terms/}"
 _META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _DOCX_BREAKS = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
 
 
@@ -56,10 +57,13 @@ def read_office(path: Path) -> tuple[str, str, dict]:
     """Paragraphs and core properties (title, creator, created) of a .docx or .odt file."""
     docx = Path(path).suffix.lower() == ".docx"
     try:
+        with open(path, "rb") as handle:
+            if handle.read(4) == _OLE_MAGIC:  # Office saves password-protected documents in an OLE container
+                raise ArticleSkipped("encrypted document (password-protected), or an old binary .doc")
         with zipfile.ZipFile(path) as archive:
             body_xml = _part(archive, "word/document.xml" if docx else "content.xml")
             meta_xml = _part(archive, "docProps/core.xml" if docx else "meta.xml", required=False)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, OSError) as exc:
         raise ArticleSkipped(f"broken document: {exc}") from None
     except RuntimeError as exc:  # an encrypted zip
         raise ArticleSkipped(f"encrypted: {exc}") from None
