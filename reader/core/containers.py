@@ -151,9 +151,11 @@ def read_json_dump(path: Path, fields: dict[str, list[str]] | None = None) -> li
 def _field(record: dict, names: list[str]) -> str:
     """The first of `names` the record has, as text (a dotted name reaches into nested objects)."""
     for name in names:
-        value: object = record
-        for part in name.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
+        value: object = record.get(name)
+        if value is None and "." in name:
+            value = record
+            for part in name.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, dict):  # {"name": "Reuters", "id": …} as a source
             value = value.get("name") or value.get("title") or value.get("text")
         if isinstance(value, list):

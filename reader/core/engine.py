@@ -345,8 +345,7 @@ class Engine:
 
         def record(loaded: Loaded) -> IndexDoc | None:
             """Note what loading one article gave; its document when it is to be indexed."""
-            container, key = split_member(Path(loaded.id))
-            rel = container.as_posix()
+            rel, key = loaded.id.rsplit("#", 1) if loaded.digest else (loaded.id, "")  # a member has a digest
             entry = entries[rel]
             if key:
                 reread.setdefault(rel, {})
@@ -410,7 +409,8 @@ class Engine:
             related.remove(article_id)
         related.commit()
         ids = self._ids_of(new_manifest, new_members)
-        report.removed = sum(1 for i in self._ids_of(manifest, members) if i not in set(ids))
+        now = set(ids)
+        report.removed = sum(1 for i in self._ids_of(manifest, members) if i not in now)
         report.total = len(ids) + len(report.skipped)
         if new_manifest != manifest or new_members != members or fresh:
             _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest, "members": new_members})

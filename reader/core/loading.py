@@ -80,9 +80,9 @@ def load_for_index(job: tuple) -> list[Loaded]:
     except Exception as exc:  # a file must never stop the whole index run
         return [Loaded(str(path), None, None, f"cannot load: {type(exc).__name__}: {exc}",
                        path.relative_to(root).as_posix())]
-    loaded = []
+    loaded, rel = [], path.relative_to(root).as_posix()
     for key, parsed in members.items():
-        member_id = f"{path.relative_to(root).as_posix()}#{key}"
+        member_id = f"{rel}#{key}"
         digest = hashlib.sha1(json.dumps([parsed.title, parsed.body, parsed.meta, entries.get(key)],
                                          sort_keys=True, default=str).encode("utf-8", "replace")).hexdigest()
         if known.get(key) == digest:
