@@ -39,7 +39,7 @@ def pdf(lines: list[str], title: str = "", created: str = "", text_layer: bool =
     return out.getvalue()
 
 
-def _zip(parts: dict[str, str | bytes]) -> bytes:
+def zipped(parts: dict[str, str | bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
@@ -55,7 +55,7 @@ def docx(paragraphs: list[str], title: str = "", created: str = "") -> bytes:
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">'
             f"<dc:title>{title}</dc:title><dc:creator>Desk</dc:creator>"
             f"<dcterms:created>{created}</dcterms:created></cp:coreProperties>")
-    return _zip({"[Content_Types].xml": "<Types/>", "word/document.xml":
+    return zipped({"[Content_Types].xml": "<Types/>", "word/document.xml":
                  f'<w:document xmlns:w="{w}"><w:body>{body}</w:body></w:document>', "docProps/core.xml": core})
 
 
@@ -66,7 +66,7 @@ def odt(paragraphs: list[str], title: str = "") -> bytes:
     body = "".join(f"<text:p>{p}</text:p>" for p in paragraphs)
     meta = (f'<office:document-meta xmlns:office="{office}" xmlns:dc="http://purl.org/dc/elements/1.1/">'
             f"<office:meta><dc:title>{title}</dc:title></office:meta></office:document-meta>")
-    return _zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml":
+    return zipped({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml":
                  f'<office:document-content xmlns:office="{office}" xmlns:text="{text}"><office:body>'
                  f"<office:text>{body}</office:text></office:body></office:document-content>", "meta.xml": meta})
 

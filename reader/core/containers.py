@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from reader.core.corpus import MAX_ARTICLE_BYTES, PLAIN_KEY, ArticleSkipped
+from reader.core.corpus import PLAIN_KEY, ArticleSkipped, read_bytes
 
 FIELDS_FILE = "json-fields.yaml"  # the corpus's names for the fields of its JSON records
 KEY_RE = re.compile(PLAIN_KEY)
@@ -61,17 +61,6 @@ def _members(items: list[tuple[str, str, str, dict]]) -> list[Member]:
             for key, (_, title, body, meta) in zip(keys, items)]
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
-    except OSError as exc:
-        raise ArticleSkipped(f"cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleSkipped(f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB")
-    return data
-
-
 def read_mbox(path: Path) -> list[Member]:
     """One member per message of an mbox mailbox."""
     import mailbox
@@ -80,7 +69,7 @@ def read_mbox(path: Path) -> list[Member]:
 
     from reader.core.documents import message_article
 
-    _read_bytes(path)  # the size bound
+    read_bytes(path)  # the size bound
     items = []
     box = mailbox.mbox(path, factory=lambda handle: BytesParser(policy=policy.default).parse(handle), create=False)
     try:
@@ -101,7 +90,7 @@ def read_feed(path: Path) -> list[Member]:
 
     from reader.core.html_text import page_text
 
-    parsed = feedparser.parse(_read_bytes(path), resolve_relative_uris=False, sanitize_html=True)
+    parsed = feedparser.parse(read_bytes(path), resolve_relative_uris=False, sanitize_html=True)
     if not parsed.entries:
         problem = getattr(parsed, "bozo_exception", None)
         raise ArticleSkipped(f"not a feed with items{f' ({problem})' if problem else ''}")
@@ -121,7 +110,7 @@ def read_feed(path: Path) -> list[Member]:
 def read_json_dump(path: Path, fields: dict[str, list[str]] | None = None) -> list[Member]:
     """One member per record of a JSON-lines file (one object a line) or a JSON file (an array of
     objects, an object holding one such array, or one object). `fields`: see DEFAULT_FIELDS."""
-    data = _read_bytes(path).decode("utf-8-sig", "replace")
+    data = read_bytes(path).decode("utf-8-sig", "replace")
     records: list = []
     if Path(path).suffix.lower() in (".jsonl", ".ndjson"):
         for number, line in enumerate(data.splitlines(), 1):

@@ -230,16 +230,21 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """Read and decode an article file, normalising line ends. Returns (text, encoding)."""
+def read_bytes(path: Path, limit: int = MAX_ARTICLE_BYTES) -> bytes:
+    """The bytes of an article file of at most `limit` bytes; ArticleSkipped says what is wrong."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise ArticleSkipped(f"cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleSkipped(f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB")
-    text, encoding = decode_bytes(data)
+    if len(data) > limit:
+        raise ArticleSkipped(f"larger than {limit // (1024 * 1024)} MB")
+    return data
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """Read and decode an article file, normalising line ends. Returns (text, encoding)."""
+    text, encoding = decode_bytes(read_bytes(path))
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 

@@ -14,7 +14,7 @@ from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 
-from reader.core.corpus import ArticleSkipped
+from reader.core.corpus import ArticleSkipped, read_bytes
 
 MAX_PART_BYTES = 32 * 1024 * 1024  # one unpacked XML part of a document (zip bombs stop here)
 
@@ -87,13 +87,7 @@ def read_office(path: Path) -> tuple[str, str, dict]:
 
 def read_eml(path: Path) -> tuple[str, str, dict]:
     """Subject, text and headers of one e-mail file."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_PART_BYTES + 1)
-    except OSError as exc:
-        raise ArticleSkipped(f"cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_PART_BYTES:
-        raise ArticleSkipped(f"larger than {MAX_PART_BYTES // (1024 * 1024)} MB")
+    data = read_bytes(path, MAX_PART_BYTES)
     return message_article(BytesParser(policy=policy.default).parsebytes(data))
 
 

@@ -3,17 +3,16 @@ executed or fetched. The index runs as a subprocess under a memory limit and a t
 
 from __future__ import annotations
 
-import io
 import json
 import resource
 import subprocess
 import sys
-import zipfile
 
 import pytest
 
 from reader.core.engine import Engine
 from tests.conftest import write
+from tests.format_files import zipped
 
 MEMORY_LIMIT = 2 * 1024**3  # the indexing process's address space
 SECONDS = 120
@@ -21,14 +20,6 @@ SECONDS = 120
 LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lololololololololol">'
           + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10))
           + "]>")
-
-
-def _zip(parts: dict[str, bytes | str]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return out.getvalue()
 
 
 def _bounded() -> None:
@@ -48,11 +39,11 @@ def index_json(root) -> dict:
 def hostile(tmp_path):
     root = tmp_path / "hostile"
     zeros = b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'>" + b" " * 300_000_000
-    write(root, "bomb.docx", _zip({"word/document.xml": zeros}))
-    write(root, "laughs.docx", _zip({"word/document.xml": LAUGHS + "<w:document xmlns:w='http://schemas.openxml"
+    write(root, "bomb.docx", zipped({"word/document.xml": zeros}))
+    write(root, "laughs.docx", zipped({"word/document.xml": LAUGHS + "<w:document xmlns:w='http://schemas.openxml"
                                      "formats.org/wordprocessingml/2006/main'><w:p><w:r><w:t>&lol9;</w:t></w:r>"
                                      "</w:p></w:document>"}))
-    write(root, "xxe.docx", _zip({"word/document.xml": '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM '
+    write(root, "xxe.docx", zipped({"word/document.xml": '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM '
                                   '"file:///etc/passwd">]><w:document xmlns:w="http://schemas.openxmlformats.org/'
                                   'wordprocessingml/2006/main"><w:p><w:r><w:t>secret &x; xxemarker</w:t></w:r></w:p>'
                                   "</w:document>"}))
