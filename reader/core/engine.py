@@ -627,7 +627,8 @@ class Engine:
         """The full id of the one article whose id starts with `prefix`."""
         parts = Path(prefix).parts
         if parts and not Path(prefix).is_absolute() and not any(part.startswith(".") for part in parts) \
-                and is_article_name(parts[-1]) and (self.corpus / prefix).is_file() \
+                and is_article_name(parts[-1]) and not is_container_name(parts[-1]) \
+                and (self.corpus / prefix).is_file() \
                 and within(os.path.realpath(self.corpus), str(self.corpus / prefix)):  # as the scan finds it
             return Path(prefix).as_posix()
         with self._lock:

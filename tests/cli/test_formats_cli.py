@@ -27,6 +27,9 @@ def test_members_are_shown_and_tagged_by_id(tmp_path):
     shown = run("show", "inbox.mbox#m2", corpus=tmp_path / "c")
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith("Bridge reopened\n") and "city@example.org" in shown.stdout
+    container = run("show", "dump.jsonl", corpus=tmp_path / "c")  # the file is not an article: its members are
+    assert container.returncode == 2
+    assert "'dump.jsonl' matches 2 articles: dump.jsonl#a1, dump.jsonl#a2" in container.stderr
     tagged = run("tag", "wire.rss#frost-1", "+frost", corpus=tmp_path / "c")
     assert tagged.returncode == 0, tagged.stderr
     found = run("search", "tag:frost", "--format", "paths", corpus=tmp_path / "c")
