@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="start the index over")
     p.add_argument("--optimize", action="store_true",
                    help="then merge every segment into one (says how long it will take; searches go on)")
-    p.add_argument("--verbose", "-v", action="store_true", help="list skipped files and warnings")
+    p.add_argument("--verbose", "-v", action="store_true", help="list every skipped file, and the warnings")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="json: the report (articles, skipped files with reasons, warnings) on stdout")
     p.add_argument("--dictionaries", action="store_true",
                    help="also read the installed FreeDict dictionaries (/usr/share/dictd) for cross-language search")
 

@@ -15,6 +15,9 @@ from reader.core.text import one_line, safe_text
 from reader.output import ProgressBar, export_row, write_export, write_hits, write_json
 
 
+SKIPPED_SHOWN = 20  # files not indexed listed by `reader index` without --verbose
+
+
 class UsageProblem(ReaderError):
     """Arguments that make no sense together."""
 
@@ -56,19 +59,27 @@ def cmd_index(args: argparse.Namespace) -> int:
 
         print(f"reader: {compile_installed()} dictionaries ready for cross-language search", file=sys.stderr)
     _tell(engine)
+    if args.format == "json":
+        write_json({"articles": report.total - len(report.skipped), "added": report.added,
+                    "changed": report.changed, "removed": report.removed, "seconds": round(report.seconds, 3),
+                    "rebuilt": report.rebuilt, "skipped": [{"name": safe_text(item.name), "reason": safe_text(
+                        item.reason)} for item in report.skipped],
+                    "warnings": [safe_text(line) for line in report.warnings]})
     if report.rebuilt:
         print(f"reader: rebuilt the index ({report.rebuilt})", file=sys.stderr)
     print(f"Indexed {report.total - len(report.skipped):,} articles in {report.seconds:.1f} s: "
           f"{report.added:,} added, {report.changed:,} changed, {report.removed:,} removed.", file=sys.stderr)
-    if report.skipped:
-        print(f"{len(report.skipped):,} files skipped"
-              + ("" if args.verbose else " (--verbose lists them)") + ".", file=sys.stderr)
+    shown = report.skipped if args.verbose else report.skipped[:SKIPPED_SHOWN]
+    if report.skipped:  # never in silence: each by name and reason
+        print(f"{len(report.skipped):,} files not indexed:", file=sys.stderr)
+    for line in shown:
+        print(f"  skipped: {one_line(safe_text(line))}", file=sys.stderr)
+    if len(shown) < len(report.skipped):
+        print(f"  … and {len(report.skipped) - len(shown):,} more (--verbose lists them).", file=sys.stderr)
     if report.warnings:
         print(f"{len(report.warnings):,} warnings" + ("" if args.verbose else " (--verbose lists them)")
               + ".", file=sys.stderr)
     if args.verbose:
-        for line in report.skipped:
-            print(f"  skipped: {one_line(safe_text(line))}", file=sys.stderr)
         for line in report.warnings:
             print(f"  warning: {one_line(safe_text(line))}", file=sys.stderr)
     _merge_segments(engine, args.optimize)

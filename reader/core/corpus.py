@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import json
 import os
 import re
 import unicodedata
@@ -16,10 +17,16 @@ from reader.core.errors import ReaderError
 from reader.core.language import detect_language, language_code
 from reader.core.text import one_line
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
-METADATA_KEYS = ("title", "lang", "date", "source", "url")
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".odt", ".eml")  # one article each
+CONTAINER_SUFFIXES = (".mbox", ".rss", ".atom", ".xml", ".jsonl", ".ndjson", ".json")  # one per member
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + DOCUMENT_SUFFIXES + CONTAINER_SUFFIXES
+USER_SUFFIXES = (".yaml", ".yml")  # sidecars, the gazetteer, field names: not articles, not unknown
+METADATA_KEYS = ("title", "lang", "date", "source", "url", "author")
 MAX_ARTICLE_BYTES = 64 * 1024 * 1024
 GAZETTEER_FILE = "entities.yaml"  # the corpus gazetteer (SPEC §5)
+PLAIN_KEY = r"[A-Za-z0-9_][A-Za-z0-9_.:@=+-]{0,63}"  # a record's own id used as its member key
+_MEMBER_KEY_RE = re.compile(PLAIN_KEY + r"(?:~[0-9]+)?")  # `~2`: the second member with that key
 
 
 class CorpusError(ReaderError):
@@ -42,6 +49,7 @@ class Article:
     date: str = ""
     source: str = ""
     url: str = ""
+    author: str = ""
     tags: list[str] = field(default_factory=list)
     notes: str = ""
     encoding: str = "utf-8"
@@ -71,16 +79,31 @@ def article_id(root: Path, path: Path) -> str:
 
 
 def is_article_name(name: str) -> bool:
-    """True for file names the corpus reads as articles."""
+    """True for file names the corpus reads as articles (or as files of articles)."""
     return name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith(".")
 
 
-def scan_corpus(root: Path, warnings: list[str] | None = None,
-                folders: dict[str, int] | None = None) -> Iterator[FileEntry]:
+def is_container_name(name: str) -> bool:
+    """True for file names read as many articles, one per member (`dump.jsonl#key`)."""
+    return name.lower().endswith(CONTAINER_SUFFIXES) and not name.startswith(".")
+
+
+def split_member(path: Path) -> tuple[Path, str]:
+    """(container file, member key) of a member `…/dump.jsonl#key`; (path, '') for any other path."""
+    path = Path(path)
+    head, sep, key = path.name.rpartition("#")
+    if sep and is_container_name(head) and _MEMBER_KEY_RE.fullmatch(key):
+        return path.with_name(head), key
+    return path, ""
+
+
+def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str, int] | None = None,
+                unknown: list[str] | None = None) -> Iterator[FileEntry]:
     """Walk `root` recursively and yield every article file, skipping hidden folders.
 
     Symlinked folders are followed once each (cycles do not loop); links leading out of the
-    corpus are skipped with a warning. `folders` receives each folder's mtime (ns) by relative path.
+    corpus are skipped with a warning. `folders` receives each folder's mtime (ns) by relative path;
+    `unknown` the relative paths of files of no type reader reads (YAML files are the analyst's).
     """
     root = Path(root)
     if not root.is_dir():
@@ -123,6 +146,8 @@ def scan_corpus(root: Path, warnings: list[str] | None = None,
                     subdirs.append(entry.path)
                     continue
                 if not is_article_name(name) or not entry.is_file():
+                    if unknown is not None and not name.lower().endswith(USER_SUFFIXES) and entry.is_file():
+                        unknown.append(f"{rel_folder}/{name}" if rel_folder else name)
                     continue
                 st = entry.stat()
                 side_ns = 0
@@ -235,16 +260,21 @@ def _detect_legacy(data: bytes) -> tuple[str, str] | None:
     return text, codecs.lookup(best.encoding).name
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """Read and decode an article file, normalising line ends. Returns (text, encoding)."""
+def read_bytes(path: Path, limit: int = MAX_ARTICLE_BYTES) -> bytes:
+    """The bytes of an article file of at most `limit` bytes; ArticleSkipped says what is wrong."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise ArticleSkipped(f"cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleSkipped(f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB")
-    text, encoding = decode_bytes(data)
+    if len(data) > limit:
+        raise ArticleSkipped(f"larger than {limit // (1024 * 1024)} MB")
+    return data
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """Read and decode an article file, normalising line ends. Returns (text, encoding)."""
+    text, encoding = decode_bytes(read_bytes(path))
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
@@ -308,12 +338,24 @@ class ParsedFile:
     problems: list[str]
 
 
-def parse_file(path: Path) -> ParsedFile:
-    """Read an article file and split it into title, body and front-matter/HTML metadata."""
+def parse_file(path: Path, root: Path | None = None) -> ParsedFile:
+    """Read an article file, or a member `dump.jsonl#key` of a container file, and split it into title,
+    body and metadata (front matter, a page's or a document's own). `root`: the corpus (its JSON field
+    names)."""
+    container, key = split_member(path)
+    if key:
+        members = parse_members(container, root)
+        if key not in members:
+            raise ArticleSkipped(f"no member {key!r} in {container.name}")
+        return members[key]
+    suffix = path.suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        return _parse_document(path, suffix)
+    if suffix in CONTAINER_SUFFIXES:
+        raise ArticleSkipped("a file of many articles: read its members")
     raw, encoding = read_text(path)
     meta: dict = {}
     problems: list[str] = [] if encoding == "utf-8" else [f"not UTF-8: decoded as {encoding}"]
-    suffix = path.suffix.lower()
     if suffix == ".md":
         meta, raw, problem = split_front_matter(raw)
         if problem:
@@ -322,12 +364,7 @@ def parse_file(path: Path) -> ParsedFile:
     elif suffix in (".html", ".htm"):
         from reader.core.html_text import html_to_text  # the HTML parser: only for HTML files
 
-        title, body, html_meta = html_to_text(raw)
-        for key, meta_key in (("source", "og:site_name"), ("url", "og:url"), ("date", "article:published_time")):
-            if html_meta.get(meta_key):
-                meta.setdefault(key, html_meta[meta_key])
-        if html_meta.get("html-lang"):
-            meta.setdefault("lang", html_meta["html-lang"])
+        title, body, meta = html_to_text(raw)
         if not title:
             title, body = _first_line_title(body)
     else:
@@ -337,10 +374,61 @@ def parse_file(path: Path) -> ParsedFile:
     return ParsedFile(title, body, meta, encoding, problems)
 
 
+def _parse_document(path: Path, suffix: str) -> ParsedFile:
+    """A PDF, Word, OpenDocument or e-mail file as one article."""
+    if suffix == ".pdf":
+        from reader.core.pdf_text import read_pdf as read
+    elif suffix == ".eml":
+        from reader.core.documents import read_eml as read
+    else:
+        from reader.core.documents import read_office as read
+    title, body, meta = read(path)
+    meta.pop("id", None)
+    if not title:
+        title, body = _first_line_title(body)
+    if not (title or body).strip():
+        raise ArticleSkipped("no text in it")
+    return ParsedFile(title, body, meta, "utf-8", [])
+
+
+def parse_members(container: Path, root: Path | None = None) -> dict[str, ParsedFile]:
+    """The articles of a container file by member key (the last file read is kept while unchanged)."""
+    try:
+        st = os.stat(container)
+    except OSError as exc:
+        raise ArticleSkipped(f"cannot read ({exc.strerror or exc})") from None
+    fields = None
+    if container.suffix.lower() in (".json", ".jsonl", ".ndjson"):
+        from reader.core.containers import read_fields
+
+        fields = read_fields(root) if root is not None else {}
+    return _members_of(str(container), st.st_mtime_ns, st.st_size, st.st_ino, json.dumps(fields))
+
+
+@functools.lru_cache(maxsize=2)
+def _members_of(container: str, mtime_ns: int, size: int, inode: int, fields: str) -> dict[str, ParsedFile]:
+    from reader.core import containers
+
+    suffix = Path(container).suffix.lower()
+    if suffix == ".mbox":
+        members = containers.read_mbox(Path(container))
+    elif suffix in (".rss", ".atom", ".xml"):
+        members = containers.read_feed(Path(container))
+    else:
+        members = containers.read_json_dump(Path(container), json.loads(fields))
+    if not members:
+        raise ArticleSkipped("holds no articles")
+    parsed = {}
+    for member in members:
+        title, body = (member.title, member.body) if member.title else _first_line_title(member.body)
+        parsed[member.key] = ParsedFile(title, body, member.meta, "utf-8", [])
+    return parsed
+
+
 def load_article(root: Path, path: Path) -> Article:
     """Load one article file with its sidecar. Raises ArticleSkipped when the file is unusable."""
     root, path = Path(root), Path(path)
-    parsed = parse_file(path)
+    parsed = parse_file(path, root)
     title, body, meta = parsed.title, parsed.body, parsed.meta
     from reader.core.sidecars import SidecarError, read_sidecar  # YAML libraries: only when loading
 
@@ -368,6 +456,7 @@ def load_article(root: Path, path: Path) -> Article:
         date=article_date(fields["date"], title, body),
         source=fields["source"],
         url=fields["url"],
+        author=fields["author"],
         tags=tags,
         notes=str(sidecar.get("notes") or ""),
         encoding=parsed.encoding,

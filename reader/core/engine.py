@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 from reader.core.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
 from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, is_article_name,
-                                load_article, parse_file, scan_corpus, within)
+                                is_container_name, load_article, parse_file, scan_corpus, split_member, within)
 from reader.core.errors import ReaderError
 from reader.core.expansion import Expander, Matched
 from reader.core.index import (IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans,
@@ -40,8 +40,10 @@ if TYPE_CHECKING:  # the search path does not load the entity, loader and merge 
 
 META_FILE = "reader-meta.json"
 MANIFEST_FILE = "reader-manifest.json"
+SKIPPED_FILE = "reader-skipped.json"  # the files the last update could not read, with the reasons
 LOCK_FILE = "reader.lock"
 PARALLEL_THRESHOLD = 400  # below this many files to load, a process pool costs more than it saves
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")  # dumps whose fields FIELDS_FILE names
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long articles
 STORY_HITS = 100  # `with_stories` adds the stories of this many hits at most
 
@@ -54,12 +56,28 @@ _DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, OverflowError, s
            pickle.UnpicklingError)
 
 
+class _Cancelled(Exception):
+    """The user cancelled an update while its articles were being loaded."""
+
+
 class IndexBusy(ReaderError):
     """Another process is updating the index."""
 
 
 class ArticleNotFound(ReaderError, LookupError):
     """No article, or more than one, has the given id prefix; str() says which."""
+
+
+class Skipped(str):
+    """A file (or member of one) the update could not index: str() is `name: reason`."""
+
+    name: str
+    reason: str
+
+    def __new__(cls, name: str, reason: str) -> "Skipped":
+        line = super().__new__(cls, f"{name}: {reason}")
+        line.name, line.reason = name, reason
+        return line
 
 
 @dataclass
@@ -69,7 +87,7 @@ class UpdateReport:
     added: int = 0
     changed: int = 0
     removed: int = 0
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     rebuilt: str = ""  # why the index was rebuilt from scratch, '' if it was not
@@ -142,6 +160,15 @@ class IndexLock:
             self._fd = None
 
 
+def _version(path: Path) -> list[int]:
+    """What tells a user file's versions apart: [mtime in ns, size], [0, 0] when there is none."""
+    try:
+        st = os.stat(path)
+        return [st.st_mtime_ns, st.st_size]
+    except OSError:
+        return [0, 0]
+
+
 def _read_json(path: Path) -> dict:
     return read_json_object(path, INDEX_RECORD_BYTES)
 
@@ -171,11 +198,12 @@ class Engine:
         return self.corpus / GAZETTEER_FILE
 
     def _gazetteer_version(self) -> list[int]:
-        try:
-            st = os.stat(self.gazetteer_path)
-            return [st.st_mtime_ns, st.st_size]
-        except OSError:
-            return [0, 0]
+        return _version(self.gazetteer_path)
+
+    def _fields_version(self) -> list[int]:
+        from reader.core.containers import FIELDS_FILE
+
+        return _version(self.corpus / FIELDS_FILE)
 
     def gazetteer(self) -> Gazetteer | None:
         """The corpus gazetteer, or None when there is none or it does not parse (see gazetteer_error)."""
@@ -235,7 +263,8 @@ class Engine:
         meta = self._meta()
         if meta.get("schema") != SCHEMA_VERSION or not SearchIndex.exists(self.index_dir):
             return True
-        if meta.get("gazetteer", [0, 0]) != self._gazetteer_version() or meta.get("related") != RELATED_FORMAT:
+        if meta.get("gazetteer", [0, 0]) != self._gazetteer_version() or meta.get("related") != RELATED_FORMAT \
+                or meta.get("fields", [0, 0]) != self._fields_version():
             return True
         for rel, mtime in (meta.get("folders") or {}).items():
             try:
@@ -297,7 +326,9 @@ class Engine:
         fresh = bool(report.rebuilt) or not SearchIndex.exists(self.index_dir)
         if report.rebuilt:
             self.messages.append(f"Rebuilding the index: {report.rebuilt}.")
-        manifest = {} if fresh else _read_json(self.index_dir / MANIFEST_FILE).get("files", {})
+        stored = {} if fresh else _read_json(self.index_dir / MANIFEST_FILE)
+        manifest = stored.get("files", {})
+        members: dict[str, dict[str, str]] = stored.get("members", {})  # container id -> key -> digest
         from reader.core.loading import load_gazetteer
 
         _, problem = load_gazetteer(self.gazetteer_path)
@@ -305,53 +336,85 @@ class Engine:
             report.warnings.append(problem)
         if not fresh and self._meta().get("gazetteer") != self._gazetteer_version():
             manifest = {i: [0, 0, 0] for i in manifest}  # entities may differ in every article
+            members = {}
             self.messages.append(f"{GAZETTEER_FILE} changed: re-reading every article for its entities.")
+        if not fresh and self._meta().get("fields") != self._fields_version():  # JSON records read anew
+            manifest = {i: [0, 0, 0] if i.lower().endswith(JSON_SUFFIXES) else v for i, v in manifest.items()}
         folders: dict[str, int] = {}
-        entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders)}
-        report.total = len(entries)
+        unknown: list[str] = []
+        entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders, unknown)}
+        report.skipped += [Skipped(name, f"unknown type ({Path(name).suffix or 'no extension'}), not read")
+                           for name in unknown]
         related = self._related_index()
         if fresh:
             related.clear()
         else:  # the relatedness store may have been emptied (new format) while the index was kept
-            missing = set(manifest) - related.article_ids()
+            missing = {split_member(Path(i))[0].as_posix()
+                       for i in set(self._ids_of(manifest, members)) - related.article_ids()}
             manifest = {i: [0, 0, 0] if i in missing else v for i, v in manifest.items()}
+            members = {i: {} if i in missing else v for i, v in members.items()}
         todo = [e for e in entries.values() if manifest.get(e.id) != [e.mtime_ns, e.size, e.sidecar_mtime_ns]]
-        deleted = [i for i in manifest if i not in entries]
+        deleted_files = [i for i in manifest if i not in entries]
+        deleted = self._ids_of({i: None for i in deleted_files}, members)
         index = self._index_to_write(fresh)
         new_manifest = {i: v for i, v in manifest.items() if i in entries}
+        new_members = {i: v for i, v in members.items() if i in entries}
+        reread: dict[str, dict[str, str]] = {}  # containers read in this update: their members now
         done = 0
 
         def record(loaded: Loaded) -> IndexDoc | None:
-            """Note what loading one file gave; its document when it is to be indexed."""
-            path, doc, features, note = loaded
-            rel = Path(path).relative_to(self.corpus).as_posix()
-            if doc is None:
-                report.skipped.append(f"{rel}: {note}")
-                new_manifest.pop(rel, None)
-                related.remove(rel)
-                return None
-            related.add_record(rel, doc.lang, doc.title, features)
-            if note:
-                report.warnings.append(f"{rel}: {note}")
+            """Note what loading one article gave; its document when it is to be indexed."""
+            rel, key = loaded.id.rsplit("#", 1) if loaded.digest else (loaded.id, "")  # a member has a digest
             entry = entries[rel]
+            if key:
+                reread.setdefault(rel, {})
+            if loaded.unchanged:
+                reread[rel][key] = loaded.digest
+                new_manifest[rel] = [entry.mtime_ns, entry.size, entry.sidecar_mtime_ns]
+                return None
+            if loaded.doc is None:
+                report.skipped.append(Skipped(loaded.id, loaded.note))
+                if not key:  # the file (or the whole container) could not be read
+                    new_manifest.pop(rel, None)
+                    new_members.pop(rel, None)
+                    reread.pop(rel, None)
+                    related.remove(rel)
+                return None
+            related.add_record(loaded.id, loaded.doc.lang, loaded.doc.title, loaded.features)
+            if loaded.note:
+                report.warnings.append(f"{loaded.id}: {loaded.note}")
             new_manifest[rel] = [entry.mtime_ns, entry.size, entry.sidecar_mtime_ns]
-            if rel in manifest:
+            if key:
+                reread[rel][key] = loaded.digest
+            if (key in members.get(rel, {})) if key else (rel in manifest):
                 report.changed += 1
             else:
                 report.added += 1
-            return doc
+            return loaded.doc
 
         def tick() -> bool:
             nonlocal done
             done += 1
             if progress is not None:
-                progress(done, len(todo))
+                progress(min(done, len(todo)), len(todo))  # members of a container count as its file
             return not (cancel is not None and cancel.is_set())
 
-        replaced = [e.id for e in todo if e.id in manifest]  # changed, or now skipped: the old copy goes
+        def finish() -> None:
+            """Members gone from the containers read (and containers now unreadable) leave the index."""
+            for rel in {e.id for e in todo if is_container_name(e.id)}:
+                gone = set(members.get(rel, {})) - set(reread.get(rel, {}))
+                deleted.extend(f"{rel}#{key}" for key in gone)
+                for key in gone:
+                    related.remove(f"{rel}#{key}")
+                if rel in reread:
+                    new_members[rel] = reread[rel]
+
+        replaced = [e.id for e in todo if e.id in manifest and not is_container_name(e.id)]  # the old copy goes
+        if not fresh:
+            deleted += replaced
         try:  # nothing to do: no commit, so readers do not see a new generation
             committed = not (fresh or todo or deleted) or \
-                self._write(index, todo, record, tick, [*deleted, *replaced] if not fresh else [], fresh)
+                self._write(index, todo, record, tick, finish, deleted if not fresh else [], fresh, members)
         except BaseException:
             related.rollback()
             raise
@@ -361,18 +424,24 @@ class Engine:
             related.rollback()
             report.cancelled = True
             return report
-        for article_id in deleted:
+        for article_id in self._ids_of({i: None for i in deleted_files}, members):
             related.remove(article_id)
         related.commit()
-        self._learn_translations([i for i in new_manifest if new_manifest[i] != manifest.get(i)], deleted)
-        report.removed = len(deleted) + sum(1 for i in replaced if i not in new_manifest)
-        if new_manifest != manifest or fresh:
-            _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
+        ids = self._ids_of(new_manifest, new_members)
+        now = set(ids)
+        gone = [i for i in self._ids_of(manifest, members) if i not in now]
+        report.removed = len(gone)
+        report.total = len(ids) + len(report.skipped)
+        self._learn_translations([i for i in new_manifest if new_manifest[i] != manifest.get(i)
+                                  and not is_container_name(i)], gone)
+        if new_manifest != manifest or new_members != members or fresh:
+            _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest, "members": new_members})
         if fresh or report.added or report.removed or not (self.index_dir / FIRST_SEEN_FILE).exists():
-            update_first_seen(self.index_dir, new_manifest, now_utc())
+            update_first_seen(self.index_dir, ids, now_utc())
+        _write_json(self.index_dir / SKIPPED_FILE, {"skipped": [[item.name, item.reason] for item in report.skipped]})
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
                                                  "gazetteer": self._gazetteer_version(),
-                                                 "related": RELATED_FORMAT})
+                                                 "fields": self._fields_version(), "related": RELATED_FORMAT})
         return report
 
     def _learn_translations(self, changed: list[str], removed: list[str]) -> None:
@@ -395,6 +464,22 @@ class Engine:
 
         update_learned(self.index_dir, read, related.story, changed, removed,
                        lambda i, lang: mutual_best(best, i, lang, related.languages())).save(self.index_dir)
+    @staticmethod
+    def _ids_of(files: dict, members: dict[str, dict[str, str]]) -> list[str]:
+        """Article ids of files: a container's are its members' (`dump.jsonl#key`)."""
+        ids: list[str] = []
+        for rel in files:
+            if is_container_name(rel):
+                ids += [f"{rel}#{key}" for key in members.get(rel, {})]
+            else:
+                ids.append(rel)
+        return ids
+
+    def last_skipped(self) -> list[Skipped]:
+        """The files the last update could not read, with the reasons."""
+        rows = _read_json(self.index_dir / SKIPPED_FILE).get("skipped")
+        return [Skipped(str(row[0]), str(row[1])) for row in rows if isinstance(row, list) and len(row) == 2] \
+            if isinstance(rows, list) else []
 
     def _index_to_write(self, fresh: bool) -> SearchIndex:
         """The index an update writes to. A rebuild of a readable index writes into it and drops its old
@@ -413,22 +498,32 @@ class Engine:
         return SearchIndex.create(self.index_dir)
 
     def _write(self, index: SearchIndex, todo: list[FileEntry], record: Callable[[Loaded], IndexDoc | None],
-               tick: Callable[[], bool], deleted: list[str], fresh: bool) -> bool:
-        """Load `todo` and commit it to the index (True), or stop when `tick` says so (False).
+               tick: Callable[[], bool], finish: Callable[[], None], deleted: list[str], fresh: bool,
+               members: dict[str, dict[str, str]]) -> bool:
+        """Load `todo` and commit it to the index (True), or stop when `tick` says so (False). `finish`
+        runs when everything is loaded (it may add to `deleted`, which the commit reads last).
 
         Large batches are loaded by one process per core, each writing its own segments; small ones here.
         """
         from reader.core import loading
 
-        jobs = [(str(self.corpus), e.path) for e in todo]
+        jobs = [(str(self.corpus), e.path, members.get(e.id, {})) if is_container_name(e.id)
+                else (str(self.corpus), e.path) for e in todo]
         if len(jobs) < PARALLEL_THRESHOLD:
             def docs() -> Iterator[IndexDoc]:
-                for loaded in map(loading.load_for_index, jobs):
-                    doc = record(loaded)
-                    if doc is not None:
-                        yield doc
+                for job in jobs:
+                    for loaded in loading.load_for_index(job):
+                        doc = record(loaded)
+                        if doc is not None:
+                            yield doc
+                    if not tick():
+                        raise _Cancelled
+                finish()
 
-            return index.write(docs(), deleted, fresh=fresh, on_doc=tick)
+            try:
+                return index.write(docs(), deleted, fresh=fresh)
+            except _Cancelled:
+                return False
         from reader.core.shards import load_in_parallel
 
         def on_loaded(loaded: Loaded) -> bool:
@@ -436,7 +531,10 @@ class Engine:
             return tick()
 
         segments = load_in_parallel(self.index_dir, jobs, on_loaded, os.cpu_count() or 1)
-        return segments is not None and index.write((), deleted, fresh=fresh, segments=segments)
+        if segments is None:
+            return False
+        finish()
+        return index.write((), deleted, fresh=fresh, segments=segments)
 
     def maintain(self, *, optimize: bool = False, progress: Progress | None = None,
                  cancel: threading.Event | None = None,
@@ -574,7 +672,7 @@ class Engine:
     def _body(self, article_id: str) -> str | None:
         """The body of an article's file (None when it cannot be read)."""
         try:
-            return parse_file(self.corpus / article_id).body
+            return parse_file(self.corpus / article_id, self.corpus).body
         except (ArticleSkipped, OSError):
             return None
 
@@ -606,20 +704,27 @@ class Engine:
         try:
             with self._lock:
                 manifest_path = self.index_dir / MANIFEST_FILE
-                manifest = _read_json(manifest_path).get("files", {})
-                docs = []
-                for article_id in article_ids:
-                    path, doc, _, _ = loading.load_for_index((str(self.corpus), str(self.corpus / article_id)))
-                    if doc is None:
-                        continue
+                stored = _read_json(manifest_path)
+                manifest, members = stored.get("files", {}), stored.get("members", {})
+                docs, gone = [], []
+                for rel in dict.fromkeys(split_member(Path(i))[0].as_posix() for i in article_ids):
+                    path = self.corpus / rel
+                    container = is_container_name(rel)
+                    loaded = loading.load_for_index((str(self.corpus), str(path), members.get(rel, {}))
+                                                    if container else (str(self.corpus), str(path)))
+                    docs += [item.doc for item in loaded if item.doc is not None]
+                    if any(item.doc is None and not item.unchanged for item in loaded):
+                        continue  # the next update reads it again and reports the problem
+                    if container:
+                        now = {split_member(Path(item.id))[1]: item.digest for item in loaded}
+                        gone += [f"{rel}#{key}" for key in members.get(rel, {}) if key not in now]
+                        members[rel] = now
                     st = os.stat(path)
-                    side = Path(path + ".yaml")
-                    manifest[article_id] = [st.st_mtime_ns, st.st_size,
-                                            os.lstat(side).st_mtime_ns if side.exists() else 0]
-                    docs.append(doc)
+                    side = Path(f"{path}.yaml")
+                    manifest[rel] = [st.st_mtime_ns, st.st_size, os.lstat(side).st_mtime_ns if side.exists() else 0]
                 index = self._require_index()
-                index.write(docs)
-                _write_json(manifest_path, {"files": manifest})
+                index.write(docs, gone)
+                _write_json(manifest_path, {"files": manifest, "members": members})
                 meta = self._meta()
                 folders = meta.get("folders") or {}
                 for article_id in article_ids:  # our own sidecar write must not mark the corpus stale
@@ -649,7 +754,8 @@ class Engine:
         """The full id of the one article whose id starts with `prefix`."""
         parts = Path(prefix).parts
         if parts and not Path(prefix).is_absolute() and not any(part.startswith(".") for part in parts) \
-                and is_article_name(parts[-1]) and (self.corpus / prefix).is_file() \
+                and is_article_name(parts[-1]) and not is_container_name(parts[-1]) \
+                and (self.corpus / prefix).is_file() \
                 and within(os.path.realpath(self.corpus), str(self.corpus / prefix)):  # as the scan finds it
             return Path(prefix).as_posix()
         with self._lock:

@@ -424,8 +424,6 @@ class SearchIndex:
         writer = _Writer(self._ix, compound=False)
         written = 0
         try:
-            for article_id in deleted:
-                writer.delete_by_term("id", article_id)
             add = writer.add_document if fresh else writer.update_document
             for doc in docs:
                 add(**doc.fields())
@@ -433,6 +431,8 @@ class SearchIndex:
                 if on_doc is not None and not on_doc():
                     writer.cancel()
                     return False
+            for article_id in deleted:  # read last: loading may add to it; it reaches committed documents only
+                writer.delete_by_term("id", article_id)
         except BaseException:
             writer.cancel()
             raise

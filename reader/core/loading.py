@@ -5,16 +5,20 @@ This runs in loader processes during large updates; the search path never import
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.core.corpus import GAZETTEER_FILE, Article, ArticleSkipped, load_article
+from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, is_container_name, load_article,
+                                parse_members)
 from reader.core.entities import entity_terms, recognise
 from reader.core.features import extract_features
 from reader.core.gazetteer import Gazetteer, GazetteerError
 from reader.core.index import IndexDoc, analysed
 from reader.core.related import FeatureRecord, feature_record
+from reader.core.sidecars import SidecarError, read_member_sidecars, sidecar_path
 from reader.core.text import TOKEN_RE
 
 _gazetteers: dict[str, tuple[tuple[int, int], Gazetteer | None, str]] = {}
@@ -46,29 +50,61 @@ def article_to_doc(article: Article, gazetteer: Gazetteer | None, words: set[str
 
 
 class Loaded(NamedTuple):
-    """One article prepared for the index in a worker: the document, its relatedness features, notes."""
+    """One article prepared for the index in a worker: the document, its relatedness features, notes.
+
+    `id` is the article id (`dump.jsonl#key` for a member); a member's `digest` tells whether it changed
+    since the last update, and `unchanged` marks one that did not (nothing else is loaded for it).
+    """
 
     path: str
     doc: IndexDoc | None
     features: FeatureRecord | None
     note: str
+    id: str = ""
+    digest: str = ""
+    unchanged: bool = False
 
 
-def load_for_index(job: tuple[str, str]) -> Loaded:
-    """Load one article file (corpus root, path) for the index; problems become a note, never an exception."""
-    root, path = job
+def load_for_index(job: tuple) -> list[Loaded]:
+    """Load one file (corpus root, path[, {member key: digest} known before]) for the index: one article,
+    or each new or changed member of a container file. Problems become notes, never exceptions."""
+    root, path = Path(job[0]), Path(job[1])
+    if not is_container_name(path.name):
+        return [_load_one(root, path, path.relative_to(root).as_posix())]
+    known = job[2] if len(job) > 2 else {}
     try:
-        gazetteer, _ = load_gazetteer(Path(root) / GAZETTEER_FILE)
-        article = load_article(Path(root), Path(path))
+        members = parse_members(path, root)
+        entries = read_member_sidecars(sidecar_path(path))
+    except (ArticleSkipped, SidecarError) as exc:
+        return [Loaded(str(path), None, None, str(exc), path.relative_to(root).as_posix())]
+    except Exception as exc:  # a file must never stop the whole index run
+        return [Loaded(str(path), None, None, f"cannot load: {type(exc).__name__}: {exc}",
+                       path.relative_to(root).as_posix())]
+    loaded, rel = [], path.relative_to(root).as_posix()
+    for key, parsed in members.items():
+        member_id = f"{rel}#{key}"
+        digest = hashlib.sha1(json.dumps([parsed.title, parsed.body, parsed.meta, entries.get(key)],
+                                         sort_keys=True, default=str).encode("utf-8", "replace")).hexdigest()
+        if known.get(key) == digest:
+            loaded.append(Loaded(str(path), None, None, "", member_id, digest, unchanged=True))
+        else:
+            loaded.append(_load_one(root, path.with_name(f"{path.name}#{key}"), member_id)._replace(digest=digest))
+    return loaded
+
+
+def _load_one(root: Path, path: Path, article_id: str) -> Loaded:
+    try:
+        gazetteer, _ = load_gazetteer(root / GAZETTEER_FILE)
+        article = load_article(root, path)
         tokens = TOKEN_RE.findall(article.text)  # cut once for the entity finder and the index
         doc = analysed(article_to_doc(article, gazetteer, set(tokens)), tokens)
         features = feature_record(extract_features(article.title, article.body, article.lang))
     except ArticleSkipped as exc:
-        return Loaded(path, None, None, str(exc))
+        return Loaded(str(path), None, None, str(exc), article_id)
     except Exception as exc:  # a file must never stop the whole index run
-        return Loaded(path, None, None, f"cannot load: {type(exc).__name__}: {exc}")
+        return Loaded(str(path), None, None, f"cannot load: {type(exc).__name__}: {exc}", article_id)
     notes = [*article.warnings, *([article.sidecar_error] if article.sidecar_error else [])]
-    return Loaded(path, doc, features, "; ".join(notes))
+    return Loaded(str(path), doc, features, "; ".join(notes), article_id)
 
 
 def exit_with_parent(parent: int) -> None:

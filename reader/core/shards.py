@@ -39,11 +39,11 @@ def _loader(index_dir: str, jobs, results, stop, parent: int) -> None:
                 break
             reports = []
             for job in chunk:
-                loaded = load_for_index(job)
-                if loaded.doc is not None:
-                    builder.add(loaded.doc)
-                    loaded = loaded._replace(doc=replace(loaded.doc, text=""))  # the text stays here
-                reports.append(loaded)
+                for loaded in load_for_index(job):
+                    if loaded.doc is not None:
+                        builder.add(loaded.doc)
+                        loaded = loaded._replace(doc=replace(loaded.doc, text=""))  # the text stays here
+                    reports.append(loaded)
             results.put(("loaded", reports))
             if builder.size > SEGMENT_BYTES:
                 results.put(("segment", builder.finish()))
@@ -57,11 +57,11 @@ def _loader(index_dir: str, jobs, results, stop, parent: int) -> None:
         results.put(("error", f"{type(exc).__name__}: {exc}"))
 
 
-def load_in_parallel(index_dir: Path, jobs: list[tuple[str, str]], on_loaded: Callable[[Loaded], bool],
+def load_in_parallel(index_dir: Path, jobs: list[tuple], on_loaded: Callable[[Loaded], bool],
                      processes: int) -> list | None:
-    """Load `jobs` (corpus root, path) in `processes` loaders, each writing a segment into `index_dir`.
+    """Load `jobs` (see loading.load_for_index) in `processes` loaders, each writing a segment into `index_dir`.
 
-    `on_loaded` is called in this process for every file (its doc holds no text); returning False
+    `on_loaded` is called in this process for every article (its doc holds no text); returning False
     cancels. Returns the segments to commit, or None when cancelled. Raises LoaderFailed.
     """
     context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded (TUI) process

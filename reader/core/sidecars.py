@@ -7,7 +7,9 @@ concurrent writers merge instead of clobbering; a file that does not parse is ne
 from __future__ import annotations
 
 import contextlib
+import copy
 import errno
+import functools
 import io
 import os
 import re
@@ -30,6 +32,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 
+from reader.core.corpus import split_member
 from reader.core.errors import ReaderError
 from reader.core.text import normalise_tag
 from reader.core.userfiles import flock_within
@@ -54,16 +57,42 @@ class SidecarError(ReaderError):
 
 
 def sidecar_path(article_path: Path) -> Path:
-    """The sidecar of an article: `a/b.txt` -> `a/b.txt.yaml`."""
-    path = Path(article_path)
+    """The sidecar of an article: `a/b.txt` -> `a/b.txt.yaml`; of a member `a/d.jsonl#k`: `a/d.jsonl.yaml`,
+    the keyed sidecar of its file, a mapping of member key -> that member's sidecar."""
+    path = split_member(article_path)[0]
     return path.with_name(path.name + ".yaml")
 
 
 def read_sidecar(article_path: Path) -> dict:
     """The article's sidecar as a plain dict ({} when there is none); tags normalised, duplicates dropped."""
     sidecar = sidecar_path(article_path)
+    key = split_member(article_path)[1]
+    if key:
+        return copy.deepcopy(read_member_sidecars(sidecar).get(key, {}))
     text = _read_text(sidecar)
-    return {} if text is None else _parse(sidecar, text)[1]
+    return {} if text is None else _parse(sidecar, text)[2]
+
+
+def read_member_sidecars(sidecar: Path) -> dict[str, dict]:
+    """Every member's sidecar in a keyed sidecar, by member key (read again only when the file changed)."""
+    try:
+        st = os.stat(sidecar)
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise _error(sidecar, f"cannot read: {exc.strerror}") from exc
+    return _member_sidecars(str(sidecar), st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+@functools.lru_cache(maxsize=4)
+def _member_sidecars(sidecar: str, mtime_ns: int, size: int, inode: int) -> dict[str, dict]:
+    text = _read_text(Path(sidecar))
+    if text is None:
+        return {}
+    node, doc = _compose(Path(sidecar), text)
+    return {key_node.value: _read_mapping(Path(sidecar), value_node, doc[doc_key])[0]
+            for (key_node, value_node), doc_key in zip(node.value, doc) if isinstance(value_node, MappingNode)} \
+        if node is not None else {}
 
 
 def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (),
@@ -80,21 +109,26 @@ def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags
         raise ValueError("change tags with add_tags/remove_tags, not fields")
     fields = {k: str(v) if k in STRING_KEYS and v is not None else v for k, v in fields.items()}
     sidecar = sidecar_path(article_path)
+    key = split_member(article_path)[1]
     with sidecar_lock(article_path):
         text = _read_text(sidecar)
-        doc, before, raw_tags = (CommentedMap(), {}, None) if text is None else _parse(sidecar, text)
+        top, doc, before, raw_tags = (CommentedMap(), CommentedMap(), {}, None) if text is None \
+            else _parse(sidecar, text, key)
         expected = _merge_plain(before, add, remove, fields)
         if expected == before:
             return before
+        was_empty = not top
         _merge_document(doc, raw_tags, add, remove, fields)
-        header = text.rstrip() + "\n" if text and not before and _COMMENTS_ONLY.fullmatch(text) else ""
+        if key and doc is not top and not any(str(k) == key for k in top):
+            top[_yaml_string(key)] = doc  # a new member entry
+        header = text.rstrip() + "\n" if text and was_empty and _COMMENTS_ONLY.fullmatch(text) else ""
         buffer = io.StringIO()
-        _yaml().dump(doc, buffer)
+        _yaml().dump(top if key else doc, buffer)
         out = header + buffer.getvalue()
         if len(out.encode("utf-8")) > MAX_SIDECAR_BYTES:
             raise _error(sidecar, f"would grow beyond {MAX_SIDECAR_BYTES} bytes; nothing written")
         try:
-            written = _parse(sidecar, out)[1]
+            written = _parse(sidecar, out, key)[2]
             reads_back = written == expected or repr(written) == repr(expected)  # repr: NaN != NaN
         except SidecarError:
             reads_back = False
@@ -191,17 +225,17 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _parse(sidecar: Path, text: str) -> tuple[CommentedMap, dict, list[str] | None]:
-    """Round-trip document, plain dict, and the typed text of each tag item (None: no `tags` key)."""
+def _compose(sidecar: Path, text: str) -> tuple[MappingNode | None, CommentedMap]:
+    """The checked top-level mapping node of a sidecar (None when empty) and its round-trip document."""
     yaml = _yaml()
     try:
         node = yaml.compose(text)  # nodes only: nothing is constructed before _check_nodes
         if node is None:
-            return CommentedMap(), {}, None
+            return None, CommentedMap()
         if not isinstance(node, MappingNode):
             raise _error(sidecar, "top level is not a mapping")
         _check_nodes(sidecar, node)
-        doc = yaml.constructor.construct_document(node)
+        return node, yaml.constructor.construct_document(node)
     except MarkedYAMLError as exc:
         mark, problem = exc.problem_mark or exc.context_mark, exc.problem or exc.context or "invalid YAML"
         raise _error(sidecar, f"line {mark.line + 1}: {problem}" if mark else problem) from exc
@@ -209,6 +243,27 @@ def _parse(sidecar: Path, text: str) -> tuple[CommentedMap, dict, list[str] | No
         raise _error(sidecar, f"invalid YAML: {exc}") from exc
     except RecursionError:
         raise _error(sidecar, "nested too deeply") from None
+
+
+def _parse(sidecar: Path, text: str, key: str = "") -> tuple[CommentedMap, CommentedMap, dict, list[str] | None]:
+    """Round-trip document, the article's mapping in it (the document itself, or the entry of member
+    `key` in a keyed sidecar: a new empty one when it has none), plain dict, and the typed text of each
+    tag item (None: no `tags` key)."""
+    node, top = _compose(sidecar, text)
+    if node is None:
+        return top, top if not key else CommentedMap(), {}, None
+    if not key:
+        return top, top, *_read_mapping(sidecar, node, top)
+    for (key_node, value_node), doc_key in zip(node.value, top):
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            if not isinstance(value_node, MappingNode):
+                raise _error(sidecar, f"line {value_node.start_mark.line + 1}: member {key} is not a mapping")
+            return top, top[doc_key], *_read_mapping(sidecar, value_node, top[doc_key])
+    return top, CommentedMap(), {}, None
+
+
+def _read_mapping(sidecar: Path, node: MappingNode, doc: CommentedMap) -> tuple[dict, list[str] | None]:
+    """The plain dict of one sidecar mapping and the typed text of its tag items (None: no `tags`)."""
     value_nodes = {k.value: v for k, v in node.value if isinstance(k, ScalarNode) and k.tag == _CORE + "str"}
     plain: dict = {}
     raw_tags = None
@@ -221,7 +276,7 @@ def _parse(sidecar: Path, text: str) -> tuple[CommentedMap, dict, list[str] | No
             plain[name] = None if value_node.tag == _CORE + "null" else value_node.value
         else:
             plain[name] = _plain(value)
-    return doc, plain, raw_tags
+    return plain, raw_tags
 
 
 def _check_nodes(sidecar: Path, root: Node) -> None:

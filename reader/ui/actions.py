@@ -92,6 +92,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("export", "x", "Export the results or the tagged set", "Workflow", (MAIN,)),
     Action("timeline", "L", "Story timeline of the open article", "Workflow", (MAIN,)),
     Action("with_stories", "W", "Follow each hit with its translations and rewrites: on / off", "Workflow", (MAIN,)),
+    Action("skipped_panel", "!", "Files the index could not read, and why", "Workflow", (MAIN,)),
 )
 BY_ID = {action.id: action for action in ACTIONS}
 

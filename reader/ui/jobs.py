@@ -97,10 +97,11 @@ class EngineJobs:
             engine = Engine(self.corpus, self.index_dir)
             stale = engine.is_stale()
             documents = engine.doc_count()
+            skipped = engine.last_skipped()
         except Exception as exc:  # noqa: BLE001 - shown in the status line
             self.post_message(msg.EngineFailed(problem_line(exc)))
             return
-        self.post_message(msg.EngineOpened(engine, stale, documents))
+        self.post_message(msg.EngineOpened(engine, stale, documents, skipped))
         try:  # load the language model and the world names now, not when the first article is opened (2 s)
             from reader.core.language import detect_language
             from reader.core.world_names import lookup
@@ -137,10 +138,8 @@ class EngineJobs:
                 report = engine.update(wait=True, progress=progress, cancel=self.cancel_event)
             notices = list(engine.messages)
             engine.messages.clear()
-            notices += [f"{len(report.skipped):,} files skipped (`reader index -v` lists them)"] \
-                if report.skipped else []
             self.post_message(msg.IndexUpdated(report.added + report.changed + report.removed,
-                                               engine.doc_count(), notices))
+                                               engine.doc_count(), notices, report.skipped))
         except Exception as exc:  # noqa: BLE001
             self.post_message(msg.IndexFailed(problem_line(exc)))
         finally:

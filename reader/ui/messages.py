@@ -17,6 +17,7 @@ class EngineOpened(Message):
     engine: Any
     stale: bool
     documents: int
+    skipped: list = field(default_factory=list)  # files the last index update could not read
 
 
 @dataclass
@@ -41,6 +42,7 @@ class IndexUpdated(Message):
     changes: int
     documents: int
     notices: list[str] = field(default_factory=list)
+    skipped: list | None = None  # files the update could not read (engine.Skipped); None: not told
 
 
 @dataclass

@@ -99,7 +99,8 @@ def test_index_reports_skipped_files_and_lists_them_verbosely(demo_corpus):
     write(demo_corpus, "broken.txt", b"\x00\x01\x02")
     result = run("index", corpus=demo_corpus)
     assert result.returncode == 0
-    assert "Indexed 5 articles" in result.stderr and "1 files skipped" in result.stderr
+    assert "Indexed 5 articles" in result.stderr and "1 files not indexed" in result.stderr
+    assert "skipped: broken.txt: contains NUL bytes" in result.stderr  # named without --verbose too
     verbose = run("index", "--rebuild", "--verbose", corpus=demo_corpus)
     assert "broken.txt: contains NUL bytes" in verbose.stderr
     assert "rebuilt the index" in verbose.stderr

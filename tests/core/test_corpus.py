@@ -17,9 +17,12 @@ def ids(root):
 def test_scan_finds_articles_recursively_and_skips_hidden_and_other_files(small_corpus):
     write(small_corpus, ".reader/index/x.txt", "hidden")
     write(small_corpus, ".git/HEAD.txt", "hidden")
-    write(small_corpus, "notes.pdf", b"%PDF-1.4")
+    write(small_corpus, "notes.bin", b"\x00\x01")
     write(small_corpus, "en/wire.txt.yaml", "tags: [a]\n")
-    assert sorted(ids(small_corpus)) == ["de/meldung.md", "en/wire.txt", "fr/depeche.txt", "ru/novost.html"]
+    unknown = []
+    assert sorted(e.id for e in scan_corpus(small_corpus, unknown=unknown)) == [
+        "de/meldung.md", "en/wire.txt", "fr/depeche.txt", "ru/novost.html"]
+    assert unknown == ["notes.bin"]  # named, not silently passed over; sidecars are not unknown
 
 
 def test_txt_title_is_first_non_empty_line(small_corpus):

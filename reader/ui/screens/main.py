@@ -65,6 +65,7 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         self.with_stories = False  # each hit followed by its translations and rewrites
         self.undo_edits: list = []
         self.tag_counts: dict[str, int] = {}
+        self.skipped: list = []  # files the last index update could not read (engine.Skipped)
         self._search_timer: Timer | None = None
         self._first_page_due = False  # a search runs whose first page has not been shown yet
         self._match_text = ""
@@ -131,11 +132,13 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         if self.history_off:
             parts.append("history off")
         parts += [f"{self.documents:,} articles", self.index_state]
+        if self.skipped:
+            parts.append(f"{len(self.skipped):,} not indexed")
         self.status.facts = " · ".join(parts)
 
     # -- engine and index ------------------------------------------------------------------------
     def on_engine_opened(self, message: msg.EngineOpened) -> None:
-        self.engine, self.documents = message.engine, message.documents
+        self.engine, self.documents, self.skipped = message.engine, message.documents, message.skipped
         self.usable = message.documents > 0 or not message.stale
         if message.stale:
             self.index_state = "indexing…"
@@ -163,8 +166,14 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         first = not self.usable
         self.usable, self.documents = True, message.documents
         self.index_state = "index up to date"
-        if message.notices:
-            self.status.say(" ".join(message.notices), "info")
+        notices = list(message.notices)
+        if message.skipped is not None:
+            self.skipped = message.skipped
+            if self.skipped:
+                notices.append(f"{len(self.skipped):,} files not indexed ({self.keys_text('skipped_panel')} lists "
+                               "them)")
+        if notices:
+            self.status.say(" ".join(notices), "info")
         elif first:
             self.status.say("")
         self._show_facts()

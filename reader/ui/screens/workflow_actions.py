@@ -1,4 +1,5 @@
-"""Workflow actions of the main screen: facets, sorting, history, saved searches, export, timeline."""
+"""Workflow actions of the main screen: facets, sorting, history, saved searches, export, timeline, the files
+not indexed."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from reader.ui.jobs import problem_line
 from reader.ui.screens.facets import FacetPanel
 from reader.ui.screens.panels import TextPrompt
 from reader.ui.screens.saved import SavedSearchPanel, name_problem
+from reader.ui.screens.skipped import SkippedPanel
 from reader.ui.screens.timeline import TimelinePanel
 from reader.ui.widgets.query import QueryInput
 
@@ -223,3 +225,10 @@ class WorkflowActions:
                 self.open_hit(chosen)
 
         self.app.push_screen(TimelinePanel(self.engine, article_id), done)
+
+    # -- files not indexed -----------------------------------------------------------------------
+    def action_skipped_panel(self) -> None:
+        if not self.skipped:
+            self.status.say("Every file of the corpus was indexed.")
+            return
+        self.app.push_screen(SkippedPanel(self.skipped))
