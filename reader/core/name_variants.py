@@ -17,6 +17,7 @@ SKELETON_FILE = "name-skeletons.sqlite"
 MIN_NAME_CHARS = 4  # shorter words (US, EU, Xi) are left to the gazetteer
 MIN_SKELETON = 2
 MIN_SIMILARITY = 0.75  # of the transliterated spellings: `obama`/`obam` 0.89, `fancy`/`financ` 0.73
+MIN_LENGTH_RATIO = 0.7  # of the shorter spelling to the longer: a name is not a word that starts like it
 MAX_TERM_CHARS = 30
 
 
@@ -78,7 +79,10 @@ class ScriptNames:
             if key not in found:
                 found[key] = self.store.terms(key)
             for term in found[key].get(code, ()):
-                similarity = SequenceMatcher(None, form, latin(term)).ratio()
+                other = latin(term)
+                if min(len(form), len(other)) < MIN_LENGTH_RATIO * max(len(form), len(other)):
+                    continue
+                similarity = SequenceMatcher(None, form, other).ratio()
                 if similarity >= MIN_SIMILARITY:
                     yield Translation(lang, (term,), word, "script", similarity, term)
 
