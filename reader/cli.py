@@ -44,6 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="start the index over")
     p.add_argument("--verbose", "-v", action="store_true", help="list skipped files and warnings")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="json: also print what the update did as one JSON object on stdout")
+
+    p = sub.add_parser("orphans", help="sidecars whose article is gone: list, re-attach or archive them")
+    _common(p)
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--attach", nargs=2, metavar=("ORPHAN", "ARTICLE"),
+                        help="give the sidecar ORPHAN (its path, or the gone article's id) to ARTICLE")
+    action.add_argument("--archive", metavar="ORPHAN", help="move the sidecar into <corpus>/.reader/orphans/")
+    p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("search", help="search the corpus")
     _common(p)

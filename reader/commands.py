@@ -58,7 +58,51 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"  skipped: {one_line(safe_text(line))}", file=sys.stderr)
         for line in report.warnings:
             print(f"  warning: {one_line(safe_text(line))}", file=sys.stderr)
+    _tell_renames(report)
+    if args.format == "json":
+        write_json({"total": report.total, "added": report.added, "changed": report.changed,
+                    "removed": report.removed, "skipped": len(report.skipped), "warnings": len(report.warnings),
+                    "seconds": round(report.seconds, 3), "rebuilt": report.rebuilt,
+                    "moved": [{"from": safe_text(a), "to": safe_text(b)} for a, b in report.moved],
+                    "ambiguous": [safe_text(line) for line in report.ambiguous],
+                    "orphans": [safe_text(i + ".yaml") for i in report.orphans]})
     return 0
+
+
+def _tell_renames(report) -> None:
+    """Sidecars that followed their article, renames not guessed, and sidecars left without an article."""
+    for old, new in report.moved:
+        print(f"reader: {safe_text(old)} is now {safe_text(new)}: its sidecar moved with it", file=sys.stderr)
+    for line in report.ambiguous:
+        print(f"reader: {one_line(safe_text(line))}", file=sys.stderr)
+    if report.orphans:
+        shown = ", ".join(safe_text(i + ".yaml") for i in report.orphans[:10])
+        more = f" and {len(report.orphans) - 10:,} more" if len(report.orphans) > 10 else ""
+        count = f"{len(report.orphans):,} sidecar" + ("s" if len(report.orphans) > 1 else "")
+        print(f"reader: {count} without their article (tags and notes kept; "
+              f"`reader orphans` lists them, re-attaches or archives one): {one_line(shown)}{more}", file=sys.stderr)
+
+
+def cmd_orphans(args: argparse.Namespace) -> int:
+    """`reader orphans [--attach ORPHAN ARTICLE | --archive ORPHAN]`: sidecars whose article is gone."""
+    engine = open_engine(args)
+    if args.attach:
+        article_id = engine.attach_orphan(*args.attach)
+        print(f"reader: {safe_text(args.attach[0])} now belongs to {safe_text(article_id)}", file=sys.stderr)
+        return 0
+    if args.archive:
+        where = engine.archive_orphan(args.archive)
+        print(f"reader: {safe_text(args.archive)} archived as {safe_text(str(where))}", file=sys.stderr)
+        return 0
+    rows = [{key: [safe_text(t) for t in value] if isinstance(value, list) else safe_text(value)
+             for key, value in row.items()} for row in engine.orphans()]
+    if args.format == "json":
+        write_json(rows)
+    else:
+        for row in rows:
+            tags = ", ".join(row["tags"]) or "(no tags)"
+            print(f"{row['sidecar']}  {tags}  {one_line(row['notes'])}".rstrip())
+    return 0 if rows else 1
 
 
 def _search_query(args: argparse.Namespace) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import hashlib
 import os
 import re
 import unicodedata
@@ -47,6 +48,7 @@ class Article:
     encoding: str = "utf-8"
     sidecar_error: str = ""
     warnings: list[str] = field(default_factory=list)
+    fingerprint: str = ""  # of the file's own text (see text_fingerprint)
 
     @property
     def text(self) -> str:
@@ -75,12 +77,13 @@ def is_article_name(name: str) -> bool:
     return name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith(".")
 
 
-def scan_corpus(root: Path, warnings: list[str] | None = None,
-                folders: dict[str, int] | None = None) -> Iterator[FileEntry]:
+def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str, int] | None = None,
+                orphans: list[str] | None = None) -> Iterator[FileEntry]:
     """Walk `root` recursively and yield every article file, skipping hidden folders.
 
     Symlinked folders are followed once each (cycles do not loop); links leading out of the
-    corpus are skipped with a warning. `folders` receives each folder's mtime (ns) by relative path.
+    corpus are skipped with a warning. `folders` receives each folder's mtime (ns) by relative path,
+    `orphans` the id of each article that is gone but left its sidecar (`a.txt.yaml` without `a.txt`).
     """
     root = Path(root)
     if not root.is_dir():
@@ -111,6 +114,9 @@ def scan_corpus(root: Path, warnings: list[str] | None = None,
             name = entry.name
             if name.startswith("."):
                 continue
+            if orphans is not None and name.endswith(".yaml") and is_article_name(name[:-5]) \
+                    and name[:-5] not in names:
+                orphans.append(f"{rel_folder}/{name[:-5]}" if rel_folder else name[:-5])
             if not name.isprintable() and (problem := _name_problem(name)):
                 _warn(warnings, f"{_shown(entry.path)}: the name {problem} "
                                 "(an article id must be a line of text), skipped")
@@ -307,6 +313,22 @@ def parse_file(path: Path) -> ParsedFile:
     return ParsedFile(title, body, meta, encoding, problems)
 
 
+def text_fingerprint(title: str, body: str) -> str:
+    """A digest of an article's own text, the same whatever its file is called: Unicode NFC, every run
+    of white space made one space. Sidecar fields are not part of it (the sidecar may be left behind)."""
+    text = " ".join(unicodedata.normalize("NFC", f"{title}\n{body}").split())
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
+def file_fingerprint(path: Path) -> str:
+    """The text fingerprint of an article file ('' when it cannot be read as an article)."""
+    try:
+        parsed = parse_file(Path(path))
+    except (ArticleSkipped, OSError):
+        return ""
+    return text_fingerprint(parsed.title, parsed.body)
+
+
 def load_article(root: Path, path: Path) -> Article:
     """Load one article file with its sidecar. Raises ArticleSkipped when the file is unusable."""
     root, path = Path(root), Path(path)
@@ -343,6 +365,7 @@ def load_article(root: Path, path: Path) -> Article:
         encoding=parsed.encoding,
         sidecar_error=sidecar_error,
         warnings=parsed.problems,
+        fingerprint=text_fingerprint(parsed.title, parsed.body),
     )
 
 

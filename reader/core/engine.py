@@ -5,6 +5,7 @@ Front ends (CLI, TUI) talk to this module only; it owns the index folder, its lo
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -19,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 from reader.core.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
-from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, is_article_name,
-                                load_article, parse_file, scan_corpus, within)
+from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, file_fingerprint,
+                                is_article_name, load_article, parse_file, scan_corpus, within)
 from reader.core.errors import ReaderError
 from reader.core.index import IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans
 from reader.core.query import QueryError
@@ -69,6 +70,9 @@ class UpdateReport:
     rebuilt: str = ""  # why the index was rebuilt from scratch, '' if it was not
     total: int = 0
     cancelled: bool = False
+    moved: list[tuple[str, str]] = field(default_factory=list)  # sidecars that followed their article
+    orphans: list[str] = field(default_factory=list)  # ids of gone articles whose sidecar is still there
+    ambiguous: list[str] = field(default_factory=list)  # renames not guessed, one line each
 
 
 @dataclass
@@ -109,6 +113,7 @@ class IndexLock:
 
     def acquire(self, wait: bool) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        ignore_itself(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -123,6 +128,16 @@ class IndexLock:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def ignore_itself(index_dir: Path) -> None:
+    """Give the index folder a `.gitignore` of `*`, so `git add -A` in a corpus never stages it."""
+    ignore = Path(index_dir) / ".gitignore"
+    if not ignore.exists():
+        try:
+            write_atomic(ignore, "# reader's index: made again from the corpus, never committed\n*\n")
+        except ReaderError:
+            pass  # a read-only index folder: nothing to stage either
 
 
 def _read_json(path: Path) -> dict:
@@ -278,7 +293,9 @@ class Engine:
         fresh = bool(report.rebuilt) or not SearchIndex.exists(self.index_dir)
         if report.rebuilt:
             self.messages.append(f"Rebuilding the index: {report.rebuilt}.")
-        manifest = {} if fresh else _read_json(self.index_dir / MANIFEST_FILE).get("files", {})
+        stored = _read_json(self.index_dir / MANIFEST_FILE)
+        manifest = {} if fresh else stored.get("files", {})
+        prints: dict[str, str] = stored.get("fingerprints", {})  # kept through a rebuild: renames still follow
         from reader.core.loading import load_gazetteer
 
         _, problem = load_gazetteer(self.gazetteer_path)
@@ -288,8 +305,9 @@ class Engine:
             manifest = {i: [0, 0, 0] for i in manifest}  # entities may differ in every article
             self.messages.append(f"{GAZETTEER_FILE} changed: re-reading every article for its entities.")
         folders: dict[str, int] = {}
-        entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders)}
+        entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders, report.orphans)}
         report.total = len(entries)
+        self._follow_renames(report, entries, stored.get("files", {}), prints, folders)
         related = self._related_index()
         if fresh:
             related.clear()
@@ -304,7 +322,7 @@ class Engine:
 
         def record(loaded: Loaded) -> IndexDoc | None:
             """Note what loading one file gave; its document when it is to be indexed."""
-            path, doc, features, note = loaded
+            path, doc, features, note, _ = loaded
             rel = Path(path).relative_to(self.corpus).as_posix()
             if doc is None:
                 report.skipped.append(f"{rel}: {note}")
@@ -316,6 +334,7 @@ class Engine:
                 report.warnings.append(f"{rel}: {note}")
             entry = entries[rel]
             new_manifest[rel] = [entry.mtime_ns, entry.size, entry.sidecar_mtime_ns]
+            prints[rel] = loaded.fingerprint
             if rel in manifest:
                 report.changed += 1
             else:
@@ -346,14 +365,54 @@ class Engine:
             related.remove(article_id)
         related.commit()
         report.removed = len(deleted) + sum(1 for i in replaced if i not in new_manifest)
-        if new_manifest != manifest or fresh:
-            _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest})
+        kept_prints = self._kept_fingerprints(prints, entries, new_manifest, report.orphans)
+        if new_manifest != manifest or fresh or kept_prints != stored.get("fingerprints"):
+            _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest, "fingerprints": kept_prints})
         if fresh or report.added or report.removed or not (self.index_dir / FIRST_SEEN_FILE).exists():
             update_first_seen(self.index_dir, new_manifest, now_utc())
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
                                                  "gazetteer": self._gazetteer_version(),
                                                  "related": RELATED_FORMAT})
         return report
+
+    def _follow_renames(self, report: UpdateReport, entries: dict[str, FileEntry], known: dict[str, list],
+                        prints: dict[str, str], folders: dict[str, int]) -> None:
+        """Move the sidecar of each gone article to the one new article with the same text (see
+        renames.py); report what was too ambiguous to guess. `report.orphans` keeps what stays behind."""
+        from reader.core.renames import match_renames, move_sidecar
+
+        gone = {i: prints[i] for i in report.orphans if prints.get(i)}
+        if not gone:
+            return
+        arrived = {i: file_fingerprint(e.path) for i, e in entries.items()
+                   if i not in known and not e.sidecar_mtime_ns}
+        matching = match_renames(gone, arrived)
+        report.ambiguous.extend(matching.ambiguous)
+        for old_id, new_id in matching.moves:
+            try:
+                move_sidecar(self.corpus, old_id, new_id)
+            except ReaderError as exc:
+                report.warnings.append(str(exc))
+                continue
+            report.moved.append((old_id, new_id))
+            report.orphans.remove(old_id)
+            entry = entries[new_id]
+            entry.sidecar_mtime_ns = os.lstat(entry.path + ".yaml").st_mtime_ns
+            for article_id in (old_id, new_id):  # the move changed both folders: not a change to re-scan
+                folder = Path(article_id).parent.as_posix()
+                with contextlib.suppress(OSError):
+                    folders[folder] = os.stat(self.corpus / folder).st_mtime_ns
+
+    def _kept_fingerprints(self, prints: dict[str, str], entries: dict[str, FileEntry],
+                           manifest: dict[str, list], orphans: list[str]) -> dict[str, str]:
+        """The fingerprints to keep: every indexed article's (those with a sidecar read now when an older
+        index did not record them) and each orphan's, so it can still be followed in a later update."""
+        kept = {i: prints[i] for i in manifest if prints.get(i)}
+        for article_id in manifest:
+            if article_id not in kept and entries[article_id].sidecar_mtime_ns:
+                kept[article_id] = file_fingerprint(entries[article_id].path)
+        kept.update((i, prints[i]) for i in orphans if prints.get(i))
+        return kept
 
     def _index_to_write(self, fresh: bool) -> SearchIndex:
         """The index an update writes to. A rebuild of a readable index writes into it and drops its old
@@ -480,10 +539,12 @@ class Engine:
         try:
             with self._lock:
                 manifest_path = self.index_dir / MANIFEST_FILE
-                manifest = _read_json(manifest_path).get("files", {})
+                stored = _read_json(manifest_path)
+                manifest, prints = stored.get("files", {}), stored.get("fingerprints", {})
                 docs = []
                 for article_id in article_ids:
-                    path, doc, _, _ = loading.load_for_index((str(self.corpus), str(self.corpus / article_id)))
+                    path, doc, _, _, prints[article_id] = loading.load_for_index(
+                        (str(self.corpus), str(self.corpus / article_id)))
                     if doc is None:
                         continue
                     st = os.stat(path)
@@ -493,7 +554,7 @@ class Engine:
                     docs.append(doc)
                 index = self._require_index()
                 index.write(docs)
-                _write_json(manifest_path, {"files": manifest})
+                _write_json(manifest_path, {"files": manifest, "fingerprints": prints})
                 meta = self._meta()
                 folders = meta.get("folders") or {}
                 for article_id in article_ids:  # our own sidecar write must not mark the corpus stale
@@ -503,6 +564,30 @@ class Engine:
                 _write_json(self.index_dir / META_FILE, {**meta, "folders": folders})
         finally:
             lock.release()
+
+    def orphans(self) -> list[dict]:
+        """Every sidecar whose article is gone: its path, the gone article's id, tags and first note line."""
+        from reader.core.renames import orphan_record
+
+        found: list[str] = []
+        for _ in scan_corpus(self.corpus, orphans=found):
+            pass
+        return [orphan_record(self.corpus, article_id) for article_id in sorted(found)]
+
+    def attach_orphan(self, orphan: str, article: str) -> str:
+        """Give an orphaned sidecar (its path or its gone article's id) to an article; return that id."""
+        from reader.core.renames import move_sidecar, orphan_id
+
+        article_id = self.resolve_id(article)
+        move_sidecar(self.corpus, orphan_id(orphan), article_id)
+        self.reindex([article_id])
+        return article_id
+
+    def archive_orphan(self, orphan: str) -> Path:
+        """Move an orphaned sidecar into the corpus's `.reader/orphans/` folder; return where it went."""
+        from reader.core.renames import archive_sidecar, orphan_id
+
+        return archive_sidecar(self.corpus, orphan_id(orphan))
 
     def notes(self, article_id: str) -> str:
         """The analyst's notes on an article from its sidecar ('' when none or the sidecar is malformed)."""

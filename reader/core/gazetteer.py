@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import io
 import os
 import re
@@ -17,7 +17,7 @@ import yaml
 from reader.core.entities import ENTITY_TYPES, Span, normalise_name
 from reader.core.errors import ReaderError
 from reader.core.text import find_word, fold
-from reader.core.userfiles import read_text
+from reader.core.userfiles import FolderLocked, folder_lock, read_text
 
 MAX_GAZETTEER_BYTES = 4 * 1024 * 1024
 MAX_NAME_CHARS = 200
@@ -307,9 +307,11 @@ def add_name(path: Path, name: str, type: str, entity_id: str | None = None) -> 
         raise ValueError(f"not a usable name: {name[:60]!r}")
     if type not in ENTITY_TYPES:
         raise ValueError(f"unknown entity type {type!r}; expected one of {', '.join(ENTITY_TYPES)}")
-    lock_path = path.with_name(f".{path.name}.lock")
-    with open(lock_path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with contextlib.ExitStack() as stack:
+        try:  # the folder's lock: no lock file beside the corpus's articles
+            stack.enter_context(folder_lock(path.parent))
+        except FolderLocked as exc:
+            raise GazetteerError(f"{path}: {exc.problem}") from None
         text = read_text(path, MAX_GAZETTEER_BYTES, GazetteerError) or ""
         gazetteer = Gazetteer(_entities_from_text(path, text))
         owner = _owner_of(gazetteer, name)

@@ -52,6 +52,7 @@ class Loaded(NamedTuple):
     doc: IndexDoc | None
     features: FeatureRecord | None
     note: str
+    fingerprint: str = ""  # of the article's text, to follow it when it is renamed
 
 
 def load_for_index(job: tuple[str, str]) -> Loaded:
@@ -68,7 +69,7 @@ def load_for_index(job: tuple[str, str]) -> Loaded:
     except Exception as exc:  # a file must never stop the whole index run
         return Loaded(path, None, None, f"cannot load: {type(exc).__name__}: {exc}")
     notes = [*article.warnings, *([article.sidecar_error] if article.sidecar_error else [])]
-    return Loaded(path, doc, features, "; ".join(notes))
+    return Loaded(path, doc, features, "; ".join(notes), article.fingerprint)
 
 
 def exit_with_parent(parent: int) -> None:

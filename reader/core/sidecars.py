@@ -12,7 +12,6 @@ import io
 import os
 import re
 import stat
-import threading
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -32,7 +31,7 @@ from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 
 from reader.core.errors import ReaderError
 from reader.core.text import normalise_tag
-from reader.core.userfiles import flock_within
+from reader.core.userfiles import FolderLocked, folder_lock
 
 MAX_SIDECAR_BYTES = 1024 * 1024
 MAX_ALIASES = 100
@@ -46,7 +45,6 @@ _ALLOWED_TAGS = {_CORE + name for name in ("str", "int", "float", "bool", "null"
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _COMMENTS_ONLY = re.compile(r"(?:[ \t]*(?:#[^\n]*)?(?:\n|$))*")
 _YAML11 = pyyaml.resolver.Resolver()
-_held_locks = threading.local()
 
 
 class SidecarError(ReaderError):
@@ -110,34 +108,17 @@ def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags
 def sidecar_lock(article_path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the exclusive lock of an article's sidecar; re-entrant within a thread.
 
-    An flock on the hidden `.<sidecar name>.lock` beside the sidecar: the kernel releases it however
-    the holder ends, so a killed writer leaves no stale lock. The lock file itself is never removed.
+    An flock on the sidecar's folder (userfiles.folder_lock): the kernel releases it however the
+    holder ends, so a killed writer leaves no stale lock, and no lock file is left beside articles.
+    Writers of sidecars in one folder take turns; each holds the lock for one short write.
     """
     sidecar = sidecar_path(article_path)
-    lock = sidecar.with_name(f".{sidecar.name}.lock")
-    held: set[str] = _held_locks.__dict__.setdefault("paths", set())
-    if (key := os.path.abspath(lock)) in held:
-        yield
-        return
-    try:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | _CLOEXEC, 0o666)
-    except OSError as exc:
-        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise _error(sidecar, f"cannot open lock file {lock.name}: {exc.strerror}") from exc
-        try:  # an existing lock file we may not write can still be locked
-            fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | _CLOEXEC)
-        except OSError:
-            raise _error(sidecar, "corpus folder is read-only") from exc
-    try:
-        if not flock_within(fd, LOCK_TIMEOUT if timeout is None else timeout, poll=0.005):
-            raise _error(sidecar, "locked by another writer")
-        held.add(key)
+    with contextlib.ExitStack() as stack:
         try:
-            yield
-        finally:
-            held.discard(key)
-    finally:
-        os.close(fd)
+            stack.enter_context(folder_lock(sidecar.parent, LOCK_TIMEOUT if timeout is None else timeout))
+        except FolderLocked as exc:
+            raise _error(sidecar, exc.problem) from None
+        yield
 
 
 def _error(sidecar: Path, problem: str) -> SidecarError:

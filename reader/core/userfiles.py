@@ -1,7 +1,8 @@
 """Files the analyst owns outside the corpus (saved searches, batch state): locked, merged, atomic writes.
 
-The same approach as sidecars: an flock on a hidden `.<name>.lock` beside the file around the whole
-re-read/merge/write, and a replace by a fsynced temporary file in the same folder.
+An flock on a hidden `.<name>.lock` beside the file around the whole re-read/merge/write, and a
+replace by a fsynced temporary file in the same folder. Files inside the corpus (sidecars, the
+gazetteer) lock their folder instead (`folder_lock`), so that no lock file is left beside articles.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Iterator
@@ -20,6 +22,8 @@ from reader.core.errors import ReaderError
 LOCK_TIMEOUT = 10.0
 MAX_USER_FILE_BYTES = 1024 * 1024
 INDEX_RECORD_BYTES = 2**31  # the index's own records (manifest, first-seen times) grow with the corpus
+
+_held_folders = threading.local()
 
 
 class UserFileError(ReaderError):
@@ -39,6 +43,45 @@ def file_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         if not flock_within(fd, timeout):
             raise UserFileError(f"{path}: locked by another writer")
         yield
+    finally:
+        os.close(fd)
+
+
+class FolderLocked(ReaderError):
+    """A folder's lock that could not be taken; `problem` says why without naming the folder."""
+
+    def __init__(self, folder: Path, problem: str) -> None:
+        super().__init__(f"{folder}: {problem}")
+        self.problem = problem
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, timeout: float = LOCK_TIMEOUT, poll: float = 0.005) -> Iterator[None]:
+    """Hold the exclusive lock of a folder: an flock on the folder itself, so no lock file is created.
+
+    A lock file beside the data cannot simply be removed after use (a waiter may hold the descriptor of
+    the unlinked file and lock it, while a third process creates and locks a new one); locking the
+    folder's own inode avoids both the leftover file and the race. It dies with the process, needs no
+    write permission, and is re-entrant within a thread. FolderLocked when it cannot be taken in time.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise FolderLocked(folder, f"cannot lock its folder ({exc.strerror or exc})") from None
+    try:
+        st = os.fstat(fd)
+        key = (st.st_dev, st.st_ino)
+        held: set = _held_folders.__dict__.setdefault("keys", set())
+        if key in held:
+            yield
+            return
+        if not flock_within(fd, timeout, poll):
+            raise FolderLocked(folder, "locked by another writer")
+        held.add(key)
+        try:
+            yield
+        finally:
+            held.discard(key)
     finally:
         os.close(fd)
 

@@ -446,7 +446,7 @@ def test_full_disk_leaves_the_old_sidecar_intact(article: Path, monkeypatch: pyt
     assert "\n" not in str(caught.value)
     assert sidecar_path(article).read_bytes() == old_bytes
     assert read_sidecar(article) == {"tags": ["keep-me"], "notes": "old"}
-    assert sorted(p.name for p in article.parent.iterdir()) == [".b.txt.yaml.lock", "b.txt", "b.txt.yaml"]
+    assert sorted(p.name for p in article.parent.iterdir()) == ["b.txt", "b.txt.yaml"]
     assert update_sidecar(article, add_tags=["new"])["tags"] == ["keep-me", "new"]
 
 
@@ -475,9 +475,19 @@ def test_leftover_temporary_file_does_not_block_writes(article: Path) -> None:
 
 # --- locking -----------------------------------------------------------------------------------------
 
-def test_lock_file_is_hidden_beside_the_sidecar(article: Path) -> None:
-    update_sidecar(article, add_tags=["a"])
-    assert (article.parent / ".b.txt.yaml.lock").is_file()
+def test_no_lock_or_temporary_file_is_left_beside_the_article(article: Path) -> None:
+    with sidecar_lock(article):
+        update_sidecar(article, add_tags=["a"])
+        assert sorted(p.name for p in article.parent.iterdir()) == ["b.txt", "b.txt.yaml"]
+    assert sorted(p.name for p in article.parent.iterdir()) == ["b.txt", "b.txt.yaml"]
+
+
+def test_the_lock_is_the_folders_and_shuts_out_other_processes(article: Path) -> None:
+    probe = ("import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+             "try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\nexcept BlockingIOError: sys.exit(7)")
+    with sidecar_lock(article):
+        assert subprocess.run([sys.executable, "-c", probe, str(article.parent)]).returncode == 7
+    assert subprocess.run([sys.executable, "-c", probe, str(article.parent)]).returncode == 0
 
 
 def test_lock_times_out_when_another_writer_holds_it(article: Path, monkeypatch: pytest.MonkeyPatch) -> None:
