@@ -334,6 +334,27 @@ def cmd_tag(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_git_setup(args: argparse.Namespace) -> int:
+    """`reader git-setup`: register reader's merge driver for the corpus's git repository."""
+    from reader.cli import corpus_dir
+    from reader.core.gitsetup import git_setup
+
+    done = git_setup(corpus_dir(args))
+    for line in done or ["git is already set up for this corpus: nothing changed"]:
+        print(f"reader: {safe_text(line)}", file=sys.stderr)
+    return 0
+
+
+def cmd_merge_file(args: argparse.Namespace) -> int:
+    """`reader merge-file BASE OURS THEIRS [PATH]`: git's three-way merge of a data file, into OURS."""
+    from reader.core.gitsetup import merge_file
+
+    status, lines = merge_file(Path(args.base), Path(args.ours), Path(args.theirs), args.path or args.ours)
+    for line in lines:
+        print(f"reader merge-file: {one_line(safe_text(line))}", file=sys.stderr)
+    return status
+
+
 def cmd_tags(args: argparse.Namespace) -> int:
     """`reader tags`: every tag with its article count, most used first."""
     engine = open_engine(args)

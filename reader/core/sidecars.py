@@ -64,6 +64,11 @@ def read_sidecar(article_path: Path) -> dict:
     return {} if text is None else _parse(sidecar, text)[1]
 
 
+def parse_sidecar_text(sidecar: Path, text: str) -> CommentedMap:
+    """The round-trip document of a sidecar's text, checked as every sidecar read is (SidecarError)."""
+    return _parse(sidecar, text)[0]
+
+
 def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (),
                    notes: str | None = None, fields: Mapping[str, object] | None = None) -> dict:
     """Merge the changes into the sidecar as it is on disk now, write it atomically, return the result.
