@@ -87,6 +87,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("history_next", "down", "Later query from the history", "Workflow", (QUERY,)),
     Action("export", "x", "Export the results or the tagged set", "Workflow", (MAIN,)),
     Action("timeline", "L", "Story timeline of the open article", "Workflow", (MAIN,)),
+    Action("orphans", "O", "Sidecars whose article is gone; re-attach or archive", "Workflow", (MAIN,)),
 )
 BY_ID = {action.id: action for action in ACTIONS}
 

@@ -119,6 +119,7 @@ class EngineJobs:
 
         try:
             from reader.core.engine import IndexBusy
+            from reader.ui.screens.orphans import renames_notices
 
             start_resource_tracker()
             try:
@@ -132,6 +133,7 @@ class EngineJobs:
             engine.messages.clear()
             notices += [f"{len(report.skipped):,} files skipped (`reader index -v` lists them)"] \
                 if report.skipped else []
+            notices += renames_notices(report, getattr(self.app, "keymap_keys", {}).get("orphans", ""))
             self.post_message(msg.IndexUpdated(report.added + report.changed + report.removed,
                                                engine.doc_count(), notices))
         except Exception as exc:  # noqa: BLE001
