@@ -5,6 +5,7 @@ from __future__ import annotations
 from reader.ui.screens.orphans import OrphanPanel
 from reader.ui.screens.panels import TextPrompt
 
+from tests.cli.test_git_merge import clones  # noqa: F401 - a fixture
 from tests.conftest import write
 from tests.ui.conftest import make_app, ready, settle, until
 
@@ -65,3 +66,20 @@ async def test_an_orphan_is_archived_and_a_bad_answer_is_one_line(tmp_path):
         await pilot.press("O")
         await until(pilot, lambda: isinstance(app.screen, OrphanPanel)
                     and "No orphaned sidecars" in str(app.screen.query_one("#panel-hint").render()))
+
+
+async def test_a_running_app_sees_tags_merged_by_a_real_git_pull(clones):
+    from tests.cli.test_git_merge import commit_all, pull
+    from tests.cli.test_cli import run
+
+    alice, bob = clones
+    app = make_app(bob)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await ready(pilot)
+        run("tag", "news/one.txt", "+alice-tag", corpus=alice)
+        commit_all(alice, "alice tags")
+        run("tag", "news/one.txt", "+bob-tag", corpus=bob)  # bob tags while the app runs
+        commit_all(bob, "bob tags")
+        assert pull(bob).returncode == 0
+        await until(pilot, lambda: {"alice-tag", "bob-tag", "base"} <= set(screen.tag_counts), timeout=20)
+        assert [hit.id for hit in screen.engine.search("tag:alice-tag").hits] == ["news/one.txt"]
