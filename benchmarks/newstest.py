@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "newstest2014"
+DATA_DIR = Path(os.environ.get("READER_NEWSTEST")
+                or Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "newstest2014")
 FILES = {
     ("fr-en", "fr"): "newstest2014-fren-ref.fr.sgm",
     ("fr-en", "en"): "newstest2014-fren-src.en.sgm",
