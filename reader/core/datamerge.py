@@ -29,6 +29,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from reader.core.corpus import is_article_name
 from reader.core.errors import ReaderError
+from reader.core.gazetteer import round_trip_editor
 from reader.core.sidecars import parse_sidecar_text
 from reader.core.text import normalise_tag
 from reader.core.userfiles import MAX_USER_FILE_BYTES
@@ -63,7 +64,7 @@ def merge_texts(base: str, ours: str, theirs: str, path: str) -> Merged:
         raise MergeRefused(f"{path}: the top level is not a mapping")
     result = state.mapping(docs[0] if isinstance(docs[0], CommentedMap) else CommentedMap(), docs[1], docs[2], "")
     buffer = io.StringIO()
-    _editor(ours).dump(result, buffer)
+    round_trip_editor(ours).dump(result, buffer)
     return Merged(state.place_conflicts(buffer.getvalue()), state.conflicts)
 
 
@@ -80,17 +81,6 @@ def _load(text: str, path: str, side: str) -> object:
     except (YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise MergeRefused(f"{path} ({side}): does not parse: {' '.join(str(exc).split())[:160]}") from None
     return CommentedMap() if doc is None else doc
-
-
-def _editor(text: str) -> YAML:
-    """A round-trip dumper keeping the indentation `text` uses for lists (as the gazetteer writer does)."""
-    yaml = YAML(typ="rt")
-    yaml.width = 4096
-    yaml.preserve_quotes = True
-    indent = re.search(r"^( *)-( +)\S", text, re.M)
-    offset = len(indent.group(1)) if indent else 2
-    yaml.indent(mapping=2, sequence=offset + (len(indent.group(2)) if indent else 1) + 1, offset=offset)
-    return yaml
 
 
 class _State:

@@ -349,10 +349,9 @@ def _new_id(gazetteer: Gazetteer, name: str) -> str:
     return candidate
 
 
-def _with_name(text: str, name: str, kind: str, entity_id: str) -> str:
-    """Return the file text with `name` added (ruamel.yaml round trip keeps comments and order)."""
+def round_trip_editor(text: str):
+    """A ruamel.yaml round-trip editor that writes lists indented as `text` indents them."""
     from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     editor = YAML(typ="rt")
     editor.width = 4096
@@ -360,6 +359,14 @@ def _with_name(text: str, name: str, kind: str, entity_id: str) -> str:
     indent = re.search(r"^( *)-( +)\S", text, re.M)
     offset = len(indent.group(1)) if indent else 2
     editor.indent(mapping=2, sequence=offset + (len(indent.group(2)) if indent else 1) + 1, offset=offset)
+    return editor
+
+
+def _with_name(text: str, name: str, kind: str, entity_id: str) -> str:
+    """Return the file text with `name` added (ruamel.yaml round trip keeps comments and order)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    editor = round_trip_editor(text)
     document = editor.load(text) if text.strip() else None
     prefix = ""
     if document is None:

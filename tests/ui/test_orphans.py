@@ -23,18 +23,31 @@ def labels(panel) -> list[str]:
     return [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
 
 
+async def ready_out_of_the_query_box(pilot):
+    screen = await ready(pilot)
+    await pilot.press("tab")
+    return screen
+
+
+async def choose_the_orphan(pilot) -> None:
+    """Open the orphan list (O) and choose its first entry: the prompt for what to do with it is up."""
+    await pilot.press("O")
+    await until(pilot, lambda: isinstance(pilot.app.screen, OrphanPanel) and labels(pilot.app.screen))
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, TextPrompt))
+
+
 async def test_orphans_are_counted_listed_and_re_attached(tmp_path):
     root = corpus_with_orphan(tmp_path)
     app = make_app(root)
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = await ready(pilot)
-        await pilot.press("tab")  # out of the query box
+        screen = await ready_out_of_the_query_box(pilot)
         assert "1 sidecar without their article (O lists them)" in screen.status.message
         await pilot.press("O")
         await until(pilot, lambda: isinstance(app.screen, OrphanPanel) and labels(app.screen))
         assert labels(app.screen) == ["gone.txt.yaml · river, dual-use · Check the source."]
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, TextPrompt))
+        await pilot.press("escape")
+        await choose_the_orphan(pilot)
         await pilot.press(*"edit", "enter")  # a unique prefix of the article's id
         await until(pilot, lambda: "now belongs to edited.txt" in screen.status.message)
         await settle(pilot)
@@ -47,19 +60,12 @@ async def test_an_orphan_is_archived_and_a_bad_answer_is_one_line(tmp_path):
     root = corpus_with_orphan(tmp_path)
     app = make_app(root)
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = await ready(pilot)
-        await pilot.press("tab")  # out of the query box
-        await pilot.press("O")
-        await until(pilot, lambda: isinstance(app.screen, OrphanPanel) and labels(app.screen))
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, TextPrompt))
+        screen = await ready_out_of_the_query_box(pilot)
+        await choose_the_orphan(pilot)
         await pilot.press(*"nothing-like-it", "enter")
         await until(pilot, lambda: screen.status.severity == "error" and "no article id starts" in screen.status.message)
         assert (root / "gone.txt.yaml").exists()
-        await pilot.press("O")
-        await until(pilot, lambda: isinstance(app.screen, OrphanPanel) and labels(app.screen))
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, TextPrompt))
+        await choose_the_orphan(pilot)
         await pilot.press(*"archive", "enter")
         await until(pilot, lambda: "Archived" in screen.status.message)
         assert (root / ".reader" / "orphans" / "gone.txt.yaml").is_file() and not (root / "gone.txt.yaml").exists()
