@@ -33,7 +33,7 @@ class GitSetupError(ReaderError):
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess:
     if shutil.which("git") is None:
         raise GitSetupError("git is not installed")
-    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
+    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=False)
 
 
 def driver_command() -> str:

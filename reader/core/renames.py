@@ -133,4 +133,4 @@ def orphan_record(corpus: Path, article_id: str) -> dict:
 def orphan_id(name: str) -> str:
     """The article id an orphan is named by: its sidecar path (`a/b.txt.yaml`) or the gone article's id."""
     name = Path(name).as_posix()
-    return name[:-5] if name.endswith(".yaml") else name
+    return name.removesuffix(".yaml")

@@ -81,7 +81,8 @@ def test_git_mv_of_the_article_alone(corpus):
     assert index_json(corpus)["moved"] == [{"from": "one.txt", "to": "moved.txt"}]
     assert tagged(corpus, "river") == ["moved.txt"]
     subprocess.run([git, "add", "-A"], cwd=corpus, check=True, env=env)
-    status = subprocess.run([git, "status", "--porcelain"], cwd=corpus, capture_output=True, text=True).stdout
+    status = subprocess.run([git, "status", "--porcelain"], cwd=corpus, capture_output=True, text=True,
+                            check=True).stdout
     assert "R  one.txt.yaml -> moved.txt.yaml" in status  # git sees the sidecar's move as a rename
     assert ".reader" not in status  # the index folder ignores itself
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from reader.ui.screens.orphans import OrphanPanel
 from reader.ui.screens.panels import TextPrompt
-
 from tests.cli.test_git_merge import clones  # noqa: F401 - a fixture
 from tests.conftest import write
 from tests.ui.conftest import make_app, ready, settle, until
@@ -74,9 +73,9 @@ async def test_an_orphan_is_archived_and_a_bad_answer_is_one_line(tmp_path):
                     and "No orphaned sidecars" in str(app.screen.query_one("#panel-hint").render()))
 
 
-async def test_a_running_app_sees_tags_merged_by_a_real_git_pull(clones):
-    from tests.cli.test_git_merge import commit_all, pull
+async def test_a_running_app_sees_tags_merged_by_a_real_git_pull(clones):  # noqa: F811 - the fixture
     from tests.cli.test_cli import run
+    from tests.cli.test_git_merge import commit_all, pull
 
     alice, bob = clones
     app = make_app(bob)
