@@ -135,3 +135,21 @@ def test_no_lock_or_temporary_file_is_left_beside_articles(corpus):
     run("tag", "one.txt", "two.txt", "+a", "-river", corpus=corpus)
     assert files(corpus) == sorted([*ARTICLES, "one.txt.yaml", "two.txt.yaml"])
     assert (corpus / ".reader" / "index" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_a_rename_is_followed_by_a_rebuild_too(corpus):
+    (corpus / "one.txt").rename(corpus / "again.txt")
+    result = run("index", "--rebuild", "--format", "json", corpus=corpus)
+    assert json.loads(result.stdout)["moved"] == [{"from": "one.txt", "to": "again.txt"}]
+    assert tagged(corpus, "river") == ["again.txt"]
+
+
+def test_two_gone_articles_with_one_text_are_not_guessed(corpus):
+    write(corpus, "twin.txt", ARTICLES["one.txt"])
+    assert run("tag", "twin.txt", "+twin", corpus=corpus).returncode == 0
+    (corpus / "one.txt").unlink()
+    (corpus / "twin.txt").rename(corpus / "survivor.txt")
+    report = index_json(corpus)
+    assert report["moved"] == [] and report["orphans"] == ["one.txt.yaml", "twin.txt.yaml"]
+    assert "one.txt, twin.txt: the same text is now in survivor.txt" in report["ambiguous"][0]
+    assert not (corpus / "survivor.txt.yaml").exists()
