@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.core.corpus import within
 from reader.core.errors import ReaderError
 from reader.core.sidecars import read_sidecar, sidecar_lock, sidecar_path
 
@@ -66,26 +67,25 @@ def move_sidecar(corpus: Path, old_id: str, new_id: str) -> None:
     """Move the sidecar of `old_id` to the article `new_id` (a plain rename, which git sees as one),
     under both sidecars' locks; never over a sidecar the new article already has."""
     corpus = Path(corpus)
-    source, target = sidecar_path(corpus / old_id), sidecar_path(corpus / new_id)
+    source, target = _orphan_sidecar(corpus, old_id), sidecar_path(corpus / new_id)
     if not (corpus / new_id).is_file():
         raise OrphanError(f"{new_id}: no such article")
     first, second = sorted([old_id, new_id])  # one order for every process: no deadlock
     with sidecar_lock(corpus / first), sidecar_lock(corpus / second):
-        if not source.is_file() or source.is_symlink():
-            raise OrphanError(f"{source.relative_to(corpus)}: no such sidecar")
-        _rename_no_clobber(source, target, f"{new_id} already has a sidecar; {old_id}'s is left where it is")
+        _check_orphan(corpus, old_id, source)
+        try:
+            _rename_no_clobber(source, target)
+        except FileExistsError:
+            raise OrphanError(f"{new_id} already has a sidecar; {old_id}'s is left where it is") from None
 
 
 def archive_sidecar(corpus: Path, old_id: str) -> Path:
     """Move an orphaned sidecar into `<corpus>/.reader/orphans/` (same relative path); return where."""
     corpus = Path(corpus)
-    source = sidecar_path(corpus / old_id)
-    if (corpus / old_id).exists():
-        raise OrphanError(f"{old_id}: the article is there; its sidecar is not an orphan")
+    source = _orphan_sidecar(corpus, old_id)
     folder = (corpus / ORPHANS_FOLDER / old_id).parent
     with sidecar_lock(corpus / old_id):
-        if not source.is_file() or source.is_symlink():
-            raise OrphanError(f"{sidecar_path(Path(old_id))}: no such sidecar")
+        _check_orphan(corpus, old_id, source)
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -93,30 +93,48 @@ def archive_sidecar(corpus: Path, old_id: str) -> Path:
         for number in range(1000):
             target = folder / (source.name + (f".{number}" if number else ""))
             with contextlib.suppress(FileExistsError):
-                _rename_no_clobber(source, target, "")
+                _rename_no_clobber(source, target)
                 return target
     raise OrphanError(f"{folder}: too many archived copies of {source.name}")
 
 
-def _rename_no_clobber(source: Path, target: Path, exists: str) -> None:
-    """Rename `source` to `target` unless `target` exists (FileExistsError, or OrphanError(exists))."""
+def _orphan_sidecar(corpus: Path, old_id: str) -> Path:
+    """The sidecar an orphan id names; OrphanError for an id that is not a path inside the corpus."""
+    parts = Path(old_id).parts
+    if not parts or Path(old_id).is_absolute() or any(part in ("..", ".") or part.startswith(".") for part in parts) \
+            or not within(os.path.realpath(corpus), str(corpus / old_id)):
+        raise OrphanError(f"{old_id}: not an article id inside the corpus")
+    return sidecar_path(corpus / old_id)
+
+
+def _check_orphan(corpus: Path, old_id: str, source: Path) -> None:
+    """OrphanError unless `source` is a sidecar (a regular file) whose article is gone."""
+    if os.path.lexists(corpus / old_id):
+        raise OrphanError(f"{old_id}: the article is there; its sidecar is not an orphan")
+    if not source.is_file() or source.is_symlink():
+        raise OrphanError(f"{sidecar_path(Path(old_id)).as_posix()}: no such sidecar")
+
+
+def _rename_no_clobber(source: Path, target: Path) -> None:
+    """Rename `source` to `target`; FileExistsError when `target` exists (nothing is written over)."""
     try:
-        os.link(source, target)  # fails when the target exists: nothing is ever written over
+        os.link(source, target)  # fails when the target exists
     except FileExistsError:
-        if exists:
-            raise OrphanError(exists) from None
         raise
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
             raise OrphanError(f"{source}: cannot move ({exc.strerror or exc})") from None
         if target.exists():  # a file system without hard links: checked, then renamed, under the lock
-            raise OrphanError(exists or f"{target}: exists") from None
+            raise FileExistsError(target) from None
         try:
             os.rename(source, target)
         except OSError as error:
             raise OrphanError(f"{source}: cannot move ({error.strerror or error})") from None
         return
-    os.unlink(source)
+    try:
+        os.unlink(source)
+    except OSError as exc:
+        raise OrphanError(f"{source}: copied to {target} but not removed ({exc.strerror or exc})") from None
 
 
 def orphan_record(corpus: Path, article_id: str) -> dict:

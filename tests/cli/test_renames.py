@@ -127,6 +127,10 @@ def test_orphans_are_listed_attached_and_archived(corpus):
     assert run("orphans", "--archive", "two.txt.yaml", corpus=corpus).returncode == 0
     assert (corpus / ".reader" / "orphans" / "two.txt.yaml").is_file() and not (corpus / "two.txt.yaml").exists()
     assert run("orphans", corpus=corpus).returncode == 1
+    for outside in ("../corpus-elsewhere.txt", "/etc/hostname", ".reader/index/x.txt"):
+        refused = run("orphans", "--archive", outside, corpus=corpus)
+        assert refused.returncode == 2 and "not an article id inside the corpus" in refused.stderr
+    assert "not an orphan" in run("orphans", "--attach", "three.md", "new.txt", corpus=corpus).stderr
     missing = run("orphans", "--archive", "nothing.txt", corpus=corpus)
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no such sidecar" in missing.stderr
 
