@@ -407,7 +407,7 @@ class Engine:
                            manifest: dict[str, list], orphans: list[str]) -> dict[str, str]:
         """The fingerprints to keep: every indexed article's (those with a sidecar read now when an older
         index did not record them) and each orphan's, so it can still be followed in a later update."""
-        kept = {i: prints[i] for i in manifest if prints.get(i)}
+        kept = {i: prints[i] for i in manifest if i in prints}  # '' (unreadable) too: not read again
         for article_id in manifest:
             if article_id not in kept and entries[article_id].sidecar_mtime_ns:
                 kept[article_id] = file_fingerprint(entries[article_id].path)
