@@ -157,3 +157,13 @@ def test_two_gone_articles_with_one_text_are_not_guessed(corpus):
     assert report["moved"] == [] and report["orphans"] == ["one.txt.yaml", "twin.txt.yaml"]
     assert "one.txt, twin.txt: the same text is now in survivor.txt" in report["ambiguous"][0]
     assert not (corpus / "survivor.txt.yaml").exists()
+
+
+def test_an_index_from_before_fingerprints_learns_them_for_tagged_articles(corpus):
+    manifest = corpus / ".reader" / "index" / "reader-manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({"files": data["files"]}), encoding="utf-8")  # as an older reader wrote it
+    assert run("index", corpus=corpus).returncode == 0
+    assert set(json.loads(manifest.read_text(encoding="utf-8"))["fingerprints"]) == {"one.txt"}
+    (corpus / "one.txt").rename(corpus / "later.txt")
+    assert index_json(corpus)["moved"] == [{"from": "one.txt", "to": "later.txt"}]
