@@ -17,7 +17,7 @@ import yaml
 from reader.core.entities import ENTITY_TYPES, Span, normalise_name
 from reader.core.errors import ReaderError
 from reader.core.text import find_word, fold
-from reader.core.userfiles import FolderLocked, folder_lock, read_text
+from reader.core.userfiles import LockUnavailable, read_text, transient_lock
 
 MAX_GAZETTEER_BYTES = 4 * 1024 * 1024
 MAX_NAME_CHARS = 200
@@ -308,9 +308,9 @@ def add_name(path: Path, name: str, type: str, entity_id: str | None = None) -> 
     if type not in ENTITY_TYPES:
         raise ValueError(f"unknown entity type {type!r}; expected one of {', '.join(ENTITY_TYPES)}")
     with contextlib.ExitStack() as stack:
-        try:  # the folder's lock: no lock file beside the corpus's articles
-            stack.enter_context(folder_lock(path.parent))
-        except FolderLocked as exc:
+        try:  # its lock file is removed again: none is left beside the corpus's articles
+            stack.enter_context(transient_lock(path.with_name(f".{path.name}.lock")))
+        except LockUnavailable as exc:
             raise GazetteerError(f"{path}: {exc.problem}") from None
         text = read_text(path, MAX_GAZETTEER_BYTES, GazetteerError) or ""
         gazetteer = Gazetteer(_entities_from_text(path, text))

@@ -31,7 +31,7 @@ from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 
 from reader.core.errors import ReaderError
 from reader.core.text import normalise_tag
-from reader.core.userfiles import FolderLocked, folder_lock
+from reader.core.userfiles import LockUnavailable, transient_lock
 
 MAX_SIDECAR_BYTES = 1024 * 1024
 MAX_ALIASES = 100
@@ -113,16 +113,17 @@ def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags
 def sidecar_lock(article_path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the exclusive lock of an article's sidecar; re-entrant within a thread.
 
-    An flock on the sidecar's folder (userfiles.folder_lock): the kernel releases it however the
-    holder ends, so a killed writer leaves no stale lock, and no lock file is left beside articles.
-    Writers of sidecars in one folder take turns; each holds the lock for one short write.
+    An flock on the hidden `.<sidecar name>.lock` beside the sidecar, which exists only while the lock
+    is held (userfiles.transient_lock): the kernel releases it however the holder ends, so a killed
+    writer leaves no stale lock, and a command that ends leaves no lock file beside the article.
     """
     sidecar = sidecar_path(article_path)
     with contextlib.ExitStack() as stack:
         try:
-            stack.enter_context(folder_lock(sidecar.parent, LOCK_TIMEOUT if timeout is None else timeout))
-        except FolderLocked as exc:
-            raise _error(sidecar, exc.problem) from None
+            stack.enter_context(transient_lock(sidecar.with_name(f".{sidecar.name}.lock"),
+                                               LOCK_TIMEOUT if timeout is None else timeout))
+        except LockUnavailable as exc:
+            raise _error(sidecar, "corpus folder is read-only" if exc.read_only else exc.problem) from None
         yield
 
 
