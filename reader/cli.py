@@ -51,6 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dictionaries", action="store_true",
                    help="also read the installed FreeDict dictionaries (/usr/share/dictd) for cross-language search")
 
+    p = sub.add_parser("orphans", help="sidecars whose article is gone: list, re-attach or archive them")
+    _common(p)
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--attach", nargs=2, metavar=("ORPHAN", "ARTICLE"),
+                        help="give the sidecar ORPHAN (its path, or the gone article's id) to ARTICLE")
+    action.add_argument("--archive", metavar="ORPHAN", help="move the sidecar into <corpus>/.reader/orphans/")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
     p = sub.add_parser("search", help="search the corpus")
     _common(p)
     p.add_argument("query", metavar="QUERY", nargs="*", help="Whoosh query syntax, or @name for a saved search")
@@ -113,6 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("items", nargs="*", metavar="ID… +TAG -TAG",
                    help="article ids (or unique prefixes), then +tag to add and -tag to remove")
 
+    p = sub.add_parser("git-setup", help="make git merge tags, notes and the gazetteer by their data")
+    _common(p)
+
+    p = sub.add_parser("merge-file", help="git's merge driver (set up by git-setup): BASE OURS THEIRS [PATH]")
+    for name in ("base", "ours", "theirs"):
+        p.add_argument(name, metavar=name.upper())
+    p.add_argument("path", metavar="PATH", nargs="?", default="", help="the file's path in the repository")
+
     p = sub.add_parser("tags", help="every tag with its article count")
     _common(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -157,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return commands.run_tui(args)
-        return getattr(commands, f"cmd_{args.command}")(args)
+        return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(args)
     except KeyboardInterrupt:
         print("reader: interrupted", file=sys.stderr)
         return 130

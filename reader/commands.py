@@ -64,7 +64,10 @@ def cmd_index(args: argparse.Namespace) -> int:
                     "changed": report.changed, "removed": report.removed, "seconds": round(report.seconds, 3),
                     "rebuilt": report.rebuilt, "skipped": [{"name": safe_text(item.name), "reason": safe_text(
                         item.reason)} for item in report.skipped],
-                    "warnings": [safe_text(line) for line in report.warnings]})
+                    "warnings": [safe_text(line) for line in report.warnings],
+                    "moved": [{"from": safe_text(a), "to": safe_text(b)} for a, b in report.moved],
+                    "ambiguous": [safe_text(line) for line in report.ambiguous],
+                    "orphans": [safe_text(i + ".yaml") for i in report.orphans]})
     if report.rebuilt:
         print(f"reader: rebuilt the index ({report.rebuilt})", file=sys.stderr)
     print(f"Indexed {report.total - len(report.skipped):,} articles in {report.seconds:.1f} s: "
@@ -82,6 +85,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.verbose:
         for line in report.warnings:
             print(f"  warning: {one_line(safe_text(line))}", file=sys.stderr)
+    _tell_renames(report)
     _merge_segments(engine, args.optimize)
     return 0
 
@@ -105,6 +109,42 @@ def _merge_segments(engine: Engine, optimize: bool) -> None:
 
 def _duration(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def _tell_renames(report) -> None:
+    """Sidecars that followed their article, renames not guessed, and sidecars left without an article."""
+    for old, new in report.moved:
+        print(f"reader: {safe_text(old)} is now {safe_text(new)}: its sidecar moved with it", file=sys.stderr)
+    for line in report.ambiguous:
+        print(f"reader: {one_line(safe_text(line))}", file=sys.stderr)
+    if report.orphans:
+        shown = ", ".join(safe_text(i + ".yaml") for i in report.orphans[:10])
+        more = f" and {len(report.orphans) - 10:,} more" if len(report.orphans) > 10 else ""
+        count = f"{len(report.orphans):,} sidecar" + ("s" if len(report.orphans) > 1 else "")
+        print(f"reader: {count} without their article (tags and notes kept; "
+              f"`reader orphans` lists them, re-attaches or archives one): {one_line(shown)}{more}", file=sys.stderr)
+
+
+def cmd_orphans(args: argparse.Namespace) -> int:
+    """`reader orphans [--attach ORPHAN ARTICLE | --archive ORPHAN]`: sidecars whose article is gone."""
+    engine = open_engine(args)
+    if args.attach:
+        article_id = engine.attach_orphan(*args.attach)
+        print(f"reader: {safe_text(args.attach[0])} now belongs to {safe_text(article_id)}", file=sys.stderr)
+        return 0
+    if args.archive:
+        where = engine.archive_orphan(args.archive)
+        print(f"reader: {safe_text(args.archive)} archived as {safe_text(str(where))}", file=sys.stderr)
+        return 0
+    rows = [{key: [safe_text(t) for t in value] if isinstance(value, list) else safe_text(value)
+             for key, value in row.items()} for row in engine.orphans()]
+    if args.format == "json":
+        write_json(rows)
+    else:
+        for row in rows:
+            tags = ", ".join(row["tags"]) or "(no tags)"
+            print(f"{row['sidecar']}  {tags}  {one_line(row['notes'])}".rstrip())
+    return 0 if rows else 1
 
 
 def _search_query(args: argparse.Namespace) -> str:
@@ -383,6 +423,26 @@ def cmd_tag(args: argparse.Namespace) -> int:
     engine.reindex(resolved)
     engine.maintain(quick=True)  # tags in a row leave small segments: merged a few at a time, cheaply
     return 0
+
+
+def cmd_git_setup(args: argparse.Namespace) -> int:
+    """`reader git-setup`: register reader's merge driver for the corpus's git repository."""
+    from reader.core.gitsetup import git_setup
+
+    done = git_setup(corpus_dir(args))
+    for line in done or ["git is already set up for this corpus: nothing changed"]:
+        print(f"reader: {safe_text(line)}", file=sys.stderr)
+    return 0
+
+
+def cmd_merge_file(args: argparse.Namespace) -> int:
+    """`reader merge-file BASE OURS THEIRS [PATH]`: git's three-way merge of a data file, into OURS."""
+    from reader.core.gitsetup import merge_file
+
+    status, lines = merge_file(Path(args.base), Path(args.ours), Path(args.theirs), args.path or args.ours)
+    for line in lines:
+        print(f"reader merge-file: {one_line(safe_text(line))}", file=sys.stderr)
+    return status
 
 
 def cmd_tags(args: argparse.Namespace) -> int:

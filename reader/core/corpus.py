@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import functools
 import json
+import hashlib
 import os
 import re
 import unicodedata
@@ -55,6 +56,7 @@ class Article:
     encoding: str = "utf-8"
     sidecar_error: str = ""
     warnings: list[str] = field(default_factory=list)
+    fingerprint: str = ""  # of the file's own text (see text_fingerprint)
 
     @property
     def text(self) -> str:
@@ -98,12 +100,13 @@ def split_member(path: Path) -> tuple[Path, str]:
 
 
 def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str, int] | None = None,
-                unknown: list[str] | None = None) -> Iterator[FileEntry]:
+                unknown: list[str] | None = None, orphans: list[str] | None = None) -> Iterator[FileEntry]:
     """Walk `root` recursively and yield every article file, skipping hidden folders.
 
     Symlinked folders are followed once each (cycles do not loop); links leading out of the
     corpus are skipped with a warning. `folders` receives each folder's mtime (ns) by relative path;
-    `unknown` the relative paths of files of no type reader reads (YAML files are the analyst's).
+    `unknown` the relative paths of files of no type reader reads (YAML files are the analyst's), `orphans`
+    the id of each article that is gone but left its sidecar (`a.txt.yaml` without `a.txt`).
     """
     root = Path(root)
     if not root.is_dir():
@@ -134,6 +137,9 @@ def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str
             name = entry.name
             if name.startswith("."):
                 continue
+            if orphans is not None and name.endswith(".yaml") and is_article_name(name[:-5]) \
+                    and name[:-5] not in names:
+                orphans.append(f"{rel_folder}/{name[:-5]}" if rel_folder else name[:-5])
             if not name.isprintable() and (problem := _name_problem(name)):
                 _warn(warnings, f"{_shown(entry.path)}: the name {problem} "
                                 "(an article id must be a line of text), skipped")
@@ -423,6 +429,20 @@ def _members_of(container: str, mtime_ns: int, size: int, inode: int, fields: st
         title, body = (member.title, member.body) if member.title else _first_line_title(member.body)
         parsed[member.key] = ParsedFile(title, body, member.meta, "utf-8", [])
     return parsed
+def text_fingerprint(title: str, body: str) -> str:
+    """A digest of an article's own text, the same whatever its file is called: Unicode NFC, every run
+    of white space made one space. Sidecar fields are not part of it (the sidecar may be left behind)."""
+    text = " ".join(unicodedata.normalize("NFC", f"{title}\n{body}").split())
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
+def file_fingerprint(path: Path) -> str:
+    """The text fingerprint of an article file ('' when it cannot be read as an article)."""
+    try:
+        parsed = parse_file(Path(path))
+    except (ArticleSkipped, OSError):
+        return ""
+    return text_fingerprint(parsed.title, parsed.body)
 
 
 def load_article(root: Path, path: Path) -> Article:
@@ -462,6 +482,7 @@ def load_article(root: Path, path: Path) -> Article:
         encoding=parsed.encoding,
         sidecar_error=sidecar_error,
         warnings=parsed.problems,
+        fingerprint=text_fingerprint(parsed.title, parsed.body),
     )
 
 

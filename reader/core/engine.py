@@ -5,6 +5,7 @@ Front ends (CLI, TUI) talk to this module only; it owns the index folder, its lo
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -19,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 from reader.core.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
-from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, is_article_name,
-                                is_container_name, load_article, parse_file, scan_corpus, split_member, within)
+from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, file_fingerprint,
+                                is_article_name, is_container_name, load_article, parse_file, scan_corpus,
+                                split_member, within)
 from reader.core.errors import ReaderError
 from reader.core.expansion import Expander, Matched
 from reader.core.index import (IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans,
@@ -93,6 +95,9 @@ class UpdateReport:
     rebuilt: str = ""  # why the index was rebuilt from scratch, '' if it was not
     total: int = 0
     cancelled: bool = False
+    moved: list[tuple[str, str]] = field(default_factory=list)  # sidecars that followed their article
+    orphans: list[str] = field(default_factory=list)  # ids of gone articles whose sidecar is still there
+    ambiguous: list[str] = field(default_factory=list)  # renames not guessed, one line each
 
 
 @dataclass
@@ -140,6 +145,7 @@ class IndexLock:
 
     def acquire(self, wait: bool) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        ignore_itself(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -167,6 +173,16 @@ def _version(path: Path) -> list[int]:
         return [st.st_mtime_ns, st.st_size]
     except OSError:
         return [0, 0]
+
+
+def ignore_itself(index_dir: Path) -> None:
+    """Give the index folder a `.gitignore` of `*`, so `git add -A` in a corpus never stages it."""
+    ignore = Path(index_dir) / ".gitignore"
+    if not ignore.exists():
+        try:
+            write_atomic(ignore, "# reader's index: made again from the corpus, never committed\n*\n")
+        except ReaderError:
+            pass  # a read-only index folder: nothing to stage either
 
 
 def _read_json(path: Path) -> dict:
@@ -326,9 +342,10 @@ class Engine:
         fresh = bool(report.rebuilt) or not SearchIndex.exists(self.index_dir)
         if report.rebuilt:
             self.messages.append(f"Rebuilding the index: {report.rebuilt}.")
-        stored = {} if fresh else _read_json(self.index_dir / MANIFEST_FILE)
-        manifest = stored.get("files", {})
-        members: dict[str, dict[str, str]] = stored.get("members", {})  # container id -> key -> digest
+        stored = _read_json(self.index_dir / MANIFEST_FILE)
+        manifest = {} if fresh else stored.get("files", {})
+        members: dict[str, dict[str, str]] = {} if fresh else stored.get("members", {})  # container -> key -> digest
+        prints: dict[str, str] = stored.get("fingerprints", {})  # kept through a rebuild: renames still follow
         from reader.core.loading import load_gazetteer
 
         _, problem = load_gazetteer(self.gazetteer_path)
@@ -342,9 +359,10 @@ class Engine:
             manifest = {i: [0, 0, 0] if i.lower().endswith(JSON_SUFFIXES) else v for i, v in manifest.items()}
         folders: dict[str, int] = {}
         unknown: list[str] = []
-        entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders, unknown)}
+        entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders, unknown, report.orphans)}
         report.skipped += [Skipped(name, f"unknown type ({Path(name).suffix or 'no extension'}), not read")
                            for name in unknown]
+        self._follow_renames(report, entries, stored.get("files", {}), prints, folders)
         related = self._related_index()
         if fresh:
             related.clear()
@@ -386,6 +404,8 @@ class Engine:
             new_manifest[rel] = [entry.mtime_ns, entry.size, entry.sidecar_mtime_ns]
             if key:
                 reread[rel][key] = loaded.digest
+            else:
+                prints[rel] = loaded.fingerprint
             if (key in members.get(rel, {})) if key else (rel in manifest):
                 report.changed += 1
             else:
@@ -434,8 +454,10 @@ class Engine:
         report.total = len(ids) + len(report.skipped)
         self._learn_translations([i for i in new_manifest if new_manifest[i] != manifest.get(i)
                                   and not is_container_name(i)], gone)
-        if new_manifest != manifest or new_members != members or fresh:
-            _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest, "members": new_members})
+        kept_prints = self._kept_fingerprints(prints, entries, new_manifest, report.orphans)
+        if new_manifest != manifest or new_members != members or fresh or kept_prints != stored.get("fingerprints"):
+            _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest, "members": new_members,
+                                                         "fingerprints": kept_prints})
         if fresh or report.added or report.removed or not (self.index_dir / FIRST_SEEN_FILE).exists():
             update_first_seen(self.index_dir, ids, now_utc())
         _write_json(self.index_dir / SKIPPED_FILE, {"skipped": [[item.name, item.reason] for item in report.skipped]})
@@ -464,6 +486,7 @@ class Engine:
 
         update_learned(self.index_dir, read, related.story, changed, removed,
                        lambda i, lang: mutual_best(best, i, lang, related.languages())).save(self.index_dir)
+
     @staticmethod
     def _ids_of(files: dict, members: dict[str, dict[str, str]]) -> list[str]:
         """Article ids of files: a container's are its members' (`dump.jsonl#key`)."""
@@ -480,6 +503,46 @@ class Engine:
         rows = _read_json(self.index_dir / SKIPPED_FILE).get("skipped")
         return [Skipped(str(row[0]), str(row[1])) for row in rows if isinstance(row, list) and len(row) == 2] \
             if isinstance(rows, list) else []
+
+    def _follow_renames(self, report: UpdateReport, entries: dict[str, FileEntry], known: dict[str, list],
+                        prints: dict[str, str], folders: dict[str, int]) -> None:
+        """Move the sidecar of each gone article to the one new article with the same text (see
+        renames.py); report what was too ambiguous to guess. `report.orphans` keeps what stays behind."""
+        from reader.core.renames import match_renames, move_sidecar
+
+        gone = {i: prints[i] for i in report.orphans if prints.get(i)}
+        if not gone:
+            return
+        arrived = {i: file_fingerprint(e.path) for i, e in entries.items()
+                   if i not in known and not e.sidecar_mtime_ns and not is_container_name(i)}
+        matching = match_renames(gone, arrived)
+        report.ambiguous.extend(matching.ambiguous)
+        for old_id, new_id in matching.moves:
+            try:
+                move_sidecar(self.corpus, old_id, new_id)
+            except ReaderError as exc:
+                report.warnings.append(str(exc))
+                continue
+            report.moved.append((old_id, new_id))
+            report.orphans.remove(old_id)
+            entry = entries[new_id]
+            entry.sidecar_mtime_ns = os.lstat(entry.path + ".yaml").st_mtime_ns
+            for article_id in (old_id, new_id):  # the move changed both folders: not a change to re-scan
+                folder = Path(article_id).parent.as_posix()
+                with contextlib.suppress(OSError):
+                    folders[folder] = os.stat(self.corpus / folder).st_mtime_ns
+
+    def _kept_fingerprints(self, prints: dict[str, str], entries: dict[str, FileEntry],
+                           manifest: dict[str, list], orphans: list[str]) -> dict[str, str]:
+        """The fingerprints to keep: every indexed article's (those with a sidecar read now when an older
+        index did not record them) and each orphan's, so it can still be followed in a later update."""
+        kept = {i: prints[i] for i in manifest if i in prints}  # '' (unreadable) too: not read again
+        for article_id in manifest:
+            if article_id not in kept and entries[article_id].sidecar_mtime_ns \
+                    and not is_container_name(article_id):
+                kept[article_id] = file_fingerprint(entries[article_id].path)
+        kept.update((i, prints[i]) for i in orphans if prints.get(i))
+        return kept
 
     def _index_to_write(self, fresh: bool) -> SearchIndex:
         """The index an update writes to. A rebuild of a readable index writes into it and drops its old
@@ -706,6 +769,7 @@ class Engine:
                 manifest_path = self.index_dir / MANIFEST_FILE
                 stored = _read_json(manifest_path)
                 manifest, members = stored.get("files", {}), stored.get("members", {})
+                prints = stored.get("fingerprints", {})
                 docs, gone = [], []
                 for rel in dict.fromkeys(split_member(Path(i))[0].as_posix() for i in article_ids):
                     path = self.corpus / rel
@@ -719,12 +783,15 @@ class Engine:
                         now = {split_member(Path(item.id))[1]: item.digest for item in loaded}
                         gone += [f"{rel}#{key}" for key in members.get(rel, {}) if key not in now]
                         members[rel] = now
+                    else:
+                        prints[rel] = loaded[0].fingerprint
                     st = os.stat(path)
                     side = Path(f"{path}.yaml")
                     manifest[rel] = [st.st_mtime_ns, st.st_size, os.lstat(side).st_mtime_ns if side.exists() else 0]
                 index = self._require_index()
                 index.write(docs, gone)
-                _write_json(manifest_path, {"files": manifest, "members": members})
+                _write_json(manifest_path, {"files": manifest, "members": members,
+                                             "fingerprints": prints})
                 meta = self._meta()
                 folders = meta.get("folders") or {}
                 for article_id in article_ids:  # our own sidecar write must not mark the corpus stale
@@ -734,6 +801,30 @@ class Engine:
                 _write_json(self.index_dir / META_FILE, {**meta, "folders": folders})
         finally:
             lock.release()
+
+    def orphans(self) -> list[dict]:
+        """Every sidecar whose article is gone: its path, the gone article's id, tags and first note line."""
+        from reader.core.renames import orphan_record
+
+        found: list[str] = []
+        for _ in scan_corpus(self.corpus, orphans=found):
+            pass
+        return [orphan_record(self.corpus, article_id) for article_id in sorted(found)]
+
+    def attach_orphan(self, orphan: str, article: str) -> str:
+        """Give an orphaned sidecar (its path or its gone article's id) to an article; return that id."""
+        from reader.core.renames import move_sidecar, orphan_id
+
+        article_id = self.resolve_id(article)
+        move_sidecar(self.corpus, orphan_id(orphan), article_id)
+        self.reindex([article_id])
+        return article_id
+
+    def archive_orphan(self, orphan: str) -> Path:
+        """Move an orphaned sidecar into the corpus's `.reader/orphans/` folder; return where it went."""
+        from reader.core.renames import archive_sidecar, orphan_id
+
+        return archive_sidecar(self.corpus, orphan_id(orphan))
 
     def notes(self, article_id: str) -> str:
         """The analyst's notes on an article from its sidecar ('' when none or the sidecar is malformed)."""

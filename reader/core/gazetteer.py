@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import io
 import os
 import re
@@ -17,7 +17,7 @@ import yaml
 from reader.core.entities import ENTITY_TYPES, Span, normalise_name
 from reader.core.errors import ReaderError
 from reader.core.text import find_word, fold
-from reader.core.userfiles import read_text
+from reader.core.userfiles import LockUnavailable, read_text, transient_lock
 
 MAX_GAZETTEER_BYTES = 4 * 1024 * 1024
 MAX_NAME_CHARS = 200
@@ -307,9 +307,11 @@ def add_name(path: Path, name: str, type: str, entity_id: str | None = None) -> 
         raise ValueError(f"not a usable name: {name[:60]!r}")
     if type not in ENTITY_TYPES:
         raise ValueError(f"unknown entity type {type!r}; expected one of {', '.join(ENTITY_TYPES)}")
-    lock_path = path.with_name(f".{path.name}.lock")
-    with open(lock_path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with contextlib.ExitStack() as stack:
+        try:  # its lock file is removed again: none is left beside the corpus's articles
+            stack.enter_context(transient_lock(path.with_name(f".{path.name}.lock")))
+        except LockUnavailable as exc:
+            raise GazetteerError(f"{path}: {exc.problem}") from None
         text = read_text(path, MAX_GAZETTEER_BYTES, GazetteerError) or ""
         gazetteer = Gazetteer(_entities_from_text(path, text))
         owner = _owner_of(gazetteer, name)
@@ -347,10 +349,9 @@ def _new_id(gazetteer: Gazetteer, name: str) -> str:
     return candidate
 
 
-def _with_name(text: str, name: str, kind: str, entity_id: str) -> str:
-    """Return the file text with `name` added (ruamel.yaml round trip keeps comments and order)."""
+def round_trip_editor(text: str):
+    """A ruamel.yaml round-trip editor that writes lists indented as `text` indents them."""
     from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     editor = YAML(typ="rt")
     editor.width = 4096
@@ -358,6 +359,14 @@ def _with_name(text: str, name: str, kind: str, entity_id: str) -> str:
     indent = re.search(r"^( *)-( +)\S", text, re.M)
     offset = len(indent.group(1)) if indent else 2
     editor.indent(mapping=2, sequence=offset + (len(indent.group(2)) if indent else 1) + 1, offset=offset)
+    return editor
+
+
+def _with_name(text: str, name: str, kind: str, entity_id: str) -> str:
+    """Return the file text with `name` added (ruamel.yaml round trip keeps comments and order)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    editor = round_trip_editor(text)
     document = editor.load(text) if text.strip() else None
     prefix = ""
     if document is None:

@@ -63,6 +63,7 @@ class Loaded(NamedTuple):
     id: str = ""
     digest: str = ""
     unchanged: bool = False
+    fingerprint: str = ""  # of the article's text, to follow it when it is renamed
 
 
 def load_for_index(job: tuple) -> list[Loaded]:
@@ -104,7 +105,7 @@ def _load_one(root: Path, path: Path, article_id: str) -> Loaded:
     except Exception as exc:  # a file must never stop the whole index run
         return Loaded(str(path), None, None, f"cannot load: {type(exc).__name__}: {exc}", article_id)
     notes = [*article.warnings, *([article.sidecar_error] if article.sidecar_error else [])]
-    return Loaded(str(path), doc, features, "; ".join(notes), article_id)
+    return Loaded(str(path), doc, features, "; ".join(notes), article_id, fingerprint=article.fingerprint)
 
 
 def exit_with_parent(parent: int) -> None:

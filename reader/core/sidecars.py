@@ -14,7 +14,6 @@ import io
 import os
 import re
 import stat
-import threading
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -35,7 +34,7 @@ from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 from reader.core.corpus import split_member
 from reader.core.errors import ReaderError
 from reader.core.text import normalise_tag
-from reader.core.userfiles import flock_within
+from reader.core.userfiles import LockUnavailable, transient_lock
 
 MAX_SIDECAR_BYTES = 1024 * 1024
 MAX_ALIASES = 100
@@ -49,7 +48,6 @@ _ALLOWED_TAGS = {_CORE + name for name in ("str", "int", "float", "bool", "null"
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _COMMENTS_ONLY = re.compile(r"(?:[ \t]*(?:#[^\n]*)?(?:\n|$))*")
 _YAML11 = pyyaml.resolver.Resolver()
-_held_locks = threading.local()
 
 
 class SidecarError(ReaderError):
@@ -93,6 +91,11 @@ def _member_sidecars(sidecar: str, mtime_ns: int, size: int, inode: int) -> dict
     return {key_node.value: _read_mapping(Path(sidecar), value_node, doc[doc_key])[0]
             for (key_node, value_node), doc_key in zip(node.value, doc) if isinstance(value_node, MappingNode)} \
         if node is not None else {}
+
+
+def parse_sidecar_text(sidecar: Path, text: str) -> CommentedMap:
+    """The round-trip document of a sidecar's text, checked as every sidecar read is (SidecarError)."""
+    return _parse(sidecar, text)[0]
 
 
 def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (),
@@ -144,34 +147,18 @@ def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags
 def sidecar_lock(article_path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the exclusive lock of an article's sidecar; re-entrant within a thread.
 
-    An flock on the hidden `.<sidecar name>.lock` beside the sidecar: the kernel releases it however
-    the holder ends, so a killed writer leaves no stale lock. The lock file itself is never removed.
+    An flock on the hidden `.<sidecar name>.lock` beside the sidecar, which exists only while the lock
+    is held (userfiles.transient_lock): the kernel releases it however the holder ends, so a killed
+    writer leaves no stale lock, and a command that ends leaves no lock file beside the article.
     """
     sidecar = sidecar_path(article_path)
-    lock = sidecar.with_name(f".{sidecar.name}.lock")
-    held: set[str] = _held_locks.__dict__.setdefault("paths", set())
-    if (key := os.path.abspath(lock)) in held:
-        yield
-        return
-    try:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | _CLOEXEC, 0o666)
-    except OSError as exc:
-        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise _error(sidecar, f"cannot open lock file {lock.name}: {exc.strerror}") from exc
-        try:  # an existing lock file we may not write can still be locked
-            fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | _CLOEXEC)
-        except OSError:
-            raise _error(sidecar, "corpus folder is read-only") from exc
-    try:
-        if not flock_within(fd, LOCK_TIMEOUT if timeout is None else timeout, poll=0.005):
-            raise _error(sidecar, "locked by another writer")
-        held.add(key)
+    with contextlib.ExitStack() as stack:
         try:
-            yield
-        finally:
-            held.discard(key)
-    finally:
-        os.close(fd)
+            stack.enter_context(transient_lock(sidecar.with_name(f".{sidecar.name}.lock"),
+                                               LOCK_TIMEOUT if timeout is None else timeout))
+        except LockUnavailable as exc:
+            raise _error(sidecar, "corpus folder is read-only" if exc.read_only else exc.problem) from None
+        yield
 
 
 def _error(sidecar: Path, problem: str) -> SidecarError:

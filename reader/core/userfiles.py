@@ -1,16 +1,19 @@
 """Files the analyst owns outside the corpus (saved searches, batch state): locked, merged, atomic writes.
 
-The same approach as sidecars: an flock on a hidden `.<name>.lock` beside the file around the whole
-re-read/merge/write, and a replace by a fsynced temporary file in the same folder.
+An flock on a hidden `.<name>.lock` beside the file around the whole re-read/merge/write, and a
+replace by a fsynced temporary file in the same folder. Files inside the corpus (sidecars, the
+gazetteer) use `transient_lock`, whose lock file is removed again, so none is left beside articles.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Iterator
@@ -20,6 +23,8 @@ from reader.core.errors import EnvironmentFailure, ReaderError
 LOCK_TIMEOUT = 10.0
 MAX_USER_FILE_BYTES = 1024 * 1024
 INDEX_RECORD_BYTES = 2**31  # the index's own records (manifest, first-seen times) grow with the corpus
+
+_held_locks = threading.local()
 
 
 class UserFileError(ReaderError):
@@ -45,6 +50,75 @@ def file_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+class LockUnavailable(ReaderError):
+    """A lock that could not be taken; `problem` says why without naming the file."""
+
+    def __init__(self, lock: Path, problem: str, read_only: bool = False) -> None:
+        super().__init__(f"{lock}: {problem}")
+        self.problem, self.read_only = problem, read_only
+
+
+@contextlib.contextmanager
+def transient_lock(lock: Path, timeout: float = LOCK_TIMEOUT, poll: float = 0.005) -> Iterator[None]:
+    """Hold an exclusive flock on the file `lock`, made for the purpose and removed on release, so that
+    nothing is left beside the data once the holder is done. Re-entrant within a thread.
+
+    Removing a lock file is safe only with a check: a waiter may have opened the file just before the
+    holder removed it, and would then lock a file no one else sees while a third process makes and
+    locks a new one. So after taking the flock the holder checks that the path still names the very
+    file it locked, and starts again if not; and only the holder removes the file, before letting go.
+    The kernel drops the flock however the holder ends: a killed holder leaves the file, never a stale
+    lock, and the next holder removes it. LockUnavailable when it cannot be taken within `timeout`.
+    """
+    key = os.path.abspath(lock)
+    held: set[str] = _held_locks.__dict__.setdefault("paths", set())
+    if key in held:
+        yield
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = _open_lock(Path(lock))
+        try:
+            if not flock_within(fd, max(0.0, deadline - time.monotonic()), poll):
+                raise LockUnavailable(lock, "locked by another writer")
+            if _still_named(lock, fd):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # it was removed (or replaced) while we waited: lock the file there now
+    held.add(key)
+    try:
+        yield
+    finally:
+        held.discard(key)
+        with contextlib.suppress(OSError):  # a read-only folder keeps an older lock file
+            os.unlink(lock)
+        os.close(fd)
+
+
+def _open_lock(lock: Path) -> int:
+    try:
+        return os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise LockUnavailable(lock, f"cannot open lock file {lock.name}: {exc.strerror or exc}") from None
+        try:  # an existing lock file we may not write can still be locked
+            return os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            raise LockUnavailable(lock, "the folder is read-only", read_only=True) from None
+
+
+def _still_named(lock: Path, fd: int) -> bool:
+    """True when the path `lock` names the file open as `fd`."""
+    try:
+        now = os.stat(lock, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
 
 
 def flock_within(fd: int, timeout: float, poll: float = 0.01) -> bool:

@@ -93,6 +93,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("timeline", "L", "Story timeline of the open article", "Workflow", (MAIN,)),
     Action("with_stories", "W", "Follow each hit with its translations and rewrites: on / off", "Workflow", (MAIN,)),
     Action("skipped_panel", "!", "Files the index could not read, and why", "Workflow", (MAIN,)),
+    Action("orphans", "O", "Sidecars whose article is gone; re-attach or archive", "Workflow", (MAIN,)),
 )
 BY_ID = {action.id: action for action in ACTIONS}
 

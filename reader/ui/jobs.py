@@ -127,6 +127,7 @@ class EngineJobs:
 
         try:
             from reader.core.engine import IndexBusy
+            from reader.ui.screens.orphans import renames_notices
 
             start_resource_tracker()
             try:
@@ -138,6 +139,7 @@ class EngineJobs:
                 report = engine.update(wait=True, progress=progress, cancel=self.cancel_event)
             notices = list(engine.messages)
             engine.messages.clear()
+            notices += renames_notices(report, getattr(self.app, "keymap_keys", {}).get("orphans", ""))
             self.post_message(msg.IndexUpdated(report.added + report.changed + report.removed,
                                                engine.doc_count(), notices, report.skipped))
         except Exception as exc:  # noqa: BLE001

@@ -299,7 +299,7 @@ def test_add_creates_a_missing_file_with_a_header(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Gazetteer for this corpus")
     assert Gazetteer.load(path).aliases("astana") == ["Astana"]
-    assert (tmp_path / ".entities.yaml.lock").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["entities.yaml"]  # no lock file left
 
 
 def test_add_to_a_comment_only_file_keeps_the_comment(tmp_path):
@@ -353,7 +353,7 @@ def test_add_is_atomic_when_the_replace_fails(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         add_name(path, "Dong Jun", "person")
     assert path.read_text(encoding="utf-8") == SMALL
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".entities.yaml.lock", "entities.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entities.yaml"]
 
 
 def test_add_keeps_file_permissions(tmp_path):

@@ -446,7 +446,7 @@ def test_full_disk_leaves_the_old_sidecar_intact(article: Path, monkeypatch: pyt
     assert "\n" not in str(caught.value)
     assert sidecar_path(article).read_bytes() == old_bytes
     assert read_sidecar(article) == {"tags": ["keep-me"], "notes": "old"}
-    assert sorted(p.name for p in article.parent.iterdir()) == [".b.txt.yaml.lock", "b.txt", "b.txt.yaml"]
+    assert sorted(p.name for p in article.parent.iterdir()) == ["b.txt", "b.txt.yaml"]
     assert update_sidecar(article, add_tags=["new"])["tags"] == ["keep-me", "new"]
 
 
@@ -475,9 +475,58 @@ def test_leftover_temporary_file_does_not_block_writes(article: Path) -> None:
 
 # --- locking -----------------------------------------------------------------------------------------
 
-def test_lock_file_is_hidden_beside_the_sidecar(article: Path) -> None:
-    update_sidecar(article, add_tags=["a"])
-    assert (article.parent / ".b.txt.yaml.lock").is_file()
+def test_no_lock_or_temporary_file_is_left_beside_the_article(article: Path) -> None:
+    with sidecar_lock(article):
+        update_sidecar(article, add_tags=["a"])
+        assert sorted(p.name for p in article.parent.iterdir()) == [".b.txt.yaml.lock", "b.txt", "b.txt.yaml"]
+    assert sorted(p.name for p in article.parent.iterdir()) == ["b.txt", "b.txt.yaml"]
+
+
+def test_the_lock_file_shuts_out_other_processes_while_held(article: Path) -> None:
+    probe = ("import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR)\n"
+             "try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\nexcept BlockingIOError: sys.exit(7)")
+    lock = article.parent / ".b.txt.yaml.lock"
+    with sidecar_lock(article):
+        assert subprocess.run([sys.executable, "-c", probe, str(lock)], check=False).returncode == 7
+    assert not lock.exists()
+
+
+def test_a_lock_file_left_by_a_killed_writer_is_used_and_removed(article: Path) -> None:
+    lock = article.parent / ".b.txt.yaml.lock"
+    lock.write_text("", encoding="utf-8")
+    assert update_sidecar(article, add_tags=["a"]) == {"tags": ["a"]}
+    assert not lock.exists()
+
+
+def test_a_waiter_whose_lock_file_was_removed_locks_the_new_one(article: Path) -> None:
+    """The race a removed lock file opens: a waiter that opened the old file must not count as holder."""
+    lock = article.parent / ".b.txt.yaml.lock"
+    holding, release, inside = threading.Event(), threading.Event(), []
+
+    def hold() -> None:
+        with sidecar_lock(article):
+            holding.set()
+            release.wait(10)
+
+    def wait_then_hold(name: str) -> None:
+        with sidecar_lock(article):
+            inside.append(name)
+            time.sleep(0.2)
+            inside.append(name)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(5)
+    waiters = [threading.Thread(target=wait_then_hold, args=(n,)) for n in "xy"]
+    waiters[0].start()
+    time.sleep(0.1)  # x has opened the lock file the holder is about to remove, and waits on it
+    release.set()
+    holder.join()
+    waiters[1].start()  # y finds no lock file, makes a new one and locks it
+    for thread in waiters:
+        thread.join()
+    assert inside in (["x", "x", "y", "y"], ["y", "y", "x", "x"])  # never both inside at once
+    assert not lock.exists()
 
 
 def test_lock_times_out_when_another_writer_holds_it(article: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -229,12 +229,20 @@ async def test_a_broken_gazetteer_is_one_line_in_the_status_and_the_app_still_wo
         assert "names: [unclosed" in gazetteer.read_text(encoding="utf-8")
 
 
-async def test_a_gazetteer_that_cannot_be_written_gives_a_one_line_error(demo_corpus):
+async def test_a_gazetteer_that_cannot_be_written_gives_a_one_line_error(demo_corpus, monkeypatch):
+    import errno
+    import os
+
+    from reader.core import gazetteer as gazetteer_module
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
     before = (demo_corpus / "entities.yaml").read_text(encoding="utf-8")
     app = make_app(demo_corpus)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_first(pilot)
-        (demo_corpus / ".entities.yaml.lock").mkdir()  # (tests run as root: permissions would not stop it)
+        monkeypatch.setattr(gazetteer_module.tempfile, "mkstemp", disk_full)  # (root ignores permissions)
         await pilot.press("A")
         await until(pilot, lambda: isinstance(app.screen, GazetteerPrompt))
         await pilot.press("ctrl+u", *"Aspen", "enter")

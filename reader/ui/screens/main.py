@@ -20,6 +20,7 @@ from reader.ui.actions import MAIN, bindings_for
 from reader.ui.jobs import EngineJobs
 from reader.ui.render import progress_bar
 from reader.ui.screens.entity_actions import EntityActions
+from reader.ui.screens.orphans import OrphanActions
 from reader.ui.screens.related_actions import RelatedActions
 from reader.ui.screens.tag_actions import TagActions
 from reader.ui.screens.workflow_actions import WorkflowActions
@@ -36,7 +37,7 @@ POLL_SECONDS = 2.0
 QUERY_HINT = 'Search: words, "phrases", AND/OR/NOT, lang:fr, tag:x, title:…   (? keys)'
 
 
-class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, WorkflowActions, Screen,
+class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, WorkflowActions, OrphanActions, Screen,
                  inherit_bindings=False):
     """Search as you type, read, tag."""
 
