@@ -21,8 +21,9 @@ def open_engine(args: argparse.Namespace) -> Engine:
     """The engine for the corpus and index folders named on the command line."""
     from reader.cli import corpus_dir
 
-    index = getattr(args, "index", None)
-    engine = Engine(corpus_dir(args), Path(index) if index else None)
+    index, data = getattr(args, "index", None), getattr(args, "data", None)
+    engine = Engine(corpus_dir(args), Path(index) if index else None, Path(data) if data else None)
+    _tell(engine)  # where the analyst's files of a read-only corpus go, the first time
     return engine
 
 
@@ -65,8 +66,10 @@ def _search_query(args: argparse.Namespace) -> str:
     """The query of `reader search`: the words given, or the saved search `@name` stands for."""
     from reader.core.saved import resolve_saved
 
+    from reader.cli import corpus_dir
+
     text = " ".join(args.query)
-    saved = resolve_saved(text)
+    saved = resolve_saved(text, corpus=corpus_dir(args))
     return saved[1] if saved else text
 
 
@@ -103,8 +106,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.facets and args.format in ("csv", "paths"):
         raise UsageProblem("--facets works with --format text, json, jsonl and md")
     since = parse_since(args.new_since) if args.new_since else None
+    engine = open_engine(args)  # first: it knows where the corpus's saved searches are
     query = _search_query(args)
-    engine = open_engine(args)
     engine.ensure_fresh()
     try:
         results = _run_query(engine, args, query, _new_ids(engine, since) if since else None)
@@ -171,10 +174,14 @@ def _search_batch(args: argparse.Namespace) -> int:
 
 def cmd_save(args: argparse.Namespace) -> int:
     """`reader save NAME QUERY`: save a search for `reader search @NAME`."""
+    from reader.cli import corpus_dir
     from reader.core.saved import save_search, saved_searches_path
 
-    save_search(args.name, " ".join(args.query))
-    print(f"saved @{args.name.lstrip('@')} in {saved_searches_path()}", file=sys.stderr)
+    corpus = corpus_dir(args)
+    if corpus.is_dir():  # a corpus with a data folder keeps its own saved searches there
+        open_engine(args)
+    save_search(args.name, " ".join(args.query), corpus=corpus)
+    print(f"saved @{args.name.lstrip('@')} in {saved_searches_path(corpus)}", file=sys.stderr)
     return 0
 
 

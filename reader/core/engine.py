@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 from reader.core.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
+from reader.core import data_overlay
 from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, is_article_name,
                                 load_article, parse_file, scan_corpus, within)
 from reader.core.errors import ReaderError
@@ -129,6 +130,13 @@ def _read_json(path: Path) -> dict:
     return read_json_object(path, INDEX_RECORD_BYTES)
 
 
+def _mtime_or_zero(path: Path) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
 def _write_json(path: Path, data: dict) -> None:
     write_atomic(path, json.dumps(data, separators=(",", ":")))  # dumps: the C encoder, not dump's Python one
 
@@ -136,10 +144,15 @@ def _write_json(path: Path, data: dict) -> None:
 class Engine:
     """A corpus folder and its search index."""
 
-    def __init__(self, corpus: Path, index_dir: Path | None = None) -> None:
+    def __init__(self, corpus: Path, index_dir: Path | None = None, data: Path | None = None) -> None:
+        """`data`: the folder for the analyst's files of the corpus (default: see data_overlay)."""
         self.corpus = Path(corpus)
         if not self.corpus.is_dir():
             raise CorpusError(f"corpus folder not found: {self.corpus}")
+        self.data = data_overlay.choose_data_folder(self.corpus, data)
+        if self.data is not None and self.data.exists() and not self.data.is_dir():
+            raise CorpusError(f"the data folder is not a folder: {self.data}")
+        data_overlay.register(self.corpus, self.data)
         self.index_dir = Path(index_dir) if index_dir else default_index_dir(self.corpus)
         if self.index_dir.exists() and not self.index_dir.is_dir():
             raise CorpusError(f"the index folder is not a folder: {self.index_dir}")
@@ -147,14 +160,34 @@ class Engine:
         self._related: RelatedIndex | None = None
         self._lock = threading.RLock()
         self.messages: list[str] = []  # things the user should be told (index rebuilt, …)
+        notice = self.data and data_overlay.first_notice(self.corpus, self.data)
+        if notice:
+            self.messages.append(notice)
+
+    @property
+    def tags_location(self) -> str:
+        """Where tags and notes are written, for the status line and help."""
+        return data_overlay.where_tags_live(self.corpus)
 
     @property
     def gazetteer_path(self) -> Path:
-        return self.corpus / GAZETTEER_FILE
+        """Where the corpus gazetteer is written (in the data folder when the corpus has one)."""
+        return data_overlay.corpus_file(self.corpus, GAZETTEER_FILE)
+
+    @property
+    def _gazetteer_source(self) -> Path:
+        """The gazetteer read: the data folder's once it has one, else the corpus's."""
+        return data_overlay.readable_file(self.corpus, GAZETTEER_FILE)
+
+    def add_gazetteer_name(self, name: str, kind: str) -> str:
+        """Add a name to the corpus gazetteer (see gazetteer.add_name); the entity id it belongs to."""
+        from reader.core.gazetteer import add_name
+
+        return add_name(self.gazetteer_path, name, kind, base=self.corpus / GAZETTEER_FILE)
 
     def _gazetteer_version(self) -> list[int]:
         try:
-            st = os.stat(self.gazetteer_path)
+            st = os.stat(self._gazetteer_source)
             return [st.st_mtime_ns, st.st_size]
         except OSError:
             return [0, 0]
@@ -163,12 +196,12 @@ class Engine:
         """The corpus gazetteer, or None when there is none or it does not parse (see gazetteer_error)."""
         from reader.core.loading import load_gazetteer
 
-        return load_gazetteer(self.gazetteer_path)[0]
+        return load_gazetteer(self._gazetteer_source)[0]
 
     def gazetteer_error(self) -> str:
         from reader.core.loading import load_gazetteer
 
-        return load_gazetteer(self.gazetteer_path)[1]
+        return load_gazetteer(self._gazetteer_source)[1]
 
     def entities(self, article: Article) -> list[Span]:
         """Entities in the article's text (title, blank line, body), gazetteer and automatic."""
@@ -183,7 +216,7 @@ class Engine:
         from reader.core.loading import load_gazetteer
 
         values = [normalise_name(name)]
-        gazetteer, problem = load_gazetteer(self.gazetteer_path)
+        gazetteer, problem = load_gazetteer(self._gazetteer_source)
         told = f"{problem}: entity: queries match the names as written"
         if problem and told not in self.messages:
             self.messages.append(told)
@@ -218,13 +251,19 @@ class Engine:
             return True
         if meta.get("gazetteer", [0, 0]) != self._gazetteer_version() or meta.get("related") != RELATED_FORMAT:
             return True
+        if meta.get("data") != (str(self.data) if self.data else None):
+            return True
         for rel, mtime in (meta.get("folders") or {}).items():
             try:
                 if os.stat(self.corpus / rel).st_mtime_ns != mtime:
                     return True
             except OSError:
                 return True
-        return False
+        return any(_mtime_or_zero(self.data / rel) != mtime for rel, mtime in self._data_folders(meta).items())
+
+    def _data_folders(self, meta: dict) -> dict[str, int]:
+        """The data folder's mtimes the last update recorded (corpus folder -> mtime, 0: not there)."""
+        return (meta.get("data_folders") or {}) if self.data else {}
 
     def index_generation(self) -> int:
         """A number that changes whenever any process commits to the index (-1: no usable index)."""
@@ -281,14 +320,15 @@ class Engine:
         manifest = {} if fresh else _read_json(self.index_dir / MANIFEST_FILE).get("files", {})
         from reader.core.loading import load_gazetteer
 
-        _, problem = load_gazetteer(self.gazetteer_path)
+        _, problem = load_gazetteer(self._gazetteer_source)
         if problem:
             report.warnings.append(problem)
         if not fresh and self._meta().get("gazetteer") != self._gazetteer_version():
             manifest = {i: [0, 0, 0] for i in manifest}  # entities may differ in every article
             self.messages.append(f"{GAZETTEER_FILE} changed: re-reading every article for its entities.")
         folders: dict[str, int] = {}
-        entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders)}
+        data_folders: dict[str, int] = {}
+        entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders, data_folders)}
         report.total = len(entries)
         related = self._related_index()
         if fresh:
@@ -352,7 +392,8 @@ class Engine:
             update_first_seen(self.index_dir, new_manifest, now_utc())
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
                                                  "gazetteer": self._gazetteer_version(),
-                                                 "related": RELATED_FORMAT})
+                                                 "related": RELATED_FORMAT, "data_folders": data_folders,
+                                                 "data": str(self.data) if self.data else None})
         return report
 
     def _index_to_write(self, fresh: bool) -> SearchIndex:
@@ -474,6 +515,7 @@ class Engine:
     def reindex(self, article_ids: list[str]) -> None:
         """Re-read a few articles (after their sidecar changed) so searches see the change at once."""
         from reader.core import loading
+        from reader.core.sidecars import sidecar_mtime_ns
 
         lock = IndexLock(self.index_dir)
         lock.acquire(wait=True)
@@ -487,20 +529,21 @@ class Engine:
                     if doc is None:
                         continue
                     st = os.stat(path)
-                    side = Path(path + ".yaml")
-                    manifest[article_id] = [st.st_mtime_ns, st.st_size,
-                                            os.lstat(side).st_mtime_ns if side.exists() else 0]
+                    manifest[article_id] = [st.st_mtime_ns, st.st_size, sidecar_mtime_ns(Path(path))]
                     docs.append(doc)
                 index = self._require_index()
                 index.write(docs)
                 _write_json(manifest_path, {"files": manifest})
                 meta = self._meta()
-                folders = meta.get("folders") or {}
+                folders, data_folders = meta.get("folders") or {}, self._data_folders(meta)
                 for article_id in article_ids:  # our own sidecar write must not mark the corpus stale
                     rel = Path(article_id).parent.as_posix()
                     if rel in folders:
                         folders[rel] = os.stat(self.corpus / rel).st_mtime_ns
-                _write_json(self.index_dir / META_FILE, {**meta, "folders": folders})
+                    for parent in [rel, *(p.as_posix() for p in Path(rel).parents)] if self.data else []:
+                        if parent in data_folders:  # the write may have made the folders that hold it
+                            data_folders[parent] = _mtime_or_zero(self.data / parent)
+                _write_json(self.index_dir / META_FILE, {**meta, "folders": folders, "data_folders": data_folders})
         finally:
             lock.release()
 

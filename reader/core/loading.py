@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reader.core.corpus import GAZETTEER_FILE, Article, ArticleSkipped, load_article
+from reader.core.data_overlay import readable_file
 from reader.core.entities import entity_terms, recognise
 from reader.core.features import extract_features
 from reader.core.gazetteer import Gazetteer, GazetteerError
@@ -58,7 +59,7 @@ def load_for_index(job: tuple[str, str]) -> Loaded:
     """Load one article file (corpus root, path) for the index; problems become a note, never an exception."""
     root, path = job
     try:
-        gazetteer, _ = load_gazetteer(Path(root) / GAZETTEER_FILE)
+        gazetteer, _ = load_gazetteer(readable_file(Path(root), GAZETTEER_FILE))
         article = load_article(Path(root), Path(path))
         tokens = TOKEN_RE.findall(article.text)  # cut once for the entity finder and the index
         doc = analysed(article_to_doc(article, gazetteer, set(tokens)), tokens)

@@ -2,6 +2,9 @@
 
 A sidecar is replaced whole (temporary file, fsync, rename) under an flock, after re-reading it, so
 concurrent writers merge instead of clobbering; a file that does not parse is never overwritten.
+`sidecar_path` is the one place that says where a sidecar is: beside the article, or in the data
+folder of a read-only corpus (`data_overlay`), where a sidecar not written yet starts from the one
+beside the article.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 
-from reader.core.errors import ReaderError
+from reader.core.data_overlay import overlay_sidecar
+from reader.core.errors import EnvironmentFailure, ReaderError
 from reader.core.text import normalise_tag
 from reader.core.userfiles import flock_within
 
@@ -53,17 +57,47 @@ class SidecarError(ReaderError):
     """A sidecar that cannot be read or written; str() is one line naming the file."""
 
 
+class SidecarLocked(SidecarError, EnvironmentFailure):
+    """Another writer held a sidecar's lock longer than the timeout."""
+
+
 def sidecar_path(article_path: Path) -> Path:
-    """The sidecar of an article: `a/b.txt` -> `a/b.txt.yaml`."""
+    """Where the article's sidecar is written: `a/b.txt` -> `a/b.txt.yaml`, or `<data>/<id>.yaml`
+    when the corpus has a data folder (see `data_overlay`)."""
+    return overlay_sidecar(article_path) or archived_sidecar(article_path)
+
+
+def archived_sidecar(article_path: Path) -> Path:
+    """The sidecar beside the article, whether or not the corpus has a data folder."""
     path = Path(article_path)
     return path.with_name(path.name + ".yaml")
 
 
+def sidecar_mtime_ns(article_path: Path) -> int:
+    """The mtime (ns) of the sidecar that holds the article's data now; 0 when it has none."""
+    for sidecar in dict.fromkeys((sidecar_path(article_path), archived_sidecar(article_path))):
+        with contextlib.suppress(OSError):
+            return os.lstat(sidecar).st_mtime_ns
+    return 0
+
+
 def read_sidecar(article_path: Path) -> dict:
     """The article's sidecar as a plain dict ({} when there is none); tags normalised, duplicates dropped."""
+    sidecar, text, _ = _current_text(article_path)
+    return {} if text is None else _parse(sidecar, text)[1]
+
+
+def _current_text(article_path: Path) -> tuple[Path, str | None, bool]:
+    """(file read, its text or None, whether that file is the one written): a data folder's sidecar
+    not written yet reads as the sidecar beside the article."""
     sidecar = sidecar_path(article_path)
     text = _read_text(sidecar)
-    return {} if text is None else _parse(sidecar, text)[1]
+    archived = archived_sidecar(article_path)
+    if text is None and archived != sidecar:
+        archived_text = _read_text(archived)
+        if archived_text is not None:
+            return archived, archived_text, False
+    return sidecar, text, True
 
 
 def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (),
@@ -81,8 +115,8 @@ def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags
     fields = {k: str(v) if k in STRING_KEYS and v is not None else v for k, v in fields.items()}
     sidecar = sidecar_path(article_path)
     with sidecar_lock(article_path):
-        text = _read_text(sidecar)
-        doc, before, raw_tags = (CommentedMap(), {}, None) if text is None else _parse(sidecar, text)
+        source, text, in_place = _current_text(article_path)
+        doc, before, raw_tags = (CommentedMap(), {}, None) if text is None else _parse(source, text)
         expected = _merge_plain(before, add, remove, fields)
         if expected == before:
             return before
@@ -100,9 +134,9 @@ def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags
             reads_back = False
         if not reads_back:
             raise _error(sidecar, "the merged sidecar would not read back as intended; nothing written")
-        if text is not None and not os.access(sidecar, os.W_OK):
+        if text is not None and in_place and not os.access(sidecar, os.W_OK):
             raise _error(sidecar, "sidecar is read-only")
-        _write_atomic(sidecar, out)
+        _write_atomic(sidecar, out, _read_only(article_path))
         return expected
 
 
@@ -120,6 +154,8 @@ def sidecar_lock(article_path: Path, timeout: float | None = None) -> Iterator[N
         yield
         return
     try:
+        if sidecar != archived_sidecar(article_path):  # a data folder grows the article's folders
+            sidecar.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | _CLOEXEC, 0o666)
     except OSError as exc:
         if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -127,10 +163,10 @@ def sidecar_lock(article_path: Path, timeout: float | None = None) -> Iterator[N
         try:  # an existing lock file we may not write can still be locked
             fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | _CLOEXEC)
         except OSError:
-            raise _error(sidecar, "corpus folder is read-only") from exc
+            raise _error(sidecar, _read_only(article_path)) from exc
     try:
         if not flock_within(fd, LOCK_TIMEOUT if timeout is None else timeout, poll=0.005):
-            raise _error(sidecar, "locked by another writer")
+            raise _error(sidecar, "locked by another writer", SidecarLocked)
         held.add(key)
         try:
             yield
@@ -140,8 +176,8 @@ def sidecar_lock(article_path: Path, timeout: float | None = None) -> Iterator[N
         os.close(fd)
 
 
-def _error(sidecar: Path, problem: str) -> SidecarError:
-    return SidecarError(" ".join(f"{sidecar}".splitlines()) + ": " + " ".join(problem.split()))
+def _error(sidecar: Path, problem: str, kind: type[SidecarError] = SidecarError) -> SidecarError:
+    return kind(" ".join(f"{sidecar}".splitlines()) + ": " + " ".join(problem.split()))
 
 
 def _read_text(sidecar: Path) -> str | None:
@@ -338,7 +374,13 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _write_atomic(sidecar: Path, text: str) -> None:
+def _read_only(article_path: Path) -> str:
+    """The problem of a sidecar folder reader may not write, naming which folder it is."""
+    return "corpus folder is read-only" if sidecar_path(article_path) == archived_sidecar(article_path) \
+        else "data folder is read-only (choose another with --data DIR)"
+
+
+def _write_atomic(sidecar: Path, text: str, read_only_problem: str) -> None:
     """Replace the sidecar by a fully written, fsynced temporary file, keeping its permission bits."""
     temporary = sidecar.with_name(f".{sidecar.name}.tmp")  # one fixed name is enough: writers hold the lock
     try:
@@ -348,7 +390,7 @@ def _write_atomic(sidecar: Path, text: str) -> None:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _CLOEXEC, 0o666)
     except OSError as exc:
         read_only = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
-        raise _error(sidecar, "corpus folder is read-only" if read_only else f"cannot write: {exc.strerror}") from exc
+        raise _error(sidecar, read_only_problem if read_only else f"cannot write: {exc.strerror}") from exc
     try:
         try:
             if mode is not None:

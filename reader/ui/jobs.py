@@ -56,11 +56,11 @@ def problem_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def resolved_query(query: str) -> str:
+def resolved_query(query: str, corpus: Path) -> str:
     """The query to run for the text typed: `*` for nothing, a saved search's query for `@name`."""
     from reader.core.saved import resolve_saved
 
-    saved = resolve_saved(query)
+    saved = resolve_saved(query, corpus=corpus)
     return saved[1] if saved else query.strip() or "*"
 
 
@@ -76,6 +76,7 @@ class EngineJobs:
     engine = None
     corpus: Path
     index_dir: Path | None
+    data: Path | None
 
     def _init_jobs(self) -> None:
         self._search_lock = threading.Lock()
@@ -92,7 +93,7 @@ class EngineJobs:
         try:
             from reader.core.engine import Engine
 
-            engine = Engine(self.corpus, self.index_dir)
+            engine = Engine(self.corpus, self.index_dir, self.data)
             stale = engine.is_stale()
             documents = engine.doc_count()
         except Exception as exc:  # noqa: BLE001 - shown in the status line
@@ -179,7 +180,7 @@ class EngineJobs:
         is set when a newer search starts (or the screen goes): the work left is then dropped.
         """
         try:
-            text = resolved_query(query)
+            text = resolved_query(query, self.corpus)
             with self._search_lock:
                 if newer.is_set() or self.engine is None:
                     return

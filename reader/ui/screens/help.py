@@ -32,10 +32,11 @@ class HelpBody(VerticalScroll, inherit_bindings=False):
 class HelpScreen(Dialog):
     """Keys in force, by group; `back` or `help` closes it."""
 
-    def __init__(self, keys: dict[str, str], keymap_files: list[str]) -> None:
+    def __init__(self, keys: dict[str, str], keymap_files: list[str], tags_location: str = "") -> None:
         super().__init__()
         self.keys = keys
         self.keymap_files = keymap_files
+        self.tags_location = tags_location  # where tags and notes are written
 
     def compose(self) -> ComposeResult:
         groups = grouped(self.keys)
@@ -49,7 +50,9 @@ class HelpScreen(Dialog):
                              for keys, description in rows]
                     yield Static(Content("\n").join(lines), classes="help-keys")
             source = ", ".join(self.keymap_files) or "built-in defaults"
-            yield Static(Content(f"Keymap: {source} · {self.keys_for('back')}: close"), classes="dialog-hint")
+            stored = f" · {self.tags_location[:1].upper()}{self.tags_location[1:]}" if self.tags_location else ""
+            yield Static(Content(f"Keymap: {source}{stored} · {self.keys_for('back')}: close"),
+                         classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(HelpBody).focus()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.content import Content
 from textual.widgets.option_list import Option
 
@@ -21,12 +23,13 @@ def name_problem(name: str) -> str:
 class SavedSearchPanel(LoadingPanel):
     """Every saved search (`@name  query`); answers the query of the one chosen."""
 
-    def __init__(self) -> None:
+    def __init__(self, corpus: Path) -> None:
         super().__init__("Saved searches")
+        self.corpus = corpus
         self.saved: dict[str, str] = {}
 
     def load(self) -> dict[str, str]:
-        return load_saved()
+        return load_saved(corpus=self.corpus)
 
     def options(self, saved: dict[str, str]) -> list[Option]:
         self.saved = saved
@@ -34,7 +37,7 @@ class SavedSearchPanel(LoadingPanel):
                 for name, query in sorted(saved.items(), key=lambda item: item[0].casefold())]
 
     def hint(self, saved, any_option: bool) -> str:
-        where = f"File: {saved_searches_path()}"
+        where = f"File: {saved_searches_path(self.corpus)}"
         if not any_option:
             return f"No saved searches yet: {self.keys_for('save_search')} saves the query in the box. {where}"
         return f"{self.keys_for('open')}: run · {self.keys_for('back')}: close · {where}"

@@ -134,18 +134,18 @@ class WorkflowActions:
     @work(thread=True, group="saved", exit_on_error=False)
     def _save_search(self, name: str, query: str) -> None:
         try:
-            save_search(name, query)
+            save_search(name, query, corpus=self.corpus)
         except ReaderError as exc:
             self.post_message(msg.WorkflowDone("", str(exc)))
             return
-        self.post_message(msg.WorkflowDone(f"Saved as @{name} in {saved_searches_path()}"))
+        self.post_message(msg.WorkflowDone(f"Saved as @{name} in {saved_searches_path(self.corpus)}"))
 
     def action_saved_searches(self) -> None:
         def done(query: str | None) -> None:
             if query is not None:
                 self.run_query_text(query)
 
-        self.app.push_screen(SavedSearchPanel(), done)
+        self.app.push_screen(SavedSearchPanel(self.corpus), done)
 
     # -- export ----------------------------------------------------------------------------------
     def action_export(self) -> None:
