@@ -50,9 +50,10 @@ class HelpScreen(Dialog):
                              for keys, description in rows]
                     yield Static(Content("\n").join(lines), classes="help-keys")
             source = ", ".join(self.keymap_files) or "built-in defaults"
-            stored = f" · {self.tags_location[:1].upper()}{self.tags_location[1:]}" if self.tags_location else ""
-            yield Static(Content(f"Keymap: {source}{stored} · {self.keys_for('back')}: close"),
-                         classes="dialog-hint")
+            if self.tags_location:
+                where = f"{self.tags_location[:1].upper()}{self.tags_location[1:]} (--data DIR chooses)"
+                yield Static(Content(where), classes="dialog-hint", id="help-tags")
+            yield Static(Content(f"Keymap: {source} · {self.keys_for('back')}: close"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(HelpBody).focus()
