@@ -15,7 +15,14 @@ import os
 import threading
 from pathlib import Path
 
-from reader.core.userfiles import corpus_digest, data_folder, file_lock, read_text, write_atomic
+from reader.core.userfiles import (
+    UserFileError,
+    corpus_digest,
+    data_folder,
+    file_lock,
+    read_text,
+    write_atomic,
+)
 
 DATA_ENV = "READER_DATA"
 OVERLAYS_FOLDER = "overlays"  # under the per-user data folder: one overlay per read-only corpus
@@ -108,12 +115,11 @@ def first_notice(corpus: Path, data: Path) -> str | None:
     """The one-time notice of where the analyst's files of a read-only corpus go; None once told."""
     record = data_folder() / NOTICES_FILE
     entry = f"{os.path.realpath(corpus)}\t{os.path.abspath(data)}"
-    with contextlib.suppress(Exception):  # a notice that cannot be remembered is said again next time
-        with file_lock(record):
-            told = (read_text(record) or "").splitlines()
-            if entry in told:
-                return None
-            write_atomic(record, "".join(f"{line}\n" for line in [*told, entry]))
+    with contextlib.suppress(OSError, UserFileError), file_lock(record):  # not remembered: said again
+        told = (read_text(record) or "").splitlines()
+        if entry in told:
+            return None
+        write_atomic(record, "".join(f"{line}\n" for line in [*told, entry]))
     why = "" if os.access(corpus, os.W_OK) else "the corpus folder is read-only: "
     return (f"{why}tags, notes, entities.yaml and saved searches of {corpus} are kept in {data} "
             f"(said once; --data DIR or ${DATA_ENV} choose another folder)")

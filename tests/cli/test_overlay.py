@@ -9,7 +9,6 @@ import yaml
 
 from reader.core.userfiles import corpus_digest
 from tests.cli.test_cli import run
-from tests.read_only import read_only_corpus  # noqa: F401 - a fixture
 
 ARTICLE = "000_2b620b70247fd231.txt"
 OTHER = "001_e13ff6d2d78ae1e3.txt"

@@ -16,7 +16,6 @@ from reader.ui.actions import load_config
 from reader.ui.app import ReaderApp
 from reader.ui.screens import main as main_screen
 from reader.ui.screens.help import HelpScreen
-from tests.read_only import read_only_corpus  # noqa: F401 - a fixture
 from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
 
 
