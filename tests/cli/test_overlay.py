@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import yaml
@@ -12,6 +13,7 @@ from tests.cli.test_cli import run
 
 ARTICLE = "000_2b620b70247fd231.txt"
 OTHER = "001_e13ff6d2d78ae1e3.txt"
+ROUNDS = 5  # `reader tag` runs per analyst
 
 
 def _tags(sidecar: Path) -> list[str]:
@@ -78,3 +80,28 @@ def test_a_writable_corpus_keeps_sidecars_beside_the_articles(demo_corpus):
     result = run("tag", "001", "+here", corpus=demo_corpus)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert _tags(demo_corpus / f"{OTHER}.yaml") == ["here"]
+
+
+def test_a_team_tagging_through_one_data_folder_at_once_loses_nothing(read_only_corpus, tmp_path):
+    """Four analysts' `reader tag` processes on one article of a read-only archive, sharing READER_DATA."""
+    corpus, env = read_only_corpus, {"READER_DATA": str(tmp_path / "team")}
+    assert run("index", corpus=corpus, env=env).returncode == 0
+    failures: list[str] = []
+
+    def analyst(number: int) -> None:
+        for step in range(ROUNDS):
+            done = run("tag", "000", f"+w{number}-{step}", *(["-archived"] if step == 0 else []),
+                       corpus=corpus, env=env)
+            if done.returncode != 0:
+                failures.append(done.stderr)
+
+    team = [threading.Thread(target=analyst, args=(n,)) for n in range(4)]
+    for member in team:
+        member.start()
+    for member in team:
+        member.join()
+    assert failures == []
+    expected = {f"w{n}-{s}" for n in range(4) for s in range(ROUNDS)}
+    assert set(_tags(tmp_path / "team" / f"{ARTICLE}.yaml")) == expected  # "archived" removed once, for all
+    counts = yaml.safe_load(run("tags", "--format", "json", corpus=corpus, env=env).stdout)
+    assert {item["tag"]: item["count"] for item in counts} == dict.fromkeys(expected, 1)
