@@ -4,7 +4,7 @@ A corpus folder reader may not write (a read-only archive) keeps its sidecars, `
 saved searches in a data folder with the same layout: the sidecar of `<corpus>/a/b.txt` is
 `<data>/a/b.txt.yaml`. The Engine registers each corpus root with its data folder here; every path
 of an analyst's file is computed by asking `overlay_of`, so callers of `sidecars.sidecar_path` and
-of the functions below follow the overlay without knowing about it. A file of the overlay that does
+of the functions below follow the data folder without knowing about it. A file of the overlay that does
 not exist yet starts from the corpus's own copy, so nothing written beside the articles is lost.
 """
 
@@ -84,13 +84,14 @@ def data_of(corpus: Path) -> Path | None:
     return _roots.get(os.path.abspath(corpus)) if _roots else None
 
 
-def overlay_sidecar(article_path: Path) -> Path | None:
-    """Where the overlay keeps the sidecar of an article (`<data>/<article id>.yaml`); None: no overlay."""
-    found = overlay_of(article_path)
+def relocated(path: Path) -> Path | None:
+    """Where the data folder keeps the file that would be at `path` inside a corpus (the sidecar
+    `<corpus>/a/b.txt.yaml` -> `<data>/a/b.txt.yaml`); None when its corpus has no data folder."""
+    found = overlay_of(path)
     if found is None:
         return None
     root, data = found
-    return data / (os.path.relpath(os.path.abspath(article_path), root) + ".yaml")
+    return data / os.path.relpath(os.path.abspath(path), root)
 
 
 def corpus_file(corpus: Path, name: str) -> Path:

@@ -33,7 +33,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 
-from reader.core.data_overlay import overlay_sidecar
+from reader.core.data_overlay import relocated
 from reader.core.errors import EnvironmentFailure, ReaderError
 from reader.core.text import normalise_tag
 from reader.core.userfiles import flock_within
@@ -64,11 +64,12 @@ class SidecarLocked(SidecarError, EnvironmentFailure):
 def sidecar_path(article_path: Path) -> Path:
     """Where the article's sidecar is written: `a/b.txt` -> `a/b.txt.yaml`, or `<data>/<id>.yaml`
     when the corpus has a data folder (see `data_overlay`)."""
-    return overlay_sidecar(article_path) or archived_sidecar(article_path)
+    beside = archived_sidecar(article_path)
+    return relocated(beside) or beside
 
 
 def archived_sidecar(article_path: Path) -> Path:
-    """The sidecar beside the article, whether or not the corpus has a data folder."""
+    """The sidecar beside the article, whether or not the corpus has a data folder (the one naming rule)."""
     path = Path(article_path)
     return path.with_name(path.name + ".yaml")
 
