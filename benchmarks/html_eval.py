@@ -65,7 +65,7 @@ def quality(pages: dict[str, tuple[str, str]], corpus: Path) -> None:
         main.append((truth, parsed.body))  # the ground truth is the article's body, without its headline
         dated += bool(parsed.meta.get("date"))
     seconds = time.perf_counter() - started
-    for key, (page, truth) in pages.items():
+    for page, truth in pages.values():
         whole.append((truth, page_text(page)[1]))
     for name, pairs in (("main text (reader)", main), ("whole page (before)", whole)):
         got = scores(pairs)

@@ -4,7 +4,8 @@ Usage: python benchmarks/ner_eval.py [--part heldout|tune] [--lang en,fr,de,ru] 
 
 Reads `<lang>.jsonl` from $READER_NER_DATA (default ../devdata/ner: records with text, id, source and
 entities [{start, end, text, type}]). Scores as analysts see entities: the distinct names of each article,
-MISC and GermEval's derived words (deutschen: LOCderiv) ignored. "names" counts a name found whatever its type; "typed" needs the type too.
+MISC and GermEval's derived words (deutschen: LOCderiv) ignored. "names" counts a name found whatever
+its type; "typed" needs the type too.
 Parts: CoNLL-2003 train / dev, GermEval 2014 dev / test, factRuEval-2016 dev / test (Cyrillic news),
 Europeana newspapers (French) split by record id. CoNLL-2003 test is never read.
 """

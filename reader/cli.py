@@ -31,6 +31,10 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
                         help="corpus folder (default: $READER_CORPUS, else ./corpus)")
     parser.add_argument("--index", metavar="DIR", default=default,
                         help="index folder (default: <corpus>/.reader/index)")
+    parser.add_argument("--data", metavar="DIR", default=default,
+                        help="folder for tags, notes, entities.yaml and saved searches of the corpus "
+                             "(default: $READER_DATA; beside the articles, or a per-user folder when "
+                             "the corpus is read-only)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from reader.core.engine import Engine, IndexBusy, SearchResults
@@ -13,7 +13,6 @@ from reader.core.errors import ReaderError
 from reader.core.related import translation_note
 from reader.core.text import one_line, safe_text
 from reader.output import ProgressBar, export_row, write_export, write_hits, write_json
-
 
 SKIPPED_SHOWN = 20  # files not indexed listed by `reader index` without --verbose
 
@@ -35,7 +34,10 @@ def index_dir(args: argparse.Namespace) -> Path | None:
 
 def open_engine(args: argparse.Namespace) -> Engine:
     """The engine for the corpus and index folders named on the command line."""
-    return Engine(corpus_dir(args), index_dir(args))
+    data = getattr(args, "data", None)
+    engine = Engine(corpus_dir(args), index_dir(args), Path(data) if data else None)
+    _tell(engine)  # where the analyst's files of a read-only corpus go, the first time
+    return engine
 
 
 def _tell(engine: Engine) -> None:
@@ -95,7 +97,8 @@ def _merge_segments(engine: Engine, optimize: bool) -> None:
     if optimize:
         cost = engine.optimize_estimate()
         if cost.segments > 1:
-            print(f"reader: merging {cost.segments} segments ({cost.articles:,} articles, {cost.bytes / 2**20:,.0f} MiB)"
+            print(f"reader: merging {cost.segments} segments ({cost.articles:,} articles, "
+                  f"{cost.bytes / 2**20:,.0f} MiB)"
                   f" into one: about {_duration(cost.seconds)}", file=sys.stderr)
     bar = ProgressBar(label="Merging", unit="steps")
     report = engine.maintain(optimize=optimize, progress=bar)
@@ -190,8 +193,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     since = parse_since(args.new_since) if args.new_since else None
     if since and args.facets:
         raise UsageProblem("--facets and --new-since cannot be combined")
+    engine = open_engine(args)  # first: it knows where the corpus's saved searches are
     query = _search_query(args)
-    engine = open_engine(args)
     engine.ensure_fresh()
     try:
         results = _run_query(engine, args, query, _new_ids(engine, since) if since else None)
@@ -292,7 +295,8 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
     else:
         langs: dict[tuple, list[str]] = {}  # a name is the same in every language: one line
         for row in rows:
-            langs.setdefault((row["translation"], row["source"], row["probability"], row["pairs"]), []).append(row["lang"])
+            key = (row["translation"], row["source"], row["probability"], row["pairs"])
+            langs.setdefault(key, []).append(row["lang"])
         for (translation, source, probability, pairs), codes in langs.items():
             evidence = f"  p={probability:.2f}" + (f" in {pairs} aligned paragraphs" if pairs else "")
             print(f"{','.join(codes):<6} {translation:<24} {source}{evidence}")
@@ -303,7 +307,10 @@ def cmd_save(args: argparse.Namespace) -> int:
     """`reader save NAME QUERY`: save a search for `reader search @NAME`."""
     from reader.core.saved import save_search, saved_searches_path
 
-    path = saved_searches_path(corpus_dir(args))
+    corpus = corpus_dir(args)
+    if corpus.is_dir():  # a corpus with a data folder keeps its saved searches there
+        open_engine(args)
+    path = saved_searches_path(corpus)
     save_search(args.name, " ".join(args.query), path)
     print(f"saved @{args.name.lstrip('@')} in {path}", file=sys.stderr)
     return 0
@@ -466,4 +473,5 @@ def run_tui(args: argparse.Namespace) -> int:
         return 2
     from reader.ui.app import run_app
 
-    return run_app(corpus_dir(args), index_dir(args), getattr(args, "keymap", None))
+    data = getattr(args, "data", None)
+    return run_app(corpus_dir(args), index_dir(args), getattr(args, "keymap", None), Path(data) if data else None)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import gettext
 import gzip
 import json
-import os
 import pickle
 import re
 import sys

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.read_only"]  # the read_only_corpus fixture
 REPO = Path(__file__).resolve().parent.parent
 DEMO_CORPUS = REPO / "corpus"
 

@@ -13,8 +13,14 @@ from pathlib import Path
 from typing import Iterable
 
 from reader.core.errors import ReaderError
-from reader.core.userfiles import (INDEX_RECORD_BYTES, UserFileError, file_lock, read_json_object, read_text,
-                                   write_atomic)
+from reader.core.userfiles import (
+    INDEX_RECORD_BYTES,
+    UserFileError,
+    file_lock,
+    read_json_object,
+    read_text,
+    write_atomic,
+)
 
 BATCH_STATE_FILE = "batch-state.json"
 FIRST_SEEN_FILE = "first-seen.json"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import codecs
 import functools
-import json
 import hashlib
+import json
 import os
 import re
 import unicodedata
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from reader.core.data_overlay import data_of
 from reader.core.dates import detect_date, normalise_date
 from reader.core.errors import ReaderError
 from reader.core.language import detect_language, language_code
@@ -100,15 +101,18 @@ def split_member(path: Path) -> tuple[Path, str]:
 
 
 def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str, int] | None = None,
-                unknown: list[str] | None = None, orphans: list[str] | None = None) -> Iterator[FileEntry]:
+                unknown: list[str] | None = None, orphans: list[str] | None = None,
+                data_folders: dict[str, int] | None = None) -> Iterator[FileEntry]:
     """Walk `root` recursively and yield every article file, skipping hidden folders.
 
     Symlinked folders are followed once each (cycles do not loop); links leading out of the
     corpus are skipped with a warning. `folders` receives each folder's mtime (ns) by relative path;
     `unknown` the relative paths of files of no type reader reads (YAML files are the analyst's), `orphans`
-    the id of each article that is gone but left its sidecar (`a.txt.yaml` without `a.txt`).
+    the id of each article that is gone but left its sidecar (`a.txt.yaml` without `a.txt`); `data_folders`
+    the mtime of each folder's copy in the corpus's data folder (0: not there), whose sidecars come first.
     """
     root = Path(root)
+    data = data_of(root)
     if not root.is_dir():
         raise CorpusError(f"corpus folder not found: {root}")
     real_root = os.path.realpath(root)
@@ -132,6 +136,7 @@ def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str
             _warn(warnings, f"{folder}: cannot read folder ({exc.strerror or exc})")
             continue
         names = {e.name for e in entries}
+        overlay, overlay_names = _overlay_listing(data, rel_folder, data_folders)
         subdirs = []
         for entry in entries:
             name = entry.name
@@ -157,9 +162,11 @@ def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str
                     continue
                 st = entry.stat()
                 side_ns = 0
-                if name + ".yaml" in names:
+                side = name + ".yaml"
+                if side in overlay_names or side in names:
                     try:
-                        side_ns = os.lstat(entry.path + ".yaml").st_mtime_ns
+                        side_path = os.path.join(overlay, side) if side in overlay_names else entry.path + ".yaml"
+                        side_ns = os.lstat(side_path).st_mtime_ns
                     except OSError:
                         side_ns = 0
             except OSError as exc:
@@ -168,6 +175,23 @@ def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str
             rel = f"{rel_folder}/{name}" if rel_folder else name
             yield FileEntry(rel, entry.path, st.st_mtime_ns, st.st_size, side_ns)
         stack.extend(reversed(subdirs))
+
+
+def _overlay_listing(data: Path | None, rel_folder: str,
+                     data_folders: dict[str, int] | None) -> tuple[str, set[str]]:
+    """The data folder's copy of a corpus folder and the names in it (none when there is no data folder)."""
+    if data is None:
+        return "", set()
+    overlay = os.path.join(data, rel_folder)
+    try:
+        mtime = os.stat(overlay).st_mtime_ns  # before listing: a change meanwhile shows at the next check
+        with os.scandir(overlay) as it:
+            names = {e.name for e in it}
+    except OSError:
+        names, mtime = set(), 0
+    if data_folders is not None:
+        data_folders[rel_folder or "."] = mtime
+    return overlay, names
 
 
 def _name_problem(name: str) -> str:

@@ -19,17 +19,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
+from reader.core import data_overlay
 from reader.core.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
-from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, CorpusError, FileEntry, file_fingerprint,
-                                is_article_name, is_container_name, load_article, parse_file, scan_corpus,
-                                split_member, within)
+from reader.core.corpus import (
+    GAZETTEER_FILE,
+    Article,
+    ArticleSkipped,
+    CorpusError,
+    FileEntry,
+    file_fingerprint,
+    is_article_name,
+    is_container_name,
+    load_article,
+    parse_file,
+    scan_corpus,
+    split_member,
+    within,
+)
 from reader.core.errors import ReaderError
 from reader.core.expansion import Expander, Matched
-from reader.core.index import (IndexDamaged, IndexDoc, SCHEMA_VERSION, SearchIndex, StoredHit, match_spans,
-                               translated_matches)
+from reader.core.index import (
+    SCHEMA_VERSION,
+    IndexDamaged,
+    IndexDoc,
+    SearchIndex,
+    StoredHit,
+    match_spans,
+    translated_matches,
+)
 from reader.core.query import QueryError
 from reader.core.related import FORMAT_VERSION as RELATED_FORMAT
-from reader.core.related import Relation, RelatedIndex
+from reader.core.related import RelatedIndex, Relation
 from reader.core.snippets import Fragment, make_snippet
 from reader.core.userfiles import INDEX_RECORD_BYTES, cache_folder, corpus_digest, read_json_object, write_atomic
 
@@ -189,6 +209,13 @@ def _read_json(path: Path) -> dict:
     return read_json_object(path, INDEX_RECORD_BYTES)
 
 
+def _mtime_or_zero(path: Path) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
 def _write_json(path: Path, data: dict) -> None:
     write_atomic(path, json.dumps(data, separators=(",", ":")))  # dumps: the C encoder, not dump's Python one
 
@@ -196,10 +223,15 @@ def _write_json(path: Path, data: dict) -> None:
 class Engine:
     """A corpus folder and its search index."""
 
-    def __init__(self, corpus: Path, index_dir: Path | None = None) -> None:
+    def __init__(self, corpus: Path, index_dir: Path | None = None, data: Path | None = None) -> None:
+        """`data`: the folder for the analyst's files of the corpus (default: see data_overlay)."""
         self.corpus = Path(corpus)
         if not self.corpus.is_dir():
             raise CorpusError(f"corpus folder not found: {self.corpus}")
+        self.data = data_overlay.choose_data_folder(self.corpus, data)
+        if self.data is not None and self.data.exists() and not self.data.is_dir():
+            raise CorpusError(f"the data folder is not a folder: {self.data}")
+        data_overlay.register(self.corpus, self.data)
         self.index_dir = Path(index_dir) if index_dir else default_index_dir(self.corpus)
         if self.index_dir.exists() and not self.index_dir.is_dir():
             raise CorpusError(f"the index folder is not a folder: {self.index_dir}")
@@ -208,13 +240,34 @@ class Engine:
         self._lock = threading.RLock()
         self.messages: list[str] = []  # things the user should be told (index rebuilt, …)
         self.as_typed = False  # the default of searches: words only as typed, not also their translations
+        notice = self.data and data_overlay.first_notice(self.corpus, self.data)
+        if notice:
+            self.messages.append(notice)
+
+    @property
+    def tags_location(self) -> str:
+        """Where tags and notes are written, for the status line and help."""
+        return data_overlay.where_tags_live(self.corpus)
 
     @property
     def gazetteer_path(self) -> Path:
-        return self.corpus / GAZETTEER_FILE
+        """Where the corpus gazetteer is written (in the data folder when the corpus has one)."""
+        return data_overlay.corpus_file(self.corpus, GAZETTEER_FILE)
+
+    @property
+    def _gazetteer_source(self) -> Path:
+        """The gazetteer read: the data folder's once it has one, else the corpus's."""
+        return data_overlay.readable_file(self.corpus, GAZETTEER_FILE)
+
+    def add_gazetteer_name(self, name: str, kind: str, owner: str | None = None) -> str:
+        """Add a name to the corpus gazetteer (see gazetteer.add_name), as another name of `owner` when
+        given; the entity id it belongs to."""
+        from reader.core.gazetteer import add_name
+
+        return add_name(self.gazetteer_path, name, kind, owner, base=self.corpus / GAZETTEER_FILE)
 
     def _gazetteer_version(self) -> list[int]:
-        return _version(self.gazetteer_path)
+        return _version(self._gazetteer_source)
 
     def _fields_version(self) -> list[int]:
         from reader.core.containers import FIELDS_FILE
@@ -225,12 +278,12 @@ class Engine:
         """The corpus gazetteer, or None when there is none or it does not parse (see gazetteer_error)."""
         from reader.core.loading import load_gazetteer
 
-        return load_gazetteer(self.gazetteer_path)[0]
+        return load_gazetteer(self._gazetteer_source)[0]
 
     def gazetteer_error(self) -> str:
         from reader.core.loading import load_gazetteer
 
-        return load_gazetteer(self.gazetteer_path)[1]
+        return load_gazetteer(self._gazetteer_source)[1]
 
     def entities(self, article: Article) -> list[Span]:
         """Entities in the article's text (title, blank line, body), gazetteer and automatic."""
@@ -246,7 +299,7 @@ class Engine:
         from reader.core.world_names import place_key
 
         values = [normalise_name(name), place_key(name) or ""]
-        gazetteer, problem = load_gazetteer(self.gazetteer_path)
+        gazetteer, problem = load_gazetteer(self._gazetteer_source)
         told = f"{problem}: entity: queries match the names as written"
         if problem and told not in self.messages:
             self.messages.append(told)
@@ -282,13 +335,19 @@ class Engine:
         if meta.get("gazetteer", [0, 0]) != self._gazetteer_version() or meta.get("related") != RELATED_FORMAT \
                 or meta.get("fields", [0, 0]) != self._fields_version():
             return True
+        if meta.get("data") != (str(self.data) if self.data else None):
+            return True
         for rel, mtime in (meta.get("folders") or {}).items():
             try:
                 if os.stat(self.corpus / rel).st_mtime_ns != mtime:
                     return True
             except OSError:
                 return True
-        return False
+        return any(_mtime_or_zero(self.data / rel) != mtime for rel, mtime in self._data_folders(meta).items())
+
+    def _data_folders(self, meta: dict) -> dict[str, int]:
+        """The data folder's mtimes the last update recorded (corpus folder -> mtime, 0: not there)."""
+        return (meta.get("data_folders") or {}) if self.data else {}
 
     def index_generation(self) -> int:
         """A number that changes whenever any process commits to the index (-1: no usable index)."""
@@ -348,7 +407,7 @@ class Engine:
         prints: dict[str, str] = stored.get("fingerprints", {})  # kept through a rebuild: renames still follow
         from reader.core.loading import load_gazetteer
 
-        _, problem = load_gazetteer(self.gazetteer_path)
+        _, problem = load_gazetteer(self._gazetteer_source)
         if problem:
             report.warnings.append(problem)
         if not fresh and self._meta().get("gazetteer") != self._gazetteer_version():
@@ -359,7 +418,9 @@ class Engine:
             manifest = {i: [0, 0, 0] if i.lower().endswith(JSON_SUFFIXES) else v for i, v in manifest.items()}
         folders: dict[str, int] = {}
         unknown: list[str] = []
-        entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders, unknown, report.orphans)}
+        data_folders: dict[str, int] = {}
+        entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders, unknown,
+                                                     report.orphans, data_folders)}
         report.skipped += [Skipped(name, f"unknown type ({Path(name).suffix or 'no extension'}), not read")
                            for name in unknown]
         self._follow_renames(report, entries, stored.get("files", {}), prints, folders)
@@ -463,7 +524,9 @@ class Engine:
         _write_json(self.index_dir / SKIPPED_FILE, {"skipped": [[item.name, item.reason] for item in report.skipped]})
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
                                                  "gazetteer": self._gazetteer_version(),
-                                                 "fields": self._fields_version(), "related": RELATED_FORMAT})
+                                                 "fields": self._fields_version(), "related": RELATED_FORMAT,
+                                                 "data_folders": data_folders,
+                                                 "data": str(self.data) if self.data else None})
         return report
 
     def _learn_translations(self, changed: list[str], removed: list[str]) -> None:
@@ -509,6 +572,7 @@ class Engine:
         """Move the sidecar of each gone article to the one new article with the same text (see
         renames.py); report what was too ambiguous to guess. `report.orphans` keeps what stays behind."""
         from reader.core.renames import match_renames, move_sidecar
+        from reader.core.sidecars import sidecar_mtime_ns
 
         gone = {i: prints[i] for i in report.orphans if prints.get(i)}
         if not gone:
@@ -526,7 +590,7 @@ class Engine:
             report.moved.append((old_id, new_id))
             report.orphans.remove(old_id)
             entry = entries[new_id]
-            entry.sidecar_mtime_ns = os.lstat(entry.path + ".yaml").st_mtime_ns
+            entry.sidecar_mtime_ns = sidecar_mtime_ns(Path(entry.path))
             for article_id in (old_id, new_id):  # the move changed both folders: not a change to re-scan
                 folder = Path(article_id).parent.as_posix()
                 with contextlib.suppress(OSError):
@@ -668,9 +732,9 @@ class Engine:
         `count=False` leaves the total out (None) when more articles match than are listed: a first
         page comes sooner, and `count()` follows.
         """
-        found = self._reading(lambda index: index.search(query, limit=limit, lang=lang, tag=tag, sort=sort,
-                                                         count=count, resolve_entity=self._resolve_entity,
-                                                         read_body=self._body, expander=self._expander(index, as_typed)))
+        found = self._reading(lambda index: index.search(
+            query, limit=limit, lang=lang, tag=tag, sort=sort, count=count, resolve_entity=self._resolve_entity,
+            read_body=self._body, expander=self._expander(index, as_typed)))
         for note in found.controls.notes:
             if note not in self.messages:
                 self.messages.append(note)
@@ -681,8 +745,9 @@ class Engine:
     def count(self, query: str, *, lang: str | None = None, tag: str | None = None,
               as_typed: bool | None = None) -> int:
         """How many articles a query matches."""
-        return self._reading(lambda index: index.count(query, lang=lang, tag=tag, resolve_entity=self._resolve_entity,
-                                                       read_body=self._body, expander=self._expander(index, as_typed)))
+        return self._reading(lambda index: index.count(
+            query, lang=lang, tag=tag, resolve_entity=self._resolve_entity, read_body=self._body,
+            expander=self._expander(index, as_typed)))
 
     def lexicon(self, word: str, lang: str | None = None) -> list[dict]:
         """The translations of a word into the corpus's languages (or `lang`), with their evidence."""
@@ -761,6 +826,7 @@ class Engine:
     def reindex(self, article_ids: list[str]) -> None:
         """Re-read a few articles (after their sidecar changed) so searches see the change at once."""
         from reader.core import loading
+        from reader.core.sidecars import sidecar_mtime_ns
 
         lock = IndexLock(self.index_dir)
         lock.acquire(wait=True)
@@ -786,19 +852,21 @@ class Engine:
                     else:
                         prints[rel] = loaded[0].fingerprint
                     st = os.stat(path)
-                    side = Path(f"{path}.yaml")
-                    manifest[rel] = [st.st_mtime_ns, st.st_size, os.lstat(side).st_mtime_ns if side.exists() else 0]
+                    manifest[rel] = [st.st_mtime_ns, st.st_size, sidecar_mtime_ns(path)]
                 index = self._require_index()
                 index.write(docs, gone)
                 _write_json(manifest_path, {"files": manifest, "members": members,
                                              "fingerprints": prints})
                 meta = self._meta()
-                folders = meta.get("folders") or {}
+                folders, data_folders = meta.get("folders") or {}, self._data_folders(meta)
                 for article_id in article_ids:  # our own sidecar write must not mark the corpus stale
                     rel = Path(article_id).parent.as_posix()
                     if rel in folders:
                         folders[rel] = os.stat(self.corpus / rel).st_mtime_ns
-                _write_json(self.index_dir / META_FILE, {**meta, "folders": folders})
+                    for parent in [rel, *(p.as_posix() for p in Path(rel).parents)] if self.data else []:
+                        if parent in data_folders:  # the write may have made the folders that hold it
+                            data_folders[parent] = _mtime_or_zero(self.data / parent)
+                _write_json(self.index_dir / META_FILE, {**meta, "folders": folders, "data_folders": data_folders})
         finally:
             lock.release()
 

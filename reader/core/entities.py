@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 from anyascii import anyascii
 
 from reader.core.text import TOKEN_RE, find_word, fold
-from reader.core.world_names import (BIG_CITY, COUNTRY, FAMILY, GIVEN, LANGUAGE, LEGAL_FORM, REGION, Known, lookup,
-                                     place_key)
+from reader.core.world_names import BIG_CITY, COUNTRY, GIVEN, LANGUAGE, LEGAL_FORM, REGION, Known, lookup, place_key
 
 if TYPE_CHECKING:
     from reader.core.gazetteer import Gazetteer

@@ -51,7 +51,8 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 # Words: letter runs with the combining marks of any script inside (vowel signs, viramas); Katakana runs
 # (foreign names in Japanese) and Han runs apart; Hiragana (particles, endings) separates words.
-_WORD_RE = re.compile(rf"(?:[^\W\d_{_HAN}{_KANA}]+|[{MARK_CLASS}])+|[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]+|[{_HAN}]+")
+_WORD_RE = re.compile(rf"(?:[^\W\d_{_HAN}{_KANA}]+|[{MARK_CLASS}])+"
+                      rf"|[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]+|[{_HAN}]+")
 # Words, and the punctuation after which the next word starts a sentence (any script's full stops).
 _TOKEN_RE = re.compile(rf"{_WORD_RE.pattern}|[.!?…:;\n«»“”\"()\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f]")
 _HAN_RE = re.compile(rf"[{_HAN}]")

@@ -296,12 +296,15 @@ def _entity_from(item: object, where: str) -> Entity:
     return Entity(entity_id.strip(), kind, texts)
 
 
-def add_name(path: Path, name: str, type: str, entity_id: str | None = None) -> str:
+def add_name(path: Path, name: str, type: str, entity_id: str | None = None, base: Path | None = None) -> str:
     """Add `name` to the gazetteer file, as an alias of `entity_id` or as a new entity; return the entity id.
 
-    The file is re-read under a lock and replaced atomically, keeping comments and order.
+    The file is re-read under a lock and replaced atomically, keeping comments and order; a file not
+    written yet starts from `base` (the corpus's own gazetteer, for one kept in a data folder).
     """
     path = Path(path)
+    if base is not None and Path(base) != path:
+        path.parent.mkdir(parents=True, exist_ok=True)
     name = " ".join(str(name).split())
     if not name or len(name) > MAX_NAME_CHARS or not _WORD_RE.search(name):
         raise ValueError(f"not a usable name: {name[:60]!r}")
@@ -312,7 +315,10 @@ def add_name(path: Path, name: str, type: str, entity_id: str | None = None) -> 
             stack.enter_context(transient_lock(path.with_name(f".{path.name}.lock")))
         except LockUnavailable as exc:
             raise GazetteerError(f"{path}: {exc.problem}") from None
-        text = read_text(path, MAX_GAZETTEER_BYTES, GazetteerError) or ""
+        text = read_text(path, MAX_GAZETTEER_BYTES, GazetteerError)
+        if text is None and base is not None:
+            text = read_text(base, MAX_GAZETTEER_BYTES, GazetteerError)
+        text = text or ""
         gazetteer = Gazetteer(_entities_from_text(path, text))
         owner = _owner_of(gazetteer, name)
         if owner is not None and entity_id in (None, owner):

@@ -28,12 +28,20 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.sorting import FieldFacet
     from whoosh.writing import SegmentWriter
 
-from reader.core.analysis import (STEMMERS, Analysed, ExactAnalyzer, FastPositions, LangAnalyzer, WordPresence,
-                                  analysis_lang, analyzer_for)
+from reader.core.analysis import (
+    STEMMERS,
+    Analysed,
+    ExactAnalyzer,
+    FastPositions,
+    LangAnalyzer,
+    WordPresence,
+    analysis_lang,
+    analyzer_for,
+)
 from reader.core.dates import rewrite_date_query
 from reader.core.exact import ControlsPlugin, QueryControls, check_controls, holds_phrase, widen_patterns
-from reader.core.language import language_code
 from reader.core.expansion import TRANSLATED_BOOST, Expander, Matched
+from reader.core.language import language_code
 from reader.core.parsing import field_code, ignore_stop_words, multifield_parser, plain_clause
 from reader.core.posting_pool import GroupedPostingPool
 from reader.core.query import QueryError, check_query
@@ -506,7 +514,8 @@ class SearchIndex:
             raise QueryError(problem)
         return parsed, controls.found
 
-    def _holding(self, query, allowed: list[frozenset[str]], read_body: Callable[[str], str | None] | None) -> list[str]:
+    def _holding(self, query, allowed: list[frozenset[str]],
+                 read_body: Callable[[str], str | None] | None) -> list[str]:
         """Ids of the articles `query` matches whose title and body hold the exact phrase `allowed`."""
         searcher = self.searcher()
         ids = []
@@ -566,7 +575,8 @@ class SearchIndex:
 
     def matching_fields(self, text: str, *, lang: str | None = None, tag: str | None = None,
                         resolve_entity: Callable[[str], list[str]] | None = None,
-                        read_body: Callable[[str], str | None] | None = None, expander: Expander | None = None) -> Iterator[dict]:
+                        read_body: Callable[[str], str | None] | None = None,
+                        expander: Expander | None = None) -> Iterator[dict]:
         """The stored fields of every document the query matches (for counting facets)."""
         parsed = self.parse(text, resolve_entity, read_body, expander)
         searcher = self.searcher()
@@ -666,7 +676,8 @@ def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Ca
             continue
         alternatives.append(wq.Or([wq.Term(name, found.terms[0]) if len(found.terms) == 1
                                    else wq.Phrase(name, list(found.terms)) for name in names],
-                                  boost=TRANSLATED_BOOST * found.weight / len(found.terms)))  # a phrase: its words' mean
+                                  # a phrase: its words' mean
+                                  boost=TRANSLATED_BOOST * found.weight / len(found.terms)))
         for name in names:
             for term in found.terms:
                 if (name, term) not in own:

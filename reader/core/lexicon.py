@@ -90,7 +90,7 @@ def segments_of(left: tuple[str, str, str], right: tuple[str, str, str]) -> tupl
         return found
 
     sides = []
-    for lang, _, body in (left, right):
+    for _lang, _, body in (left, right):
         sides.append([body[start:end] for start, end in split_paragraphs(body)])
     segments: list[Segment] = [(terms(left[1], left[0]), terms(right[1], right[0]))]
     for i, j in align_rows(*sides):

@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.core.corpus import (GAZETTEER_FILE, Article, ArticleSkipped, is_container_name, load_article,
-                                parse_members)
+from reader.core.corpus import GAZETTEER_FILE, Article, ArticleSkipped, is_container_name, load_article, parse_members
+from reader.core.data_overlay import readable_file
 from reader.core.entities import entity_terms, recognise
 from reader.core.features import extract_features
 from reader.core.gazetteer import Gazetteer, GazetteerError
@@ -95,7 +95,7 @@ def load_for_index(job: tuple) -> list[Loaded]:
 
 def _load_one(root: Path, path: Path, article_id: str) -> Loaded:
     try:
-        gazetteer, _ = load_gazetteer(root / GAZETTEER_FILE)
+        gazetteer, _ = load_gazetteer(readable_file(root, GAZETTEER_FILE))
         article = load_article(root, path)
         tokens = TOKEN_RE.findall(article.text)  # cut once for the entity finder and the index
         doc = analysed(article_to_doc(article, gazetteer, set(tokens)), tokens)

@@ -23,7 +23,6 @@ from typing import Callable, Iterator, TypeVar
 
 from reader.core.memo import Memo, extend_each
 
-
 DB_NAME = "related.sqlite"
 # Bump when features or weights change: stored postings are then dropped and rebuilt by the indexer.
 FORMAT_VERSION = "2"  # 2: marks of every script, lakh and multiplied numbers, caseless names, Han pairs
@@ -40,8 +39,8 @@ MIN_SCORE = 0.005
 # Same story, calibrated on parallel news in eight languages and five scripts (benchmarks/related_eval.py):
 # a translation is the other's best match in its language and scores at least TRANSLATION_SCORE, or at
 # least CLEAR_TRANSLATION_SCORE and CLEAR_MARGIN times the runner-up in that language when it is the best
-# candidate of any other language (scripts far apart share less: their scores are lower); a rewrite in the same language also shares most of its weighted
-# features, not only the rare ones.
+# candidate of any other language (scripts far apart share less: their scores are lower); a rewrite in the
+# same language also shares most of its weighted features, not only the rare ones.
 TRANSLATION_SCORE = 0.08
 CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN = 0.05, 2.5
 REWRITE_SCORE, REWRITE_COSINE, REWRITE_CHECKS = 0.1, 0.65, 5

@@ -1,8 +1,9 @@
-"""Saved searches: a YAML file in the corpus folder, mapping a name to a query, that the analyst can edit.
+"""Saved searches: a YAML file of the corpus, mapping a name to a query, that the analyst can edit.
 
-They travel with the corpus (through git too). Earlier versions kept one file for every corpus in
-the user's data folder: a corpus without a file of its own reads that one, and its first change
-starts from it, so no saved search is lost.
+They travel with the corpus (through git too); a corpus with a data folder (data_overlay) keeps its
+file there, which starts from the corpus's own until it is first written. Earlier versions kept one
+file for every corpus in the user's data folder: a corpus without a file of its own reads that one,
+and its first change starts from it, so no saved search is lost.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from reader.core.data_overlay import corpus_file, original_of
 from reader.core.errors import ReaderError
 from reader.core.query import check_query
 from reader.core.userfiles import data_folder, file_lock, read_text, write_atomic
@@ -23,8 +25,8 @@ class SavedSearchError(ReaderError):
 
 
 def saved_searches_path(corpus: Path) -> Path:
-    """`saved-searches.yaml` in the corpus folder."""
-    return Path(corpus) / SAVED_FILE
+    """`saved-searches.yaml` of the corpus: in its data folder when it has one, else in the corpus folder."""
+    return corpus_file(Path(corpus), SAVED_FILE)
 
 
 def _legacy_path() -> Path:
@@ -33,11 +35,12 @@ def _legacy_path() -> Path:
 
 
 def _read(path: Path) -> tuple[Path, str | None]:
-    """(the file read, its text): the corpus's file, else the legacy one, else (path, None)."""
-    text = read_text(path)
-    if text is None and (legacy := read_text(_legacy_path())) is not None:
-        return _legacy_path(), legacy
-    return path, text
+    """(the file read, its text): the file; else, in a data folder, the corpus's own copy; else the
+    legacy one; else (path, None)."""
+    for source in (path, original_of(path), _legacy_path()):
+        if source is not None and (text := read_text(source)) is not None:
+            return source, text
+    return path, None
 
 
 def _parse(path: Path, text: str | None):

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from reader.core import data_overlay
 from reader.core.errors import ReaderError
 from reader.core.index import SegmentBuilder
 from reader.core.loading import Loaded, exit_with_parent, load_for_index
@@ -28,9 +29,12 @@ class LoaderFailed(ReaderError):
     """A loader process failed or died; the update did not happen."""
 
 
-def _loader(index_dir: str, jobs, results, stop, parent: int) -> None:
-    """Loader process: load the chunks of `jobs` into one new segment, report each chunk, then the segment."""
+def _loader(index_dir: str, jobs, results, stop, parent: int, overlays: dict[str, str]) -> None:
+    """Loader process: load the chunks of `jobs` into one new segment, report each chunk, then the segment.
+
+    `overlays`: the indexing process's data folders (see data_overlay), for the sidecars to read."""
     exit_with_parent(parent)
+    data_overlay.restore(overlays)
     try:
         builder = SegmentBuilder(Path(index_dir))
         while not stop.is_set():
@@ -71,7 +75,8 @@ def load_in_parallel(index_dir: Path, jobs: list[tuple], on_loaded: Callable[[Lo
         tasks.put(jobs[start:start + CHUNK])
     for _ in range(processes):
         tasks.put(None)
-    loaders = [context.Process(target=_loader, args=(str(index_dir), tasks, results, stop, os.getpid()),
+    loaders = [context.Process(target=_loader, args=(str(index_dir), tasks, results, stop, os.getpid(),
+                                                         data_overlay.registered()),
                                daemon=True, name=f"reader-loader-{number}") for number in range(processes)]
     for loader in loaders:
         loader.start()

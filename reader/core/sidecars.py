@@ -2,6 +2,9 @@
 
 A sidecar is replaced whole (temporary file, fsync, rename) under an flock, after re-reading it, so
 concurrent writers merge instead of clobbering; a file that does not parse is never overwritten.
+`sidecar_path` is the one place that says where a sidecar is: beside the article, or in the data
+folder of a read-only corpus (`data_overlay`), where a sidecar not written yet starts from the one
+beside the article.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from ruamel.yaml.scalarstring import (
 from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 
 from reader.core.corpus import split_member
-from reader.core.errors import ReaderError
+from reader.core.data_overlay import relocated
+from reader.core.errors import EnvironmentFailure, ReaderError
 from reader.core.text import normalise_tag
 from reader.core.userfiles import LockUnavailable, transient_lock
 
@@ -54,21 +58,52 @@ class SidecarError(ReaderError):
     """A sidecar that cannot be read or written; str() is one line naming the file."""
 
 
+class SidecarLocked(SidecarError, EnvironmentFailure):
+    """Another writer held a sidecar's lock longer than the timeout."""
+
+
 def sidecar_path(article_path: Path) -> Path:
-    """The sidecar of an article: `a/b.txt` -> `a/b.txt.yaml`; of a member `a/d.jsonl#k`: `a/d.jsonl.yaml`,
-    the keyed sidecar of its file, a mapping of member key -> that member's sidecar."""
+    """Where the article's sidecar is written: `a/b.txt` -> `a/b.txt.yaml` (of a member `a/d.jsonl#k`:
+    `a/d.jsonl.yaml`, the keyed sidecar of its file, a mapping of member key -> that member's sidecar),
+    or the same path inside the corpus's data folder when it has one (see `data_overlay`)."""
+    beside = archived_sidecar(article_path)
+    return relocated(beside) or beside
+
+
+def archived_sidecar(article_path: Path) -> Path:
+    """The sidecar beside the article, whether or not the corpus has a data folder (the one naming rule)."""
     path = split_member(article_path)[0]
     return path.with_name(path.name + ".yaml")
 
 
+def sidecar_mtime_ns(article_path: Path) -> int:
+    """The mtime (ns) of the sidecar that holds the article's data now; 0 when it has none."""
+    for sidecar in dict.fromkeys((sidecar_path(article_path), archived_sidecar(article_path))):
+        with contextlib.suppress(OSError):
+            return os.lstat(sidecar).st_mtime_ns
+    return 0
+
+
 def read_sidecar(article_path: Path) -> dict:
     """The article's sidecar as a plain dict ({} when there is none); tags normalised, duplicates dropped."""
-    sidecar = sidecar_path(article_path)
+    sidecar, text, _ = _current_text(article_path)
     key = split_member(article_path)[1]
     if key:
         return copy.deepcopy(read_member_sidecars(sidecar).get(key, {}))
-    text = _read_text(sidecar)
     return {} if text is None else _parse(sidecar, text)[2]
+
+
+def _current_text(article_path: Path) -> tuple[Path, str | None, bool]:
+    """(file read, its text or None, whether that file is the one written): a data folder's sidecar
+    not written yet reads as the sidecar beside the article."""
+    sidecar = sidecar_path(article_path)
+    text = _read_text(sidecar)
+    archived = archived_sidecar(article_path)
+    if text is None and archived != sidecar:
+        archived_text = _read_text(archived)
+        if archived_text is not None:
+            return archived, archived_text, False
+    return sidecar, text, True
 
 
 def read_member_sidecars(sidecar: Path) -> dict[str, dict]:
@@ -114,9 +149,9 @@ def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags
     sidecar = sidecar_path(article_path)
     key = split_member(article_path)[1]
     with sidecar_lock(article_path):
-        text = _read_text(sidecar)
+        source, text, in_place = _current_text(article_path)
         top, doc, before, raw_tags = (CommentedMap(), CommentedMap(), {}, None) if text is None \
-            else _parse(sidecar, text, key)
+            else _parse(source, text, key)
         expected = _merge_plain(before, add, remove, fields)
         if expected == before:
             return before
@@ -137,9 +172,9 @@ def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags
             reads_back = False
         if not reads_back:
             raise _error(sidecar, "the merged sidecar would not read back as intended; nothing written")
-        if text is not None and not os.access(sidecar, os.W_OK):
+        if text is not None and in_place and not os.access(sidecar, os.W_OK):
             raise _error(sidecar, "sidecar is read-only")
-        _write_atomic(sidecar, out)
+        _write_atomic(sidecar, out, _read_only(article_path))
         return expected
 
 
@@ -154,15 +189,21 @@ def sidecar_lock(article_path: Path, timeout: float | None = None) -> Iterator[N
     sidecar = sidecar_path(article_path)
     with contextlib.ExitStack() as stack:
         try:
+            if sidecar != archived_sidecar(article_path):  # a data folder grows the article's folders
+                sidecar.parent.mkdir(parents=True, exist_ok=True)
             stack.enter_context(transient_lock(sidecar.with_name(f".{sidecar.name}.lock"),
                                                LOCK_TIMEOUT if timeout is None else timeout))
         except LockUnavailable as exc:
-            raise _error(sidecar, "corpus folder is read-only" if exc.read_only else exc.problem) from None
+            raise _error(sidecar, _read_only(article_path) if exc.read_only else exc.problem,
+                         SidecarLocked if exc.timed_out else SidecarError) from None
+        except OSError as exc:
+            raise _error(sidecar, _read_only(article_path) if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+                         else f"cannot make its folder: {exc.strerror}") from None
         yield
 
 
-def _error(sidecar: Path, problem: str) -> SidecarError:
-    return SidecarError(" ".join(f"{sidecar}".splitlines()) + ": " + " ".join(problem.split()))
+def _error(sidecar: Path, problem: str, kind: type[SidecarError] = SidecarError) -> SidecarError:
+    return kind(" ".join(f"{sidecar}".splitlines()) + ": " + " ".join(problem.split()))
 
 
 def _read_text(sidecar: Path) -> str | None:
@@ -380,7 +421,13 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _write_atomic(sidecar: Path, text: str) -> None:
+def _read_only(article_path: Path) -> str:
+    """The problem of a sidecar folder reader may not write, naming which folder it is."""
+    return "corpus folder is read-only" if sidecar_path(article_path) == archived_sidecar(article_path) \
+        else "data folder is read-only (choose another with --data DIR)"
+
+
+def _write_atomic(sidecar: Path, text: str, read_only_problem: str) -> None:
     """Replace the sidecar by a fully written, fsynced temporary file, keeping its permission bits."""
     temporary = sidecar.with_name(f".{sidecar.name}.tmp")  # one fixed name is enough: writers hold the lock
     try:
@@ -390,7 +437,7 @@ def _write_atomic(sidecar: Path, text: str) -> None:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _CLOEXEC, 0o666)
     except OSError as exc:
         read_only = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
-        raise _error(sidecar, "corpus folder is read-only" if read_only else f"cannot write: {exc.strerror}") from exc
+        raise _error(sidecar, read_only_problem if read_only else f"cannot write: {exc.strerror}") from exc
     try:
         try:
             if mode is not None:

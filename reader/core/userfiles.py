@@ -55,9 +55,9 @@ def file_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
 class LockUnavailable(ReaderError):
     """A lock that could not be taken; `problem` says why without naming the file."""
 
-    def __init__(self, lock: Path, problem: str, read_only: bool = False) -> None:
+    def __init__(self, lock: Path, problem: str, read_only: bool = False, timed_out: bool = False) -> None:
         super().__init__(f"{lock}: {problem}")
-        self.problem, self.read_only = problem, read_only
+        self.problem, self.read_only, self.timed_out = problem, read_only, timed_out
 
 
 @contextlib.contextmanager
@@ -82,7 +82,7 @@ def transient_lock(lock: Path, timeout: float = LOCK_TIMEOUT, poll: float = 0.00
         fd = _open_lock(Path(lock))
         try:
             if not flock_within(fd, max(0.0, deadline - time.monotonic()), poll):
-                raise LockUnavailable(lock, "locked by another writer")
+                raise LockUnavailable(lock, "locked by another writer", timed_out=True)
             if _still_named(lock, fd):
                 break
         except BaseException:

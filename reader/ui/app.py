@@ -23,14 +23,15 @@ class ReaderApp(App, inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = bindings_for(APP)
 
-    def __init__(self, corpus: Path, index_dir: Path | None = None, config: KeymapConfig | None = None) -> None:
+    def __init__(self, corpus: Path, index_dir: Path | None = None, config: KeymapConfig | None = None,
+                 data: Path | None = None) -> None:
         super().__init__(driver_class=clean_exit_driver())
-        self.corpus, self.index_dir = Path(corpus), index_dir
+        self.corpus, self.index_dir, self.data = Path(corpus), index_dir, data
         self.config = config or load_config(None)
         self.keymap_keys: dict[str, str] = dict(self.config.keys)
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen(self.corpus, self.index_dir, self.config.quick_tags)
+        return MainScreen(self.corpus, self.index_dir, self.config.quick_tags, self.data)
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap_keys)
@@ -42,10 +43,13 @@ class ReaderApp(App, inherit_bindings=False):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, Dialog):
-            self.push_screen(HelpScreen(self.keymap_keys, [str(p) for p in self.config.files], self.config.quick_tags))
+            engine = getattr(self.screen, "engine", None)
+            where = engine.tags_location if engine is not None else ""
+            self.push_screen(HelpScreen(self.keymap_keys, [str(p) for p in self.config.files], self.config.quick_tags,
+                                        where))
 
 
-def run_app(corpus: Path, index_dir: Path | None, keymap: str | None) -> int:
+def run_app(corpus: Path, index_dir: Path | None, keymap: str | None, data: Path | None = None) -> int:
     """Start the app on a corpus; a bad keymap or a missing corpus is a one-line error, exit 2."""
     try:
         config = load_config(keymap)
@@ -55,5 +59,5 @@ def run_app(corpus: Path, index_dir: Path | None, keymap: str | None) -> int:
     if not corpus.is_dir():
         print(f"reader: corpus folder not found: {corpus}", file=sys.stderr)
         return 2
-    ReaderApp(corpus, index_dir, config).run()
+    ReaderApp(corpus, index_dir, config, data).run()
     return 0

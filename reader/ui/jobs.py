@@ -77,6 +77,7 @@ class EngineJobs:
     engine = None
     corpus: Path
     index_dir: Path | None
+    data: Path | None
 
     def _init_jobs(self) -> None:
         self._search_lock = threading.Lock()
@@ -94,7 +95,7 @@ class EngineJobs:
         try:
             from reader.core.engine import Engine
 
-            engine = Engine(self.corpus, self.index_dir)
+            engine = Engine(self.corpus, self.index_dir, self.data)
             stale = engine.is_stale()
             documents = engine.doc_count()
             skipped = engine.last_skipped()

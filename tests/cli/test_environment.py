@@ -134,3 +134,25 @@ def test_a_really_full_disk_is_one_line_and_exit_4_and_recovers(demo_corpus, sma
     assert run("tag", "000", "+after-full", corpus=corpus).returncode == 0
     found = run("search", "tag:after-full drones", "--format", "paths", corpus=corpus)
     assert found.returncode == 0 and article.name in found.stdout
+
+
+def test_a_sidecar_lock_held_by_another_process_exits_4(demo_corpus, monkeypatch, capsys):
+    from reader.core import sidecars
+
+    assert cli.main(["index", "--corpus", str(demo_corpus)]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(sidecars, "LOCK_TIMEOUT", 0.3)
+    lock = demo_corpus / ".000_2b620b70247fd231.txt.yaml.lock"
+    holder = subprocess.Popen(["python", "-c", (
+        "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT);"
+        "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)"), str(lock)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        status = cli.main(["tag", "000", "+x", "--corpus", str(demo_corpus)])
+    finally:
+        holder.kill()
+        holder.wait()
+    err = capsys.readouterr().err
+    assert status == EXIT_ENVIRONMENT, err
+    assert err.strip().splitlines() == [f"reader: {demo_corpus}/000_2b620b70247fd231.txt.yaml: locked by another writer"]

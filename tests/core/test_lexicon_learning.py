@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from reader.core.expansion import analysed_terms
-from reader.core.lexicon import LearnedLexicon, LexiconSource, AnalystLexicon, update_learned
+from reader.core.lexicon import AnalystLexicon, LearnedLexicon, LexiconSource, update_learned
 from reader.core.lexicon_learning import learn_pair
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "aligned" / "en-fr.jsonl"

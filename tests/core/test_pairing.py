@@ -8,8 +8,14 @@ import pytest
 
 from reader.core import pairing
 from reader.core.entities import Span
-from reader.core.pairing import (Cancelled, align_rows, entities_in_pieces, pair_texts, split_paragraphs,
-                                 with_differences)
+from reader.core.pairing import (
+    Cancelled,
+    align_rows,
+    entities_in_pieces,
+    pair_texts,
+    split_paragraphs,
+    with_differences,
+)
 
 ENGLISH = ("Putin meets Shoigu\n\n"
            "Putin met Shoigu in Moscow on Monday to discuss the war.\n"

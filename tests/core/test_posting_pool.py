@@ -66,7 +66,7 @@ def test_postings_of_many_blocks_are_written_byte_for_byte_as_whoosh_writes_them
     docs = _docs(copies=60)  # common words in 300 documents: three blocks of postings
     ours = SearchIndex.create(tmp_path / "ours")
     ours.write([analysed(doc) for doc in docs], fresh=True)
-    theirs = _whoosh_writes(tmp_path / "theirs", _docs(copies=60))
+    _whoosh_writes(tmp_path / "theirs", _docs(copies=60))
     ours_files, their_files = _segment_files(tmp_path / "ours"), _segment_files(tmp_path / "theirs")
     assert set(ours_files) >= {"pst", "trm", "_text_en_len.col", "_stored.col"}
     assert ours_files == their_files

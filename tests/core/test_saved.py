@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.saved import (SavedSearchError, delete_search, load_saved, rename_search, resolve_saved,
-                               save_search, saved_searches_path)
+from reader.core.saved import (
+    SavedSearchError,
+    delete_search,
+    load_saved,
+    rename_search,
+    resolve_saved,
+    save_search,
+    saved_searches_path,
+)
 from reader.core.userfiles import data_folder
 
 

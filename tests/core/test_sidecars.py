@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.core import sidecars
+from reader.core.errors import EnvironmentFailure
 from reader.core.sidecars import (
     SidecarError,
     normalise_tag,
@@ -543,8 +544,9 @@ def test_lock_times_out_when_another_writer_holds_it(article: Path, monkeypatch:
     try:
         assert held.wait(5)
         start = time.monotonic()
-        with pytest.raises(SidecarError, match=r"b\.txt\.yaml: locked by another writer$"):
+        with pytest.raises(SidecarError, match=r"b\.txt\.yaml: locked by another writer$") as raised:
             update_sidecar(article, add_tags=["a"])
+        assert isinstance(raised.value, EnvironmentFailure)  # exit status 4, not a usage error
         assert 0.25 < time.monotonic() - start < 3
     finally:
         release.set()
@@ -628,17 +630,19 @@ def _watcher(folder: str, stop: multiprocessing.Event, results: multiprocessing.
     results.put((reads, problems[:5]))
 
 
-def test_concurrent_writers_never_lose_a_tag(tmp_path: Path) -> None:
+def run_concurrent_writers(folder: Path, writer=_writer, *extra: str) -> None:
+    """WRITERS processes (`writer(number, folder, *extra, results)`) and a watcher on the articles of
+    `folder`; then every article holds exactly the tags each writer's last operation left."""
     context = multiprocessing.get_context("fork")
     results, watch_results, stop = context.Queue(), context.Queue(), context.Event()
-    watcher = context.Process(target=_watcher, args=(str(tmp_path), stop, watch_results), daemon=True)
-    writers = [context.Process(target=_writer, args=(n, str(tmp_path), results), daemon=True)
+    watcher = context.Process(target=_watcher, args=(str(folder), stop, watch_results), daemon=True)
+    writers = [context.Process(target=writer, args=(n, str(folder), *extra, results), daemon=True)
                for n in range(WRITERS)]
     try:
         watcher.start()
         for process in writers:
             process.start()
-        finals = [results.get(timeout=45) for _ in writers]
+        finals = [results.get(timeout=60) for _ in writers]
         assert all(isinstance(final, dict) for final in finals), finals
         stop.set()
         reads, problems = watch_results.get(timeout=10)
@@ -654,9 +658,13 @@ def test_concurrent_writers_never_lose_a_tag(tmp_path: Path) -> None:
     assert reads > 0
     for index in range(ARTICLES):
         expected = {tag for final in finals for (i, tag), present in final.items() if i == index and present}
-        tags = read_sidecar(tmp_path / f"article{index}.txt").get("tags", [])
+        tags = read_sidecar(folder / f"article{index}.txt").get("tags", [])
         assert len(tags) == len(set(tags))
         assert set(tags) == expected
+
+
+def test_concurrent_writers_never_lose_a_tag(tmp_path: Path) -> None:
+    run_concurrent_writers(tmp_path)
 
 
 KILLED_WRITER = """

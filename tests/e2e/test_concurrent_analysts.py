@@ -15,8 +15,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.tmux import (READY, STARTUP_SECONDS, Pane, TmuxServer, copy_corpus, isolated_env, open_only_hit,
-                            reader_command, run_reader, shows_phrase)
+from tests.e2e.tmux import (
+    READY,
+    STARTUP_SECONDS,
+    Pane,
+    TmuxServer,
+    copy_corpus,
+    isolated_env,
+    open_only_hit,
+    reader_command,
+    run_reader,
+    shows_phrase,
+)
 
 pytestmark = pytest.mark.slow
 

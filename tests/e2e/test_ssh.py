@@ -21,8 +21,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.tmux import (READY, STARTUP_SECONDS, TmuxServer, clean_env, copy_corpus, isolated_env,
-                            open_only_hit, reader_executable, run_reader)
+from tests.e2e.tmux import (
+    READY,
+    STARTUP_SECONDS,
+    TmuxServer,
+    clean_env,
+    copy_corpus,
+    isolated_env,
+    open_only_hit,
+    reader_executable,
+    run_reader,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -10,8 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux import (READY, STARTUP_SECONDS, Pane, TmuxServer, corpus_copy, isolated_env,
-                            open_only_hit, printed_after_leaving_alternate_screen, reader_command, shows_phrase)
+from tests.e2e.tmux import (
+    READY,
+    STARTUP_SECONDS,
+    Pane,
+    TmuxServer,
+    corpus_copy,
+    isolated_env,
+    open_only_hit,
+    printed_after_leaving_alternate_screen,
+    reader_command,
+    shows_phrase,
+)
 
 pytestmark = pytest.mark.slow
 

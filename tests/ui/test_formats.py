@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from reader.core.sidecars import read_sidecar
 from reader.ui.screens.skipped import SkippedPanel
-
 from tests.format_files import write_all_formats
 from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
 from tests.ui.test_workflow import labels, open_panel

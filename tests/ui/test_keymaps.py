@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
 
-from reader.core.keymap import (BUILTIN_NAMES, KeymapError, builtin_keymap_path, load_keymap, normalise_key,
-                                parse_keys, user_keymap_path)
+from reader.core.keymap import (
+    BUILTIN_NAMES,
+    KeymapError,
+    builtin_keymap_path,
+    load_keymap,
+    normalise_key,
+    parse_keys,
+    user_keymap_path,
+)
 from reader.ui.actions import ACTIONS, default_keys, load_config
 from reader.ui.app import run_app
 from reader.ui.screens.help import HelpScreen
-
 from tests.ui.conftest import make_app, ready
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from reader.ui.screens.related import RelatedPanel
 from reader.ui.screens.side_by_side import SideBySideScreen
 from reader.ui.widgets.aligned import GAP_TEXT
-
 from tests.conftest import write
 from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
 

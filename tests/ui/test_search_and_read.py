@@ -5,7 +5,6 @@ from __future__ import annotations
 from reader.core.engine import Engine
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
-
 from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
 
 

@@ -12,7 +12,6 @@ from reader.core.engine import Hit
 from reader.ui.document import Flow, build_document, matches_in, wrap_offsets
 from reader.ui.widgets.article import ArticleView
 from reader.ui.widgets.results import ResultList
-
 from tests.ui.conftest import rendered
 
 

@@ -16,7 +16,6 @@ from reader.ui.screens.facets import FacetPanel
 from reader.ui.screens.panels import TextPrompt
 from reader.ui.screens.saved import SavedSearchPanel
 from reader.ui.screens.timeline import TimelinePanel
-
 from tests.cli.test_cli import HIT_KEYS
 from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
 

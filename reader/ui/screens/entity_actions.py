@@ -219,13 +219,11 @@ class EntityActions:
     def add_to_gazetteer(self, name: str, kind: str, owner: str | None = None) -> None:
         """Add `name` to entities.yaml (atomic, comments kept): as another name of `owner`, else as a new
         entity or the one it already names."""
-        from reader.core.gazetteer import add_name
-
         path = self.engine.gazetteer_path
         try:
             gazetteer = self.engine.gazetteer()
             known = gazetteer.resolve(name) if gazetteer is not None else None
-            entity_id = add_name(path, name, kind, owner)
+            entity_id = self.engine.add_gazetteer_name(name, kind, owner)
         except OSError as exc:
             self.post_message(GazetteerFailed(f"Cannot write {path}: {exc.strerror or exc}"))
         except Exception as exc:  # noqa: BLE001 - GazetteerError (file does not parse), ValueError (name)

@@ -33,11 +33,13 @@ class HelpBody(VerticalScroll, inherit_bindings=False):
 class HelpScreen(Dialog):
     """Keys in force, by group; `back` or `help` closes it."""
 
-    def __init__(self, keys: dict[str, str], keymap_files: list[str], quick_tags: dict[int, str]) -> None:
+    def __init__(self, keys: dict[str, str], keymap_files: list[str], quick_tags: dict[int, str],
+                 tags_location: str = "") -> None:
         super().__init__()
         self.keys = keys
         self.keymap_files = keymap_files
         self.quick_tags = quick_tags
+        self.tags_location = tags_location  # where tags and notes are written
 
     def compose(self) -> ComposeResult:
         groups = grouped(self.keys, self.quick_tags)
@@ -51,6 +53,9 @@ class HelpScreen(Dialog):
                              for keys, description in rows]
                     yield Static(Content("\n").join(lines), classes="help-keys")
             source = ", ".join(self.keymap_files) or "built-in defaults"
+            if self.tags_location:
+                where = f"{self.tags_location[:1].upper()}{self.tags_location[1:]} (--data DIR chooses)"
+                yield Static(Content(where), classes="dialog-hint", id="help-tags")
             yield Static(Content(f"Keymap: {source} · {self.keys_for('back')}: close"), classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -43,9 +43,10 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
 
     BINDINGS = bindings_for(MAIN)
 
-    def __init__(self, corpus: Path, index_dir: Path | None, quick_tags: dict[int, str]) -> None:
+    def __init__(self, corpus: Path, index_dir: Path | None, quick_tags: dict[int, str],
+                 data: Path | None = None) -> None:
         super().__init__()
-        self.corpus, self.index_dir, self.quick_tags = corpus, index_dir, quick_tags
+        self.corpus, self.index_dir, self.quick_tags, self.data = corpus, index_dir, quick_tags, data
         self._init_jobs()
         self.documents = 0
         self.usable = False  # the index can answer searches
@@ -135,6 +136,8 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
         parts += [f"{self.documents:,} articles", self.index_state]
         if self.skipped:
             parts.append(f"{len(self.skipped):,} not indexed")
+        if self.engine is not None and self.engine.data is not None:  # where tags go is not the usual place
+            parts.append(self.engine.tags_location)
         self.status.facts = " · ".join(parts)
 
     # -- engine and index ------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from reader.core.narrowing import toggle_clause
 from reader.core.text import safe_text
 from reader.ui import messages as msg
-from reader.core.narrowing import toggle_clause
 from reader.ui.screens.dialogs import NotesEditor, TagPanel, TagPrompt
 from reader.ui.tagging import TagEdit, describe, toggle_edit
 

@@ -7,7 +7,6 @@ from textual.widgets import Input
 
 from reader.ui.actions import QUERY, bindings_for
 
-
 # Input's own editing keys (backspace, ctrl+u, ctrl+w, home…) and their actions, but enter (the
 # registry's `open`). Textual runs a binding's action after the key events already queued, so the
 # characters of a paste that follows ctrl+u would be typed first and then cleared with the rest.

@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.ui.actions import LIST, bindings_for
 from reader.core.text import one_line
+from reader.ui.actions import LIST, bindings_for
 from reader.ui.render import result_snippet_line, result_title_line
 
 ROW_HEIGHT = 2
