@@ -10,6 +10,7 @@ the whole newstest2014 SGML files.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -26,7 +27,7 @@ from reader.core.entities import AUTO_KINDS, Span, recognise  # noqa: E402
 from reader.core.gazetteer import Gazetteer  # noqa: E402
 
 GOLD = ROOT / "tests" / "fixtures" / "entities_gold.yaml"
-DATA = Path("/work/shared/data/newstest2014")
+DATA = Path(os.environ.get("READER_NEWSTEST") or ROOT.parent / "shared" / "data" / "newstest2014")
 SGML_LANGS = {"newstest2014-fren-src.en.sgm": "en", "newstest2014-fren-ref.fr.sgm": "fr",
               "newstest2014-deen-src.en.sgm": "en", "newstest2014-deen-ref.de.sgm": "de"}
 _DOC_RE = re.compile(r"<doc\b[^>]*\bdocid=\"([^\"]+)\"[^>]*>(.*?)</doc>", re.S)

@@ -11,7 +11,7 @@ title find it first, with expansion, as a share of the articles it found first w
 in-process query time with expansion.
 
     python -m benchmarks.xlang_eval                       # newstest2014 fr-en and de-en
-    python -m benchmarks.xlang_eval --pairs ru-en,cs-en --parallel /work/devdata/parallel
+    python -m benchmarks.xlang_eval --pairs ru-en,cs-en --parallel DIR
 
 `--parallel DIR` reads `DIR/<xx>-en.jsonl` (see `_load_parallel`).
 Data come from $READER_NEWSTEST (default ../shared/data/newstest2014). Small sizes only.

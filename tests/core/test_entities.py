@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from reader.core.gazetteer import Entity, Gazetteer
 
 REPO = Path(__file__).resolve().parents[2]
 GOLD = REPO / "tests" / "fixtures" / "entities_gold.yaml"
-NEWSTEST = Path("/work/shared/data/newstest2014")
+NEWSTEST = Path(os.environ.get("READER_NEWSTEST") or REPO.parent / "shared" / "data" / "newstest2014")
 
 
 def _load_benchmark():
