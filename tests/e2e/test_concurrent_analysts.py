@@ -111,7 +111,7 @@ def test_three_apps_and_a_script_tag_at_once(tmp_path):
 
         for analyst in analysts:  # search, open, and type the tag in the tag prompt
             pane = analyst.pane
-            run_query(pane, analyst.query)
+            run_query(pane, f"={analyst.query}")  # as written: not also its other spellings
             pane.wait_for(ONE_HIT)
             open_only_hit(pane, analyst.article.name)
             pane.keys("t")
@@ -182,7 +182,7 @@ def test_open_article_shows_tags_added_elsewhere(tmp_path):
         try:
             pane = start_analyst(tmux, "analyst", corpus, home_env, tmp_path)
             pane.wait_for(READY, timeout=STARTUP_SECONDS)
-            run_query(pane, "Chogou")
+            run_query(pane, "=Chogou")
             pane.wait_for(ONE_HIT)
             open_only_hit(pane, article.name)
             done = run_reader(corpus, "tag", article.name, "+from-a-script", env=home_env)

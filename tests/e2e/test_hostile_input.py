@@ -46,7 +46,7 @@ def still_answers(pane: Pane) -> None:
     """After clearing the query box, a plain query is answered: the app did not hang or die."""
     pane.keys("C-u")
     pane.wait_for(lambda s: s.splitlines()[0].strip().startswith("Search:"))  # the empty box's placeholder
-    pane.type("Chogou")
+    pane.type("=Chogou")  # as written: Shoigu, another spelling, would make two hits
     pane.wait_for(lambda s: ONE_HIT.search(status_line(s)) is not None)
     pane.keys("C-u")
 
@@ -71,9 +71,9 @@ def test_hostile_queries_get_a_message_at_once(tmux, tmp_path, indexed_corpus, q
 def test_a_pasted_nul_never_reaches_the_query(tmux, tmp_path, indexed_corpus):
     pane = start(tmux, tmp_path, corpus_copy(indexed_corpus, tmp_path / "corpus"))
     pane.wait_for(READY, timeout=STARTUP_SECONDS)
-    paste(pane, tmp_path, "Cho\x00gou")
+    paste(pane, tmp_path, "=Cho\x00gou")
     screen = pane.wait_for(lambda s: ONE_HIT.search(status_line(s)) is not None, timeout=ANSWER_SECONDS)
-    assert screen.splitlines()[0].strip() == "Chogou", screen
+    assert screen.splitlines()[0].strip() == "=Chogou", screen
     still_answers(pane)
 
 

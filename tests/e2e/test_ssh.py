@@ -136,7 +136,7 @@ def test_search_open_tag_over_ssh(sshd, tmp_path):
         except AssertionError as exc:
             raise AssertionError(f"{exc}\nsshd log:\n{log.read_text(errors='replace')}") from None
 
-        pane.type(QUERY)
+        pane.type(f"={QUERY}")  # as written: not also its other spellings
         pane.wait_for(re.compile(r"\b1 hit\b"))
         open_only_hit(pane, article.name)
 

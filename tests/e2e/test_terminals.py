@@ -129,7 +129,7 @@ def test_search_read_resize_quit(tmux, tmp_path, indexed_corpus, env, size):
     elif env["TERM"] == "xterm-256color":  # the NO_COLOR check above is not vacuous
         assert any(not is_grey(c) for c in colours(pane.capture(escapes=True)))
 
-    pane.type(QUERY)
+    pane.type(f"={QUERY}")  # as written: not also its other spellings
     screen = pane.wait_for(re.compile(r"\b1 hit\b"))
     assert title[:40] in screen, screen
 
