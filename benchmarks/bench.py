@@ -204,7 +204,7 @@ def bench_size(size: int, work: Path, segments_only: bool = False) -> None:
 
 
 def _segment_count(index_dir: Path) -> int:
-    from reader.core.segment_policy import layout
+    from reader.core.indexing.segment_policy import layout
 
     return len(layout(index_dir))
 

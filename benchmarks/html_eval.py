@@ -55,8 +55,8 @@ def load_pages(folder: Path) -> dict[str, tuple[str, str]]:
 
 
 def quality(pages: dict[str, tuple[str, str]], corpus: Path) -> None:
-    from reader.core.corpus import parse_file
-    from reader.core.html_text import page_text
+    from reader.core.corpus.articles import parse_file
+    from reader.core.corpus.html_text import page_text
 
     main, whole, dated = [], [], 0
     started = time.perf_counter()

@@ -35,9 +35,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reader.core.align import align_paragraphs  # noqa: E402
-from reader.core.features import clear_caches, extract_features  # noqa: E402
-from reader.core.related import RelatedIndex  # noqa: E402
+from reader.core.related.align import align_paragraphs  # noqa: E402
+from reader.core.related.features import clear_caches, extract_features  # noqa: E402
+from reader.core.related.store import RelatedIndex  # noqa: E402
 
 DATA = Path(os.environ.get("READER_NEWSTEST", "../shared/data/newstest2014"))
 PAIRS = {"fr": ("newstest2014-fren-ref.fr.sgm", "newstest2014-fren-src.en.sgm"),

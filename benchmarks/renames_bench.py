@@ -34,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from reader.core.engine import Engine
-    from reader.core.sidecars import update_sidecar
+    from reader.core.userdata.sidecars import update_sidecar
 
     corpus = args.work / "corpus"
     shutil.rmtree(args.work, ignore_errors=True)

@@ -20,7 +20,7 @@ from reader.core.engine import Engine
 
 
 def _segments(corpus: Path) -> str:
-    from reader.core.segment_policy import layout
+    from reader.core.indexing.segment_policy import layout
 
     infos = layout(corpus / ".reader" / "index")
     return f"{len(infos)} segments ({sum(s.bytes for s in infos) / 2**20:,.0f} MiB)"
@@ -48,7 +48,7 @@ def query_p95(corpus: Path) -> tuple[float, float]:
 
 def _add_segments(corpus: Path, ids: list[str], wanted: int) -> None:
     """Tag articles in one engine until the index has `wanted` segments (each re-index adds one)."""
-    from reader.core.sidecars import update_sidecar
+    from reader.core.userdata.sidecars import update_sidecar
 
     engine = Engine(corpus)
     number = 0

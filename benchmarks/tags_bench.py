@@ -83,7 +83,7 @@ def main() -> None:
     corpus = args.work / f"tags-{args.tags}"
     make_corpus(corpus, args.tags, args.articles)
     from reader.core.engine import Engine
-    from reader.core.sidecars import update_sidecar
+    from reader.core.userdata.sidecars import update_sidecar
 
     engine = Engine(corpus)
     engine.update()

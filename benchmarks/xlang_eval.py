@@ -31,8 +31,8 @@ from pathlib import Path
 
 from benchmarks import newstest
 from reader.core.engine import Engine
-from reader.core.expansion import Expander
 from reader.core.text import TOKEN_RE
+from reader.core.translation.expansion import Expander
 
 TIERS = ("as-typed", "gazetteer", "script", "learned", "dictionary", "fused")
 
@@ -104,7 +104,7 @@ def _corpus(folder: Path, pairs, distractors, present: str) -> list[tuple[str, s
 
 def _expanders(engine: Engine) -> dict[str, Expander | None]:
     """An expander per tier (and all together) over the engine's index."""
-    from reader.core.translations import expander_for
+    from reader.core.translation.expanders import expander_for
 
     index = engine._require_index()
     fused = expander_for(engine, index)

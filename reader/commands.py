@@ -10,7 +10,7 @@ from pathlib import Path
 
 from reader.core.engine import Engine, IndexBusy, SearchResults
 from reader.core.errors import ReaderError
-from reader.core.related import translation_note
+from reader.core.related.store import translation_note
 from reader.core.text import one_line, safe_text
 from reader.output import ProgressBar, export_row, write_export, write_hits, write_json
 
@@ -57,7 +57,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         report = engine.update(rebuild=args.rebuild, wait=True, progress=bar)
     bar.finish()
     if args.dictionaries:  # installed bilingual dictionaries, read once for cross-language search
-        from reader.core.dictionaries import compile_installed
+        from reader.core.translation.dictionaries import compile_installed
 
         print(f"reader: {compile_installed()} dictionaries ready for cross-language search", file=sys.stderr)
     _tell(engine)
@@ -152,7 +152,7 @@ def cmd_orphans(args: argparse.Namespace) -> int:
 
 def _search_query(args: argparse.Namespace) -> str:
     """The query of `reader search`: the words given, or the saved search `@name` stands for."""
-    from reader.core.saved import resolve_saved, saved_searches_path
+    from reader.core.userdata.saved import resolve_saved, saved_searches_path
 
     text = " ".join(args.query)
     saved = resolve_saved(text, saved_searches_path(corpus_dir(args)))
@@ -160,7 +160,7 @@ def _search_query(args: argparse.Namespace) -> str:
 
 
 def _new_ids(engine: Engine, since) -> set[str]:
-    from reader.core.batch import first_seen
+    from reader.core.userdata.batch import first_seen
 
     return {article_id for article_id, when in first_seen(engine.index_dir).items() if when >= since}
 
@@ -181,7 +181,7 @@ def _run_query(engine: Engine, args: argparse.Namespace, query: str, new_ids: se
 
 def cmd_search(args: argparse.Namespace) -> int:
     """`reader search QUERY|@name` or `--batch FILE`: ranked hits; exit 1 when nothing is found."""
-    from reader.core.batch import parse_since
+    from reader.core.userdata.batch import parse_since
 
     if bool(args.query) == bool(args.batch):
         raise UsageProblem("usage: reader search QUERY (or @saved-name), or reader search --batch FILE")
@@ -240,7 +240,7 @@ def _write_facets(facets: dict, total: int | None, fmt: str) -> None:
 
 def _search_batch(args: argparse.Namespace) -> int:
     """`reader search --batch FILE`: every query of the file, one JSON hit record per line."""
-    from reader.core.batch import last_run, now_utc, parse_since, read_batch, record_run
+    from reader.core.userdata.batch import last_run, now_utc, parse_since, read_batch, record_run
     from reader.output import hit_record
 
     if (args.format or "jsonl") != "jsonl" or args.facets:
@@ -275,16 +275,17 @@ def _search_batch(args: argparse.Namespace) -> int:
 
 def cmd_lexicon(args: argparse.Namespace) -> int:
     """`reader lexicon WORD`: its translations with their evidence; `--add`/`--forbid` edit lexicon.yaml."""
-    from reader.core.lexicon import LEXICON_FILE, edit_lexicon
+    from reader.core.translation.lexicon import LEXICON_FILE, edit_lexicon
 
     engine = open_engine(args)
     change = args.add or args.forbid
     if change:
         if not args.lang or (args.add and args.forbid):
             raise UsageProblem("--add or --forbid needs --lang L (one of them at a time)")
-        edit_lexicon(engine.corpus / LEXICON_FILE, args.word, args.lang, change, forbid=bool(args.forbid))
+        path = engine.analyst_file(LEXICON_FILE)
+        edit_lexicon(path, args.word, args.lang, change, forbid=bool(args.forbid), base=engine.corpus / LEXICON_FILE)
         print(f"{'forbade' if args.forbid else 'added'} {safe_text(args.word)} → {safe_text(change)} "
-              f"({args.lang}) in {engine.corpus / LEXICON_FILE}", file=sys.stderr)
+              f"({args.lang}) in {path}", file=sys.stderr)
         return 0
     engine.ensure_fresh()
     rows = engine.lexicon(args.word, args.lang)
@@ -305,7 +306,7 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
 
 def cmd_save(args: argparse.Namespace) -> int:
     """`reader save NAME QUERY`: save a search for `reader search @NAME`."""
-    from reader.core.saved import save_search, saved_searches_path
+    from reader.core.userdata.saved import save_search, saved_searches_path
 
     corpus = corpus_dir(args)
     if corpus.is_dir():  # a corpus with a data folder keeps its saved searches there
@@ -350,7 +351,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_entities(args: argparse.Namespace) -> int:
     """`reader entities ID`: text, type, canonical id, count and source of each entity, most frequent first."""
-    from reader.core.entities import summarise
+    from reader.core.entities.recognise import summarise
 
     engine = open_engine(args)
     engine.ensure_fresh()
@@ -411,7 +412,7 @@ def cmd_related(args: argparse.Namespace) -> int:
 
 def cmd_tag(args: argparse.Namespace) -> int:
     """`reader tag ID… +TAG -TAG`: change tags in the sidecars, then the index, at once."""
-    from reader.core.sidecars import normalise_tag, update_sidecar
+    from reader.core.userdata.sidecars import normalise_tag, update_sidecar
 
     ids = [item for item in args.items if item[:1] not in "+-"]
     try:
@@ -434,7 +435,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 def cmd_git_setup(args: argparse.Namespace) -> int:
     """`reader git-setup`: register reader's merge driver for the corpus's git repository."""
-    from reader.core.gitsetup import git_setup
+    from reader.core.git.gitsetup import git_setup
 
     done = git_setup(corpus_dir(args))
     for line in done or ["git is already set up for this corpus: nothing changed"]:
@@ -444,7 +445,7 @@ def cmd_git_setup(args: argparse.Namespace) -> int:
 
 def cmd_merge_file(args: argparse.Namespace) -> int:
     """`reader merge-file BASE OURS THEIRS [PATH]`: git's three-way merge of a data file, into OURS."""
-    from reader.core.gitsetup import merge_file
+    from reader.core.git.gitsetup import merge_file
 
     status, lines = merge_file(Path(args.base), Path(args.ours), Path(args.theirs), args.path or args.ours)
     for line in lines:

@@ -9,9 +9,9 @@ import sys
 from typing import IO, Iterable
 
 from reader.core.engine import Hit
-from reader.core.expansion import matched_line
-from reader.core.snippets import plain
+from reader.core.results.snippets import plain
 from reader.core.text import safe_text
+from reader.core.translation.expansion import matched_line
 
 BOLD, DIM, MATCH, RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;33m", "\x1b[0m"
 

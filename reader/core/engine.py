@@ -6,8 +6,6 @@ Front ends (CLI, TUI) talk to this module only; it owns the index folder, its lo
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import json
 import os
 import pickle
@@ -19,9 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
-from reader.core import data_overlay
-from reader.core.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
-from reader.core.corpus import (
+from reader.core.corpus.articles import (
     GAZETTEER_FILE,
     Article,
     ArticleSkipped,
@@ -37,8 +33,12 @@ from reader.core.corpus import (
     within,
 )
 from reader.core.errors import ReaderError
-from reader.core.expansion import Expander, Matched
-from reader.core.index import (
+from reader.core.indexing.lock import IndexBusy, IndexLock
+from reader.core.query import QueryError
+from reader.core.related.store import FORMAT_VERSION as RELATED_FORMAT
+from reader.core.related.store import RelatedIndex, Relation
+from reader.core.results.snippets import Fragment, make_snippet
+from reader.core.search.index import (
     SCHEMA_VERSION,
     IndexDamaged,
     IndexDoc,
@@ -47,23 +47,21 @@ from reader.core.index import (
     match_spans,
     translated_matches,
 )
-from reader.core.query import QueryError
-from reader.core.related import FORMAT_VERSION as RELATED_FORMAT
-from reader.core.related import RelatedIndex, Relation
-from reader.core.snippets import Fragment, make_snippet
-from reader.core.userfiles import INDEX_RECORD_BYTES, cache_folder, corpus_digest, read_json_object, write_atomic
+from reader.core.translation.expansion import Expander, Matched
+from reader.core.userdata import data_overlay
+from reader.core.userdata.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
+from reader.core.userdata.files import INDEX_RECORD_BYTES, cache_folder, corpus_digest, read_json_object, write_atomic
 
 if TYPE_CHECKING:  # the search path does not load the entity, loader and merge modules
-    from reader.core.entities import Span
-    from reader.core.gazetteer import Gazetteer
-    from reader.core.loading import Loaded
-    from reader.core.segment_merge import MaintenanceReport
-    from reader.core.segment_policy import MergeEstimate, SegmentInfo
+    from reader.core.entities.gazetteer import Gazetteer
+    from reader.core.entities.recognise import Span
+    from reader.core.indexing.loading import Loaded
+    from reader.core.indexing.segment_merge import MaintenanceReport
+    from reader.core.indexing.segment_policy import MergeEstimate, SegmentInfo
 
 META_FILE = "reader-meta.json"
 MANIFEST_FILE = "reader-manifest.json"
 SKIPPED_FILE = "reader-skipped.json"  # the files the last update could not read, with the reasons
-LOCK_FILE = "reader.lock"
 PARALLEL_THRESHOLD = 400  # below this many files to load, a process pool costs more than it saves
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")  # dumps whose fields FIELDS_FILE names
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long articles
@@ -81,9 +79,6 @@ _DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, OverflowError, s
 class _Cancelled(Exception):
     """The user cancelled an update while its articles were being loaded."""
 
-
-class IndexBusy(ReaderError):
-    """Another process is updating the index."""
 
 
 class ArticleNotFound(ReaderError, LookupError):
@@ -155,37 +150,6 @@ def default_index_dir(corpus: Path) -> Path:
     return cache_folder() / "indexes" / corpus_digest(corpus)
 
 
-class IndexLock:
-    """An exclusive lock on the index folder held while writing (flock: dies with the process)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.path = Path(directory) / LOCK_FILE
-        self._fd: int | None = None
-        self._since = 0.0
-
-    def acquire(self, wait: bool) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        ignore_itself(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                raise IndexBusy("the index is being updated by another process") from None
-            raise
-        self._fd, self._since = fd, time.monotonic()
-
-    def held_seconds(self) -> float:
-        """How long the lock has been held (bookkeeping: merges must hold it only briefly)."""
-        return time.monotonic() - self._since if self._fd is not None else 0.0
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-
 def _version(path: Path) -> list[int]:
     """What tells a user file's versions apart: [mtime in ns, size], [0, 0] when there is none."""
     try:
@@ -193,16 +157,6 @@ def _version(path: Path) -> list[int]:
         return [st.st_mtime_ns, st.st_size]
     except OSError:
         return [0, 0]
-
-
-def ignore_itself(index_dir: Path) -> None:
-    """Give the index folder a `.gitignore` of `*`, so `git add -A` in a corpus never stages it."""
-    ignore = Path(index_dir) / ".gitignore"
-    if not ignore.exists():
-        try:
-            write_atomic(ignore, "# reader's index: made again from the corpus, never committed\n*\n")
-        except ReaderError:
-            pass  # a read-only index folder: nothing to stage either
 
 
 def _read_json(path: Path) -> dict:
@@ -252,7 +206,11 @@ class Engine:
     @property
     def gazetteer_path(self) -> Path:
         """Where the corpus gazetteer is written (in the data folder when the corpus has one)."""
-        return data_overlay.corpus_file(self.corpus, GAZETTEER_FILE)
+        return self.analyst_file(GAZETTEER_FILE)
+
+    def analyst_file(self, name: str) -> Path:
+        """Where the corpus's file `name` (lexicon.yaml …) is written: in the data folder when it has one."""
+        return data_overlay.corpus_file(self.corpus, name)
 
     @property
     def _gazetteer_source(self) -> Path:
@@ -262,7 +220,7 @@ class Engine:
     def add_gazetteer_name(self, name: str, kind: str, owner: str | None = None) -> str:
         """Add a name to the corpus gazetteer (see gazetteer.add_name), as another name of `owner` when
         given; the entity id it belongs to."""
-        from reader.core.gazetteer import add_name
+        from reader.core.entities.gazetteer import add_name
 
         return add_name(self.gazetteer_path, name, kind, owner, base=self.corpus / GAZETTEER_FILE)
 
@@ -270,33 +228,33 @@ class Engine:
         return _version(self._gazetteer_source)
 
     def _fields_version(self) -> list[int]:
-        from reader.core.containers import FIELDS_FILE
+        from reader.core.corpus.containers import FIELDS_FILE
 
         return _version(self.corpus / FIELDS_FILE)
 
     def gazetteer(self) -> Gazetteer | None:
         """The corpus gazetteer, or None when there is none or it does not parse (see gazetteer_error)."""
-        from reader.core.loading import load_gazetteer
+        from reader.core.indexing.loading import load_gazetteer
 
         return load_gazetteer(self._gazetteer_source)[0]
 
     def gazetteer_error(self) -> str:
-        from reader.core.loading import load_gazetteer
+        from reader.core.indexing.loading import load_gazetteer
 
         return load_gazetteer(self._gazetteer_source)[1]
 
     def entities(self, article: Article) -> list[Span]:
         """Entities in the article's text (title, blank line, body), gazetteer and automatic."""
-        from reader.core.entities import recognise
+        from reader.core.entities.recognise import recognise
 
         return recognise(article.text, article.lang, self.gazetteer())
 
     def _resolve_entity(self, name: str) -> list[str]:
         """Index terms an `entity:` query value stands for: the gazetteer id, the normalised name and a
         country's one id (`entity:US` finds `America` and `États-Unis`)."""
-        from reader.core.entities import normalise_name
-        from reader.core.loading import load_gazetteer
-        from reader.core.world_names import place_key
+        from reader.core.entities.recognise import normalise_name
+        from reader.core.entities.world_names import place_key
+        from reader.core.indexing.loading import load_gazetteer
 
         values = [normalise_name(name), place_key(name) or ""]
         gazetteer, problem = load_gazetteer(self._gazetteer_source)
@@ -405,7 +363,7 @@ class Engine:
         manifest = {} if fresh else stored.get("files", {})
         members: dict[str, dict[str, str]] = {} if fresh else stored.get("members", {})  # container -> key -> digest
         prints: dict[str, str] = stored.get("fingerprints", {})  # kept through a rebuild: renames still follow
-        from reader.core.loading import load_gazetteer
+        from reader.core.indexing.loading import load_gazetteer
 
         _, problem = load_gazetteer(self._gazetteer_source)
         if problem:
@@ -533,7 +491,7 @@ class Engine:
         """Learn word translations from the same-story pairs of the changed articles (see lexicon)."""
         if not (changed or removed):
             return
-        from reader.core.lexicon import mutual_best, update_learned
+        from reader.core.translation.lexicon import mutual_best, update_learned
 
         def read(article_id: str) -> tuple[str, str, str] | None:
             try:
@@ -571,8 +529,8 @@ class Engine:
                         prints: dict[str, str], folders: dict[str, int]) -> None:
         """Move the sidecar of each gone article to the one new article with the same text (see
         renames.py); report what was too ambiguous to guess. `report.orphans` keeps what stays behind."""
-        from reader.core.renames import match_renames, move_sidecar
-        from reader.core.sidecars import sidecar_mtime_ns
+        from reader.core.corpus.renames import match_renames, move_sidecar
+        from reader.core.userdata.sidecars import sidecar_mtime_ns
 
         gone = {i: prints[i] for i in report.orphans if prints.get(i)}
         if not gone:
@@ -632,7 +590,7 @@ class Engine:
 
         Large batches are loaded by one process per core, each writing its own segments; small ones here.
         """
-        from reader.core import loading
+        from reader.core.indexing import loading
 
         jobs = [(str(self.corpus), e.path, members.get(e.id, {})) if is_container_name(e.id)
                 else (str(self.corpus), e.path) for e in todo]
@@ -651,7 +609,7 @@ class Engine:
                 return index.write(docs(), deleted, fresh=fresh)
             except _Cancelled:
                 return False
-        from reader.core.shards import load_in_parallel
+        from reader.core.indexing.shards import load_in_parallel
 
         def on_loaded(loaded: Loaded) -> bool:
             record(loaded)
@@ -670,10 +628,10 @@ class Engine:
         """Merge index segments in steps until their layout is within the tiered policy (`optimize`: all
         into one; `quick`: one merge of a few small segments at most, as after a tag). Writers go on meanwhile:
         the index lock is held only to swap each merge in."""
-        from reader.core.segment_merge import maintain
+        from reader.core.indexing.segment_merge import maintain
 
         if not SearchIndex.exists(self.index_dir):
-            from reader.core.segment_merge import MaintenanceReport
+            from reader.core.indexing.segment_merge import MaintenanceReport
 
             return MaintenanceReport()
         return maintain(self.index_dir, optimize=optimize, progress=progress, cancel=cancel, on_merge=on_merge,
@@ -681,25 +639,25 @@ class Engine:
 
     def maintain_apart(self, cancel: threading.Event) -> bool:
         """`maintain` in a low-priority process of its own, stopped when `cancel` is set (an app when idle)."""
-        from reader.core.segment_merge import maintain_apart
+        from reader.core.indexing.segment_merge import maintain_apart
 
         return SearchIndex.exists(self.index_dir) and maintain_apart(self.index_dir, cancel)
 
     def segments(self) -> list[SegmentInfo]:
         """The index's segments (documents, deleted, bytes), as the merge policy sees them."""
-        from reader.core.segment_policy import layout
+        from reader.core.indexing.segment_policy import layout
 
         return layout(self.index_dir) if SearchIndex.exists(self.index_dir) else []
 
     def merge_wanted(self) -> bool:
         """True when the merge policy wants segments merged now (cheap: the table and the file sizes)."""
-        from reader.core.segment_policy import plan
+        from reader.core.indexing.segment_policy import plan
 
         return bool(plan(self.segments()))
 
     def optimize_estimate(self) -> MergeEstimate:
         """What `maintain(optimize=True)` would merge, and about how long it would take."""
-        from reader.core.segment_policy import estimate
+        from reader.core.indexing.segment_policy import estimate
 
         return estimate(self.segments())
 
@@ -751,7 +709,7 @@ class Engine:
 
     def lexicon(self, word: str, lang: str | None = None) -> list[dict]:
         """The translations of a word into the corpus's languages (or `lang`), with their evidence."""
-        from reader.core.translations import describe
+        from reader.core.translation.expanders import describe
 
         with self._lock:
             return describe(self, self._require_index(), word, lang)
@@ -763,7 +721,7 @@ class Engine:
         expander serves while the index and the files it reads are unchanged."""
         if self.as_typed if as_typed is None else as_typed:
             return None
-        from reader.core.translations import expander_for
+        from reader.core.translation.expanders import expander_for
 
         return expander_for(self, index, keep)
 
@@ -783,7 +741,7 @@ class Engine:
     def facets(self, query: str, lang: str | None = None, tag: str | None = None,
                as_typed: bool | None = None) -> dict[str, dict[str, int]]:
         """Counts of languages, sources, tags and top entities over every article the query matches."""
-        from reader.core.facets import count_facets
+        from reader.core.results.facets import count_facets
 
         with self._lock:
             index = self._require_index()
@@ -825,8 +783,8 @@ class Engine:
 
     def reindex(self, article_ids: list[str]) -> None:
         """Re-read a few articles (after their sidecar changed) so searches see the change at once."""
-        from reader.core import loading
-        from reader.core.sidecars import sidecar_mtime_ns
+        from reader.core.indexing import loading
+        from reader.core.userdata.sidecars import sidecar_mtime_ns
 
         lock = IndexLock(self.index_dir)
         lock.acquire(wait=True)
@@ -872,7 +830,7 @@ class Engine:
 
     def orphans(self) -> list[dict]:
         """Every sidecar whose article is gone: its path, the gone article's id, tags and first note line."""
-        from reader.core.renames import orphan_record
+        from reader.core.corpus.renames import orphan_record
 
         found: list[str] = []
         for _ in scan_corpus(self.corpus, orphans=found):
@@ -881,7 +839,7 @@ class Engine:
 
     def attach_orphan(self, orphan: str, article: str) -> str:
         """Give an orphaned sidecar (its path or its gone article's id) to an article; return that id."""
-        from reader.core.renames import move_sidecar, orphan_id
+        from reader.core.corpus.renames import move_sidecar, orphan_id
 
         article_id = self.resolve_id(article)
         move_sidecar(self.corpus, orphan_id(orphan), article_id)
@@ -890,13 +848,13 @@ class Engine:
 
     def archive_orphan(self, orphan: str) -> Path:
         """Move an orphaned sidecar into the corpus's `.reader/orphans/` folder; return where it went."""
-        from reader.core.renames import archive_sidecar, orphan_id
+        from reader.core.corpus.renames import archive_sidecar, orphan_id
 
         return archive_sidecar(self.corpus, orphan_id(orphan))
 
     def notes(self, article_id: str) -> str:
         """The analyst's notes on an article from its sidecar ('' when none or the sidecar is malformed)."""
-        from reader.core.sidecars import SidecarError, read_sidecar
+        from reader.core.userdata.sidecars import SidecarError, read_sidecar
 
         try:
             notes = read_sidecar(self.corpus / article_id).get("notes")
@@ -977,7 +935,7 @@ class Engine:
 
     def story_timeline(self, article_id: str) -> list[dict]:
         """The article and its same-story articles, oldest first, undated last: date, lang, source, id, title."""
-        from reader.core.dates import normalise_date
+        from reader.core.corpus.dates import normalise_date
 
         rows = []
         for member in [article_id, *self.story_members(article_id)]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual.binding import Binding
 
-from reader.core.keymap import KeymapConfig, KeymapError, find_clashes, load_keymap
+from reader.core.userdata.keymap import KeymapConfig, KeymapError, find_clashes, load_keymap
 
 # Binding sites: the widget or screen classes that bind an action (their `action_<id>` runs it).
 APP, MAIN, LIST, ARTICLE, QUERY, DIALOG = "app", "main", "list", "article", "query", "dialog"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from reader.core.keymap import KeymapConfig, KeymapError
+from reader.core.userdata.keymap import KeymapConfig, KeymapError
 from reader.ui.actions import APP, bindings_for, load_config
 from reader.ui.driver import clean_exit_driver
 from reader.ui.screens.dialogs import Dialog

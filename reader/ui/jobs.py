@@ -14,7 +14,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from reader.core.errors import ReaderError, environment_failure
-from reader.core.expansion import matched_line
+from reader.core.translation.expansion import matched_line
 from reader.ui import messages as msg
 from reader.ui.document import build_document, find_matches
 from reader.ui.tagging import TagEdit, apply_edits
@@ -59,14 +59,14 @@ def problem_line(exc: BaseException) -> str:
 
 def resolved_query(query: str, corpus: Path) -> str:
     """The query to run for the text typed: `*` for nothing, a saved search's query for `@name`."""
-    from reader.core.saved import resolve_saved, saved_searches_path
+    from reader.core.userdata.saved import resolve_saved, saved_searches_path
 
     saved = resolve_saved(query, saved_searches_path(corpus))
     return saved[1] if saved else query.strip() or "*"
 
 
 def _histogram(results):
-    from reader.core.date_histogram import date_histogram
+    from reader.core.results.date_histogram import date_histogram
 
     return date_histogram(hit.date for hit in results.hits)
 
@@ -104,8 +104,8 @@ class EngineJobs:
             return
         self.post_message(msg.EngineOpened(engine, stale, documents, skipped))
         try:  # load the language model and the world names now, not when the first article is opened (2 s)
-            from reader.core.language import detect_language
-            from reader.core.world_names import lookup
+            from reader.core.corpus.language import detect_language
+            from reader.core.entities.world_names import lookup
 
             detect_language("A few words to load the language identification model.")
             lookup("Paris")

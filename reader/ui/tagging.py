@@ -32,7 +32,7 @@ class EditOutcome:
 
 def apply_edits(corpus: Path, edits: list[TagEdit]) -> EditOutcome:
     """Write each edit to the sidecars (locked, merged, atomic), remembering how to undo it."""
-    from reader.core.sidecars import read_sidecar, sidecar_lock, update_sidecar
+    from reader.core.userdata.sidecars import read_sidecar, sidecar_lock, update_sidecar
 
     outcome = EditOutcome({}, {}, [], [])
     for edit in edits:
@@ -65,7 +65,7 @@ def apply_edits(corpus: Path, edits: list[TagEdit]) -> EditOutcome:
 
 def toggle_edit(ids: list[str], tag: str, current: dict[str, list[str]]) -> TagEdit:
     """Add `tag` to every article in `ids`, or remove it when all of them already carry it."""
-    from reader.core.sidecars import normalise_tag
+    from reader.core.userdata.sidecars import normalise_tag
 
     tag = normalise_tag(tag)
     if ids and all(tag in current.get(article_id, []) for article_id in ids):

@@ -15,7 +15,7 @@ import pytest
 
 from reader import cli
 from reader.core.errors import EnvironmentFailure, environment_failure
-from reader.core.userfiles import LockHeld, file_lock
+from reader.core.userdata.files import LockHeld, file_lock
 from tests.cli.test_cli import run
 
 EXIT_ENVIRONMENT = 4
@@ -137,7 +137,7 @@ def test_a_really_full_disk_is_one_line_and_exit_4_and_recovers(demo_corpus, sma
 
 
 def test_a_sidecar_lock_held_by_another_process_exits_4(demo_corpus, monkeypatch, capsys):
-    from reader.core import sidecars
+    from reader.core.userdata import sidecars
 
     assert cli.main(["index", "--corpus", str(demo_corpus)]) == 0
     capsys.readouterr()

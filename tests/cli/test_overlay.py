@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from reader.core.userfiles import corpus_digest
+from reader.core.userdata.files import corpus_digest
 from tests.cli.test_cli import run
 
 ARTICLE = "000_2b620b70247fd231.txt"

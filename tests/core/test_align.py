@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.core.align import align_paragraphs, word_diff
+from reader.core.related.align import align_paragraphs, word_diff
 
 ENGLISH = [
     "Putin met Shoigu in Moscow on Monday to discuss the war.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reader.core.batch import FIRST_SEEN_FILE, first_seen, update_first_seen
+from reader.core.userdata.batch import FIRST_SEEN_FILE, first_seen, update_first_seen
 
 
 def test_first_seen_times_survive_updates_of_a_large_corpus(tmp_path):

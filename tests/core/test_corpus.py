@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from reader.core.corpus import ArticleSkipped, CorpusError, load_article, scan_corpus
+from reader.core.corpus.articles import ArticleSkipped, CorpusError, load_article, scan_corpus
 from tests.conftest import write
 
 

@@ -1,4 +1,4 @@
-"""Tests of reader.core.data_overlay: the data folder that holds a corpus's tags, notes, gazetteer and
+"""Tests of reader.core.userdata.data_overlay: the data folder that holds a corpus's tags, notes, gazetteer and
 saved searches, with the same layout, merging, locking and change detection as beside the articles."""
 
 from __future__ import annotations
@@ -10,17 +10,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reader.core import data_overlay
 from reader.core import engine as engine_module
-from reader.core.data_overlay import choose_data_folder, register
 from reader.core.engine import Engine
-from reader.core.saved import load_saved, save_search, saved_searches_path
-from reader.core.sidecars import (
+from reader.core.translation.lexicon import edit_lexicon, lexicon_source
+from reader.core.userdata import data_overlay
+from reader.core.userdata.data_overlay import choose_data_folder, register
+from reader.core.userdata.files import corpus_digest
+from reader.core.userdata.saved import load_saved, save_search, saved_searches_path
+from reader.core.userdata.sidecars import (
     read_sidecar,
     sidecar_path,
     update_sidecar,
 )
-from reader.core.userfiles import corpus_digest
 from tests.conftest import write
 from tests.core.test_sidecars import ARTICLES, _writer, run_concurrent_writers
 
@@ -192,3 +193,20 @@ def test_saved_searches_of_a_corpus_with_a_data_folder(corpus, data):
     save_search("mine", "zebra", path)
     assert load_saved(path) == {"team": "lion", "mine": "zebra"}
     assert "zebra" not in (corpus / "saved-searches.yaml").read_text()  # the corpus is left as it was
+
+
+def test_the_lexicon_of_a_corpus_with_a_data_folder(corpus, data):
+    own = corpus / "lexicon.yaml"
+    own.write_text("# the team's lexicon\nzebra:\n  fr: [zèbre]\n", encoding="utf-8")
+    engine = Engine(corpus, data=data)
+    try:
+        path = engine.analyst_file("lexicon.yaml")
+        assert path == data / "lexicon.yaml"
+        assert lexicon_source(corpus, engine.index_dir, []).analyst.matching("zebra", "fr")  # read from the corpus
+        edit_lexicon(path, "lion", "fr", "lion", base=own)
+        written = path.read_text(encoding="utf-8")
+        assert written.startswith("# the team's lexicon") and "zèbre" in written and "lion" in written
+        assert "lion" not in own.read_text(encoding="utf-8")  # the corpus is left as it was
+        assert list(lexicon_source(corpus, engine.index_dir, []).analyst.matching("lion", "fr"))
+    finally:
+        engine.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.core.date_histogram import date_histogram
+from reader.core.results.date_histogram import date_histogram
 
 
 def test_no_dates_no_histogram():

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from reader.core.corpus import load_article
-from reader.core.dates import detect_date, normalise_date, rewrite_date_query
+from reader.core.corpus.articles import load_article
+from reader.core.corpus.dates import detect_date, normalise_date, rewrite_date_query
 from tests.conftest import write
 
 

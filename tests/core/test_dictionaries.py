@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.dictionaries import Dictionaries, installed
+from reader.core.translation.dictionaries import Dictionaries, installed
 
 FRA_ENG = [found for found in installed() if found[1:] == ("fr", "en")]
 

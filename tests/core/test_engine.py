@@ -13,7 +13,7 @@ import pytest
 
 from reader.core.engine import MANIFEST_FILE, META_FILE, Engine, IndexBusy, IndexLock
 from reader.core.query import QueryError
-from reader.core.snippets import plain
+from reader.core.results.snippets import plain
 from tests.conftest import replace_and_delete, write, write_word_articles
 from tests.damage import truncate_segments, truncate_stored_fields
 
@@ -196,7 +196,7 @@ def test_sidecar_change_is_picked_up(engine, small_corpus):
 
 
 def test_reindex_makes_a_tag_searchable_at_once_and_keeps_index_fresh(engine, small_corpus):
-    from reader.core.sidecars import update_sidecar
+    from reader.core.userdata.sidecars import update_sidecar
 
     update_sidecar(small_corpus / "en/wire.txt", add_tags=["dual-use"])
     engine.reindex(["en/wire.txt"])
@@ -373,7 +373,7 @@ def test_a_build_killed_before_its_commit_is_not_taken_for_a_finished_one(small_
 
 
 def test_replacing_documents_while_a_searcher_is_open_leaves_no_duplicates(engine, small_corpus):
-    from reader.core.sidecars import update_sidecar
+    from reader.core.userdata.sidecars import update_sidecar
 
     assert found(engine, "drones OR livraisons") == found(engine, "drones OR livraisons")  # searcher open
     for tag in ("one", "two", "three"):

@@ -1,8 +1,8 @@
 from itertools import pairwise
 
-from reader.core.entities import recognise
-from reader.core.entity_chunks import chunk_bounds, recognise_in_chunks
-from reader.core.gazetteer import Entity, Gazetteer
+from reader.core.entities.chunks import chunk_bounds, recognise_in_chunks
+from reader.core.entities.gazetteer import Entity, Gazetteer
+from reader.core.entities.recognise import recognise
 
 GAZETTEER = Gazetteer([Entity("macron", "person", ["Emmanuel Macron", "Macron"])])
 PARAGRAPH = "Emmanuel Macron met officials in Paris on 7 May 2024 and pledged 900 million dollars.\n"

@@ -1,4 +1,4 @@
-from reader.core.entity_search import entity_query, gazetteer_type
+from reader.core.entities.actions import entity_query, gazetteer_type
 
 
 def test_gazetteer_entities_are_searched_by_id():
@@ -17,8 +17,8 @@ def test_suggested_gazetteer_types():
 
 
 def test_similar_entities_share_a_word_or_read_alike_and_suggest_a_type():
-    from reader.core.entity_search import similar_entities, suggested_type
-    from reader.core.gazetteer import Entity, Gazetteer
+    from reader.core.entities.actions import similar_entities, suggested_type
+    from reader.core.entities.gazetteer import Entity, Gazetteer
 
     gazetteer = Gazetteer([Entity("snowden", "person", ["Edward Snowden"]), Entity("shoigu", "person", ["Shoigu"]),
                            Entity("russia", "place", ["Russia", "Russland"])])

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from reader.core.engine import Engine
-from reader.core.expansion import Expander, Translation, analysed_terms
-from reader.core.lexicon import LEXICON_FILE, AnalystLexicon, LexiconError, edit_lexicon
+from reader.core.translation.expansion import Expander, Translation, analysed_terms
+from reader.core.translation.lexicon import LEXICON_FILE, AnalystLexicon, LexiconError, edit_lexicon
 from tests.conftest import write
 
 CHOGOU = "001_e13ff6d2d78ae1e3.txt"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.features import extract_features, numbers, paragraph_anchors, skeleton, transliterate
+from reader.core.related.features import extract_features, numbers, paragraph_anchors, skeleton, transliterate
 
 
 @pytest.mark.parametrize(

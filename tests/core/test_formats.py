@@ -8,7 +8,7 @@ import json
 import pytest
 
 from reader.core.engine import Engine
-from reader.core.sidecars import read_sidecar, update_sidecar
+from reader.core.userdata.sidecars import read_sidecar, update_sidecar
 from tests.conftest import write
 from tests.format_files import jsonl, write_all_formats
 

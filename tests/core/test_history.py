@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from reader.core import history
-from reader.core.history import history_path, load_history, record_query
-from reader.core.userfiles import UserFileError
+from reader.core.userdata import history
+from reader.core.userdata.files import UserFileError
+from reader.core.userdata.history import history_path, load_history, record_query
 
 
 def test_history_file_is_per_corpus_in_the_data_folder(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from benchmarks.html_eval import scores
-from reader.core.corpus import load_article
+from reader.core.corpus.articles import load_article
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "html_pages"
 TRUTH = json.loads((PAGES / "ground-truth.json").read_text(encoding="utf-8"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.newstest import DATA_DIR, load
-from reader.core.language import detect_language
+from reader.core.corpus.language import detect_language
 from tests.conftest import DEMO_CORPUS
 
 SEEDS = {"000": "en", "001": "en", "002": "fr", "003": "en", "004": "fr"}
@@ -53,7 +53,7 @@ def test_the_unpacked_model_is_cached_and_a_damaged_copy_is_ignored(tmp_path):
     import sys
 
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
-    code = "from reader.core.language import detect_language as d; print(d('Le gouvernement a annoncé une loi'))"
+    code = "from reader.core.corpus.language import detect_language as d; print(d('Le gouvernement a annoncé une loi'))"
 
     def detect() -> str:
         return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,

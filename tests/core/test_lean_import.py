@@ -7,15 +7,15 @@ import sys
 
 import pytest
 
-from reader.core.lean_import import deferring
+from reader.core.search.lean_import import deferring
 from tests.conftest import DEMO_CORPUS
 
-NOT_NEEDED = ("textual", "rich", "asyncio", "urllib.request", "http.client", "reader.core.features",
-              "reader.core.entities", "anyascii", "whoosh.lang.morph_en",
+NOT_NEEDED = ("textual", "rich", "asyncio", "urllib.request", "http.client", "reader.core.related.features",
+              "reader.core.entities.recognise", "anyascii", "whoosh.lang.morph_en",
               "whoosh.qparser.dateparse")
 
 
-TRANSLATING = ("reader.core.features", "reader.core.entities", "anyascii")  # names across scripts, the gazetteer
+TRANSLATING = ("reader.core.related.features", "reader.core.entities.recognise", "anyascii")  # names across scripts, the gazetteer
 
 
 @pytest.mark.parametrize("as_typed", [True, False], ids=["as typed", "translated"])

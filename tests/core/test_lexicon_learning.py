@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reader.core.expansion import analysed_terms
-from reader.core.lexicon import AnalystLexicon, LearnedLexicon, LexiconSource, update_learned
-from reader.core.lexicon_learning import learn_pair
+from reader.core.translation.expansion import analysed_terms
+from reader.core.translation.lexicon import AnalystLexicon, LearnedLexicon, LexiconSource, update_learned
+from reader.core.translation.lexicon_learning import learn_pair
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "aligned" / "en-fr.jsonl"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.core.narrowing import facet_clause, has_clause, toggle_clause
+from reader.core.results.narrowing import facet_clause, has_clause, toggle_clause
 
 
 def test_facet_clause_quotes_values_that_need_it():

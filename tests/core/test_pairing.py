@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from reader.core import pairing
-from reader.core.entities import Span
-from reader.core.pairing import (
+from reader.core.entities.recognise import Span
+from reader.core.related import pairing
+from reader.core.related.pairing import (
     Cancelled,
     align_rows,
     entities_in_pieces,

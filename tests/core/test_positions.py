@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.analysis import FastPositions
 from reader.core.engine import Engine
+from reader.core.search.analysis import FastPositions
 from tests.conftest import write
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from whoosh.codec import whoosh3
 from whoosh.writing import SegmentWriter
 
-from reader.core.analysis import WordPresence
-from reader.core.index import IndexDoc, SearchIndex, analysed
-from reader.core.posting_pool import _TermWriter
-from reader.core.segment_merge import maintain
+from reader.core.indexing.segment_merge import maintain
+from reader.core.search.analysis import WordPresence
+from reader.core.search.index import IndexDoc, SearchIndex, analysed
+from reader.core.search.posting_pool import _TermWriter
 from tests.conftest import DEMO_CORPUS
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.related import RelatedIndex, Relation, translation_note
+from reader.core.related.store import RelatedIndex, Relation, translation_note
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "related_pairs.jsonl"
 DEMO_CORPUS = Path(__file__).parents[2] / "corpus"

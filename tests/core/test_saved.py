@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.saved import (
+from reader.core.userdata.files import data_folder
+from reader.core.userdata.saved import (
     SavedSearchError,
     delete_search,
     load_saved,
@@ -13,7 +14,6 @@ from reader.core.saved import (
     save_search,
     saved_searches_path,
 )
-from reader.core.userfiles import data_folder
 
 
 def test_a_corpus_without_a_file_reads_the_old_shared_file_and_its_first_change_keeps_it(tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core import index as index_module
 from reader.core.engine import Engine
+from reader.core.search import index as index_module
 from tests.conftest import DEMO_CORPUS, replace_and_delete, write, write_word_articles
 
 QUERIES = ["police", "police officers", "government OR police", "polic*", "gouv*", "police NOT government",

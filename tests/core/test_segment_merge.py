@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import segment_merge, segment_policy
 from reader.core.engine import Engine, IndexBusy, IndexLock
-from reader.core.segment_policy import SegmentInfo, plan
-from reader.core.sidecars import update_sidecar
+from reader.core.indexing import segment_merge, segment_policy
+from reader.core.indexing.segment_policy import SegmentInfo, plan
+from reader.core.userdata.sidecars import update_sidecar
 from tests.conftest import write_word_articles
 
 WORDS = ["police", "minister", "economy", "border", "election", "harbour", "railway", "vaccine"]
@@ -64,7 +64,7 @@ def test_policy_merges_similar_sizes_within_the_caps(small_policy):
 
 def _cli(root: Path, *args: str, **thresholds) -> subprocess.CompletedProcess:
     """`reader ARGS` in a process of its own, with the merge policy's thresholds lowered."""
-    script = ("import sys\nfrom reader.core import segment_policy\nfrom reader.cli import main\n"
+    script = ("import sys\nfrom reader.core.indexing import segment_policy\nfrom reader.cli import main\n"
               f"for name, value in {thresholds!r}.items():\n    setattr(segment_policy, name, value)\n"
               "sys.exit(main(sys.argv[1:]))")
     return subprocess.run([sys.executable, "-c", script, *args, "--corpus", str(root)], capture_output=True, text=True)
@@ -136,7 +136,7 @@ def test_optimize_merges_everything_into_one(tmp_path):
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from reader.core import segment_merge, segment_policy
+    from reader.core.indexing import segment_merge, segment_policy
     from reader.core.engine import Engine
     for name, value in {small!r}.items():
         setattr(segment_policy, name, value)

@@ -1,4 +1,4 @@
-"""Tests of reader.core.sidecars: merging, safe loading, atomic writes, locking, concurrency, crashes."""
+"""Tests of reader.core.userdata.sidecars: merging, safe loading, atomic writes, locking, concurrency, crashes."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.core import sidecars
 from reader.core.errors import EnvironmentFailure
-from reader.core.sidecars import (
+from reader.core.userdata import sidecars
+from reader.core.userdata.sidecars import (
     SidecarError,
     normalise_tag,
     read_sidecar,
@@ -670,7 +670,7 @@ def test_concurrent_writers_never_lose_a_tag(tmp_path: Path) -> None:
 KILLED_WRITER = """
 import sys
 from pathlib import Path
-from reader.core.sidecars import update_sidecar
+from reader.core.userdata.sidecars import update_sidecar
 article = Path(sys.argv[1])
 n = int(sys.argv[2])
 while True:

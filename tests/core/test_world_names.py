@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from reader.core.world_names import TABLE, lookup, place_key
+from reader.core.entities.world_names import TABLE, lookup, place_key
 
 
 def test_table_is_shipped_with_a_header_naming_its_generator():
@@ -60,7 +60,7 @@ def test_unknown_names_and_no_ids_for_cities():
 
 
 def test_the_table_is_read_once_per_process_and_only_when_needed():
-    code = ("import sys, reader.core.entities as e, reader.core.world_names as w; "
+    code = ("import sys, reader.core.entities.recognise as e, reader.core.entities.world_names as w; "
             "print(w._tables.cache_info().misses); e.recognise('Paris and Rome.', 'en'); "
             "e.recognise('Berlin.', 'de'); print(w._tables.cache_info().misses)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.core.corpus import ArticleSkipped, load_article
+from reader.core.corpus.articles import ArticleSkipped, load_article
 from reader.core.engine import Engine
-from reader.core.index import match_spans
 from reader.core.query import QueryError
-from reader.core.snippets import make_snippet, plain
+from reader.core.results.snippets import make_snippet, plain
+from reader.core.search.index import match_spans
 from reader.core.text import safe_text
 from tests.conftest import write
 

@@ -77,7 +77,7 @@ def test_hostile_files_are_skipped_or_read_within_bounds(hostile):
 
 
 def test_a_pdf_that_reads_too_long_is_stopped(tmp_path, monkeypatch):
-    from reader.core import pdf_text
+    from reader.core.corpus import pdf_text
     from tests.format_files import pdf
 
     monkeypatch.setattr(pdf_text, "PDF_SECONDS", 0.001)

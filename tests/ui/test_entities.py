@@ -7,8 +7,8 @@ from itertools import pairwise
 
 from textual.app import App, ComposeResult
 
-from reader.core.corpus import Article
-from reader.core.entities import Span
+from reader.core.corpus.articles import Article
+from reader.core.entities.recognise import Span
 from reader.ui.document import EntityPlacer, build_document
 from reader.ui.screens.entities import EntityPanel, GazetteerPrompt
 from reader.ui.widgets.article import ArticleView
@@ -233,7 +233,7 @@ async def test_a_gazetteer_that_cannot_be_written_gives_a_one_line_error(demo_co
     import errno
     import os
 
-    from reader.core import gazetteer as gazetteer_module
+    from reader.core.entities import gazetteer as gazetteer_module
 
     def disk_full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -3,7 +3,7 @@ a member of a dump opened, read and tagged from the keyboard, its tag in the key
 
 from __future__ import annotations
 
-from reader.core.sidecars import read_sidecar
+from reader.core.userdata.sidecars import read_sidecar
 from reader.ui.screens.skipped import SkippedPanel
 from tests.format_files import write_all_formats
 from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from reader.core.engine import Engine
-from reader.core.segment_policy import MERGE_FACTOR, plan
-from reader.core.sidecars import update_sidecar
+from reader.core.indexing.segment_policy import MERGE_FACTOR, plan
+from reader.core.userdata.sidecars import update_sidecar
 from tests.ui.conftest import make_app, ready, type_query, until
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reader.core.keymap import (
+from reader.core.userdata.keymap import (
     BUILTIN_NAMES,
     KeymapError,
     builtin_keymap_path,
@@ -100,7 +100,7 @@ def test_run_app_reports_a_bad_keymap_in_one_line_and_exits_2(tmp_path, demo_cor
 def test_the_keymap_loader_imports_no_ui(tmp_path):
     path = tmp_path / "keys.yaml"
     path.write_text("quit: x\n", encoding="utf-8")
-    code = (f"import sys, reader.core.keymap as k; k.load_keymap({str(path)!r}, {{'quit': 'q'}});"
+    code = (f"import sys, reader.core.userdata.keymap as k; k.load_keymap({str(path)!r}, {{'quit': 'q'}});"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

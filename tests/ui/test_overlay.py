@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 
 from reader.core.engine import MANIFEST_FILE
-from reader.core.sidecars import read_sidecar, update_sidecar
-from reader.core.userfiles import corpus_digest
+from reader.core.userdata.files import corpus_digest
+from reader.core.userdata.sidecars import read_sidecar, update_sidecar
 from reader.ui.actions import load_config
 from reader.ui.app import ReaderApp
 from reader.ui.screens import main as main_screen

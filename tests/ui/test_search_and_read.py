@@ -255,7 +255,7 @@ async def test_a_message_about_earlier_work_leaves_when_the_query_changes(demo_c
 
 
 async def test_result_rows_show_the_title_before_tags_and_the_match_in_the_snippet(demo_corpus):
-    from reader.core.sidecars import update_sidecar
+    from reader.core.userdata.sidecars import update_sidecar
 
     article = "002_fbf23ee5ad2ba58c.txt"
     update_sidecar(demo_corpus / article, add_tags=["a-very-long-tag-about-sanctions-and-customs-records",

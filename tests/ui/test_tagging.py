@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.core.sidecars import read_sidecar, update_sidecar
+from reader.core.userdata.sidecars import read_sidecar, update_sidecar
 from reader.ui.screens import main as main_screen
 from reader.ui.screens.dialogs import NotesEditor, TagPanel, TagPrompt
 from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until

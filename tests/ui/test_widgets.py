@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 
-from reader.core.corpus import Article
+from reader.core.corpus.articles import Article
 from reader.core.engine import Hit
 from reader.ui.document import Flow, build_document, matches_in, wrap_offsets
 from reader.ui.widgets.article import ArticleView

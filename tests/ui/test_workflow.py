@@ -8,9 +8,9 @@ import json
 
 from textual.widgets import Input
 
-from reader.core.history import history_path
-from reader.core.saved import load_saved, saved_searches_path
-from reader.core.sidecars import update_sidecar
+from reader.core.userdata.history import history_path
+from reader.core.userdata.saved import load_saved, saved_searches_path
+from reader.core.userdata.sidecars import update_sidecar
 from reader.ui.screens.dialogs import TagPanel
 from reader.ui.screens.facets import FacetPanel
 from reader.ui.screens.panels import TextPrompt

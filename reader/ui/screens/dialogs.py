@@ -10,7 +10,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from reader.core.narrowing import facet_clause, has_clause
+from reader.core.results.narrowing import facet_clause, has_clause
 from reader.core.text import safe_text
 from reader.ui.actions import DIALOG, LIST, bindings_for
 from reader.ui.render import key_display
@@ -134,7 +134,7 @@ class TagPrompt(Dialog):
         self._answer(event.option.id or "")
 
     def _answer(self, text: str) -> None:
-        from reader.core.sidecars import normalise_tag
+        from reader.core.userdata.sidecars import normalise_tag
 
         try:
             tag = normalise_tag(text)

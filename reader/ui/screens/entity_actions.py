@@ -10,9 +10,9 @@ from textual import work
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from reader.core.entities import summarise
-from reader.core.entity_chunks import recognise_in_chunks
-from reader.core.entity_search import entity_query, gazetteer_type
+from reader.core.entities.actions import entity_query, gazetteer_type
+from reader.core.entities.chunks import recognise_in_chunks
+from reader.core.entities.recognise import summarise
 from reader.core.text import one_line, safe_text
 from reader.ui import messages as msg
 from reader.ui.document import Document, EntityPlacer, Mark

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets.option_list import Option
 
-from reader.core.facets import FACET_NAMES
-from reader.core.narrowing import facet_clause, has_clause
+from reader.core.results.facets import FACET_NAMES
+from reader.core.results.narrowing import facet_clause, has_clause
 from reader.core.text import safe_text
 from reader.ui.screens.dialogs import WIDEN
 from reader.ui.screens.panels import LoadingPanel

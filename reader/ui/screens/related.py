@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.core.related import Relation
+from reader.core.related.store import Relation
 from reader.core.text import one_line, safe_text
 from reader.ui.actions import BY_ID, DIALOG, bindings_for
 from reader.ui.jobs import problem_line

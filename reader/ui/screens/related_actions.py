@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.core.related import Relation
+from reader.core.related.store import Relation
 from reader.core.text import one_line, safe_text
 from reader.ui.screens.related import RelatedChoice, RelatedPanel
 from reader.ui.screens.side_by_side import SideBySideScreen

@@ -8,8 +8,8 @@ from textual import work
 from textual.content import Content
 from textual.widgets.option_list import Option
 
-from reader.core.saved import delete_search, load_saved, rename_search
 from reader.core.text import safe_text
+from reader.core.userdata.saved import delete_search, load_saved, rename_search
 from reader.ui import messages as msg
 from reader.ui.actions import SAVED, bindings_for
 from reader.ui.jobs import problem_line

@@ -15,8 +15,8 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
 
-from reader.core.pairing import Cancelled, Pairing, entities_in_pieces, pair_texts, with_differences
-from reader.core.related import Relation, translation_note
+from reader.core.related.pairing import Cancelled, Pairing, entities_in_pieces, pair_texts, with_differences
+from reader.core.related.store import Relation, translation_note
 from reader.core.text import one_line, safe_text
 from reader.ui.actions import SIDE, bindings_for
 from reader.ui.jobs import problem_line

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.core.narrowing import toggle_clause
+from reader.core.results.narrowing import toggle_clause
 from reader.core.text import safe_text
 from reader.ui import messages as msg
 from reader.ui.screens.dialogs import NotesEditor, TagPanel, TagPrompt
@@ -104,7 +104,7 @@ class TagActions:
         if self.article is not None and self.article.id == article_id:
             notes = self.article.notes or ""
         else:
-            from reader.core.sidecars import read_sidecar
+            from reader.core.userdata.sidecars import read_sidecar
 
             try:
                 notes = str(read_sidecar(self.engine.corpus / article_id).get("notes") or "")

@@ -9,10 +9,10 @@ from pathlib import Path
 from textual import work
 
 from reader.core.errors import ReaderError
-from reader.core.history import history_path, load_history, record_query
-from reader.core.narrowing import toggle_clause
-from reader.core.saved import save_search, saved_searches_path
-from reader.core.userfiles import write_atomic
+from reader.core.results.narrowing import toggle_clause
+from reader.core.userdata.files import write_atomic
+from reader.core.userdata.history import history_path, load_history, record_query
+from reader.core.userdata.saved import save_search, saved_searches_path
 from reader.exports import export_format, render_export
 from reader.ui import messages as msg
 from reader.ui.jobs import problem_line

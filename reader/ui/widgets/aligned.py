@@ -12,7 +12,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from reader.core.pairing import PairedText, Pairing
+from reader.core.related.pairing import PairedText, Pairing
 from reader.core.text import one_line, safe_text
 from reader.ui.document import Fenwick, Span, wrap_offsets
 from reader.ui.widgets.flow_view import FlowView

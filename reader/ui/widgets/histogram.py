@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from reader.core.date_histogram import DateHistogram
+from reader.core.results.date_histogram import DateHistogram
 
 BARS = " ▁▂▃▄▅▆▇█"
 

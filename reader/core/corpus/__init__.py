@@ -1,0 +1,1 @@
+"""Finding and reading articles: files, formats, dates, languages."""

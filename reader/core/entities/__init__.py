@@ -1,0 +1,1 @@
+"""Named entities: automatic recognition and the analyst's gazetteer."""

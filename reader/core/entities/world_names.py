@@ -1,0 +1,90 @@
+"""World knowledge for typing names: countries (with one id each), regions, cities, given and family names,
+language and nationality words and company legal forms, read once from `reader/data/world_names.tsv`
+(generated from data packages by `scripts/build_world_names.py`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from anyascii import anyascii
+
+from reader.core.text import fold
+
+TABLE = Path(__file__).resolve().parents[2] / "data" / "world_names.tsv"
+COUNTRY, REGION, BIG_CITY, TOWN, GIVEN, FAMILY, LANGUAGE, LEGAL_FORM = "KRBTGFLO"
+PLACE_FLAGS = frozenset(COUNTRY + REGION + BIG_CITY + TOWN)
+_CYRILLIC_ENDINGS = "аяоеёэыиуюйь"
+
+
+class Known(NamedTuple):
+    """What the world table says about a name: its flags (see the constants) and a country's id."""
+
+    flags: str
+    key: str
+
+    def has(self, flags: str) -> bool:
+        return any(flag in self.flags for flag in flags)
+
+    @property
+    def place(self) -> bool:
+        return self.has(COUNTRY + REGION + BIG_CITY + TOWN)
+
+    @property
+    def person(self) -> bool:
+        return self.has(GIVEN + FAMILY)
+
+
+def _cyrillic(word: str) -> bool:
+    return "\u0400" <= word[:1] <= "\u04ff"
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, Known], dict[str, Known]]:
+    """(folded form -> Known, Cyrillic stem -> Known) from the shipped table."""
+    forms: dict[str, Known] = {}
+    stems: dict[str, Known] = {}
+    with TABLE.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            form, flags, key = line.rstrip("\n").split("\t")
+            folded = fold(form)
+            if old := forms.get(folded):
+                flags, key = "".join(sorted(set(old.flags + flags))), old.key or key
+            forms[folded] = Known(flags, key)
+            if _cyrillic(folded) and len(folded) >= 4 and " " not in folded:
+                stem = folded[:-1] if folded[-1] in _CYRILLIC_ENDINGS else folded
+                stems.setdefault(stem, forms[folded])
+    return forms, stems
+
+
+def lookup(name: str) -> Known | None:
+    """What is known of `name` (any case or accents; a Cyrillic word also under a short case ending)."""
+    forms, stems = _tables()
+    folded = fold(name)
+    found = forms.get(folded)
+    if found is None and _cyrillic(folded) and " " not in folded:
+        for cut in (0, 1, 2):
+            if len(folded) - cut >= 3 and (found := stems.get(folded[: len(folded) - cut])):
+                break
+        else:
+            return _transliterated_person(folded, forms)
+    return found
+
+
+def _transliterated_person(word: str, forms: dict[str, Known]) -> Known | None:
+    """A Cyrillic given or family name known in Latin letters (Владимира: Vladimir), case endings allowed."""
+    for cut in (0, 1, 2):
+        if len(word) - cut >= 3:
+            found = forms.get(anyascii(word[: len(word) - cut]).lower())
+            if found is not None and found.person:
+                return Known("".join(flag for flag in found.flags if flag in GIVEN + FAMILY), "")
+    return None
+
+
+def place_key(name: str) -> str | None:
+    """The id of the country `name` names (`US`, `America`, `États-Unis` -> `united_states`), else None."""
+    found = lookup(name)
+    return found.key if found is not None and found.key else None

@@ -1,0 +1,1 @@
+"""Building the index: loader processes that read, recognise and analyse articles."""

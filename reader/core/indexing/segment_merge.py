@@ -1,0 +1,339 @@
+"""Background merging of index segments: merges that never hold the index lock long.
+
+Writers (a tag, a changed article, a build) only ever add segments. Maintenance merges them
+(docs/index-segments.md): it picks segments by the tiered policy (segment_policy.plan), writes their live documents
+into one new segment in a folder of its own, without any lock but its own (writers go on meanwhile),
+then takes the index lock for one short step: it carries over the deletions made meanwhile,
+moves the new files in and writes a table of contents that names the new segment instead of the
+merged ones. Killed at any point, the index is the old one or the new one; leftovers are removed
+by the next maintenance (the merge folder) or the next commit (segment files no table names).
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import heapq
+import os
+import shutil
+import threading
+import time
+from array import array
+from dataclasses import dataclass, field
+from itertools import groupby, repeat
+from pathlib import Path
+from typing import Callable, Iterator
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.index import TOC, clean_files
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+from reader.core.indexing import segment_policy as policy
+from reader.core.indexing.segment_policy import SegmentInfo, plan, segment_infos
+from reader.core.search.index import _storage, _Writer
+from reader.core.search.posting_pool import _FieldLengths, _TermWriter
+from reader.core.search.scoring import term_blocks
+
+MERGE_FOLDER = "merging"  # not *.tmp*: a writer's clean-up would remove it from under the merge
+MERGE_LOCK_FILE = "merge.lock"
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class MaintenanceReport:
+    """What maintenance did: merges made (segment counts merged into one each), before and after."""
+
+    segments_before: int = 0
+    segments_after: int = 0
+    merges: list[int] = field(default_factory=list)
+    documents_merged: int = 0
+    seconds: float = 0.0
+    locked_seconds: float = 0.0  # the longest hold of the index lock (one swap)
+    cancelled: bool = False
+    busy: bool = False  # another process was merging: nothing done
+
+
+class MergeLock:
+    """Only one merge at a time per index (flock: dies with the process); writers do not take it."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.path = Path(index_dir) / MERGE_LOCK_FILE
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock; False when another process holds it."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                return False
+            raise
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+class _MergeTarget:
+    """What Whoosh's segment writer reads of an index, with the files written in the merge folder."""
+
+    def __init__(self, ix, storage) -> None:
+        self.storage, self.indexname, self._toc = storage, ix.indexname, ix._read_toc()
+
+    def _read_toc(self):
+        return self._toc
+
+
+@dataclass
+class _Merged:
+    """A merged segment written in the merge folder, with what the swap needs to carry deletions over."""
+
+    segment: object
+    sources: list  # the merged segments as they were read (their deletions then)
+    docmaps: list  # per source: old doc number -> new (dict), or None when it had no deletions (offset)
+    bases: list[int]
+
+
+class _Cancelled(Exception):
+    """The merge was asked to stop."""
+
+
+def _ticker(progress: Progress | None, cancel: threading.Event | None, total: int) -> Callable[[int], None]:
+    """A function to call now and then with the work done: it reports progress, and raises _Cancelled
+    once `cancel` is set."""
+    def tick(done: int) -> None:
+        if progress is not None:
+            progress(done, total)
+        if cancel is not None and cancel.is_set():
+            raise _Cancelled
+
+    return tick
+
+
+def merge_segments(ix, sources: list, folder: Path, progress: Progress | None = None,
+                   cancel: threading.Event | None = None) -> _Merged | None:
+    """Write the live documents of `sources` (Whoosh segments of `ix`) into one new segment in `folder`.
+
+    Memory stays small whatever the sizes: stored fields go document by document and postings term
+    by term (a k-way merge of the sources' sorted terms). None when cancelled.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    writer = _Writer(_MergeTarget(ix, _storage(folder)), _lk=False, compound=False)
+    readers = [ix._reader(ix.storage, ix.schema, [segment], 0) for segment in sources]
+    docs = sum(r.doc_count() for r in readers)
+    tick = _ticker(progress, cancel, 4 * docs)  # the postings take about three times the stored fields
+    source_postings = sum(ix.storage.file_length(s.make_filename(".pst")) for s in sources) or 1
+    lengths = None
+    try:
+        docmaps, bases = [], []
+        for reader in readers:
+            bases.append(writer.docnum)
+            docmaps.append(_copy_documents(writer, reader, tick))
+        writer.perdocwriter.close()
+        lengths = writer.per_document_reader()
+        searchers = [Searcher(reader) for reader in readers]
+        fieldwriter = writer.fieldwriter
+        for fieldname in sorted(set().union(*(r.indexed_field_names() for r in readers)) & set(ix.schema.names())):
+            fieldwriter.start_field(fieldname, ix.schema[fieldname])
+            terms = _TermWriter(fieldwriter, _FieldLengths({}, lengths, fieldname))
+            for count, posting in enumerate(_merged_postings(searchers, fieldname, docmaps, bases)):
+                terms.write(*posting)
+                if count % 2048 == 0:  # done: the new postings file's share of the sources'
+                    tick(docs + min(3 * docs * terms._offset // source_postings, 3 * docs))
+            fieldwriter.finish_field()
+        fieldwriter.close()
+        writer._close_segment()
+        segment = writer.get_segment()
+        writer._finish()
+        tick(4 * docs)
+        return _Merged(segment, list(sources), docmaps, bases)
+    except _Cancelled:
+        _cancel(writer)
+        return None
+    except BaseException:
+        _cancel(writer)
+        raise
+    finally:
+        if lengths is not None:
+            lengths.close()
+        for reader in readers:
+            reader.close()
+
+
+def _copy_documents(writer, reader, tick: Callable[[int], None]) -> dict | None:
+    """Copy the live documents' stored fields, field lengths and columns of a segment to the writer's new
+    segment (`tick` every 1,024); return old -> new doc numbers, or None when there were no deletions
+    (the numbers follow on).
+
+    Whoosh's `write_per_doc` does this with a look for each field's length file per document."""
+    schema, perdoc, out = writer.schema, reader._perdoc, writer.perdocwriter
+    lengths = {name: column for name in schema.names() if schema[name].scorable
+               for column in [perdoc._cached_reader(f"_{name}_len", LENGTHS_COLUMN)] if column is not None}
+    columns = {name: perdoc.column_reader(name, schema[name].column_type) for name in schema.names()
+               if schema[name].column_type and reader.has_column(name)}
+    docmap: dict | None = {} if reader.has_deletions() else None
+    for docnum, stored in reader.iter_docs():
+        if docmap is not None:
+            docmap[docnum] = writer.docnum
+        out.start_doc(writer.docnum)
+        for name in stored.keys() | lengths.keys():
+            length = lengths[name][docnum] if name in lengths else 0
+            out.add_field(name, schema[name], stored.get(name), byte_to_length(length) if length else 0)
+        for name, column in columns.items():
+            out.add_column_value(name, schema[name].column_type, column[docnum])
+        out.finish_doc()
+        writer.docnum += 1
+        if writer.docnum % 1024 == 0:
+            tick(writer.docnum)
+    tick(writer.docnum)
+    return docmap
+
+
+def _cancel(writer) -> None:
+    if not writer.is_closed:
+        writer.cancel()
+
+
+def _merged_postings(searchers: list, fieldname: str, docmaps: list, bases: list[int]) -> Iterator[tuple]:
+    """(term, doc numbers, weights, values) of every term of a field over the sources, in term order,
+    with the new document numbers; terms left only in deleted documents are left out."""
+    lexicons = [zip(searcher.reader().lexicon(fieldname), repeat(number)) for number, searcher in enumerate(searchers)]
+    for term, group in groupby(heapq.merge(*lexicons), key=lambda item: item[0]):
+        docs, weights, values = array("I"), [], []
+        for _, number in group:
+            docmap, base = docmaps[number], bases[number]
+            for _, ids, block_weights, block_values in term_blocks(searchers[number], fieldname, term,
+                                                                    weights=True, values=True):
+                docs.extend([docmap[i] for i in ids] if docmap is not None else [base + i for i in ids])
+                weights.extend(block_weights)
+                values.extend(block_values)
+        if docs:
+            yield term, docs, weights, values
+
+
+def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> tuple[bool, float]:
+    """Replace the merged segments by the new one in one short commit under the index lock; carry over the
+    deletions made in them meanwhile. False (nothing changed) when one of them is gone (a rebuild);
+    and the seconds the lock was held."""
+    from reader.core.indexing.lock import IndexLock
+
+    lock = IndexLock(index_dir)
+    lock.acquire(wait=True)
+    try:
+        storage = _storage(index_dir)
+        ix = storage.open_index()
+        toc = ix._read_toc()
+        current = {s.segment_id(): s for s in toc.segments}
+        if any(source.segment_id() not in current for source in merged.sources):
+            return False, lock.held_seconds()
+        new = merged.segment
+        for source, docmap, base in zip(merged.sources, merged.docmaps, merged.bases):
+            for docnum in set(current[source.segment_id()].deleted_docs()) - set(source.deleted_docs()):
+                new.delete_document(docmap[docnum] if docmap is not None else base + docnum)
+        prefix = f"{new.segment_id()}."
+        for name in os.listdir(folder):
+            if name.startswith(prefix):
+                os.replace(folder / name, Path(index_dir) / name)
+        gone = {source.segment_id() for source in merged.sources}
+        segments = [s for s in toc.segments if s.segment_id() not in gone]
+        first = next(i for i, s in enumerate(toc.segments) if s.segment_id() in gone)
+        segments.insert(min(first, len(segments)), new)
+        TOC(toc.schema, segments, toc.generation + 1).write(storage, ix.indexname)
+        clean_files(storage, ix.indexname, toc.generation + 1, segments)
+        return True, lock.held_seconds()
+    finally:
+        lock.release()
+
+
+def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event | None = None,
+             progress: Progress | None = None, on_merge: Callable[[list[SegmentInfo]], None] | None = None,
+             quick: bool = False) -> MaintenanceReport:
+    """Merge segments until the layout is within the policy (`optimize`: merge all into one).
+
+    Each merge is written outside the index lock and swapped in under it; `cancel` stops between
+    merges and inside one; `quick` does one merge at most, and only one of QUICK_MERGE_BYTES at most
+    (after a tag: bounded, whatever the index). `on_merge` is told each merge before it starts.
+    """
+    started = time.perf_counter()
+    report = MaintenanceReport()
+    lock = MergeLock(index_dir)
+    if not lock.acquire():
+        report.busy = True
+        return report
+    folder = Path(index_dir) / MERGE_FOLDER
+    try:
+        shutil.rmtree(folder, ignore_errors=True)  # what a killed merge left
+        while not (cancel is not None and cancel.is_set()):
+            ix = _storage(index_dir).open_index()
+            segments = ix._segments()
+            infos = segment_infos(ix.storage, segments)
+            report.segments_before = report.segments_before or len(infos)
+            report.segments_after = len(infos)
+            chosen = infos if optimize and len(infos) > 1 else [] if optimize else plan(infos)
+            if not chosen or (quick and sum(s.live_bytes for s in chosen) > policy.QUICK_MERGE_BYTES):
+                break
+            if on_merge is not None:
+                on_merge(chosen)
+            wanted = {info.id for info in chosen}
+            sources = [s for s in segments if s.segment_id() in wanted]
+            try:
+                merged = merge_segments(ix, sources, folder, progress, cancel)
+            except Exception:  # noqa: BLE001 - Whoosh fails in many ways on files deleted under it
+                if _all_there(index_dir, sources):
+                    raise
+                continue  # a rebuild committed meanwhile and removed the sources: plan again
+            if merged is None:
+                break
+            swapped, held = swap_in(Path(index_dir), merged, folder)
+            report.locked_seconds = max(report.locked_seconds, held)
+            shutil.rmtree(folder, ignore_errors=True)
+            if swapped:
+                report.merges.append(len(sources))
+                report.documents_merged += merged.segment.doc_count_all()
+                report.segments_after = len(infos) - len(sources) + 1
+            if quick:
+                break
+            optimize = False
+        report.cancelled = cancel is not None and cancel.is_set()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        lock.release()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _all_there(index_dir: Path, sources: list) -> bool:
+    """True when the index's current table still names every one of `sources`."""
+    current = {s.segment_id() for s in _storage(index_dir).open_index()._segments()}
+    return all(source.segment_id() in current for source in sources)
+
+
+def _maintain_child(index_dir: str, parent: int) -> None:
+    """Process of `maintain_apart`: merge at low priority, end with the process that started it."""
+    from reader.core.indexing.loading import exit_with_parent
+
+    exit_with_parent(parent)
+    os.nice(10)
+    maintain(Path(index_dir))
+
+
+def maintain_apart(index_dir: Path, cancel: threading.Event) -> bool:
+    """`maintain` in a process of its own at low priority (an app's searches keep their core and their
+    interpreter); killed when `cancel` is set, which is safe at any point. True when it finished."""
+    import multiprocessing
+
+    process = multiprocessing.get_context("spawn").Process(
+        target=_maintain_child, args=(str(index_dir), os.getpid()), daemon=True, name="reader-merge")
+    process.start()
+    while process.exitcode is None:
+        if cancel.wait(0.5):
+            process.kill()
+        process.join(timeout=0)
+    process.join()
+    return process.exitcode == 0

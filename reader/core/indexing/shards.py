@@ -1,0 +1,113 @@
+"""Large index updates in parallel: each loader process loads articles and writes its own index segment.
+
+The indexing process hands out chunks of files, records what each loader reports (features,
+notes, skipped files) as it comes, and commits the loaders' segments in one commit at the end.
+The search path never imports this module.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from reader.core.errors import ReaderError
+from reader.core.indexing.loading import Loaded, exit_with_parent, load_for_index
+from reader.core.search.index import SegmentBuilder
+from reader.core.userdata import data_overlay
+
+CHUNK = 32  # files per task: small enough for a smooth progress bar
+# Postings a loader holds before it writes them out as a segment and starts another (about 14,000
+# news articles): bounds each loader's memory at about 350 MB.
+SEGMENT_BYTES = 160 * 2**20
+
+
+class LoaderFailed(ReaderError):
+    """A loader process failed or died; the update did not happen."""
+
+
+def _loader(index_dir: str, jobs, results, stop, parent: int, overlays: dict[str, str]) -> None:
+    """Loader process: load the chunks of `jobs` into one new segment, report each chunk, then the segment.
+
+    `overlays`: the indexing process's data folders (see data_overlay), for the sidecars to read."""
+    exit_with_parent(parent)
+    data_overlay.restore(overlays)
+    try:
+        builder = SegmentBuilder(Path(index_dir))
+        while not stop.is_set():
+            chunk = jobs.get()
+            if chunk is None:
+                break
+            reports = []
+            for job in chunk:
+                for loaded in load_for_index(job):
+                    if loaded.doc is not None:
+                        builder.add(loaded.doc)
+                        loaded = loaded._replace(doc=replace(loaded.doc, text=""))  # the text stays here
+                    reports.append(loaded)
+            results.put(("loaded", reports))
+            if builder.size > SEGMENT_BYTES:
+                results.put(("segment", builder.finish()))
+                builder = SegmentBuilder(Path(index_dir))
+        if stop.is_set():
+            builder.cancel()
+        else:
+            results.put(("segment", builder.finish()))
+        results.put(("done", None))
+    except BaseException as exc:  # noqa: BLE001 - reported to the indexing process, which stops
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def load_in_parallel(index_dir: Path, jobs: list[tuple], on_loaded: Callable[[Loaded], bool],
+                     processes: int) -> list | None:
+    """Load `jobs` (see loading.load_for_index) in `processes` loaders, each writing a segment into `index_dir`.
+
+    `on_loaded` is called in this process for every article (its doc holds no text); returning False
+    cancels. Returns the segments to commit, or None when cancelled. Raises LoaderFailed.
+    """
+    context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded (TUI) process
+    tasks, results, stop = context.Queue(), context.Queue(), context.Event()
+    tasks.cancel_join_thread()  # chunks left when cancelled must not hold this process at exit
+    for start in range(0, len(jobs), CHUNK):
+        tasks.put(jobs[start:start + CHUNK])
+    for _ in range(processes):
+        tasks.put(None)
+    loaders = [context.Process(target=_loader, args=(str(index_dir), tasks, results, stop, os.getpid(),
+                                                         data_overlay.registered()),
+                               daemon=True, name=f"reader-loader-{number}") for number in range(processes)]
+    for loader in loaders:
+        loader.start()
+    segments, finished = [], 0
+    try:
+        while finished < processes:
+            try:
+                kind, value = results.get(timeout=1.0)
+            except queue.Empty:
+                if any(loader.exitcode not in (None, 0) for loader in loaders):  # killed, out of memory…
+                    raise LoaderFailed("an indexing process died; the index was not changed") from None
+                continue
+            if kind == "error":
+                raise LoaderFailed(f"indexing failed: {value}; the index was not changed")
+            if kind == "done":
+                finished += 1
+                continue
+            if kind == "segment":
+                if value is not None:
+                    segments.append(value)
+                continue
+            for loaded in value:
+                if not stop.is_set() and not on_loaded(loaded):
+                    stop.set()
+    finally:
+        if finished < processes:
+            stop.set()
+        for loader in loaders:
+            loader.join(timeout=10)
+            if loader.is_alive():
+                loader.terminate()
+        tasks.close()
+        results.close()
+    return None if stop.is_set() else segments

@@ -1,0 +1,1 @@
+"""Related articles: language-neutral features, the relatedness store, alignment, stories."""

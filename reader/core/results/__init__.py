@@ -1,0 +1,1 @@
+"""What a search gives back, in plain Python: snippets, facet counts, narrowing clauses, date histograms."""

@@ -1,0 +1,100 @@
+"""Cross-language query expansion: a query word is also searched as its translations.
+
+Sources of translations (gazetteer names, names across scripts, the learned lexicon, installed
+dictionaries) each turn one query word into `Translation`s: index terms in one language's analysis.
+An `Expander` merges them, keeps the best few a language, and leaves alone the words it is told
+not to expand (`keep`): `--as-typed` turns expansion off entirely, a per-term "as typed" modifier
+puts one word in `keep`. The index searches each translation in its language's title and text
+fields, boosted below the word itself (see `index.SearchIndex.parse`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Protocol
+
+from reader.core.search.analysis import analyzer_for
+from reader.core.text import TOKEN_RE, safe_text
+
+TRANSLATED_BOOST = 0.6  # a translation at full confidence scores this share of the word as typed
+PER_LANGUAGE = 4  # translations of one word kept per language, most confident first
+MIN_WEIGHT = 0.05
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One way a query word is written in a language: its index terms there (several: a phrase)."""
+
+    lang: str  # an article language of the index
+    terms: tuple[str, ...]
+    via: str  # the query word or phrase it translates
+    source: str  # gazetteer | script | lexicon | dictionary
+    weight: float = 1.0  # 0..1: how sure the source is
+    shown: str = ""  # the translation as written (a name, a word seen in the corpus), for people
+    evidence: int = 0  # aligned paragraph pairs that support a learned translation
+
+
+class Source(Protocol):
+    """A source of translations for one query word into the index's languages."""
+
+    def translate(self, word: str, langs: list[str]) -> Iterable[Translation]: ...
+
+
+def analysed_terms(text: str, lang: str) -> tuple[str, ...]:
+    """The index terms of `text` in the analysis of language `lang` (stop words left out)."""
+    analyzer = analyzer_for(lang)
+    return tuple(term for term in map(analyzer.term, TOKEN_RE.findall(text)) if term)
+
+
+class Expander:
+    """Translations of query words from several sources into the index's languages."""
+
+    def __init__(self, sources: list[Source], langs: list[str], keep: Iterable[str] = (),
+                 forbids: Callable[[Translation], bool] = lambda found: False) -> None:
+        self.sources = sources
+        self.forbids = forbids  # the analyst's veto (lexicon.yaml), over every source
+        self.langs = langs
+        self.keep = frozenset(word.casefold() for word in keep)  # words searched as typed only
+        self._memo: dict[str, list[Translation]] = {}
+
+    def translations(self, word: str) -> list[Translation]:
+        """The translations of a query word or phrase, best first; none for a word in `keep`."""
+        if word.casefold() in self.keep or not TOKEN_RE.search(word):
+            return []
+        if word not in self._memo:
+            self._memo[word] = self._merged(word)
+        return self._memo[word]
+
+    def _merged(self, word: str) -> list[Translation]:
+        best: dict[tuple[str, tuple[str, ...]], Translation] = {}
+        for source in self.sources:
+            for found in source.translate(word, self.langs):
+                own = analysed_terms(word, found.lang)
+                if not found.terms or found.weight < MIN_WEIGHT or (own and set(own) <= set(found.terms)) \
+                        or self.forbids(found):
+                    continue  # the word itself is searched there already (alone, or in this phrase)
+                key = (found.lang, found.terms)
+                if key not in best or best[key].weight < found.weight:
+                    best[key] = found
+        ranked = sorted(best.values(), key=lambda t: (-t.weight, t.lang, t.terms))
+        kept: list[Translation] = []
+        per_lang: dict[str, int] = {}
+        for found in ranked:
+            if per_lang.get(found.lang, 0) < PER_LANGUAGE or found.source == "gazetteer":
+                per_lang[found.lang] = per_lang.get(found.lang, 0) + 1
+                kept.append(found)
+        return kept
+
+
+@dataclass(frozen=True)
+class Matched:
+    """A word of a hit found through a translation: `term` in the text, `via` the query word."""
+
+    term: str
+    via: str
+    source: str
+
+
+def matched_line(matched: list[Matched]) -> str:
+    """Words matched through translations, as `военной ← military, Chogou ← Shoigu` (terminal-safe)."""
+    return ", ".join(f"{safe_text(m.term)} ← {safe_text(m.via)}" for m in matched)

@@ -1,0 +1,133 @@
+"""Names as translations: every name of a gazetteer entity (tier 1), and the same name (or a cognate)
+written in another script or spelling, found by consonant skeleton in the index's vocabulary (tier 2)."""
+
+from __future__ import annotations
+
+import sqlite3
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from reader.core.entities.gazetteer import Gazetteer
+from reader.core.related.features import STEM_CONSONANTS, skeleton, transliterate
+from reader.core.search.analysis import analysis_lang
+from reader.core.translation.expansion import Translation, analysed_terms
+
+SKELETON_FILE = "name-skeletons.sqlite"
+MIN_NAME_CHARS = 4  # shorter words (US, EU, Xi) are left to the gazetteer
+MIN_SKELETON = 2
+MIN_SIMILARITY = 0.75  # of the transliterated spellings: `obama`/`obam` 0.89, `fancy`/`financ` 0.73
+MIN_LENGTH_RATIO = 0.7  # of the shorter spelling to the longer: a name is not a word that starts like it
+MAX_TERM_CHARS = 30
+
+
+class GazetteerNames:
+    """Tier 1: a query word or phrase that is one of an entity's names stands for all of its names."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def translate(self, word: str, langs: list[str]) -> Iterator[Translation]:
+        entity_id = self.gazetteer.resolve(word)
+        if entity_id is None:
+            return
+        for name in self.gazetteer.aliases(entity_id):
+            for lang in langs:
+                yield Translation(lang, analysed_terms(name, lang), word, "gazetteer", 1.0, name)
+
+
+def latin(term: str) -> str:
+    """The lower-case Latin letters of a word or term in any script."""
+    return "".join(ch for ch in (term if term.isascii() else transliterate(term)).lower() if ch.isalnum())
+
+
+def skeleton_pairs(terms: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(consonant skeleton of its Latin form, term) for index terms that are words of letters."""
+    for term in terms:
+        if len(term) > MAX_TERM_CHARS or not term.isalpha():
+            continue
+        key = skeleton_key(latin(term))
+        if key is not None:
+            yield key, term
+
+
+class ScriptNames:
+    """Tier 2: a query word meets the same name (or a cognate) in other scripts and spellings: the
+    terms of each language that share the first consonants of its skeleton and are spelt alike once
+    transliterated (the word analysed in that language against the term).
+
+    A language whose index holds the word as typed is skipped: it is written the same there
+    (`Paris` is not also `près`)."""
+
+    def __init__(self, store: SkeletonStore, has_term: Callable[[str, str], bool]) -> None:
+        self.store = store
+        self.has_term = has_term  # (analysis language, term) -> whether the index holds it
+
+    def translate(self, word: str, langs: list[str]) -> Iterator[Translation]:
+        if " " in word or len(word) < MIN_NAME_CHARS or not word.isalpha():
+            return
+        found: dict[str, dict[str, list[str]]] = {}
+        for lang in dict.fromkeys(langs):
+            code = analysis_lang(lang)
+            own = analysed_terms(word, lang)
+            if len(own) != 1 or self.has_term(code, own[0]):
+                continue
+            form = latin(own[0])
+            key = skeleton_key(form)
+            if key is None:
+                continue
+            if key not in found:
+                found[key] = self.store.terms(key)
+            for term in found[key].get(code, ()):
+                other = latin(term)
+                if min(len(form), len(other)) < MIN_LENGTH_RATIO * max(len(form), len(other)):
+                    continue
+                similarity = SequenceMatcher(None, form, other).ratio()
+                if similarity >= MIN_SIMILARITY:
+                    yield Translation(lang, (term,), word, "script", similarity, term)
+
+
+def skeleton_key(form: str) -> str | None:
+    """The first consonants of a Latin form's skeleton (the relatedness features' word stems), or None
+    when it has too few."""
+    key = skeleton(form)[:STEM_CONSONANTS] if len(form) >= 3 else ""
+    return key if len(key) >= MIN_SKELETON else None
+
+
+class SkeletonStore:
+    """Index terms by the first consonants of their skeleton, in SQLite in the index folder; refreshed
+    when the index changes."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS terms(skeleton TEXT, code TEXT, term TEXT, "
+                         "PRIMARY KEY(skeleton, code, term)) WITHOUT ROWID")
+
+    def generation(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else -1
+
+    def refresh(self, generation: int, vocabularies: Callable[[], Iterable[tuple[str, Iterable[str]]]]) -> None:
+        """Add the terms of `vocabularies()` ((analysis language, terms) pairs) unless already at `generation`.
+        Terms of deleted articles stay: a lookup of one finds no article."""
+        if self.generation() == generation:
+            return
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            if self.generation() == generation:  # another process did it meanwhile
+                return
+            for code, terms in vocabularies():
+                self._db.executemany("INSERT OR IGNORE INTO terms VALUES (?, ?, ?)",
+                                     ((key, code, term) for key, term in skeleton_pairs(terms)))
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),))
+
+    def terms(self, key: str) -> dict[str, list[str]]:
+        """Analysis language -> the terms whose skeleton starts with `key`."""
+        found: dict[str, list[str]] = {}
+        for code, term in self._db.execute("SELECT code, term FROM terms WHERE skeleton=?", (key,)):
+            found.setdefault(code, []).append(term)
+        return found
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,1 @@
+"""Files the analyst owns: sidecars, saved searches, history, keymaps, batch state."""
