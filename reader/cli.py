@@ -32,7 +32,7 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     parser.add_argument("--index", metavar="DIR", default=default,
                         help="index folder (default: <corpus>/.reader/index)")
     parser.add_argument("--data", metavar="DIR", default=default,
-                        help="folder for tags, notes, entities.yaml and saved searches of the corpus "
+                        help="folder for tags, notes, entities.yaml, lexicon.yaml and saved searches of the corpus "
                              "(default: $READER_DATA; beside the articles, or a per-user folder when "
                              "the corpus is read-only)")
 

@@ -26,7 +26,9 @@ async def shoot(target: Path) -> None:
                 await pilot.pause(0.1)
                 if getattr(screen, "usable", False):
                     break
-            await pilot.press("slash", *"military", "space", *"equipment")
+            await pilot.press("slash")  # to the query box (typed as text when it is there already)
+            screen.query_one("#query").value = ""
+            await pilot.press(*"military", "space", *"equipment")
             for _ in range(20):
                 await pilot.pause(0.1)
             await pilot.press("tab", "enter")

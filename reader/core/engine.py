@@ -65,6 +65,7 @@ SKIPPED_FILE = "reader-skipped.json"  # the files the last update could not read
 PARALLEL_THRESHOLD = 400  # below this many files to load, a process pool costs more than it saves
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")  # dumps whose fields FIELDS_FILE names
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long articles
+SPELLINGS_KEPT = 256  # articles whose own spelling of names the engine keeps (related-article reasons)
 STORY_HITS = 100  # `with_stories` adds the stories of this many hits at most
 
 Progress = Callable[[int, int], None]
@@ -193,6 +194,7 @@ class Engine:
         self._related: RelatedIndex | None = None
         self._lock = threading.RLock()
         self.messages: list[str] = []  # things the user should be told (index rebuilt, …)
+        self._spelled: dict[tuple[str, int], dict[str, str]] = {}  # see _spellings
         self.as_typed = False  # the default of searches: words only as typed, not also their translations
         notice = self.data and data_overlay.first_notice(self.corpus, self.data)
         if notice:
@@ -922,7 +924,24 @@ class Engine:
 
     def related(self, article_id: str, limit: int = 10, lang: str | None = None) -> list[Relation]:
         """Articles related to one article, ordered by evidence (same story first), with scores and reasons."""
-        return self._filled_related_index().related(article_id, limit=limit, lang=lang)
+        return self._filled_related_index().related(article_id, limit=limit, lang=lang, spellings=self._spellings)
+
+    def _spellings(self, article_id: str) -> dict[str, str]:
+        """How an article writes its names (for related-article reasons); {} when it cannot be read.
+        The last SPELLINGS_KEPT articles' are kept while their file is unchanged."""
+        from reader.core.related.features import name_spellings
+
+        path = self.corpus / article_id
+        try:
+            key = (article_id, os.stat(split_member(path)[0]).st_mtime_ns)
+            if key not in self._spelled:
+                parsed = parse_file(path, self.corpus)
+                if len(self._spelled) >= SPELLINGS_KEPT:
+                    self._spelled.pop(next(iter(self._spelled)))
+                self._spelled[key] = name_spellings(parsed.title, parsed.body)
+        except (ArticleSkipped, OSError):
+            return {}
+        return self._spelled[key]
 
     def story(self, article_id: str) -> list[str]:
         """Ids of the articles told as the same story (translations, rewrites, near-duplicates)."""
@@ -930,7 +949,8 @@ class Engine:
 
     def story_members(self, article_id: str) -> list[str]:
         """Every other article of the article's story: its story links and same-story related articles."""
-        members = [*self.story(article_id), *(r.id for r in self.related(article_id, limit=50) if r.same_story)]
+        related = self._filled_related_index().related(article_id, limit=50)  # no reasons needed
+        members = [*self.story(article_id), *(r.id for r in related if r.same_story)]
         return [member for member in dict.fromkeys(members) if member != article_id]
 
     def story_timeline(self, article_id: str) -> list[dict]:

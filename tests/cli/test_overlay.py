@@ -26,7 +26,7 @@ def test_tagging_a_read_only_corpus_writes_the_default_data_folder(read_only_cor
     first = run("tag", "001", "+checked", corpus=corpus)
     assert first.returncode == 0, first.stderr
     data = Path(os.environ["XDG_DATA_HOME"]) / "reader" / "overlays" / corpus_digest(corpus)
-    assert f"read-only: tags, notes, entities.yaml and saved searches of {corpus} are kept in {data}" in first.stderr
+    assert f"read-only: tags, notes, entities.yaml, lexicon.yaml and saved searches of {corpus} are kept in {data}" in first.stderr
     assert _tags(data / f"{OTHER}.yaml") == ["checked"]
     assert not (corpus / f"{OTHER}.yaml").exists()
     again = run("tag", "001", "+again", corpus=corpus)

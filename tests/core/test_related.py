@@ -198,3 +198,23 @@ def test_wire_items_in_five_scripts_find_their_english_counterparts(index: Relat
     assert hits / (2 * len(pairs)) >= 0.9
     assert first / len(pairs) >= 0.85
     assert links and all(story[a] == story[b] for a, b in links)  # same-story links are never wrong
+
+
+def test_reasons_show_names_as_the_articles_write_them(tmp_path: Path) -> None:
+    from reader.core.engine import Engine
+    from tests.conftest import write
+
+    sentence = ("Hans-Christian Ströbele of the Grünen met US officials in Berlin on 12 March 2013. "
+                "Ströbele said the Grünen would ask the US embassy about 4,500 files. ")
+    german = ("Hans-Christian Ströbele von den Grünen traf am 12. März 2013 in Berlin Vertreter der US-Regierung. "
+              "Ströbele sagte, die Grünen würden die US-Botschaft nach 4.500 Akten fragen. ")
+    write(tmp_path / "c", "en.txt", "Strobele meets US officials\n\n" + sentence.replace("ö", "o") * 3)
+    write(tmp_path / "c", "de.txt", "Ströbele trifft US-Vertreter\n\n" + german * 3)
+    engine = Engine(tmp_path / "c")
+    try:
+        engine.update()
+        reasons = " ".join(engine.related("de.txt")[0].reasons)
+        assert "Ströbele" in reasons and "US" in reasons.split(", ") + reasons.split()  # the article's own
+        assert "Strobele, " not in reasons and " Us" not in reasons
+    finally:
+        engine.close()

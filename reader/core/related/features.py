@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from difflib import SequenceMatcher
 from itertools import chain, compress
+from typing import Mapping
 
 from anyascii import anyascii
 
@@ -288,11 +289,27 @@ def _reason(count: int, noun: str, plural: str, shown: list[str]) -> str:
     return f"{count} shared {noun if count == 1 else plural}: {', '.join(shown)}{more}"
 
 
-def reasons(features: dict[str, float], other: dict[str, float]) -> list[str]:
-    """Short sentences naming the strongest evidence two articles share: names, numbers, spellings."""
+def name_spellings(title: str, text: str) -> dict[str, str]:
+    """How the article itself writes each of its names: the transliterated form of a name feature ->
+    the first word written so (`strobele` -> `Ströbele`, `us` -> `US`)."""
+    spelled: dict[str, str] = {}
+    for part in (title, text):
+        for token in dict.fromkeys(_TOKEN_RE.findall(part)):
+            latin, _, _, case = _WORD_FORMS[token]
+            if latin and case in (0, 1):
+                spelled.setdefault(latin, token)
+    return spelled
+
+
+def reasons(features: dict[str, float], other: dict[str, float], spelled: Mapping[str, str] | None = None,
+            other_spelled: Mapping[str, str] | None = None) -> list[str]:
+    """Short sentences naming the strongest evidence two articles share: names, numbers, spellings.
+    Names are shown as the articles write them (`spelled`, `other_spelled`: see `name_spellings`)."""
+    ours, theirs = spelled or {}, other_spelled or {}
     shared = {f: w * other[f] for f, w in features.items() if f in other}
     strongest = sorted(shared, key=shared.__getitem__, reverse=True)
-    shared_names = [f[5:].capitalize() for f in strongest if f.startswith("name:")]
+    shared_names = [ours.get(f[5:]) or theirs.get(f[5:]) or f[5:].capitalize()
+                    for f in strongest if f.startswith("name:")]
     shared_numbers = [f[2:] for f in strongest if f.startswith("n:")]
     found = []
     if shared_names:
@@ -309,7 +326,7 @@ def reasons(features: dict[str, float], other: dict[str, float]) -> list[str]:
             name = feature[5:]
             match = other_names.get(skeleton(name))
             if match and len(name) > 3 and SequenceMatcher(None, name, match).ratio() >= VARIANT_SIMILARITY:
-                variants.append(f"{name.capitalize()} ~ {match.capitalize()}")
+                variants.append(f"{ours.get(name) or name.capitalize()} ~ {theirs.get(match) or match.capitalize()}")
     if variants:
         shown = variants[:REASON_ITEMS]
         found.append(_reason(len(variants), "name spelt differently", "names spelt differently", shown))

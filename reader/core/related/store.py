@@ -19,7 +19,7 @@ from functools import wraps
 from itertools import repeat
 from operator import mul
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, Iterator, Mapping, TypeVar
 
 from reader.core.memo import Memo, extend_each
 
@@ -422,9 +422,11 @@ class RelatedIndex:
         return rows
 
     @_locked
-    def related(self, article_id: str, limit: int = 10, lang: str | None = None) -> list[Relation]:
+    def related(self, article_id: str, limit: int = 10, lang: str | None = None,
+                spellings: Callable[[str], Mapping[str, str]] | None = None) -> list[Relation]:
         """The articles most related to `article_id`, ordered by evidence: same-story articles first
-        (other languages before the article's own), then the rest by score."""
+        (other languages before the article's own), then the rest by score. `spellings` gives an article's
+        own spelling of its names, for the reasons (see `features.name_spellings`)."""
         from reader.core.related.features import reasons
 
         self._flush()
@@ -460,12 +462,13 @@ class RelatedIndex:
         missing = [d for d in ordered if d not in rows]
         rows.update(self._rows(missing) if missing else {})
         relations = []
+        spelled = spellings(article_id) if spellings is not None else None
         for other in ordered:
             other_id, other_lang, title, other_features = rows[other]
             score = round(scores[other], 4)
-            relations.append(
-                Relation(other_id, other_lang, title, score, reasons(features, other_features), other in same)
-            )
+            other_spelled = spellings(other_id) if spellings is not None else None
+            relations.append(Relation(other_id, other_lang, title, score,
+                                      reasons(features, other_features, spelled, other_spelled), other in same))
         return relations
 
     @_locked

@@ -132,5 +132,5 @@ def first_notice(corpus: Path, data: Path) -> str | None:
             return None
         write_atomic(record, "".join(f"{line}\n" for line in [*told, entry]))
     why = "" if os.access(corpus, os.W_OK) else "the corpus folder is read-only: "
-    return (f"{why}tags, notes, entities.yaml and saved searches of {corpus} are kept in {data} "
-            f"(said once; --data DIR or ${DATA_ENV} choose another folder)")
+    return (f"{why}tags, notes, entities.yaml, lexicon.yaml and saved searches of {corpus} are kept in "
+            f"{data} (said once; --data DIR or ${DATA_ENV} choose another folder)")
