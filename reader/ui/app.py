@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from reader.core.userdata.keymap import KeymapConfig, KeymapError
+from reader.core.userdata.keymap import KeymapConfig, KeymapError, shown_path
 from reader.ui.actions import APP, bindings_for, load_config
 from reader.ui.driver import clean_exit_driver
 from reader.ui.screens.dialogs import Dialog
@@ -45,8 +45,8 @@ class ReaderApp(App, inherit_bindings=False):
         if not isinstance(self.screen, Dialog):
             engine = getattr(self.screen, "engine", None)
             where = engine.tags_location if engine is not None else ""
-            self.push_screen(HelpScreen(self.keymap_keys, [str(p) for p in self.config.files], self.config.quick_tags,
-                                        where))
+            files = [shown_path(path) for path in self.config.files]
+            self.push_screen(HelpScreen(self.keymap_keys, files, self.config.quick_tags, where))
 
 
 def run_app(corpus: Path, index_dir: Path | None, keymap: str | None, data: Path | None = None) -> int:

@@ -271,6 +271,27 @@ def test_index_busy_when_another_process_holds_the_lock(engine):
     assert engine.update(wait=False).added == 0                   # a dead holder's lock is gone
 
 
+def test_a_writer_waits_for_the_index_lock_only_so_long(engine, monkeypatch):
+    from reader.core.errors import EnvironmentFailure
+    from reader.core.indexing import lock as lock_module
+
+    monkeypatch.setattr(lock_module, "WAIT_SECONDS", 0.3)
+    lock = IndexLock(engine.index_dir)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time\n"
+        f"fd = os.open({str(lock.path)!r}, os.O_RDWR)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(30)\n")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(lock_module.IndexLockTimeout, match="another process has been updating") as caught:
+            engine.update(wait=True)
+        assert isinstance(caught.value, EnvironmentFailure)  # exit status 4, one line
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_two_indexers_at_once_leave_a_sound_index(small_corpus, tmp_path):
     for number in range(60):
         write(small_corpus, f"bulk/{number:03d}.txt", f"Bulk article {number}\n\nText about topic{number}.\n")

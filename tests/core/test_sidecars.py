@@ -431,7 +431,7 @@ def test_unreadable_sidecar_is_reported(article: Path, monkeypatch: pytest.Monke
 
 # --- atomic writes -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("failing", ["_write_all", "fsync"])
+@pytest.mark.parametrize("failing", ["write", "fsync"])
 def test_full_disk_leaves_the_old_sidecar_intact(article: Path, monkeypatch: pytest.MonkeyPatch,
                                                  failing: str) -> None:
     update_sidecar(article, add_tags=["keep-me"], notes="old")
@@ -441,7 +441,7 @@ def test_full_disk_leaves_the_old_sidecar_intact(article: Path, monkeypatch: pyt
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     with monkeypatch.context() as patch:
-        patch.setattr(sidecars if failing == "_write_all" else sidecars.os, failing, no_space)
+        patch.setattr(sidecars.os, failing, no_space)
         with pytest.raises(SidecarError, match="No space left on device") as caught:
             update_sidecar(article, add_tags=["new"], notes="new")
     assert "\n" not in str(caught.value)

@@ -242,7 +242,7 @@ async def test_a_gazetteer_that_cannot_be_written_gives_a_one_line_error(demo_co
     app = make_app(demo_corpus)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_first(pilot)
-        monkeypatch.setattr(gazetteer_module.tempfile, "mkstemp", disk_full)  # (root ignores permissions)
+        monkeypatch.setattr(gazetteer_module, "replace_file", disk_full)  # (root ignores permissions)
         await pilot.press("A")
         await until(pilot, lambda: isinstance(app.screen, GazetteerPrompt))
         await pilot.press("ctrl+u", *"Aspen", "enter")

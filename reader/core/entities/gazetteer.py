@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +15,7 @@ import yaml
 from reader.core.entities.recognise import ENTITY_TYPES, Span, normalise_name
 from reader.core.errors import ReaderError
 from reader.core.text import find_word, fold
-from reader.core.userdata.files import LockUnavailable, read_text, transient_lock
+from reader.core.userdata.files import LockUnavailable, read_text, replace_file, transient_lock
 
 MAX_GAZETTEER_BYTES = 4 * 1024 * 1024
 MAX_NAME_CHARS = 200
@@ -329,7 +327,7 @@ def add_name(path: Path, name: str, type: str, entity_id: str | None = None, bas
             entity_id = _new_id(gazetteer, name)
         new_text = _with_name(text, name, type, entity_id)
         _entities_from_text(path, new_text)
-        _write_atomic(path, new_text)
+        replace_file(path, new_text.encode("utf-8"))
         return entity_id
 
 
@@ -395,29 +393,3 @@ def _with_name(text: str, name: str, kind: str, entity_id: str) -> str:
     out = io.StringIO()
     editor.dump(document, out)
     return prefix + out.getvalue()
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text`: temporary file in the same folder, fsync, os.replace."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    try:
-        directory = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(directory)
-    except OSError:
-        pass
-    finally:
-        os.close(directory)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
 import time
 from pathlib import Path
 
-from reader.core.errors import ReaderError
-from reader.core.userdata.files import write_atomic
+from reader.core.errors import EnvironmentFailure, ReaderError
+from reader.core.userdata.files import flock_within, write_atomic
 
 LOCK_FILE = "reader.lock"
+WAIT_SECONDS = 3600.0  # the longest a writer waits for another's update (a million-article build)
 
 
 class IndexBusy(ReaderError):
     """Another process is updating the index."""
+
+
+class IndexLockTimeout(IndexBusy, EnvironmentFailure):
+    """Another process held the index lock longer than a writer waits (WAIT_SECONDS)."""
 
 
 class IndexLock:
@@ -27,16 +30,22 @@ class IndexLock:
         self._since = 0.0
 
     def acquire(self, wait: bool) -> None:
+        """Take the lock at once (IndexBusy when another process holds it), or with `wait` within
+        WAIT_SECONDS (IndexLockTimeout after that)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         ignore_itself(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except OSError as exc:
+            taken = flock_within(fd, WAIT_SECONDS if wait else 0.0, poll=0.05)
+        except OSError:
             os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                raise IndexBusy("the index is being updated by another process") from None
             raise
+        if not taken:
+            os.close(fd)
+            if wait:
+                raise IndexLockTimeout(f"{self.path}: another process has been updating the index for more than "
+                                       f"{WAIT_SECONDS / 60:.0f} minutes")
+            raise IndexBusy("the index is being updated by another process")
         self._fd, self._since = fd, time.monotonic()
 
     def held_seconds(self) -> float:

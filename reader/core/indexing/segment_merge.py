@@ -11,8 +11,6 @@ by the next maintenance (the merge folder) or the next commit (segment files no 
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import heapq
 import os
 import shutil
@@ -34,6 +32,7 @@ from reader.core.indexing.segment_policy import SegmentInfo, plan, segment_infos
 from reader.core.search.index import _storage, _Writer
 from reader.core.search.posting_pool import _FieldLengths, _TermWriter
 from reader.core.search.scoring import term_blocks
+from reader.core.userdata.files import flock_within
 
 MERGE_FOLDER = "merging"  # not *.tmp*: a writer's clean-up would remove it from under the merge
 MERGE_LOCK_FILE = "merge.lock"
@@ -63,14 +62,15 @@ class MergeLock:
 
     def acquire(self) -> bool:
         """Take the lock; False when another process holds it."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
+            taken = flock_within(fd, 0.0)
+        except OSError:
             os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                return False
             raise
+        if not taken:
+            os.close(fd)
+            return False
         self._fd = fd
         return True
 

@@ -31,3 +31,10 @@ def toggle_clause(query: str, clause: str) -> str:
     if has_clause(query, clause):
         return " ".join(_clause_pattern(clause).sub(" ", query).split())
     return f"{query.strip()} {clause}".strip()
+
+
+def toggle_clauses(query: str, clauses: list[str]) -> str:
+    """The query with each of `clauses` toggled in turn (see `toggle_clause`)."""
+    for clause in clauses:
+        query = toggle_clause(query, clause)
+    return query

@@ -1,8 +1,10 @@
-"""Files the analyst owns outside the corpus (saved searches, batch state): locked, merged, atomic writes.
+"""Locks and atomic writes, for every file reader writes: the analyst's files (saved searches, batch
+state, sidecars, the gazetteer, the lexicon) and the index's records.
 
-An flock on a hidden `.<name>.lock` beside the file around the whole re-read/merge/write, and a
-replace by a fsynced temporary file in the same folder. Files inside the corpus (sidecars, the
-gazetteer) use `transient_lock`, whose lock file is removed again, so none is left beside articles.
+An flock on a hidden `.<name>.lock` beside the file around the whole re-read/merge/write, always with a
+timeout, and `replace_file`: a fsynced temporary file in the same folder renamed over the file. Files
+inside the corpus (sidecars, the gazetteer) use `transient_lock`, whose lock file is removed again, so
+none is left beside articles.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import fcntl
 import hashlib
 import json
 import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -161,19 +164,45 @@ def read_json_object(path: Path, limit: int = MAX_USER_FILE_BYTES) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Replace `path` by a fully written, fsynced temporary file in the same folder (text as UTF-8)."""
+def replace_file(path: Path, data: bytes, temporary: Path | None = None) -> None:
+    """Replace `path` by `data`, atomically and durably: a temporary file in the same folder (made
+    anew, never through a link; `temporary`, else a name of this process and thread), the permission
+    bits of the file it replaces, fsync, rename over `path`, fsync of the folder. OSError as raised;
+    a failed write leaves the previous file and no temporary one."""
     path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = temporary or path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    mode = None
+    with contextlib.suppress(FileNotFoundError):
+        mode = stat.S_IMODE(os.lstat(path).st_mode)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            if mode is not None:
+                os.fchmod(fd, mode)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(temporary, path)
-    except OSError as exc:
+    except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        folder = os.open(path.parent, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """`replace_file` with text as UTF-8; a failure is a UserFileError naming the file."""
+    try:
+        replace_file(Path(path), data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError as exc:
         raise UserFileError(f"{path}: cannot write ({exc.strerror or exc}); the previous file is unchanged") from None
 
 

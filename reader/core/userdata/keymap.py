@@ -114,6 +114,12 @@ def builtin_keymap_path(name: str) -> Path:
     return BUILTIN_DIR / f"{name}.yaml"
 
 
+def shown_path(path: Path) -> str:
+    """A keymap file as the help names it: a bundled one by its name (`default (bundled)`), else its path."""
+    path = Path(path)
+    return f"{path.stem} (bundled)" if path.parent == BUILTIN_DIR else str(path)
+
+
 def resolve_choice(choice: str | None) -> Path:
     """The file for `--keymap NAME|PATH` (None means the default keymap)."""
     choice = choice or "default"

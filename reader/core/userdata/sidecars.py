@@ -38,7 +38,7 @@ from reader.core.corpus.articles import split_member
 from reader.core.errors import EnvironmentFailure, ReaderError
 from reader.core.text import normalise_tag
 from reader.core.userdata.data_overlay import relocated
-from reader.core.userdata.files import LockUnavailable, transient_lock
+from reader.core.userdata.files import LockUnavailable, replace_file, transient_lock
 
 MAX_SIDECAR_BYTES = 1024 * 1024
 MAX_ALIASES = 100
@@ -415,12 +415,6 @@ def _yaml_string(text: str) -> str:
     return text
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
 def _read_only(article_path: Path) -> str:
     """The problem of a sidecar folder reader may not write, naming which folder it is."""
     return "corpus folder is read-only" if sidecar_path(article_path) == archived_sidecar(article_path) \
@@ -428,32 +422,14 @@ def _read_only(article_path: Path) -> str:
 
 
 def _write_atomic(sidecar: Path, text: str, read_only_problem: str) -> None:
-    """Replace the sidecar by a fully written, fsynced temporary file, keeping its permission bits."""
-    temporary = sidecar.with_name(f".{sidecar.name}.tmp")  # one fixed name is enough: writers hold the lock
+    """Replace the sidecar (`replace_file`), through one fixed temporary name: writers hold the lock, and
+    what a killed writer left is removed first."""
+    temporary = sidecar.with_name(f".{sidecar.name}.tmp")
     try:
-        mode = stat.S_IMODE(os.lstat(sidecar).st_mode) if os.path.lexists(sidecar) else None
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)  # left by a killed writer
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _CLOEXEC, 0o666)
-    except OSError as exc:
-        read_only = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
-        raise _error(sidecar, read_only_problem if read_only else f"cannot write: {exc.strerror}") from exc
-    try:
-        try:
-            if mode is not None:
-                os.fchmod(fd, mode)
-            _write_all(fd, text.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, sidecar)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
             os.unlink(temporary)
+        replace_file(sidecar, text.encode("utf-8"), temporary)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise _error(sidecar, read_only_problem) from exc
         raise _error(sidecar, f"cannot write: {exc.strerror or exc}; the previous sidecar is unchanged") from exc
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        folder = os.open(sidecar.parent, os.O_RDONLY | _CLOEXEC)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.core.results.narrowing import toggle_clause
+from reader.core.results.narrowing import toggle_clauses
 from reader.core.text import safe_text
 from reader.ui import messages as msg
 from reader.ui.screens.dialogs import NotesEditor, TagPanel, TagPrompt
@@ -123,10 +123,7 @@ class TagActions:
 
         def done(clauses: list[str] | None) -> None:
             if clauses:
-                text = typed
-                for clause in clauses:
-                    text = toggle_clause(text, clause)
-                self.run_query_text(text)
+                self.run_query_text(toggle_clauses(typed, clauses))
 
         if self.engine is not None and self.usable:
             self.load_tag_counts()

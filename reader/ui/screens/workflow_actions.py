@@ -9,7 +9,7 @@ from pathlib import Path
 from textual import work
 
 from reader.core.errors import ReaderError
-from reader.core.results.narrowing import toggle_clause
+from reader.core.results.narrowing import toggle_clauses
 from reader.core.userdata.files import write_atomic
 from reader.core.userdata.history import history_path, load_history, record_query
 from reader.core.userdata.saved import save_search, saved_searches_path
@@ -115,10 +115,7 @@ class WorkflowActions:
 
         def done(clauses: list[str] | None) -> None:
             if clauses:
-                text = typed
-                for clause in clauses:
-                    text = toggle_clause(text, clause)
-                self.run_query_text(text)
+                self.run_query_text(toggle_clauses(typed, clauses))
 
         self.app.push_screen(FacetPanel(self.engine, self.resolved_query, typed), done)
 
