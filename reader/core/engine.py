@@ -507,7 +507,10 @@ class Engine:
         def best(article_id: str, lang: str) -> str | None:
             return next((r.id for r in related.related(article_id, limit=1, lang=lang)), None)
 
-        update_learned(self.index_dir, read, related.story, changed, removed,
+        def counterparts(article_id: str) -> list[str]:  # direct same-story links: a whole story costs 5x more
+            return [r.id for r in related.related(article_id, limit=10) if r.same_story]
+
+        update_learned(self.index_dir, read, counterparts, changed, removed,
                        lambda i, lang: mutual_best(best, i, lang, related.languages())).save(self.index_dir)
 
     @staticmethod
