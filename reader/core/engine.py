@@ -770,11 +770,7 @@ class Engine:
     def snippet(self, article_id: str, lang: str, terms: frozenset) -> list[Fragment]:
         """A snippet of the article's body (the title is shown beside it already) around the query's
         matched terms; the body's beginning when only the title matched."""
-        body = self._body(article_id)
-        if body is None:
-            return []
-        text = body[:SNIPPET_SCAN_CHARS]
-        return make_snippet(text, match_spans(terms, text, lang))
+        return self.excerpt(article_id, lang, terms, "", {})[0]
 
     def excerpt(self, article_id: str, lang: str, terms: frozenset, title: str,
                 via: dict) -> tuple[list[Fragment], list[Matched]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cli.test_cli import run
+from tests.cli.test_exact import found as listed
 from tests.conftest import write_articles
 
 ARTICLES = {
@@ -25,9 +26,7 @@ def corpus(tmp_path):
 
 
 def found(corpus, query: str) -> set[str]:
-    result = run("search", query, "--format", "paths", "--limit", "0", corpus=corpus)
-    assert result.returncode in (0, 1), result.stderr
-    return {path.split("/corpus/", 1)[1] for path in result.stdout.split()}
+    return set(listed(corpus, query))
 
 
 @pytest.mark.parametrize("word,patterns", [

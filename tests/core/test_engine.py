@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -253,21 +254,27 @@ def test_missing_manifest_reindexes_without_duplicates(engine):
     assert len(found(engine, "drones OR дроны OR drohnen OR livraisons")) == 4
 
 
-def test_index_busy_when_another_process_holds_the_lock(engine):
-    lock = IndexLock(engine.index_dir)
+@contextlib.contextmanager
+def lock_held_elsewhere(index_dir):
+    """The index lock, held by another process until the block ends (then that process is killed)."""
     holder = subprocess.Popen([sys.executable, "-c", (
         "import fcntl, os, sys, time\n"
-        f"fd = os.open({str(lock.path)!r}, os.O_RDWR)\n"
+        f"fd = os.open({str(IndexLock(index_dir).path)!r}, os.O_RDWR)\n"
         "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(30)\n")],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(IndexBusy):
-            engine.update(wait=False)
-        assert found(engine, "livraison") == ["fr/depeche.txt"]   # searches keep working
+        yield
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_index_busy_when_another_process_holds_the_lock(engine):
+    with lock_held_elsewhere(engine.index_dir):
+        with pytest.raises(IndexBusy):
+            engine.update(wait=False)
+        assert found(engine, "livraison") == ["fr/depeche.txt"]   # searches keep working
     assert engine.update(wait=False).added == 0                   # a dead holder's lock is gone
 
 
@@ -276,20 +283,10 @@ def test_a_writer_waits_for_the_index_lock_only_so_long(engine, monkeypatch):
     from reader.core.indexing import lock as lock_module
 
     monkeypatch.setattr(lock_module, "WAIT_SECONDS", 0.3)
-    lock = IndexLock(engine.index_dir)
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import fcntl, os, sys, time\n"
-        f"fd = os.open({str(lock.path)!r}, os.O_RDWR)\n"
-        "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(30)\n")],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with lock_held_elsewhere(engine.index_dir):
         with pytest.raises(lock_module.IndexLockTimeout, match="another process has been updating") as caught:
             engine.update(wait=True)
         assert isinstance(caught.value, EnvironmentFailure)  # exit status 4, one line
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_two_indexers_at_once_leave_a_sound_index(small_corpus, tmp_path):

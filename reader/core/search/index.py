@@ -544,7 +544,7 @@ class SearchIndex:
 
     def langs(self) -> list[str]:
         """The article languages in the index."""
-        return [value.decode("utf-8") for value in self.searcher().reader().lexicon("lang")]
+        return list(self._layout()[2])
 
     def search(self, text: str, *, limit: int | None = 20, lang: str | None = None,
                tag: str | None = None, resolve_entity: Callable[[str], list[str]] | None = None,
