@@ -89,7 +89,21 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"  warning: {one_line(safe_text(line))}", file=sys.stderr)
     _tell_renames(report)
     _merge_segments(engine, args.optimize)
+    _learn_translations(engine)
     return 0
+
+
+def _learn_translations(engine: Engine) -> None:
+    """After `reader index`: learn word translations from the articles the update brought (searches go on)."""
+    pending = engine.learning_pending()
+    if not pending:
+        return
+    print(f"reader: learning translations from {pending:,} changed articles…", file=sys.stderr)
+    report = engine.learn_translations()
+    if report.busy:
+        print("reader: another process is learning translations; left to it", file=sys.stderr)
+    else:
+        print(f"Learned translations in {report.seconds:.1f} s.", file=sys.stderr)
 
 
 def _merge_segments(engine: Engine, optimize: bool) -> None:

@@ -33,6 +33,7 @@ from reader.core.corpus.articles import (
     within,
 )
 from reader.core.errors import ReaderError
+from reader.core.indexing.apart import run_apart
 from reader.core.indexing.lock import IndexBusy, IndexLock
 from reader.core.query import QueryError
 from reader.core.related.store import FORMAT_VERSION as RELATED_FORMAT
@@ -47,10 +48,19 @@ from reader.core.search.index import (
     match_spans,
     translated_matches,
 )
+from reader.core.translation import learning_queue
 from reader.core.translation.expansion import Expander, Matched
 from reader.core.userdata import data_overlay
 from reader.core.userdata.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
-from reader.core.userdata.files import INDEX_RECORD_BYTES, cache_folder, corpus_digest, read_json_object, write_atomic
+from reader.core.userdata.files import (
+    INDEX_RECORD_BYTES,
+    LockHeld,
+    cache_folder,
+    corpus_digest,
+    file_lock,
+    read_json_object,
+    write_atomic,
+)
 
 if TYPE_CHECKING:  # the search path does not load the entity, loader and merge modules
     from reader.core.entities.gazetteer import Gazetteer
@@ -67,6 +77,7 @@ JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")  # dumps whose fields FIELDS_FILE
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long articles
 SPELLINGS_KEPT = 256  # articles whose own spelling of names the engine keeps (related-article reasons)
 STORY_HITS = 100  # `with_stories` adds the stories of this many hits at most
+LEARN_AT_ONCE = 50  # an update leaving at most this many articles to learn from learns at once (about 1 s)
 
 Progress = Callable[[int, int], None]
 _Read = TypeVar("_Read")
@@ -114,6 +125,15 @@ class UpdateReport:
     moved: list[tuple[str, str]] = field(default_factory=list)  # sidecars that followed their article
     orphans: list[str] = field(default_factory=list)  # ids of gone articles whose sidecar is still there
     ambiguous: list[str] = field(default_factory=list)  # renames not guessed, one line each
+
+
+@dataclass
+class LearningReport:
+    """What one run of learning translations did."""
+
+    articles: int = 0  # changed or removed articles taken in
+    seconds: float = 0.0
+    busy: bool = False  # another process was learning: nothing done here
 
 
 @dataclass
@@ -473,8 +493,8 @@ class Engine:
         gone = [i for i in self._ids_of(manifest, members) if i not in now]
         report.removed = len(gone)
         report.total = len(ids) + len(report.skipped)
-        self._learn_translations([i for i in new_manifest if new_manifest[i] != manifest.get(i)
-                                  and not is_container_name(i)], gone)
+        self._note_learning([i for i in new_manifest if new_manifest[i] != manifest.get(i)
+                             and not is_container_name(i)], gone)
         kept_prints = self._kept_fingerprints(prints, entries, new_manifest, report.orphans)
         if new_manifest != manifest or new_members != members or fresh or kept_prints != stored.get("fingerprints"):
             _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest, "members": new_members,
@@ -489,29 +509,54 @@ class Engine:
                                                  "data": str(self.data) if self.data else None})
         return report
 
-    def _learn_translations(self, changed: list[str], removed: list[str]) -> None:
-        """Learn word translations from the same-story pairs of the changed articles (see lexicon)."""
-        if not (changed or removed):
-            return
+    def _note_learning(self, changed: list[str], removed: list[str]) -> None:
+        """Note the update's articles for learning translations; learn at once when they are few."""
+        if (changed or removed) and learning_queue.note(self.index_dir, changed, removed) <= LEARN_AT_ONCE:
+            self.learn_translations()
+
+    def learning_pending(self) -> int:
+        """How many changed or removed articles the learned lexicon has not taken in yet."""
+        return len(learning_queue.pending(self.index_dir)) if self.index_dir.is_dir() else 0
+
+    def learn_translations(self) -> LearningReport:
+        """Learn word translations from the same-story pairs of the articles updates noted (see lexicon);
+        `busy` when another process is learning them. Searches go on meanwhile; a learner killed half-way
+        leaves the lexicon as it was and the articles still noted."""
         from reader.core.translation.lexicon import mutual_best, update_learned
 
-        def read(article_id: str) -> tuple[str, str, str] | None:
-            try:
-                article = load_article(self.corpus, self.corpus / article_id)
-            except (ArticleSkipped, OSError):
-                return None
-            return article.lang, article.title, article.body
+        started = time.perf_counter()
+        try:
+            with file_lock(self.index_dir / learning_queue.LEARNING_LOCK, timeout=0.0):
+                taken = learning_queue.pending(self.index_dir)
+                if not taken:
+                    return LearningReport()
+                related = self._related_index()
 
-        related = self._related_index()
+                def read(article_id: str) -> tuple[str, str, str] | None:
+                    try:
+                        article = load_article(self.corpus, self.corpus / article_id)
+                    except (ArticleSkipped, OSError):
+                        return None
+                    return article.lang, article.title, article.body
 
-        def best(article_id: str, lang: str) -> str | None:
-            return next((r.id for r in related.related(article_id, limit=1, lang=lang)), None)
+                def best(article_id: str, lang: str) -> str | None:
+                    return next((r.id for r in related.related(article_id, limit=1, lang=lang)), None)
 
-        def counterparts(article_id: str) -> list[str]:  # direct same-story links: a whole story costs 5x more
-            return [r.id for r in related.related(article_id, limit=10) if r.same_story]
+                def counterparts(article_id: str) -> list[str]:  # direct same-story links: a story costs 5x more
+                    return [r.id for r in related.related(article_id, limit=10) if r.same_story]
 
-        update_learned(self.index_dir, read, counterparts, changed, removed,
-                       lambda i, lang: mutual_best(best, i, lang, related.languages())).save(self.index_dir)
+                update_learned(self.index_dir, read, counterparts, taken.changed, taken.removed,
+                               lambda i, lang: mutual_best(best, i, lang, related.languages())).save(self.index_dir)
+                learning_queue.done(self.index_dir, taken)
+        except LockHeld:
+            return LearningReport(busy=True)
+        return LearningReport(len(taken), time.perf_counter() - started)
+
+    def learn_apart(self, cancel: threading.Event) -> bool:
+        """`learn_translations` in a low-priority process of its own, stopped when `cancel` is set (an app
+        when idle: learning is pure Python and would hold the interpreter against the app's searches)."""
+        return run_apart(_learn_child, (str(self.corpus), str(self.index_dir), str(self.data or "")), cancel,
+                         "reader-learn")
 
     @staticmethod
     def _ids_of(files: dict, members: dict[str, dict[str, str]]) -> list[str]:
@@ -667,13 +712,18 @@ class Engine:
         return estimate(self.segments())
 
     def ensure_fresh(self) -> UpdateReport | None:
-        """Update the index when it looks stale; when another process is updating it, use it as it is."""
+        """Update the index when it looks stale; when another process is updating it, use it as it is. A first
+        build also learns translations, as `reader index` would; later ones leave a large batch to it."""
         if not self.is_stale():
             return None
+        first = not SearchIndex.exists(self.index_dir)
         try:
-            return self.update(wait=not SearchIndex.exists(self.index_dir))
+            report = self.update(wait=first)
         except IndexBusy:
             return None
+        if first:
+            self.learn_translations()
+        return report
 
     # -- reading -------------------------------------------------------------------------------
     def _require_index(self) -> SearchIndex:
@@ -998,3 +1048,8 @@ class Engine:
             if self._related is not None:
                 self._related.close()
                 self._related = None
+
+
+def _learn_child(corpus: str, index_dir: str, data: str) -> None:
+    """Process of `Engine.learn_apart`."""
+    Engine(Path(corpus), Path(index_dir), Path(data) if data else None).learn_translations()

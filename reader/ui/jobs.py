@@ -172,17 +172,22 @@ class EngineJobs:
 
     @work(thread=True, group="maintain", exit_on_error=False)
     def maintain_index(self) -> None:
-        """When idle, merge index segments as the policy wants (docs/index-segments.md), in a low-priority
-        process that does not hold the index lock but for a moment a merge; stopped when the screen goes."""
+        """When idle, merge index segments as the policy wants (docs/index-segments.md) and learn translations
+        from the articles updates brought, each in a low-priority process (a merge holds the index lock
+        only for a moment); stopped when the screen goes."""
         engine = self.engine
         if engine is None or self._update_lock.locked() or not self._maintain_lock.acquire(blocking=False):
             return
         try:
-            if not engine.merge_wanted():
-                return
-            start_resource_tracker()
-            if engine.maintain_apart(self.cancel_event):
-                self._seen_generation = engine.index_generation()  # our own merge: nothing to refresh
+            if engine.merge_wanted():
+                start_resource_tracker()
+                if engine.maintain_apart(self.cancel_event):
+                    self._seen_generation = engine.index_generation()  # our own merge: nothing to refresh
+            pending = engine.learning_pending()
+            if pending and not self.cancel_event.is_set():
+                start_resource_tracker()
+                if engine.learn_apart(self.cancel_event) and not engine.learning_pending():
+                    self.post_message(msg.TranslationsLearned(pending))
         except Exception:  # noqa: BLE001 - the next idle moment tries again; searches are unaffected
             pass
         finally:

@@ -46,6 +46,13 @@ class IndexUpdated(Message):
 
 
 @dataclass
+class TranslationsLearned(Message):
+    """Idle learning took in the translations of `articles` changed articles: searches may find more."""
+
+    articles: int
+
+
+@dataclass
 class IndexFailed(Message):
     """A background index update could not run; `problem` is one line."""
 

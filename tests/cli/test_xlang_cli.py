@@ -61,3 +61,19 @@ def test_lexicon_problems_are_one_line_errors(demo_corpus):
     assert path.read_text(encoding="utf-8") == "hardware: [unclosed\n"
     searched = run("search", "Shoigu", corpus=demo_corpus)
     assert searched.returncode == 0 and "lexicon.yaml" in searched.stderr and "Traceback" not in searched.stderr
+
+
+def test_reader_index_learns_translations_after_the_build(tmp_path):
+    from reader.core.engine import LEARN_AT_ONCE
+    from reader.core.translation.lexicon import LearnedLexicon
+    from tests.core.test_learning_queue import write_translated_pairs
+
+    corpus = tmp_path / "corpus"
+    count = write_translated_pairs(corpus, fillers=LEARN_AT_ONCE)  # more than an update learns at once
+    done = run("index", corpus=corpus)
+    assert done.returncode == 0
+    assert f"learning translations from {count:,} changed articles" in done.stderr
+    assert "Learned translations in" in done.stderr
+    assert {("fr", "en"), ("en", "fr")} <= set(LearnedLexicon.load(corpus / ".reader" / "index").tables)
+    again = run("index", corpus=corpus)
+    assert "learning translations" not in again.stderr

@@ -24,3 +24,21 @@ async def test_idle_app_merges_segments_the_tags_left(demo_corpus):
         found = await type_query(pilot, f"tag:t{MERGE_FACTOR - 1}")
         assert [hit.id for hit in found.results.hits] == [first]
         assert screen.documents == len(engine.all_ids()) == 5
+
+
+async def test_idle_app_learns_translations_the_build_left(tmp_path, monkeypatch):
+    from reader.core import engine as engine_module
+    from reader.core.translation.lexicon import LearnedLexicon
+    from tests.core.test_learning_queue import write_translated_pairs
+
+    monkeypatch.setattr(engine_module, "LEARN_AT_ONCE", 10)  # the app's build leaves its 24 articles
+    corpus = tmp_path / "corpus"
+    count = write_translated_pairs(corpus)
+    app = make_app(corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        index_dir = screen.engine.index_dir
+        await until(pilot, lambda: "Learned translations" in screen.status.message, timeout=120)
+        assert f"from {count} changed articles" in screen.status.message
+        assert screen.engine.learning_pending() == 0
+        assert {("fr", "en"), ("de", "en")} <= set(LearnedLexicon.load(index_dir).tables)

@@ -113,18 +113,3 @@ def _load_one(root: Path, path: Path, article_id: str) -> Loaded:
         return Loaded(str(path), None, None, f"cannot load: {type(exc).__name__}: {exc}", article_id)
     notes = [*article.warnings, *([article.sidecar_error] if article.sidecar_error else [])]
     return Loaded(str(path), doc, features, "; ".join(notes), article_id, fingerprint=article.fingerprint)
-
-
-def exit_with_parent(parent: int) -> None:
-    """Loader-process initialiser: end this process when the indexer that started it dies (killed
-    indexers must not leave idle loaders behind)."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
-

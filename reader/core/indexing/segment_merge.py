@@ -314,26 +314,9 @@ def _all_there(index_dir: Path, sources: list) -> bool:
     return all(source.segment_id() in current for source in sources)
 
 
-def _maintain_child(index_dir: str, parent: int) -> None:
-    """Process of `maintain_apart`: merge at low priority, end with the process that started it."""
-    from reader.core.indexing.loading import exit_with_parent
-
-    exit_with_parent(parent)
-    os.nice(10)
-    maintain(Path(index_dir))
-
-
 def maintain_apart(index_dir: Path, cancel: threading.Event) -> bool:
-    """`maintain` in a process of its own at low priority (an app's searches keep their core and their
+    """`maintain` in a low-priority process of its own (an app's searches keep their core and their
     interpreter); killed when `cancel` is set, which is safe at any point. True when it finished."""
-    import multiprocessing
+    from reader.core.indexing.apart import run_apart
 
-    process = multiprocessing.get_context("spawn").Process(
-        target=_maintain_child, args=(str(index_dir), os.getpid()), daemon=True, name="reader-merge")
-    process.start()
-    while process.exitcode is None:
-        if cancel.wait(0.5):
-            process.kill()
-        process.join(timeout=0)
-    process.join()
-    return process.exitcode == 0
+    return run_apart(maintain, (Path(index_dir),), cancel, "reader-merge")

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Callable
 
 from reader.core.errors import ReaderError
-from reader.core.indexing.loading import Loaded, exit_with_parent, load_for_index
+from reader.core.indexing.apart import exit_with_parent
+from reader.core.indexing.loading import Loaded, load_for_index
 from reader.core.search.index import SegmentBuilder
 from reader.core.userdata import data_overlay
 

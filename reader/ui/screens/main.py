@@ -187,6 +187,11 @@ class MainScreen(EngineJobs, TagActions, EntityActions, RelatedActions, Workflow
             if message.changes and self.open_id:
                 self._load(self.open_id, keep_position=True)
 
+    def on_translations_learned(self, message: msg.TranslationsLearned) -> None:
+        self.status.say(f"Learned translations from {message.articles:,} changed articles.", "info")
+        if self.query_text.strip():
+            self._search(keep=True)
+
     def on_index_failed(self, message: msg.IndexFailed) -> None:
         if message.busy:
             self.index_state = "waiting for another process to finish indexing"
