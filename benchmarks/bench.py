@@ -1,10 +1,11 @@
 """Performance benchmark of the engine and CLI on synthetic corpora; prints its figures.
 
-    python -m benchmarks.bench [--sizes 10000 100000] [--work DIR]
+    python -m benchmarks.bench [--sizes 10000 100000 1000000] [--work DIR] [--parallel DIR] [--no-segments]
 
-Corpora are built from real newstest2014 sentences (benchmarks/synthetic.py) and kept in --work
-between runs. Each size reports: full index build (time, articles/s, peak memory, index size),
-in-process query latency p50/p95 per query kind, whole `reader search` processes against ripgrep,
+Corpora are built from real news sentences (benchmarks/synthetic.py: newstest2014's English, French and
+German, and with --parallel or READER_PARALLEL the languages and scripts of more parallel sets) and kept
+in --work between runs. Each size reports: full index build (time, articles/s, peak memory, index size),
+in-process query latency p50/p95 per query kind, related-article lists, whole `reader search` processes against ripgrep,
 the app's first screen, keystroke-to-results latency and memory (benchmarks/tui_latency.py),
 incremental updates after touching one file and after adding 100 files, and the index segments
 under tags, updates and maintenance with query latency at 10, 30 and 100 segments
@@ -32,6 +33,7 @@ QUERIES = {
     "phrase": ['"United States"', '"the European Union"', '"la police"', '"im Jahr"'],
     "field-filtered": ["lang:fr police", "lang:de Regierung", "title:government", "lang:en economy"],
     "wildcard": ["govern*", "polic*", "regier*", "écon*"],
+    "other scripts": ["правительство", "सरकार", "政府", "полиция"],  # none found without --parallel
 }
 RG_WORDS = ["government", "police", "regierung", "economy"]
 
@@ -138,11 +140,12 @@ def tui_first_screen(corpus: Path, marker: str = "(? keys)", runs: int = 3) -> f
     return statistics.median(timings) if timings else None
 
 
-def bench_size(size: int, work: Path, segments_only: bool = False) -> None:
+def bench_size(size: int, work: Path, segments_only: bool = False, parallel: Path | None = None,
+               segments: bool = True) -> None:
     corpus = work / f"corpus-{size}"
     if not corpus.is_dir():
         print(f"  building a synthetic corpus of {size:,} articles…", flush=True)
-        make_corpus(corpus, size)
+        make_corpus(corpus, size, parallel=parallel)
     shutil.rmtree(corpus / ".reader", ignore_errors=True)
     print(f"\n== {size:,} articles ({folder_size(corpus) / 2**20:,.0f} MiB of text)", flush=True)
 
@@ -169,6 +172,7 @@ def bench_size(size: int, work: Path, segments_only: bool = False) -> None:
                 engine.search(query, limit=20)
                 timings.append((time.perf_counter() - started) * 1000)
         print(f"query {kind:15s} p50 {statistics.median(timings):6.1f} ms   p95 {percentile(timings, 0.95):6.1f} ms")
+    bench_related(engine)
     engine.close()
 
     ours, theirs = [], []
@@ -198,9 +202,25 @@ def bench_size(size: int, work: Path, segments_only: bool = False) -> None:
     print(f"re-index, 100 files added  {seconds:6.2f} s   {_segment_count(index_dir)} segments")
     shutil.rmtree(extra)
     run_timed(reader_cmd("index", "--corpus", str(corpus)))
-    from benchmarks.segments_bench import bench_segments
+    if segments:
+        from benchmarks.segments_bench import bench_segments
 
-    bench_segments(corpus)
+        bench_segments(corpus)
+
+
+def bench_related(engine, articles: int = 40) -> None:
+    """Latency of related-article lists (10 with their reasons, as the app's panel asks) for articles
+    spread over the corpus, each asked once cold and once again."""
+    ids = engine.all_ids()
+    chosen = [ids[i * len(ids) // articles] for i in range(articles)]
+    cold, warm = [], []
+    for timings in (cold, warm):
+        for article_id in chosen:
+            started = time.perf_counter()
+            engine.related(article_id, limit=10)
+            timings.append((time.perf_counter() - started) * 1000)
+    print(f"related list (10)      p50 {statistics.median(cold):6.1f} ms   p95 {percentile(cold, 0.95):6.1f} ms"
+          f"   again p95 {percentile(warm, 0.95):6.1f} ms")
 
 
 def _segment_count(index_dir: Path) -> int:
@@ -219,6 +239,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/reader-bench"))
+    parser.add_argument("--parallel", type=Path, default=None,
+                        help="folder of <xx>-en.jsonl parallel sets whose languages the corpora add")
+    parser.add_argument("--no-segments", action="store_true", help="skip the segment steps (long at 1,000,000)")
     parser.add_argument("--segments-only", action="store_true",
                         help="after the build only the segment steps (tags, updates, maintenance, query p95)")
     args = parser.parse_args()
@@ -230,7 +253,7 @@ def main() -> None:
     if first is not None:
         print(f"TUI first screen on the demo corpus (tmux, 120×40)  median {first:.2f} s")
     for size in args.sizes:
-        bench_size(size, args.work, args.segments_only)
+        bench_size(size, args.work, args.segments_only, args.parallel, not args.no_segments)
         print(f"reference loop {reference_loop():.2f} s")
 
 

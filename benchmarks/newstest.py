@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -41,3 +42,24 @@ def load(pair: str, lang: str, data_dir: Path = DATA_DIR) -> list[Document]:
         if segs:
             docs.append(Document(docid, lang, segs[0], segs[1:]))
     return docs
+
+
+class ParallelDocument(Document):
+    """A document of a prepared parallel set: its paragraphs as given."""
+
+    def as_text(self) -> str:
+        return self.title + "\n\n" + "\n\n".join(self.sentences) + "\n"
+
+
+def load_parallel(folder: Path, pair: str) -> dict[str, dict[str, ParallelDocument]]:
+    """Both sides of `folder/<pair>.jsonl` by language, then docid: lines of {docid, lang_a, lang_b,
+    title_a, text_a, title_b, text_b}, paragraphs split at blank lines."""
+    sides: dict[str, dict[str, ParallelDocument]] = {}
+    for line in (folder / f"{pair}.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        for side in "ab":
+            lang = row[f"lang_{side}"]
+            paragraphs = [p.strip() for p in row[f"text_{side}"].split("\n\n") if p.strip()]
+            sides.setdefault(lang, {})[str(row["docid"])] = ParallelDocument(str(row["docid"]), lang,
+                                                                            row[f"title_{side}"], paragraphs)
+    return sides

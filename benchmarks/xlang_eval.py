@@ -20,7 +20,6 @@ Data come from $READER_NEWSTEST (default ../shared/data/newstest2014). Small siz
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -49,23 +48,9 @@ def _load_pair(pair: str, parallel: Path | None) -> list[tuple[newstest.Document
     return [(english[i], foreign[i]) for i in sorted(english.keys() & foreign.keys())]
 
 
-class _Parallel(newstest.Document):
-    """A document of a prepared parallel set: its paragraphs as given."""
-
-    def as_text(self) -> str:
-        return self.title + "\n\n" + "\n\n".join(self.sentences) + "\n"
-
-
 def _load_parallel(folder: Path, pair: str) -> tuple[dict, dict]:
-    """Both sides of `folder/<pair>.jsonl`: lines of {docid, lang_a, lang_b, title_a, text_a, title_b, text_b}."""
-    sides: dict[str, dict] = {}
-    for line in (folder / f"{pair}.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        for side in "ab":
-            lang = row[f"lang_{side}"]
-            paragraphs = [p.strip() for p in row[f"text_{side}"].split("\n\n") if p.strip()]
-            sides.setdefault(lang, {})[str(row["docid"])] = _Parallel(str(row["docid"]), lang,
-                                                                     row[f"title_{side}"], paragraphs)
+    """The English and the other side of `folder/<pair>.jsonl` (see `newstest.load_parallel`)."""
+    sides = newstest.load_parallel(folder, pair)
     return sides["en"], sides[pair.split("-")[0]]
 
 

@@ -68,7 +68,7 @@ def test_user_overrides_win_over_the_chosen_keymap(tmp_path):
     ("frobnicate: x\n", "unknown action id 'frobnicate'"),
     ("move_down: ctrl+shft+j\n", "entry 'move_down: ctrl+shft+j': unknown modifier 'shft'"),
     ("move_down: pgdown\n", "unknown key 'pgdown'"),
-    ("move_down: [j\n", "not valid YAML"),
+    ("move_down: [j\n", "does not parse as YAML"),
     ("- j\n", "a keymap is a mapping"),
     ("quick-tags:\n  12: x\n", "slots are the numbers 1 to 9"),
     ("tag_add: j\n", "key 'j' is bound to both 'move_down' and 'tag_add'"),

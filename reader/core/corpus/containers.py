@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from reader.core.corpus.articles import PLAIN_KEY, ArticleSkipped, read_bytes
+from reader.core.userdata.yaml_files import parse
 
 FIELDS_FILE = "json-fields.yaml"  # the corpus's names for the fields of its JSON records
 KEY_RE = re.compile(PLAIN_KEY)
@@ -164,12 +165,7 @@ def read_fields(root: Path) -> dict[str, list[str]]:
         raise ArticleSkipped(str(exc)) from None
     if not text:
         return {}
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ArticleSkipped(f"{FIELDS_FILE} does not parse: {' '.join(str(exc).split())[:200]}") from None
+    data = parse(text, FIELDS_FILE, ArticleSkipped)
     if not isinstance(data, dict) or not all(isinstance(v, (str, list)) for v in data.values()):
         raise ArticleSkipped(f"{FIELDS_FILE} must map article fields to record field names")
     unknown = set(data) - set(DEFAULT_FIELDS)

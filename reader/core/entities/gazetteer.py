@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from reader.core.entities.recognise import ENTITY_TYPES, Span, normalise_name
 from reader.core.errors import ReaderError
 from reader.core.text import find_word, fold
 from reader.core.userdata.files import LockUnavailable, read_text, replace_file, transient_lock
+from reader.core.userdata.yaml_files import dump, editor
 
 MAX_GAZETTEER_BYTES = 4 * 1024 * 1024
 MAX_NAME_CHARS = 200
@@ -354,24 +354,20 @@ def _new_id(gazetteer: Gazetteer, name: str) -> str:
 
 
 def round_trip_editor(text: str):
-    """A ruamel.yaml round-trip editor that writes lists indented as `text` indents them."""
-    from ruamel.yaml import YAML
-
-    editor = YAML(typ="rt")
-    editor.width = 4096
-    editor.preserve_quotes = True
+    """A round-trip editor (`yaml_files.editor`) that writes lists indented as `text` indents them."""
+    edit = editor()
     indent = re.search(r"^( *)-( +)\S", text, re.M)
     offset = len(indent.group(1)) if indent else 2
-    editor.indent(mapping=2, sequence=offset + (len(indent.group(2)) if indent else 1) + 1, offset=offset)
-    return editor
+    edit.indent(mapping=2, sequence=offset + (len(indent.group(2)) if indent else 1) + 1, offset=offset)
+    return edit
 
 
 def _with_name(text: str, name: str, kind: str, entity_id: str) -> str:
     """Return the file text with `name` added (ruamel.yaml round trip keeps comments and order)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    editor = round_trip_editor(text)
-    document = editor.load(text) if text.strip() else None
+    edit = round_trip_editor(text)
+    document = edit.load(text) if text.strip() else None
     prefix = ""
     if document is None:
         prefix = text.rstrip("\n") + "\n" if text.strip() else NEW_FILE_HEADER
@@ -390,6 +386,4 @@ def _with_name(text: str, name: str, kind: str, entity_id: str) -> str:
         names = CommentedSeq([name])
         names.fa.set_flow_style()
         document["entities"].append(CommentedMap([("id", entity_id), ("type", kind), ("names", names)]))
-    out = io.StringIO()
-    editor.dump(document, out)
-    return prefix + out.getvalue()
+    return prefix + dump(edit, document)

@@ -26,6 +26,7 @@ from reader.core.translation.expansion import Translation, analysed_terms
 from reader.core.translation.lexicon_learning import Learned, Segment, learn_pair
 from reader.core.userdata.data_overlay import readable_file
 from reader.core.userdata.files import file_lock, read_text, write_atomic
+from reader.core.userdata.yaml_files import dump, editor, parse
 
 LEXICON_FILE = "lexicon.yaml"
 LEARNED_FILE = "lexicon-learned.pickle"
@@ -210,12 +211,7 @@ class AnalystLexicon:
 
 
 def _entries(path: Path, text: str) -> dict[str, dict[str, tuple[list[str], list[str]]]]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise LexiconError(f"{path}: does not parse: {' '.join(str(exc).split())[:200]}") from None
+    data = parse(text, path, LexiconError)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -238,7 +234,6 @@ def edit_lexicon(path: Path, word: str, lang: str, translation: str, forbid: boo
     """Add (or forbid) a translation of `word` into `lang` in lexicon.yaml: under a lock, comments and
     order kept, replaced atomically; a file that does not parse is left untouched (LexiconError). A file
     not written yet starts from `base` (the corpus's own lexicon, for one kept in a data folder)."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     word, lang, translation = " ".join(word.split()), lang.strip().lower(), " ".join(translation.split())
@@ -252,9 +247,8 @@ def edit_lexicon(path: Path, word: str, lang: str, translation: str, forbid: boo
             text = read_text(base, MAX_LEXICON_BYTES, LexiconError)
         text = text or ""
         _entries(path, text)  # refuse to touch a file that does not parse
-        editor = YAML(typ="rt")
-        editor.width = 4096
-        document = editor.load(text) if text.strip() else None
+        edit = editor()
+        document = edit.load(text) if text.strip() else None
         if document is None:
             document = CommentedMap()
         langs = document.setdefault(word, CommentedMap())
@@ -268,12 +262,8 @@ def edit_lexicon(path: Path, word: str, lang: str, translation: str, forbid: boo
             values.remove(opposite)
         if value not in values:
             values.append(value)
-        from io import StringIO
-
-        out = StringIO()
-        editor.dump(document, out)
         prefix = "" if text.strip() else "# Translations added (or, with a leading '-', forbidden) by analysts.\n"
-        write_atomic(path, prefix + out.getvalue())
+        write_atomic(path, prefix + dump(edit, document))
 
 
 # -- the source -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from reader.core.userdata.files import (
     read_text,
     write_atomic,
 )
+from reader.core.userdata.yaml_files import parse
 
 BATCH_STATE_FILE = "batch-state.json"
 FIRST_SEEN_FILE = "first-seen.json"
@@ -54,12 +55,7 @@ def read_batch(path: Path) -> list[BatchQuery]:
     if Path(path).suffix.lower() not in (".yaml", ".yml"):
         lines = (line.strip() for line in text.splitlines())
         return [BatchQuery(line, line) for line in lines if line and not line.startswith("#")]
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise BatchError(f"{path}: does not parse: {' '.join(str(exc).split())[:200]}") from None
+    data = parse(text, path, BatchError)
     if isinstance(data, dict):
         data = [{"name": name, "query": query} for name, query in data.items()]
     queries = []

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from reader.core.errors import ReaderError
+from reader.core.userdata.yaml_files import parse
 
 BUILTIN_DIR = Path(__file__).resolve().parents[2] / "keymaps"
 BUILTIN_NAMES = ("default", "vim", "emacs")
@@ -136,18 +137,11 @@ def resolve_choice(choice: str | None) -> Path:
 
 def read_keymap_file(path: Path, known_ids: Iterable[str]) -> tuple[dict[str, str], dict[int, str]]:
     """Read one keymap file: (action id -> keys, quick-tag slot -> tag). KeymapError names the bad entry."""
-    import yaml
-
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise KeymapError(f"{path}: cannot read the keymap ({getattr(exc, 'strerror', None) or exc})") from None
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" (line {where.line + 1})" if where is not None else ""
-        raise KeymapError(f"{path}: not valid YAML{line}: {getattr(exc, 'problem', None) or exc}") from None
+    data = parse(text, path, KeymapError)
     if data is None:
         return {}, {}
     if not isinstance(data, dict):

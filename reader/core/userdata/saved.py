@@ -8,13 +8,13 @@ and its first change starts from it, so no saved search is lost.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from reader.core.errors import ReaderError
 from reader.core.query import check_query
 from reader.core.userdata.data_overlay import corpus_file, original_of
 from reader.core.userdata.files import data_folder, file_lock, read_text, write_atomic
+from reader.core.userdata.yaml_files import dump, editor, parse
 
 SAVED_FILE = "saved-searches.yaml"
 HEADER = "# Saved searches of `reader`: name: query. `reader search @name` runs one.\n"
@@ -43,23 +43,14 @@ def _read(path: Path) -> tuple[Path, str | None]:
     return path, None
 
 
-def _parse(path: Path, text: str | None):
-    """The round-trip document of the file (comments kept), checked to map names to query strings."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap
-    from ruamel.yaml.error import YAMLError
-
-    if text is None or not text.strip():
-        return CommentedMap()
-    try:
-        doc = YAML(typ="rt").load(text)
-    except (YAMLError, ValueError) as exc:
-        raise SavedSearchError(f"{path}: does not parse: {' '.join(str(exc).split())[:200]}") from None
-    if doc is None:
-        return CommentedMap()
-    if not isinstance(doc, dict) or not all(isinstance(v, str) for v in doc.values()):
+def _parse(path: Path, text: str | None) -> dict:
+    """The file's data, checked to map names to query strings ({} when empty)."""
+    data = parse(text, path, SavedSearchError) if text and text.strip() else None
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise SavedSearchError(f"{path}: must map each name to a query (name: query text)")
-    return doc
+    return data
 
 
 def load_saved(path: Path) -> dict[str, str]:
@@ -77,17 +68,15 @@ def _check_name(name: str) -> str:
 
 def _change(path: Path, edit) -> None:
     """Apply `edit(doc)` to the file as it is now, under its lock, and write it atomically (comments kept)."""
-    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
 
     with file_lock(path):
         source, text = _read(path)
-        doc = _parse(source, text)
+        _parse(source, text)  # refuse to touch a file that does not parse
+        round_trip = editor()
+        doc = (round_trip.load(text) if text and text.strip() else None) or CommentedMap()
         edit(doc)
-        buffer = io.StringIO()
-        yaml = YAML(typ="rt")
-        yaml.width = 4096
-        yaml.dump(doc, buffer)
-        write_atomic(path, ("" if text and text.strip() else HEADER) + buffer.getvalue())
+        write_atomic(path, ("" if text and text.strip() else HEADER) + dump(round_trip, doc))
 
 
 def save_search(name: str, query: str, path: Path) -> None:

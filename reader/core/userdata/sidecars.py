@@ -13,7 +13,6 @@ import contextlib
 import copy
 import errno
 import functools
-import io
 import os
 import re
 import stat
@@ -39,6 +38,7 @@ from reader.core.errors import EnvironmentFailure, ReaderError
 from reader.core.text import normalise_tag
 from reader.core.userdata.data_overlay import relocated
 from reader.core.userdata.files import LockUnavailable, replace_file, transient_lock
+from reader.core.userdata.yaml_files import dump, editor
 
 MAX_SIDECAR_BYTES = 1024 * 1024
 MAX_ALIASES = 100
@@ -160,9 +160,7 @@ def update_sidecar(article_path: Path, add_tags: Iterable[str] = (), remove_tags
         if key and doc is not top and not any(str(k) == key for k in top):
             top[_yaml_string(key)] = doc  # a new member entry
         header = text.rstrip() + "\n" if text and was_empty and _COMMENTS_ONLY.fullmatch(text) else ""
-        buffer = io.StringIO()
-        _yaml().dump(top if key else doc, buffer)
-        out = header + buffer.getvalue()
+        out = header + dump(_yaml(), top if key else doc)
         if len(out.encode("utf-8")) > MAX_SIDECAR_BYTES:
             raise _error(sidecar, f"would grow beyond {MAX_SIDECAR_BYTES} bytes; nothing written")
         try:
@@ -245,10 +243,8 @@ class _Scanner(RoundTripScanner):
 
 
 def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
+    yaml = editor()
     yaml.Scanner = _Scanner
-    yaml.preserve_quotes = True
-    yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 
