@@ -1,7 +1,7 @@
 """Slow work for the main screen, in thread workers that call the core and post messages back.
 
-Workers never touch widgets. The engine is shared; searches are serialised by a lock so a burst of
-keystrokes runs only the newest query.
+Workers never touch widgets. The engine is the App's, shared; searches are serialised by its lock so a
+burst of keystrokes runs only the newest query.
 """
 
 from __future__ import annotations
@@ -72,47 +72,26 @@ def _histogram(results):
 
 
 class EngineJobs:
-    """Worker methods mixed into the main screen; each posts `reader.ui.messages` to the screen."""
+    """Worker methods of the main screen; each posts `reader.ui.messages` to it. They use the screen's public
+    `engine`, `engine_lock` (the App's), `corpus` and `current_terms`/`current_via`; their locks are their own."""
 
-    engine = None
     corpus: Path
-    index_dir: Path | None
-    data: Path | None
+    current_terms: frozenset
+    current_via: dict
 
-    def _init_jobs(self) -> None:
-        self._search_lock = threading.Lock()
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         self._update_lock = threading.Lock()
         self._tag_lock = threading.Lock()
         self._maintain_lock = threading.Lock()
-        self.cancel_event = threading.Event()
-        self._warm = threading.Event()  # set once the language model is loaded (or failed to)
+        self._cancel = threading.Event()  # set when the screen goes: index work stops
         self._seen_generation: int | None = None  # the index generation the screen last showed
         self._newer_search = threading.Event()  # set when a search newer than the running one starts
 
-    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
-    def open_engine(self) -> None:
-        """Open the corpus and its index after the first screen is painted."""
-        try:
-            from reader.core.engine import Engine
-
-            engine = Engine(self.corpus, self.index_dir, self.data)
-            stale = engine.is_stale()
-            documents = engine.doc_count()
-            skipped = engine.last_skipped()
-        except Exception as exc:  # noqa: BLE001 - shown in the status line
-            self.post_message(msg.EngineFailed(problem_line(exc)))
-            return
-        self.post_message(msg.EngineOpened(engine, stale, documents, skipped))
-        try:  # load the language model and the world names now, not when the first article is opened (2 s)
-            from reader.core.corpus.language import detect_language
-            from reader.core.entities.world_names import lookup
-
-            detect_language("A few words to load the language identification model.")
-            lookup("Paris")
-        except Exception:  # noqa: BLE001 - only a warm-up
-            pass
-        finally:
-            self._warm.set()
+    def stop_jobs(self) -> None:
+        """Stop index work, and a search waiting to list every hit (so quitting does not wait a second)."""
+        self._cancel.set()
+        self._newer_search.set()
 
     def _update(self, wait_if_busy: bool) -> None:
         engine = self.engine
@@ -132,12 +111,12 @@ class EngineJobs:
 
             start_resource_tracker()
             try:
-                report = engine.update(wait=False, progress=progress, cancel=self.cancel_event)
+                report = engine.update(wait=False, progress=progress, cancel=self._cancel)
             except IndexBusy as exc:
                 if not wait_if_busy:  # a poll: the next one tries again
                     return
                 self.post_message(msg.IndexFailed(str(exc), busy=True))
-                report = engine.update(wait=True, progress=progress, cancel=self.cancel_event)
+                report = engine.update(wait=True, progress=progress, cancel=self._cancel)
             notices = list(engine.messages)
             engine.messages.clear()
             notices += renames_notices(report, getattr(self.app, "keymap_keys", {}).get("orphans", ""))
@@ -181,12 +160,12 @@ class EngineJobs:
         try:
             if engine.merge_wanted():
                 start_resource_tracker()
-                if engine.maintain_apart(self.cancel_event):
+                if engine.maintain_apart(self._cancel):
                     self._seen_generation = engine.index_generation()  # our own merge: nothing to refresh
             pending = engine.learning_pending()
-            if pending and not self.cancel_event.is_set():
+            if pending and not self._cancel.is_set():
                 start_resource_tracker()
-                if engine.learn_apart(self.cancel_event) and not engine.learning_pending():
+                if engine.learn_apart(self._cancel) and not engine.learning_pending():
                     self.post_message(msg.TranslationsLearned(pending))
         except Exception:  # noqa: BLE001 - the next idle moment tries again; searches are unaffected
             pass
@@ -209,7 +188,7 @@ class EngineJobs:
         """
         try:
             text = resolved_query(query, self.corpus)
-            with self._search_lock:
+            with self.engine_lock:
                 if newer.is_set() or self.engine is None:
                     return
                 results = self.engine.search(text, limit=FIRST_PAGE, snippets=False, sort=sort,
@@ -222,14 +201,14 @@ class EngineJobs:
             if total is not None and total <= sum(not hit.story_of for hit in results.hits):
                 return
             if total is None:
-                with self._search_lock:  # the count follows the first page
+                with self.engine_lock:  # the count follows the first page
                     if newer.is_set():
                         return
                     total = self.engine.count(text)
                 self.post_message(msg.SearchCounted(generation, query, total))
             if newer.wait(FULL_LIST_DELAY):  # a newer keystroke meanwhile
                 return
-            with self._search_lock:
+            with self.engine_lock:
                 if newer.is_set():
                     return
                 results = self.engine.search(text, limit=MAX_HITS, snippets=False, sort=sort, count=False)
@@ -267,7 +246,7 @@ class EngineJobs:
     def load_article(self, request: int, article_id: str, terms: frozenset, keep_position: bool) -> None:
         """Load and prepare an article; matches of a long one follow the first screen."""
         worker = get_current_worker()
-        self._warm.wait(timeout=10)  # loading the model twice at once would only be slower
+        self.app.engine_warm.wait(timeout=10)  # loading the model twice at once would only be slower
         try:
             article = self.engine.article(article_id)
             document = build_document(article)
@@ -291,7 +270,7 @@ class EngineJobs:
                                             outcome.undo))
             if outcome.tags:
                 try:
-                    with self._search_lock:
+                    with self.engine_lock:
                         # Re-indexing through an index that has a searcher open leaves duplicates
                         # behind (engine issue); closing it first avoids that.
                         self.engine.close()
@@ -305,7 +284,7 @@ class EngineJobs:
     def load_tag_counts(self) -> None:
         """Count every tag (for completion and the tag panel)."""
         try:
-            with self._search_lock:
+            with self.engine_lock:
                 counts = self.engine.tag_counts()
             self.post_message(msg.TagCounts(counts))
         except Exception:  # noqa: BLE001 - completion works without counts

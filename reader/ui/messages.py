@@ -7,14 +7,13 @@ from typing import Any
 
 from textual.message import Message
 
-from reader.ui.document import Document, Span
+from reader.ui.document import Document, Mark, Span
 
 
 @dataclass
 class EngineOpened(Message):
-    """The engine is open; `stale` says the index needs an update, `documents` how many it holds."""
+    """The app opened its engine; `stale` says the index needs an update, `documents` how many it holds."""
 
-    engine: Any
     stale: bool
     documents: int
     skipped: list = field(default_factory=list)  # files the last index update could not read
@@ -169,3 +168,38 @@ class PanelData(Message):
 
     data: Any
     problem: str = ""
+
+
+@dataclass
+class EntitiesFound(Message):
+    """Entity marks for the document of request `request`; `note` says when they are not all there."""
+
+    request: int
+    document: Document
+    marks: list[Mark]
+    note: str
+    gazetteer_error: str
+
+
+@dataclass
+class GazetteerChecked(Message):
+    """The corpus gazetteer was read; `problem` is its one-line error, or empty."""
+
+    problem: str
+
+
+@dataclass
+class GazetteerAdded(Message):
+    """`name` was added to the gazetteer as entity `entity_id` (or was already a name of it: `existed`)."""
+
+    name: str
+    kind: str
+    entity_id: str
+    existed: bool
+
+
+@dataclass
+class GazetteerFailed(Message):
+    """A gazetteer addition failed; `problem` is one line."""
+
+    problem: str

@@ -86,5 +86,5 @@ async def test_a_running_app_sees_tags_merged_by_a_real_git_pull(clones):  # noq
         run("tag", "news/one.txt", "+bob-tag", corpus=bob)  # bob tags while the app runs
         commit_all(bob, "bob tags")
         assert pull(bob).returncode == 0
-        await until(pilot, lambda: {"alice-tag", "bob-tag", "base"} <= set(screen.tag_counts), timeout=20)
+        await until(pilot, lambda: {"alice-tag", "bob-tag", "base"} <= set(screen.tags.counts), timeout=20)
         assert [hit.id for hit in screen.engine.search("tag:alice-tag").hits] == ["news/one.txt"]

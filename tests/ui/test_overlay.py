@@ -78,7 +78,7 @@ async def test_a_colleagues_tag_in_the_shared_data_folder_shows_within_seconds(r
         assert (tmp_path / "team" / f"{article}.yaml").exists()
         await until(pilot, lambda: any("from-a-colleague" in h.tags for h in screen.results.hits if h.id == article),
                     timeout=8)
-        await until(pilot, lambda: screen.tag_counts.get("from-a-colleague") == 1)
+        await until(pilot, lambda: screen.tags.counts.get("from-a-colleague") == 1)
 
 
 async def test_no_space_while_tagging_is_one_line_in_the_status_line(demo_corpus, monkeypatch):

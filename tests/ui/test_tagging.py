@@ -23,7 +23,7 @@ async def test_quick_tag_then_undo(demo_corpus):
         await settle(pilot)
         assert "#important" in rendered(screen.results)
         assert "added #important (1 article)" in screen.status.message
-        assert screen.tag_counts == {"important": 1}
+        assert screen.tags.counts == {"important": 1}
         await pilot.press("1")  # a quick tag toggles
         await until(pilot, lambda: tags_of(demo_corpus, first) == [])
         await pilot.press("u")  # undo the removal
@@ -39,7 +39,7 @@ async def test_mark_several_results_and_tag_them_with_completion(demo_corpus):
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        await until(pilot, lambda: screen.tag_counts.get("dual-use") == 2)
+        await until(pilot, lambda: screen.tags.counts.get("dual-use") == 2)
         await pilot.press("tab", "space", "space")
         marked = list(screen.results.marked)
         assert len(marked) == 2 and "2 marked" in screen.status.facts
@@ -112,7 +112,7 @@ async def test_the_tag_panel_writes_its_filter_into_the_query_and_marks_it(demo_
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await type_query(pilot, "China")
-        await until(pilot, lambda: screen.tag_counts == {"washington": 1, "paris": 1})
+        await until(pilot, lambda: screen.tags.counts == {"washington": 1, "paris": 1})
         await pilot.press("escape", "number_sign")
         await until(pilot, lambda: isinstance(app.screen, TagPanel))
         choices = app.screen.query_one("#tag-panel-list")
@@ -157,7 +157,7 @@ async def test_sidecars_changed_by_someone_else_show_within_seconds(demo_corpus,
         update_sidecar(demo_corpus / article, add_tags=["from-elsewhere"])
         await until(pilot, lambda: any("from-elsewhere" in h.tags for h in screen.results.hits if h.id == article),
                     timeout=8)
-        await until(pilot, lambda: screen.tag_counts.get("from-elsewhere") == 1)
+        await until(pilot, lambda: screen.tags.counts.get("from-elsewhere") == 1)
 
 
 async def test_tag_panel_with_many_tags_lists_the_most_used_and_filters(demo_corpus):
@@ -169,12 +169,12 @@ async def test_tag_panel_with_many_tags_lists_the_most_used_and_filters(demo_cor
     app = make_app(demo_corpus)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        await until(pilot, lambda: len(screen.tag_counts) == len(many) + 1)
+        await until(pilot, lambda: len(screen.tags.counts) == len(many) + 1)
         await pilot.press("tab", "number_sign")
         await until(pilot, lambda: isinstance(app.screen, TagPanel))
         choices = app.screen.query_one("#tag-panel-list")
         assert choices.option_count == PANEL_ROWS  # the most used first
-        assert choices.get_option_at_index(0).id == "common" and screen.tag_counts["common"] == 2
+        assert choices.get_option_at_index(0).id == "common" and screen.tags.counts["common"] == 2
         assert "most used of 351" in str(app.screen.query_one("#tag-panel-hint").render())
         await pilot.press("tab", "t", "3", "4", "9")  # the filter box finds a tag beyond the rows shown
         await until(pilot, lambda: choices.option_count == 1)

@@ -1,19 +1,14 @@
-"""Sidecars whose article is gone (orphans) in the app: the list, then re-attach one to an article or
-archive it — what `reader orphans` does, through the engine."""
+"""Sidecars whose article is gone (orphans) in the app: what an index update says of them, and their list
+(`controllers/orphans.py` re-attaches or archives the one chosen)."""
 
 from __future__ import annotations
 
-from textual import work
 from textual.content import Content
 from textual.widgets.option_list import Option
 
-from reader.core.errors import ReaderError
 from reader.core.text import one_line, safe_text
-from reader.ui import messages as msg
 from reader.ui.render import key_display
-from reader.ui.screens.panels import LoadingPanel, TextPrompt
-
-ARCHIVE = "archive"
+from reader.ui.screens.panels import LoadingPanel
 
 
 def renames_notices(report, keys: str) -> list[str]:
@@ -48,34 +43,3 @@ class OrphanPanel(LoadingPanel):
         if not any_option:
             return f"No orphaned sidecars. {self.keys_for('back')}: close"
         return f"{self.keys_for('open')}: re-attach or archive · {self.keys_for('back')}: close"
-
-
-class OrphanActions:
-    """Mixed into MainScreen: the orphan list (its own key) and what is done with the one chosen."""
-
-    def action_orphans(self) -> None:
-        if self.engine is None:
-            return
-
-        def chosen(orphan: str | None) -> None:
-            if orphan:
-                title = f"Give the sidecar of the gone {orphan} to which article? (id or unique prefix, " \
-                        f"or `{ARCHIVE}` to move it into .reader/orphans/)"
-                self.app.push_screen(TextPrompt(safe_text(title), placeholder="article id"),
-                                     lambda answer: answer and self._settle_orphan(orphan, answer))
-
-        self.app.push_screen(OrphanPanel(self.engine), chosen)
-
-    @work(thread=True, group="orphans", exit_on_error=False)
-    def _settle_orphan(self, orphan: str, answer: str) -> None:
-        try:
-            if answer == ARCHIVE:
-                where = self.engine.archive_orphan(orphan)
-                summary = f"Archived the sidecar of {orphan} as {where}"
-            else:
-                summary = f"The sidecar of {orphan} now belongs to {self.engine.attach_orphan(orphan, answer)}"
-        except ReaderError as exc:
-            self.post_message(msg.WorkflowDone("", str(exc)))
-            return
-        self.post_message(msg.WorkflowDone(safe_text(summary)))
-        self.post_message(msg.IndexUpdated(1, self.engine.doc_count(), []))
