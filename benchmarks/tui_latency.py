@@ -45,7 +45,7 @@ async def measure(corpus: Path) -> tuple[float, list[float], list[float]]:
         nonlocal shown, counted_at
         display(*args)
         ran = getattr(app.screen, "ran", None)
-        if typed and ran is not None and ran[0] == typed:
+        if typed and ran == typed:
             now = time.perf_counter()
             shown = shown or now
             if app.screen.total is not None:
