@@ -12,6 +12,7 @@ from reader.core.engine import Hit
 from reader.ui.document import Flow, build_document, matches_in, wrap_offsets
 from reader.ui.widgets.article import ArticleView
 from reader.ui.widgets.results import ResultList
+from reader.ui.widgets.status import StatusLine
 from tests.ui.conftest import rendered
 
 
@@ -126,3 +127,17 @@ def test_matches_in_a_range():
     spans = [(0, 3), (10, 15), (20, 25)]
     assert matches_in(spans, 12, 21) == [(10, 15), (20, 25)]
     assert matches_in(spans, 4, 9) == []
+
+
+async def test_the_status_line_shows_markup_and_control_characters_literally():
+    class StatusApp(App):
+        def compose(self) -> ComposeResult:
+            yield StatusLine(id="status")
+
+    app = StatusApp()
+    async with app.run_test(size=(80, 3)) as pilot:
+        status = app.query_one(StatusLine)
+        status.say("Adding “[bold]Chogou\x1b[2J” to the gazetteer…", "busy")
+        await pilot.pause()
+        shown = status.render().plain
+        assert "[bold]Chogou␛[2J" in shown and "\x1b" not in shown

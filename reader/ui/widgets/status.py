@@ -6,6 +6,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from reader.core.text import safe_text
+
 
 class StatusLine(Widget):
     """One line: `message` (styled by `severity`) then `facts` aligned right."""
@@ -17,8 +19,9 @@ class StatusLine(Widget):
     facts: reactive[str] = reactive("")
 
     def say(self, message: str, severity: str = "info") -> None:
-        """Show `message` (plain text, never markup); severity is info, error or busy."""
-        self.message, self.severity = message, severity
+        """Show `message` as plain text (never markup; control characters made visible: messages quote names
+        from articles and prompts); severity is info, error or busy."""
+        self.message, self.severity = safe_text(message), severity
 
     def render(self) -> Content:
         width = self.content_region.width or self.size.width
