@@ -30,10 +30,11 @@ from pathlib import Path
 
 from benchmarks import newstest
 from reader.core.engine import Engine
+from reader.core.semantic import model
 from reader.core.text import TOKEN_RE
 from reader.core.translation.expansion import Expander
 
-TIERS = ("as-typed", "gazetteer", "script", "learned", "dictionary", "fused")
+TIERS = ("as-typed", "gazetteer", "script", "learned", "dictionary", "fused", "semantic", "with-sem")
 
 
 def _load_pair(pair: str, parallel: Path | None) -> list[tuple[newstest.Document, newstest.Document]]:
@@ -104,10 +105,12 @@ def _expanders(engine: Engine) -> dict[str, Expander | None]:
     return tiers
 
 
-def _search(engine: Engine, query: str, lang: str, expander: Expander | None) -> list[str]:
+def _search(engine: Engine, query: str, lang: str, expander: Expander | None, meaning=None) -> list[str]:
     index = engine._require_index()
+    if expander is None and meaning is not None:  # the semantic tier alone
+        return [article_id for article_id, _ in meaning(query, lambda i: index.stored(i).lang == lang, 10)]
     return [hit.id for hit in index.search(f"{query} lang:{lang}", limit=10, expander=expander,
-                                           resolve_entity=engine._resolve_entity).hits]
+                                           resolve_entity=engine._resolve_entity, meaning=meaning).hits]
 
 
 def run_direction(pair: str, pairs, distractors, present: str) -> dict:
@@ -119,27 +122,37 @@ def run_direction(pair: str, pairs, distractors, present: str) -> dict:
         engine.update()
         build = time.perf_counter() - started
         tiers = _expanders(engine)
+        meaning = None
+        if model.available():
+            started = time.perf_counter()
+            report = engine.make_vectors()
+            embed = report.articles / max(1e-9, time.perf_counter() - started)
+            meaning = engine._meaning(False)
         result = {"pair": pair, "direction": f"en→{pair[:2]}" if present != "en" else f"{pair[:2]}→en",
-                  "cases": len(cases), "build_s": round(build, 1)}
+                  "cases": len(cases), "build_s": round(build, 1),
+                  "embed_per_s": round(embed, 1) if meaning else None}
         times = []
-        for tier, expander in tiers.items():
+        runs = [(tier, expander, None) for tier, expander in tiers.items()]
+        if meaning is not None:
+            runs += [("semantic", None, meaning), ("with-sem", tiers["fused"], meaning)]
+        for tier, expander, near in runs:
             found = 0
             for query, lang, expected in cases:
                 started = time.perf_counter()
-                hits = _search(engine, query, lang, expander)
-                if tier == "fused":
+                hits = _search(engine, query, lang, expander, near)
+                if tier == ("with-sem" if meaning is not None else "fused"):
                     times.append(time.perf_counter() - started)
                 found += expected in hits
             result[tier] = round(found / max(1, len(cases)), 3)
         result["p95_ms"] = round(1000 * statistics.quantiles(times, n=20)[-1], 1) if len(times) > 1 else None
-        result["known_item"] = _known_item(engine, tiers["fused"])
+        result["known_item"] = _known_item(engine, tiers["fused"], meaning)
         engine.close()
         return result
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _known_item(engine: Engine, expander: Expander | None) -> float:
+def _known_item(engine: Engine, expander: Expander | None, meaning=None) -> float:
     """Of the articles whose two longest title words find them first as typed, the share still found
     first with expansion."""
     index = engine._require_index()
@@ -152,7 +165,7 @@ def _known_item(engine: Engine, expander: Expander | None) -> float:
         first = index.search(query, limit=1).hits
         if first and first[0].id == article_id:
             total += 1
-            again = index.search(query, limit=1, expander=expander).hits
+            again = index.search(query, limit=1, expander=expander, meaning=meaning).hits
             kept += bool(again) and again[0].id == article_id
     return round(kept / max(1, total), 3)
 
@@ -165,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     data = Path(os.environ.get("READER_NEWSTEST", "../shared/data/newstest2014"))
     pool = newstest.load("de-en", "en", data) + newstest.load("fr-en", "en", data)
-    print("pair   direction  cases  " + "  ".join(f"{t:>10}" for t in TIERS) + "  known-item  p95 ms")
+    print("pair   direction  cases  " + "  ".join(f"{t:>10}" for t in TIERS) + "  known-item  p95 ms  embed/s")
     for pair in args.pairs.split(","):
         pairs = _load_pair(pair, args.parallel)
         titles = {_key(english.title) for english, _ in pairs}  # other sets reuse newstest's English
@@ -174,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
             row = run_direction(pair, pairs, distractors, present)
             print(f"{row['pair']:<6} {row['direction']:<9} {row['cases']:>6}  "
                   + "  ".join(f"{row.get(t, float('nan')):>10.3f}" for t in TIERS)
-                  + f"  {row['known_item']:>10.3f}  {row['p95_ms']}", flush=True)
+                  + f"  {row['known_item']:>10.3f}  {row['p95_ms']}  {row['embed_per_s']}", flush=True)
 
 
 if __name__ == "__main__":

@@ -90,6 +90,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     _tell_renames(report)
     _merge_segments(engine, args.optimize)
     _learn_translations(engine)
+    _make_vectors(engine)
     return 0
 
 
@@ -104,6 +105,22 @@ def _learn_translations(engine: Engine) -> None:
         print("reader: another process is learning translations; left to it", file=sys.stderr)
     else:
         print(f"Learned translations in {report.seconds:.1f} s.", file=sys.stderr)
+
+
+def _make_vectors(engine: Engine) -> None:
+    """After `reader index`, with the semantic extra installed: embed the articles that have no vector."""
+    wanted = engine.vectors_wanted()
+    if not wanted:
+        return
+    print(f"reader: computing meaning vectors of {wanted:,} articles…", file=sys.stderr)
+    bar = ProgressBar()
+    report = engine.make_vectors(progress=bar)
+    bar.finish()
+    if report.busy:
+        print("reader: another process is computing meaning vectors; left to it", file=sys.stderr)
+    else:
+        print(f"Computed {report.articles:,} meaning vectors in {report.seconds:.1f} s "
+              f"({report.articles / max(report.seconds, 1e-9):.0f} articles/s).", file=sys.stderr)
 
 
 def _merge_segments(engine: Engine, optimize: bool) -> None:

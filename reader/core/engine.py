@@ -40,6 +40,7 @@ from reader.core.related.store import FORMAT_VERSION as RELATED_FORMAT
 from reader.core.related.store import RelatedIndex, Relation
 from reader.core.results.snippets import Fragment, make_snippet
 from reader.core.search.index import (
+    MEANING_FIELD,
     SCHEMA_VERSION,
     IndexDamaged,
     IndexDoc,
@@ -77,6 +78,8 @@ JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")  # dumps whose fields FIELDS_FILE
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long articles
 SPELLINGS_KEPT = 256  # articles whose own spelling of names the engine keeps (related-article reasons)
 STORY_HITS = 100  # `with_stories` adds the stories of this many hits at most
+VECTORS_FILE = "semantic-vectors.bin"  # semantic.vectors.VECTORS_FILE (without importing NumPy here)
+VECTORS_LOCK = "semantic-vectors"  # held by the one process making them
 LEARN_AT_ONCE = 50  # an update leaving at most this many articles to learn from learns at once (about 1 s)
 
 Progress = Callable[[int, int], None]
@@ -134,6 +137,16 @@ class LearningReport:
     articles: int = 0  # changed or removed articles taken in
     seconds: float = 0.0
     busy: bool = False  # another process was learning: nothing done here
+
+
+@dataclass
+class VectorsReport:
+    """What one run of making semantic vectors did."""
+
+    articles: int = 0  # articles embedded
+    seconds: float = 0.0
+    busy: bool = False  # another process was making them: nothing done here
+    finished: bool = True  # every article wanted has its vector (not stopped half-way)
 
 
 @dataclass
@@ -216,6 +229,7 @@ class Engine:
         self.messages: list[str] = []  # things the user should be told (index rebuilt, …)
         self._spelled: dict[tuple[str, int], dict[str, str]] = {}  # see _spellings
         self.as_typed = False  # the default of searches: words only as typed, not also their translations
+        self._meaning_search = None  # semantic.nearest.MeaningSearch, when the semantic extra is installed
         notice = self.data and data_overlay.first_notice(self.corpus, self.data)
         if notice:
             self.messages.append(notice)
@@ -510,9 +524,69 @@ class Engine:
         return report
 
     def _note_learning(self, changed: list[str], removed: list[str]) -> None:
-        """Note the update's articles for learning translations; learn at once when they are few."""
+        """Note the update's articles for learning translations (learnt at once when they are few) and,
+        once there are semantic vectors, for embedding again."""
         if (changed or removed) and learning_queue.note(self.index_dir, changed, removed) <= LEARN_AT_ONCE:
             self.learn_translations()
+        if changed and (self.index_dir / VECTORS_FILE).exists():
+            learning_queue.note(self.index_dir, changed, [], file=learning_queue.EMBED_FILE)
+
+    def vectors_wanted(self) -> int:
+        """How many indexed articles have no semantic vector, or changed since theirs (0 without the
+        semantic extra)."""
+        from reader.core.semantic import model
+
+        if not model.available() or not self.index_dir.is_dir():
+            return 0
+        from reader.core.semantic import vectors
+
+        made = vectors.load(self.index_dir)
+        have = set(made.ids) if made is not None and made.model == model.model_name() else set()
+        have -= set(learning_queue.pending(self.index_dir, file=learning_queue.EMBED_FILE).changed)
+        return sum(article_id not in have for article_id in self.all_ids())
+
+    def make_vectors(self, progress: Progress | None = None, cancel: threading.Event | None = None) -> VectorsReport:
+        """Embed the articles without semantic vectors or changed since theirs (see semantic.embedding);
+        `busy` when another process is making them. Searches use what is made meanwhile."""
+        from reader.core.semantic.embedding import make_vectors
+
+        started = time.perf_counter()
+        try:
+            with file_lock(self.index_dir / VECTORS_LOCK, timeout=0.0):
+                taken = learning_queue.pending(self.index_dir, file=learning_queue.EMBED_FILE)
+
+                def read(article_id: str) -> tuple[str, str] | None:
+                    stored, body = self.stored(article_id), self._body(article_id)
+                    return None if stored is None or body is None else (stored.title, body)
+
+                made, finished = make_vectors(self.index_dir, self.all_ids(), set(taken.changed), read,
+                                              progress, cancel)
+                if finished:
+                    learning_queue.done(self.index_dir, taken, file=learning_queue.EMBED_FILE)
+        except LockHeld:
+            return VectorsReport(busy=True)
+        return VectorsReport(made, time.perf_counter() - started, finished=finished)
+
+    def vectors_apart(self, cancel: threading.Event) -> bool:
+        """`make_vectors` in a low-priority process of its own, stopped when `cancel` is set (an app when
+        idle; what it made is saved every half minute)."""
+        return run_apart(_vectors_child, (str(self.corpus), str(self.index_dir), str(self.data or "")), cancel,
+                         "reader-vectors")
+
+    def _meaning(self, as_typed: bool | None):
+        """A search by meaning of the semantic vectors (`index.Meaning`), or None: searched as typed, the
+        extra not installed, or no vectors made yet."""
+        if self.as_typed if as_typed is None else as_typed:
+            return None
+        from reader.core.semantic import model
+
+        if not model.available():
+            return None
+        if self._meaning_search is None:
+            from reader.core.semantic.nearest import MeaningSearch
+
+            self._meaning_search = MeaningSearch(self.index_dir)
+        return self._meaning_search.searcher()
 
     def learning_pending(self) -> int:
         """How many changed or removed articles the learned lexicon has not taken in yet."""
@@ -747,7 +821,7 @@ class Engine:
         """
         found = self._reading(lambda index: index.search(
             query, limit=limit, lang=lang, tag=tag, sort=sort, count=count, resolve_entity=self._resolve_entity,
-            read_body=self._body, expander=self._expander(index, as_typed)))
+            read_body=self._body, expander=self._expander(index, as_typed), meaning=self._meaning(as_typed)))
         for note in found.controls.notes:
             if note not in self.messages:
                 self.messages.append(note)
@@ -760,7 +834,7 @@ class Engine:
         """How many articles a query matches."""
         return self._reading(lambda index: index.count(
             query, lang=lang, tag=tag, resolve_entity=self._resolve_entity, read_body=self._body,
-            expander=self._expander(index, as_typed)))
+            expander=self._expander(index, as_typed), meaning=self._meaning(as_typed)))
 
     def lexicon(self, word: str, lang: str | None = None) -> list[dict]:
         """The translations of a word into the corpus's languages (or `lang`), with their evidence."""
@@ -801,7 +875,8 @@ class Engine:
         with self._lock:
             index = self._require_index()
             return count_facets(index.matching_fields(query, lang=lang, tag=tag, resolve_entity=self._resolve_entity,
-                                                      read_body=self._body, expander=self._expander(index, as_typed)))
+                                                      read_body=self._body, expander=self._expander(index, as_typed),
+                                                      meaning=self._meaning(as_typed)))
 
     def _hit(self, stored: StoredHit, terms: frozenset | None, controls: tuple[dict, ...] = (),
              via: dict | None = None) -> Hit:
@@ -830,7 +905,10 @@ class Engine:
         if body is None:
             return [], []
         text = body[:SNIPPET_SCAN_CHARS]
-        return make_snippet(text, match_spans(terms, text, lang)), translated_matches(via, f"{title}\n\n{text}", lang)
+        matched = translated_matches(via, f"{title}\n\n{text}", lang)
+        if (MEANING_FIELD, article_id) in via:  # found by meaning only
+            matched.append(Matched("", via[(MEANING_FIELD, article_id)][0], "semantic"))
+        return make_snippet(text, match_spans(terms, text, lang)), matched
 
     def reindex(self, article_ids: list[str]) -> None:
         """Re-read a few articles (after their sidecar changed) so searches see the change at once."""
@@ -1053,3 +1131,8 @@ class Engine:
 def _learn_child(corpus: str, index_dir: str, data: str) -> None:
     """Process of `Engine.learn_apart`."""
     Engine(Path(corpus), Path(index_dir), Path(data) if data else None).learn_translations()
+
+
+def _vectors_child(corpus: str, index_dir: str, data: str) -> None:
+    """Process of `Engine.vectors_apart`."""
+    Engine(Path(corpus), Path(index_dir), Path(data) if data else None).make_vectors()

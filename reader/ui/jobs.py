@@ -86,6 +86,7 @@ class EngineJobs:
         self._maintain_lock = threading.Lock()
         self._cancel = threading.Event()  # set when the screen goes: index work stops
         self._seen_generation: int | None = None  # the index generation the screen last showed
+        self._vectors_seen: int | None = None  # the index generation whose articles all have meaning vectors
         self._newer_search = threading.Event()  # set when a search newer than the running one starts
 
     def stop_jobs(self) -> None:
@@ -151,9 +152,10 @@ class EngineJobs:
 
     @work(thread=True, group="maintain", exit_on_error=False)
     def maintain_index(self) -> None:
-        """When idle, merge index segments as the policy wants (docs/index-segments.md) and learn translations
-        from the articles updates brought, each in a low-priority process (a merge holds the index lock
-        only for a moment); stopped when the screen goes."""
+        """When idle, merge index segments as the policy wants (docs/index-segments.md), learn translations
+        from the articles updates brought, and (with the semantic extra) embed the articles without meaning
+        vectors, each in a low-priority process (a merge holds the index lock only for a moment); stopped
+        when the screen goes."""
         engine = self.engine
         if engine is None or self._update_lock.locked() or not self._maintain_lock.acquire(blocking=False):
             return
@@ -167,10 +169,24 @@ class EngineJobs:
                 start_resource_tracker()
                 if engine.learn_apart(self._cancel) and not engine.learning_pending():
                     self.post_message(msg.TranslationsLearned(pending))
+            generation = engine.index_generation()
+            if generation != self._vectors_seen and not self._cancel.is_set():
+                self._make_vectors(engine)
+                self._vectors_seen = generation if not engine.vectors_wanted() else None
         except Exception:  # noqa: BLE001 - the next idle moment tries again; searches are unaffected
             pass
         finally:
             self._maintain_lock.release()
+
+    def _make_vectors(self, engine) -> None:
+        """Embed the articles without meaning vectors apart, telling the screen when it starts and ends
+        (searches use the vectors saved meanwhile)."""
+        wanted = engine.vectors_wanted()
+        if wanted:
+            self.post_message(msg.VectorsMade(0, wanted))
+            start_resource_tracker()
+            engine.vectors_apart(self._cancel)
+            self.post_message(msg.VectorsMade(wanted - engine.vectors_wanted(), wanted))
 
     def start_search(self, generation: int, query: str, sort: str = "relevance", stories: bool = False) -> None:
         """Search in a worker (`run_search`); the previous search stops waiting to list every hit, so its

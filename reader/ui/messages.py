@@ -52,6 +52,14 @@ class TranslationsLearned(Message):
 
 
 @dataclass
+class VectorsMade(Message):
+    """Idle embedding made the meaning vectors of `made` of `wanted` articles (0: it is starting)."""
+
+    made: int
+    wanted: int
+
+
+@dataclass
 class IndexFailed(Message):
     """A background index update could not run; `problem` is one line."""
 

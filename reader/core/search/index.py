@@ -42,15 +42,22 @@ from reader.core.search.analysis import (
     analyzer_for,
 )
 from reader.core.search.exact import ControlsPlugin, QueryControls, check_controls, holds_phrase, widen_patterns
-from reader.core.search.parsing import field_code, ignore_stop_words, multifield_parser, plain_clause
+from reader.core.search.parsing import field_code, ignore_stop_words, multifield_parser, plain_clause, plain_words
 from reader.core.search.posting_pool import GroupedPostingPool
 from reader.core.search.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
 from reader.core.text import TOKEN_RE, normalise_tag
 from reader.core.translation.expansion import TRANSLATED_BOOST, Expander, Matched
 
-SCHEMA_VERSION = 9  # 5: compact positions, pickle protocol 5; 6: ł ø đ ı folded, NFC; 7: titles per language;
-# 8: combining marks of every script inside words, a danda (।) outside them; 9: words as written (exact_<lang>)
+SCHEMA_VERSION = 10  # 5: compact positions, pickle protocol 5; 6: ł ø đ ı folded, NFC; 7: titles per language;
+# 8: combining marks of every script inside words, a danda (।) outside them; 9: words as written (exact_<lang>);
+# 10: a column of ids, so sorting by date breaks ties without reading every id term
 TITLE_BOOST = 2.0
+FUSION_DEPTH = 30  # hits of the words' ranking and of the meaning's that are fused
+MEANING_WEIGHT = 1.0  # of the meaning's ranking in the fusion, the words' counting 1
+MEANING_FIELD = "#meaning"  # in `IndexResults.via`: a hit found by meaning only
+
+# words, which articles may be found (by id), how many: (article id, similarity), most similar first
+Meaning = Callable[[str, Callable[[str], bool], int], "list[tuple[str, float]]"]
 
 
 def _dumps(data, protocol: int | None = None) -> bytes:
@@ -139,7 +146,7 @@ def make_schema() -> Schema:
     """The index schema: metadata fields, a boosted title, and one text field per stemmed language."""
     plain = LangAnalyzer("")
     fields = dict(
-        id=ID(unique=True, stored=True),
+        id=ID(unique=True, stored=True, sortable=True),
         heading=STORED(),  # the title as shown; searched in title or title_<lang>
         title=_text(plain, field_boost=TITLE_BOOST),
         lang=ID(stored=True),
@@ -394,10 +401,17 @@ class SearchIndex:
         return self._ix.latest_generation()
 
     def ids_with_prefix(self, prefix: str) -> list[str]:
-        """Article ids that start with `prefix`."""
-        reader = self.searcher().reader()
-        return [t.decode("utf-8") if isinstance(t, bytes) else t
-                for t in reader.expand_prefix("id", prefix)]
+        """Article ids that start with `prefix` (the terms of deleted documents stay until segments merge:
+        an id whose every document is deleted is left out)."""
+        searcher = self.searcher()
+        reader = searcher.reader()
+        ids = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("id", prefix)]
+        if not reader.has_deletions():
+            return ids
+        gone = {searcher.stored_fields(doc).get("id") for doc in range(reader.doc_count_all())
+                if reader.is_deleted(doc)}
+        gone = {article_id for article_id in gone if searcher.document_number(id=article_id) is None}
+        return [article_id for article_id in ids if article_id not in gone]
 
     def term_counts(self, field_name: str) -> dict[str, int]:
         """Each term of a comma-separated stored field (tags) with the number of live documents that have it.
@@ -479,11 +493,12 @@ class SearchIndex:
 
     def parse_controlled(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None,
                          read_body: Callable[[str], str | None] | None = None, expander: Expander | None = None,
-                         via: dict | None = None):
+                         via: dict | None = None, plain: list | None = None):
         """The query of `parse`, and what its exact controls (`=US`, `US/c`, `word/t`) did. `read_body`
         gives an article's body by id, for checking exact phrases (without it every article that has
         the phrase's words and stems in a row counts); with an `expander`, each word is also searched as
-        its translations (noted in `via`: (field, term) -> (query word, source))."""
+        its translations (noted in `via`: (field, term) -> (query word, source)). A query of plain words
+        puts in `plain` its words and the query of its other clauses (see `parsing.plain_words`)."""
         text = rewrite_date_query(check_query(text))
         if text.strip() == "*":  # every article: not a wildcard over every term of every field
             return wq.Every(), QueryControls()
@@ -506,7 +521,12 @@ class SearchIndex:
             expand = lambda clause: _translated(clause, expander, fields, {} if via is None else via,  # noqa: E731
                                                 lambda name, term: (name, term) in reader)
         try:
-            parsed = ignore_stop_words(parser.parse(text, normalize=False),
+            raw = parser.parse(text, normalize=False)
+            words = plain_words(raw, text) if plain is not None and not controls.found.terms else None
+            if words is not None:
+                rest = _field_values(wq.And(words[1]).normalize(), resolve_entity) if words[1] else None
+                plain.append((words[0], rest))
+            parsed = ignore_stop_words(raw,
                                        lambda name: [lang for lang in langs
                                                      if analysis_lang(lang) == field_code(name)], expand).normalize()
         except QueryError:
@@ -549,20 +569,31 @@ class SearchIndex:
     def search(self, text: str, *, limit: int | None = 20, lang: str | None = None,
                tag: str | None = None, resolve_entity: Callable[[str], list[str]] | None = None,
                sort: str = "relevance", count: bool = True,
-               read_body: Callable[[str], str | None] | None = None, expander: Expander | None = None) -> IndexResults:
+               read_body: Callable[[str], str | None] | None = None, expander: Expander | None = None,
+               meaning: Meaning | None = None) -> IndexResults:
         """Run a query; `lang` and `tag` restrict the results; `sort="date"` puts the newest first, undated last.
 
-        With `count=False` the total is left out (None) unless it comes free (every hit listed).
+        With `count=False` the total is left out (None) unless it comes free (every hit listed). With
+        `meaning`, a query of plain words ranked by relevance is fused with the articles nearest to it in
+        meaning (noted in `via` as (MEANING_FIELD, article id) -> (words, "semantic") for hits the words
+        did not match).
         """
         via: dict = {}
-        parsed, controls = self.parse_controlled(text, resolve_entity, read_body, expander, via)
+        plain: list = []
+        parsed, controls = self.parse_controlled(text, resolve_entity, read_body, expander, via,
+                                                 plain if meaning is not None and sort == "relevance" else None)
         searcher = self.searcher()
         filters = _filters(lang, tag)
         memo: dict = {}  # wildcard expansions, looked up once for the ranking and the highlighting terms
         terms = _query_terms(parsed, searcher.reader(), memo)
         if sort == "relevance" and can_rank(parsed):  # scored from posting blocks: much faster
             allowed = _doc_set(searcher, filters) if filters is not None else None
-            ranked, total = Ranker(searcher, lambda q: _doc_set(searcher, q), memo).rank(parsed, allowed, limit)
+            ranker = Ranker(searcher, lambda q: _doc_set(searcher, q), memo)
+            if plain:
+                return self._fused(searcher, ranker.rank(parsed, allowed, max(limit or 0, FUSION_DEPTH))[0],
+                                   _near(searcher, plain[0], filters, meaning), parsed, filters, limit,
+                                   IndexResults(None, [], terms, controls, via), plain[0][0])
+            ranked, total = ranker.rank(parsed, allowed, limit)
             return IndexResults(total, [_stored_hit(searcher.stored_fields(doc), score) for doc, score in ranked],
                                 terms, controls, via)
         if isinstance(parsed, wq.Every) and sort == "relevance":  # no ranking to keep: newest first, stable
@@ -573,22 +604,71 @@ class SearchIndex:
         total = len(results) if results.has_exact_length() else _count(searcher, parsed, filters) if count else None
         return IndexResults(total, hits, terms, controls, via)
 
+    @staticmethod
+    def _fused(searcher, ranked: list[tuple[int, float]], near: dict[int, float], parsed, filters,
+               limit: int | None, results: IndexResults, words: str) -> IndexResults:
+        """`results` with the hits of the words' ranking and the meaning's, fused (see semantic.fusion)."""
+        from reader.core.semantic.fusion import fuse
+
+        fused = fuse([([doc for doc, _ in ranked], 1.0), (list(near), MEANING_WEIGHT)])[:limit]
+        matched = _doc_set(searcher, parsed)
+        if filters is not None:
+            matched &= _doc_set(searcher, filters)
+        results.total = len(matched | set(near))
+        results.hits = [_stored_hit(searcher.stored_fields(doc), score) for doc, score in fused]
+        for hit, (doc, _) in zip(results.hits, fused):
+            if doc not in matched:
+                results.via[(MEANING_FIELD, hit.id)] = (words, "semantic")
+        return results
+
     def count(self, text: str, *, lang: str | None = None, tag: str | None = None,
               resolve_entity: Callable[[str], list[str]] | None = None,
-              read_body: Callable[[str], str | None] | None = None, expander: Expander | None = None) -> int:
-        """How many articles a query matches."""
-        return _count(self.searcher(), self.parse(text, resolve_entity, read_body, expander), _filters(lang, tag))
+              read_body: Callable[[str], str | None] | None = None, expander: Expander | None = None,
+              meaning: Meaning | None = None) -> int:
+        """How many articles a query matches (with `meaning`, as `search` would count them)."""
+        return len(self._matching(text, lang, tag, resolve_entity, read_body, expander, meaning))
+
+    def _matching(self, text: str, lang: str | None, tag: str | None, resolve_entity, read_body,
+                  expander: Expander | None, meaning: Meaning | None) -> set[int]:
+        """The numbers of the documents a query matches, and with `meaning` those it is fused with."""
+        plain: list = []
+        parsed, _ = self.parse_controlled(text, resolve_entity, read_body, expander, None,
+                                          plain if meaning is not None else None)
+        searcher, filters = self.searcher(), _filters(lang, tag)
+        docs = _doc_set(searcher, parsed)
+        if filters is not None:
+            docs &= _doc_set(searcher, filters)
+        return docs | set(_near(searcher, plain[0], filters, meaning)) if plain and can_rank(parsed) else docs
 
     def matching_fields(self, text: str, *, lang: str | None = None, tag: str | None = None,
                         resolve_entity: Callable[[str], list[str]] | None = None,
                         read_body: Callable[[str], str | None] | None = None,
-                        expander: Expander | None = None) -> Iterator[dict]:
+                        expander: Expander | None = None, meaning: Meaning | None = None) -> Iterator[dict]:
         """The stored fields of every document the query matches (for counting facets)."""
-        parsed = self.parse(text, resolve_entity, read_body, expander)
         searcher = self.searcher()
-        results = searcher.search(parsed, limit=None, filter=_filters(lang, tag), scored=False)
-        for docnum in results.docs():
+        for docnum in sorted(self._matching(text, lang, tag, resolve_entity, read_body, expander, meaning)):
             yield searcher.stored_fields(docnum)
+
+
+def _near(searcher, plain: tuple[str, object], filters, meaning: Meaning) -> dict[int, float]:
+    """Document number: similarity of the articles nearest in meaning to a query's words that its other
+    clauses (`plain`: words, query of the rest) and `filters` allow, best first."""
+    words, rest = plain
+    allowed = None
+    for query in (rest, filters):
+        if query is not None:
+            docs = _doc_set(searcher, query)
+            allowed = docs if allowed is None else allowed & docs
+    numbers: dict[str, int] = {}
+
+    def admitted(article_id: str) -> bool:
+        doc = searcher.document_number(id=article_id)
+        if doc is None or (allowed is not None and doc not in allowed):
+            return False
+        numbers[article_id] = doc
+        return True
+
+    return {numbers[article_id]: score for article_id, score in meaning(words, admitted, FUSION_DEPTH)}
 
 
 def _count(searcher, parsed, filters) -> int:

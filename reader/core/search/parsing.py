@@ -13,6 +13,7 @@ English verb.
 
 from __future__ import annotations
 
+import re
 from copy import copy as _copy
 from typing import Callable
 
@@ -141,3 +142,39 @@ def _word_clause(query) -> _WordClause | None:
     while type(query) in (wq.And, wq.Or) and len(query.subqueries) == 1:
         query = query.subqueries[0]
     return query if isinstance(query, _WordClause) else None
+
+
+_OPERATORS = re.compile(r'"[^"]*"|(?<!\S)(?:OR|NOT|ANDNOT|ANDMAYBE)(?!\S)|[()]')
+
+
+def plain_words(parsed, text: str) -> tuple[str, list] | None:
+    """For a query `text` (parsed by `multifield_parser`, not normalised) of plain words and phrases with
+    field restrictions (`lang:`, `tag:`, dates) and exclusions (`-word`): the words as typed, and the other
+    clauses. None for other queries: operators and groups, patterns (wildcards, fuzzy terms)."""
+    if any(found.group() and not found.group().startswith('"') for found in _OPERATORS.finditer(text)):
+        return None
+    others = []
+    while type(parsed) is wq.AndNot:  # `-word`, `-lang:fr`
+        others.append(wq.Not(parsed.b))
+        parsed = parsed.a
+    clauses = parsed.subqueries if type(parsed) is wq.And else [parsed]
+    words = []
+    for clause in clauses:
+        word = _word_clause(clause)
+        if word is not None:
+            if not word.word or any(not isinstance(leaf, (wq.Term, wq.Phrase)) or isinstance(leaf, wq.MultiTerm)
+                                    for leaf in word.leaves()):
+                return None
+            words.append(word.word)
+        elif type(clause) is wq.Not or not any(isinstance(q, _WordClause) for q in _walk(clause)):
+            others.append(clause)
+        else:
+            return None
+    return (" ".join(words), others) if words else None
+
+
+def _walk(query):
+    yield query
+    if not query.is_leaf():
+        for sub in query.children():
+            yield from _walk(sub)

@@ -88,7 +88,8 @@ class Expander:
 
 @dataclass(frozen=True)
 class Matched:
-    """A word of a hit found through a translation: `term` in the text, `via` the query word."""
+    """A word of a hit found through a translation: `term` in the text, `via` the query word; or a hit
+    found by its meaning (source `semantic`, no `term`, `via` the query's words)."""
 
     term: str
     via: str
@@ -96,5 +97,7 @@ class Matched:
 
 
 def matched_line(matched: list[Matched]) -> str:
-    """Words matched through translations, as `военной ← military, Chogou ← Shoigu` (terminal-safe)."""
-    return ", ".join(f"{safe_text(m.term)} ← {safe_text(m.via)}" for m in matched)
+    """Words matched through translations, as `военной ← military, Chogou ← Shoigu`, and `≈ military
+    equipment` for a hit found by meaning (terminal-safe)."""
+    return ", ".join(f"{safe_text(m.term)} ← {safe_text(m.via)}" if m.term else f"≈ {safe_text(m.via)}"
+                     for m in matched)

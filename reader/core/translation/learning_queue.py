@@ -3,7 +3,8 @@ and learning (`reader index` at its end, the app when idle, or a small update at
 
 The record, `learn-pending.json` in the index folder, maps each article id to the number of the update
 that noted it, changed or removed. Learning takes a snapshot, learns, and then drops only the entries
-no newer update has noted again meanwhile; a learner killed half-way leaves the record whole.
+no newer update has noted again meanwhile; a learner killed half-way leaves the record whole. The
+semantic tier keeps the same kind of record of the articles to embed again (`file=EMBED_FILE`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Iterable
 from reader.core.userdata.files import file_lock, write_atomic
 
 PENDING_FILE = "learn-pending.json"
+EMBED_FILE = "embed-pending.json"  # articles whose semantic vectors are to be made again
 LEARNING_LOCK = "lexicon-learning"  # held by the one process learning (a `.lexicon-learning.lock` file)
 
 
@@ -31,23 +33,23 @@ class Pending:
         return len(self.changed) + len(self.removed)
 
 
-def _read(index_dir: Path) -> Pending:
+def _read(index_dir: Path, file: str) -> Pending:
     try:
-        data = json.loads((Path(index_dir) / PENDING_FILE).read_text(encoding="utf-8"))
+        data = json.loads((Path(index_dir) / file).read_text(encoding="utf-8"))
         return Pending(int(data["number"]), dict(data["changed"]), dict(data["removed"]))
     except (OSError, ValueError, KeyError, TypeError):
         return Pending()  # none yet, or unreadable: the learned lexicon is still whole, just not newer
 
 
-def _write(index_dir: Path, pending: Pending) -> None:
-    write_atomic(Path(index_dir) / PENDING_FILE, json.dumps(
+def _write(index_dir: Path, pending: Pending, file: str) -> None:
+    write_atomic(Path(index_dir) / file, json.dumps(
         {"number": pending.number, "changed": pending.changed, "removed": pending.removed}))
 
 
-def note(index_dir: Path, changed: Iterable[str], removed: Iterable[str]) -> int:
+def note(index_dir: Path, changed: Iterable[str], removed: Iterable[str], file: str = PENDING_FILE) -> int:
     """Add an update's changed and removed articles to the record; how many are pending now."""
-    with file_lock(Path(index_dir) / PENDING_FILE):
-        pending = _read(index_dir)
+    with file_lock(Path(index_dir) / file):
+        pending = _read(index_dir, file)
         pending.number += 1
         for article_id in changed:
             pending.removed.pop(article_id, None)
@@ -55,22 +57,22 @@ def note(index_dir: Path, changed: Iterable[str], removed: Iterable[str]) -> int
         for article_id in removed:
             pending.changed.pop(article_id, None)
             pending.removed[article_id] = pending.number
-        _write(index_dir, pending)
+        _write(index_dir, pending, file)
         return len(pending)
 
 
-def pending(index_dir: Path) -> Pending:
+def pending(index_dir: Path, file: str = PENDING_FILE) -> Pending:
     """A snapshot of the record."""
-    with file_lock(Path(index_dir) / PENDING_FILE):
-        return _read(index_dir)
+    with file_lock(Path(index_dir) / file):
+        return _read(index_dir, file)
 
 
-def done(index_dir: Path, taken: Pending) -> None:
+def done(index_dir: Path, taken: Pending, file: str = PENDING_FILE) -> None:
     """Drop what `taken` held from the record, but for articles an update noted again since."""
-    with file_lock(Path(index_dir) / PENDING_FILE):
-        now = _read(index_dir)
+    with file_lock(Path(index_dir) / file):
+        now = _read(index_dir, file)
         for mine, theirs in ((taken.changed, now.changed), (taken.removed, now.removed)):
             for article_id, number in mine.items():
                 if theirs.get(article_id) == number:
                     del theirs[article_id]
-        _write(index_dir, now)
+        _write(index_dir, now, file)

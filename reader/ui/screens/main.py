@@ -211,6 +211,15 @@ class MainScreen(EngineJobs, Screen, inherit_bindings=False):
         if self.query_text.strip():
             self.search(keep=True)
 
+    def on_vectors_made(self, message: msg.VectorsMade) -> None:
+        if not message.made:
+            self.status.say(f"Computing the meaning vectors of {message.wanted:,} articles in the background; "
+                            "searches use those made so far.", "info")
+            return
+        self.status.say(f"Computed the meaning vectors of {message.made:,} articles.", "info")
+        if self.query_text.strip():
+            self.search(keep=True)
+
     def on_index_failed(self, message: msg.IndexFailed) -> None:
         if message.busy:
             self.index_state = "waiting for another process to finish indexing"

