@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reader.core.engine import Engine
 from reader.core.indexing.segment_policy import MERGE_FACTOR, plan
 from reader.core.userdata.sidecars import update_sidecar
-from tests.ui.conftest import make_app, ready, type_query, until
+from reader.core.semantic.model import available
+from tests.ui.conftest import make_app, ready, rendered, type_query, until
+
+needs_model = pytest.mark.skipif(not available(), reason="the semantic extra is not installed")
 
 
 async def test_idle_app_merges_segments_the_tags_left(demo_corpus):
@@ -32,6 +37,7 @@ async def test_idle_app_learns_translations_the_build_left(tmp_path, monkeypatch
     from tests.core.test_learning_queue import write_translated_pairs
 
     monkeypatch.setattr(engine_module, "LEARN_AT_ONCE", 10)  # the app's build leaves its 24 articles
+    monkeypatch.setattr(Engine, "vectors_wanted", lambda engine: 0)  # its status would follow at once
     corpus = tmp_path / "corpus"
     count = write_translated_pairs(corpus)
     app = make_app(corpus)
@@ -42,3 +48,23 @@ async def test_idle_app_learns_translations_the_build_left(tmp_path, monkeypatch
         assert f"from {count} changed articles" in screen.status.message
         assert screen.engine.learning_pending() == 0
         assert {("fr", "en"), ("de", "en")} <= set(LearnedLexicon.load(index_dir).tables)
+
+
+@needs_model
+async def test_idle_app_computes_meaning_vectors_and_then_finds_by_meaning(tmp_path):
+    from tests.core.test_semantic import TOPICS
+    from tests.conftest import write
+
+    corpus = tmp_path / "topics"
+    for rel, text in TOPICS.items():
+        write(corpus, rel, text)
+    app = make_app(corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await until(pilot, lambda: "Computed the meaning vectors of 5 articles" in screen.status.message, timeout=120)
+        assert screen.engine.vectors_wanted() == 0
+        found = await type_query(pilot, "heavy snowstorm")
+        assert [hit.id for hit in found.results.hits] == ["ru/snow.txt"]
+        await until(pilot, lambda: "≈ heavy snowstorm" in rendered(found.results))
+        await pilot.press("tab", "X")  # as typed: words only, and no word of the query is in any article
+        await until(pilot, lambda: found.results.hits == [])

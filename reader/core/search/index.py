@@ -523,7 +523,7 @@ class SearchIndex:
         try:
             raw = parser.parse(text, normalize=False)
             words = plain_words(raw, text) if plain is not None and not controls.found.terms else None
-            if words is not None:
+            if words is not None and all(_known(clause, reader, expander) for clause in words[2]):
                 rest = _field_values(wq.And(words[1]).normalize(), resolve_entity) if words[1] else None
                 plain.append((words[0], rest))
             parsed = ignore_stop_words(raw,
@@ -607,13 +607,15 @@ class SearchIndex:
     @staticmethod
     def _fused(searcher, ranked: list[tuple[int, float]], near: dict[int, float], parsed, filters,
                limit: int | None, results: IndexResults, words: str) -> IndexResults:
-        """`results` with the hits of the words' ranking and the meaning's, fused (see semantic.fusion)."""
+        """`results` with the hits of the words' ranking and those of the meaning's that the words do not
+        match, fused (see semantic.fusion): the meaning finds more, and never reorders what the words found."""
         from reader.core.semantic.fusion import fuse
 
-        fused = fuse([([doc for doc, _ in ranked], 1.0), (list(near), MEANING_WEIGHT)])[:limit]
         matched = _doc_set(searcher, parsed)
         if filters is not None:
             matched &= _doc_set(searcher, filters)
+        fused = fuse([([doc for doc, _ in ranked], 1.0), ([doc for doc in near if doc not in matched],
+                                                          MEANING_WEIGHT)])[:limit]
         results.total = len(matched | set(near))
         results.hits = [_stored_hit(searcher.stored_fields(doc), score) for doc, score in fused]
         for hit, (doc, _) in zip(results.hits, fused):
@@ -734,6 +736,13 @@ def _query_terms(parsed, reader, memo: dict) -> frozenset[tuple[str, str]]:
         for name, value in pairs:
             terms.add((name, value.decode("utf-8") if isinstance(value, bytes) else str(value)))
     return frozenset(terms)
+
+
+def _known(clause, reader, expander: Expander | None) -> bool:
+    """Whether a query word is in the index (as typed, in some language's analysis) or has translations:
+    an unknown word (a typo) finds nothing, by its letters or by its meaning."""
+    return any(pair in reader for pair in plain_clause(clause).iter_all_terms()) or \
+        (expander is not None and bool(expander.translations(clause.word)))
 
 
 def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Callable[[str, str], bool]):

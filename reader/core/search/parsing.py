@@ -35,6 +35,7 @@ class _WordClause(wq.Or):
     nothing of it (its stop words). Replaced by a plain Or before the query is used."""
 
     dropped: frozenset[str] = frozenset()
+    stopped: frozenset[str] = frozenset()  # of `dropped`, the fields where the word is a stop word
     optional: frozenset[str] = frozenset()  # fields where the word is only one of the words to match
     word: str = ""  # the word or phrase as typed
 
@@ -53,7 +54,7 @@ class _WordGroup(syntax.OrGroup):
             elif field_code(node.fieldname):
                 dropped.add(node.fieldname)
         clause = _WordClause(found, boost=self.boost, **self.kwargs)
-        clause.dropped = frozenset(dropped)
+        clause.dropped = clause.stopped = frozenset(dropped)
         clause.word = getattr(self.nodes[0], "text", "") if self.nodes else ""
         return syntax.attach(clause, self)
 
@@ -124,9 +125,11 @@ def _and_ignoring(query, langs_of_field: Callable[[str], list[str]], expand: Cal
     parts = [ignore_stop_words(sub, langs_of_field, expand) for sub in query.subqueries]  # may set dropped, optional
     words = [word for word in clauses if word is not None]
     positive = [q for q in query.subqueries if type(q) is not wq.Not]
-    # a field that drops every required word would match all its articles: there the words count
-    everywhere = frozenset.intersection(*(word.dropped for word in words)) \
-        if words and len(words) == len(positive) else frozenset()
+    # a field that drops every required word would match all its articles: there the words count, unless
+    # they are all its stop words beside other clauses (`the tag:urgent` lists the articles tagged urgent)
+    alone = len(words) == len(positive)
+    everywhere = frozenset(name for name in frozenset.intersection(*(word.dropped for word in words))
+                           if alone or any(name not in word.stopped for word in words)) if words else frozenset()
     matched = [wq.Or([part for part, word in zip(parts, clauses) if word is not None], boost=0.0)] \
         if any(word.optional for word in words) else []  # at least one of the words, scored by the others
     for i, word in enumerate(clauses):
@@ -147,10 +150,11 @@ def _word_clause(query) -> _WordClause | None:
 _OPERATORS = re.compile(r'"[^"]*"|(?<!\S)(?:OR|NOT|ANDNOT|ANDMAYBE)(?!\S)|[()]')
 
 
-def plain_words(parsed, text: str) -> tuple[str, list] | None:
+def plain_words(parsed, text: str) -> tuple[str, list, list] | None:
     """For a query `text` (parsed by `multifield_parser`, not normalised) of plain words and phrases with
-    field restrictions (`lang:`, `tag:`, dates) and exclusions (`-word`): the words as typed, and the other
-    clauses. None for other queries: operators and groups, patterns (wildcards, fuzzy terms)."""
+    field restrictions (`lang:`, `tag:`, dates) and exclusions (`-word`): the words as typed, the other
+    clauses, and the word clauses. None for other queries: operators and groups, patterns (wildcards,
+    fuzzy terms)."""
     if any(found.group() and not found.group().startswith('"') for found in _OPERATORS.finditer(text)):
         return None
     others = []
@@ -165,12 +169,12 @@ def plain_words(parsed, text: str) -> tuple[str, list] | None:
             if not word.word or any(not isinstance(leaf, (wq.Term, wq.Phrase)) or isinstance(leaf, wq.MultiTerm)
                                     for leaf in word.leaves()):
                 return None
-            words.append(word.word)
+            words.append(word)
         elif type(clause) is wq.Not or not any(isinstance(q, _WordClause) for q in _walk(clause)):
             others.append(clause)
         else:
             return None
-    return (" ".join(words), others) if words else None
+    return (" ".join(word.word for word in words), others, words) if words else None
 
 
 def _walk(query):

@@ -8,8 +8,6 @@ from typing import Callable
 
 from reader.core.semantic import model, vectors
 
-MIN_SIMILARITY = 0.80  # below it the model finds any text about as near (nonsense words reach 0.78)
-
 
 class MeaningSearch:
     """The vectors of one index folder, read again when a job has replaced them."""
@@ -38,9 +36,4 @@ class MeaningSearch:
         found = self.current()
         if found is None:
             return None
-
-        def nearest(words: str, allowed: Callable[[str], bool], wanted: int) -> list[tuple[str, float]]:
-            return [(article_id, similarity) for article_id, similarity
-                    in found.nearest(model.embed_query(words), allowed, wanted) if similarity >= MIN_SIMILARITY]
-
-        return nearest
+        return lambda words, allowed, wanted: found.nearest(model.embed_query(words), allowed, wanted)
