@@ -120,6 +120,7 @@ def run_direction(pair: str, pairs, distractors, present: str) -> dict:
         engine = Engine(folder)
         started = time.perf_counter()
         engine.update()
+        engine.learn_translations()  # as `reader index` does after its build
         build = time.perf_counter() - started
         tiers = _expanders(engine)
         meaning = None

@@ -306,15 +306,12 @@ def _search_batch(args: argparse.Namespace) -> int:
 
 def cmd_lexicon(args: argparse.Namespace) -> int:
     """`reader lexicon WORD`: its translations with their evidence; `--add`/`--forbid` edit lexicon.yaml."""
-    from reader.core.translation.lexicon import LEXICON_FILE, edit_lexicon
-
     engine = open_engine(args)
     change = args.add or args.forbid
     if change:
         if not args.lang or (args.add and args.forbid):
             raise UsageProblem("--add or --forbid needs --lang L (one of them at a time)")
-        path = engine.analyst_file(LEXICON_FILE)
-        edit_lexicon(path, args.word, args.lang, change, forbid=bool(args.forbid), base=engine.corpus / LEXICON_FILE)
+        path = engine.add_translation(args.word, args.lang, change, forbid=bool(args.forbid))
         print(f"{'forbade' if args.forbid else 'added'} {safe_text(args.word)} → {safe_text(change)} "
               f"({args.lang}) in {path}", file=sys.stderr)
         return 0

@@ -843,6 +843,15 @@ class Engine:
         with self._lock:
             return describe(self, self._require_index(), word, lang)
 
+    def add_translation(self, word: str, lang: str, translation: str, forbid: bool = False) -> Path:
+        """Add (or forbid) a translation of a query word into `lang` in the analyst's lexicon.yaml (see
+        lexicon.edit_lexicon); the file written. Later searches use it."""
+        from reader.core.translation.lexicon import LEXICON_FILE, edit_lexicon
+
+        path = self.analyst_file(LEXICON_FILE)
+        edit_lexicon(path, word, lang, translation, forbid=forbid, base=self.corpus / LEXICON_FILE)
+        return path
+
     def _expander(self, index: SearchIndex, as_typed: bool | None,
                   keep: frozenset[str] = frozenset()) -> Expander | None:
         """Translations of query words into the index's languages (None: searched as typed; `as_typed`

@@ -83,6 +83,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("facet_panel", "F", "Facets of the results; narrow by one", "Workflow", (MAIN,)),
     Action("sort_order", "o", "Sort by relevance / date", "Workflow", (MAIN,)),
     Action("as_typed", "X", "Search as typed / also as translations", "Workflow", (MAIN,)),
+    Action("lexicon_add", "Y", "Add the word at the cursor to lexicon.yaml as a translation", "Workflow", (MAIN,)),
     Action("save_search", "S", "Save the query under a name", "Workflow", (MAIN,)),
     Action("saved_searches", "@", "Saved searches; run, rename or delete one", "Workflow", (MAIN,)),
     Action("saved_rename", "R", "Rename the saved search (in its panel)", "Workflow", (SAVED,)),

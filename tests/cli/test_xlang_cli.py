@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from reader.core.semantic.model import available
 from tests.cli.test_cli import run
 
 CHOGOU = "001_e13ff6d2d78ae1e3.txt"
@@ -77,3 +80,23 @@ def test_reader_index_learns_translations_after_the_build(tmp_path):
     assert {("fr", "en"), ("en", "fr")} <= set(LearnedLexicon.load(corpus / ".reader" / "index").tables)
     again = run("index", corpus=corpus)
     assert "learning translations" not in again.stderr
+
+
+@pytest.mark.skipif(not available(), reason="the semantic extra is not installed")
+def test_reader_index_computes_meaning_vectors_that_search_then_uses(tmp_path):
+    from tests.conftest import write
+    from tests.core.test_semantic import TOPICS
+
+    corpus = tmp_path / "topics"
+    for rel, text in TOPICS.items():
+        write(corpus, rel, text)
+    assert run("search", "heavy snowstorm", "--lang", "ru", corpus=corpus).returncode == 1  # no vectors yet
+    built = run("index", corpus=corpus)
+    assert built.returncode == 0 and f"Computed {len(TOPICS)} meaning vectors" in built.stderr
+    assert "meaning vectors" not in run("index", corpus=corpus).stderr  # nothing left to compute
+    found = run("search", "heavy snowstorm", "--lang", "ru", "--format", "json", corpus=corpus)
+    hits = json.loads(found.stdout)
+    assert [hit["id"] for hit in hits] == ["ru/snow.txt"]
+    assert hits[0]["matched"] == [{"term": "", "via": "heavy snowstorm", "source": "semantic"}]
+    assert "via ≈ heavy snowstorm" in run("search", "heavy snowstorm", "--lang", "ru", corpus=corpus).stdout
+    assert run("search", "heavy snowstorm", "--lang", "ru", "--as-typed", corpus=corpus).returncode == 1

@@ -30,3 +30,29 @@ async def test_translated_matches_are_listed_and_highlighted_and_the_toggle_turn
         await pilot.press("X")
         await until(pilot, lambda: "as typed" not in screen.status.facts)
         await until(pilot, lambda: CHOGOU in [hit.id for hit in screen.results.hits])
+
+
+async def test_the_word_at_the_cursor_becomes_a_translation_in_the_lexicon(demo_corpus):
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "Chogou")
+        await pilot.press("enter", "enter")  # to the results, open the first
+        await until(pilot, lambda: screen.view.document is not None and screen.view.document.article_id == CHOGOU)
+        await settle(pilot)
+        await pilot.press("n", "Y")  # the first match of the query, then add it
+        lang = screen.article.lang
+        await until(pilot, lambda: f"Which query word should also find “Chogou” ({lang})?" in rendered_prompt(pilot))
+        await pilot.press(*"Schoigu", "enter")
+        await until(pilot, lambda: f"Added “Chogou” ({lang}) as a translation of “Schoigu”" in screen.status.message)
+        assert f"Schoigu:\n  {lang}: [Chogou]" in (demo_corpus / "lexicon.yaml").read_text(encoding="utf-8")
+        found = await type_query(pilot, "Schoigu")
+        assert CHOGOU in [hit.id for hit in found.results.hits]
+
+
+def rendered_prompt(pilot) -> str:
+    """The title of the prompt on top, or ''."""
+    from textual.widgets import Static
+
+    titles = pilot.app.screen.query(".dialog-title")
+    return "".join(str(widget.render()) for widget in titles if isinstance(widget, Static))

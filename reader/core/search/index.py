@@ -590,9 +590,10 @@ class SearchIndex:
             allowed = _doc_set(searcher, filters) if filters is not None else None
             ranker = Ranker(searcher, lambda q: _doc_set(searcher, q), memo)
             if plain:
+                typed = _doc_set(searcher, self.parse(text, resolve_entity, read_body)) if expander else None
                 return self._fused(searcher, ranker.rank(parsed, allowed, max(limit or 0, FUSION_DEPTH))[0],
                                    _near(searcher, plain[0], filters, meaning), parsed, filters, limit,
-                                   IndexResults(None, [], terms, controls, via), plain[0][0])
+                                   IndexResults(None, [], terms, controls, via), plain[0][0], typed)
             ranked, total = ranker.rank(parsed, allowed, limit)
             return IndexResults(total, [_stored_hit(searcher.stored_fields(doc), score) for doc, score in ranked],
                                 terms, controls, via)
@@ -606,16 +607,23 @@ class SearchIndex:
 
     @staticmethod
     def _fused(searcher, ranked: list[tuple[int, float]], near: dict[int, float], parsed, filters,
-               limit: int | None, results: IndexResults, words: str) -> IndexResults:
-        """`results` with the hits of the words' ranking and those of the meaning's that the words do not
-        match, fused (see semantic.fusion): the meaning finds more, and never reorders what the words found."""
-        from reader.core.semantic.fusion import fuse
+               limit: int | None, results: IndexResults, words: str, typed: set[int] | None) -> IndexResults:
+        """`results` with the words' ranking and the meaning's fused (see semantic.fusion). The articles
+        that have every word as typed (`typed`: the query's matches without translations) come first, in
+        the words' order, scoring above 1: exact matches are never drowned. The others are fused by
+        reciprocal ranks, each ranking counting once, so the meaning lifts what the translations found
+        weakly and adds what they missed."""
+        from reader.core.semantic.fusion import RRF_K, fuse
 
         matched = _doc_set(searcher, parsed)
         if filters is not None:
             matched &= _doc_set(searcher, filters)
-        fused = fuse([([doc for doc, _ in ranked], 1.0), ([doc for doc in near if doc not in matched],
-                                                          MEANING_WEIGHT)])[:limit]
+        exact = matched & typed if typed is not None else set()
+        order = [doc for doc, _ in ranked]
+        fused = [(doc, 1.0 + 1.0 / (RRF_K + rank)) for rank, doc in enumerate((d for d in order if d in exact), 1)]
+        fused += fuse([([doc for doc in order if doc not in exact], 1.0),
+                       ([doc for doc in near if doc not in exact], MEANING_WEIGHT)])
+        fused = fused[:limit]
         results.total = len(matched | set(near))
         results.hits = [_stored_hit(searcher.stored_fields(doc), score) for doc, score in fused]
         for hit, (doc, _) in zip(results.hits, fused):

@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from reader.core.errors import ReaderError
+from reader.core.text import one_line, safe_text
 from reader.core.userdata.files import write_atomic
 from reader.core.userdata.history import history_path, load_history, record_query
 from reader.core.userdata.saved import save_search, saved_searches_path
@@ -99,6 +100,33 @@ class WorkflowController:
         typed = self.screen.expanded_query()
         self.screen.push_screen(FacetPanel(self.screen.engine, self.screen.resolved_query, typed),
                                 partial(self.screen.narrow_query, typed))
+
+    # -- lexicon ---------------------------------------------------------------------------------
+    def add_translation(self) -> None:
+        """Add the word at the article's cursor to lexicon.yaml as a translation of a query word the
+        reader types (so that word finds it in every later search)."""
+        article, word = self.screen.article, one_line(self.screen.view.cursor_word).strip()
+        if article is None or not word:
+            keys = self.screen.keys_text
+            self.screen.say(f"Open an article and step to a word first: {keys('next_match')} (a match of the "
+                            f"query) or {keys('next_entity')} (an entity).", "error")
+            return
+
+        def done(query_word: str | None) -> None:
+            if query_word:
+                in_thread(self.screen, self._add_translation, query_word, article.lang, word, group="lexicon")
+
+        title = f"Which query word should also find “{safe_text(word)}” ({article.lang})? (into lexicon.yaml)"
+        self.screen.push_screen(TextPrompt(title, placeholder="a word as you would type it"), done)
+
+    def _add_translation(self, query_word: str, lang: str, word: str) -> None:
+        try:
+            path = self.screen.engine.add_translation(query_word, lang, word)
+        except (ReaderError, OSError) as exc:
+            self.screen.post_message(msg.WorkflowDone("", one_line(str(exc))))
+            return
+        self.screen.post_message(msg.WorkflowDone(
+            f"Added “{safe_text(word)}” ({lang}) as a translation of “{safe_text(query_word)}” in {path}."))
 
     # -- saved searches --------------------------------------------------------------------------
     def save_search(self) -> None:

@@ -578,6 +578,9 @@ class MainScreen(EngineJobs, Screen, inherit_bindings=False):
     def action_sort_order(self) -> None:
         self.workflow.toggle_sort()
 
+    def action_lexicon_add(self) -> None:
+        self.workflow.add_translation()
+
     def action_as_typed(self) -> None:
         self.workflow.toggle_as_typed()
 

@@ -202,6 +202,15 @@ class ArticleView(FlowView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     @property
+    def cursor_word(self) -> str:
+        """The words at the cursor: the current match (stepped to with next_match), else the entity."""
+        if self.document is not None and self.current is not None:
+            start, end = self.document.matches[self.current][:2]
+            return self.document.text[start:end]
+        mark = self.entity
+        return mark.entity.text if mark is not None else ""
+
+    @property
     def match_position(self) -> tuple[int, int]:
         """(current match number from 1, or 0; number of matches)."""
         count = len(self.document.matches) if self.document else 0
