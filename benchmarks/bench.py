@@ -5,7 +5,8 @@
 Corpora are built from real news sentences (benchmarks/synthetic.py: newstest2014's English, French and
 German, and with --parallel or READER_PARALLEL the languages and scripts of more parallel sets) and kept
 in --work between runs. Each size reports: full index build (time, articles/s, peak memory, index size),
-in-process query latency p50/p95 per query kind, related-article lists, whole `reader search` processes against ripgrep,
+in-process query latency p50/p95 per query kind, related-article lists, the semantic tier (embedding
+rate, query latency with meaning vectors) when installed, whole `reader search` processes against ripgrep,
 the app's first screen, keystroke-to-results latency and memory (benchmarks/tui_latency.py),
 incremental updates after touching one file and after adding 100 files, and the index segments
 under tags, updates and maintenance with query latency at 10, 30 and 100 segments
@@ -149,7 +150,8 @@ def bench_size(size: int, work: Path, segments_only: bool = False, parallel: Pat
     shutil.rmtree(corpus / ".reader", ignore_errors=True)
     print(f"\n== {size:,} articles ({folder_size(corpus) / 2**20:,.0f} MiB of text)", flush=True)
 
-    seconds, peak, together = run_timed(reader_cmd("index", "--corpus", str(corpus)), sample_memory=True)
+    seconds, peak, together = run_timed(reader_cmd("index", "--corpus", str(corpus), "--no-vectors"),
+                                        sample_memory=True)
     index_dir = corpus / ".reader" / "index"
     print(f"full index build      {seconds:8.1f} s   {size / seconds:7.0f} articles/s   "
           f"peak RSS {peak} MiB (largest process), {together} MiB (all processes)   "
@@ -173,6 +175,7 @@ def bench_size(size: int, work: Path, segments_only: bool = False, parallel: Pat
                 timings.append((time.perf_counter() - started) * 1000)
         print(f"query {kind:15s} p50 {statistics.median(timings):6.1f} ms   p95 {percentile(timings, 0.95):6.1f} ms")
     bench_related(engine)
+    bench_semantic(engine, corpus)
     engine.close()
 
     ours, theirs = [], []
@@ -221,6 +224,46 @@ def bench_related(engine, articles: int = 40) -> None:
             timings.append((time.perf_counter() - started) * 1000)
     print(f"related list (10)      p50 {statistics.median(cold):6.1f} ms   p95 {percentile(cold, 0.95):6.1f} ms"
           f"   again p95 {percentile(warm, 0.95):6.1f} ms")
+
+
+def bench_semantic(engine, corpus: Path, sample: int = 400) -> None:
+    """With the semantic extra: how fast articles are embedded (a sample), and query latency with meaning
+    vectors for every article. Random unit vectors stand in for those (a search costs the same whatever
+    they hold; embedding them all would take an hour at 100,000): figures of speed only."""
+    import numpy as np
+
+    from reader.core.semantic import model, vectors
+
+    if not model.available():
+        print("semantic tier             not installed (pip install -e '.[semantic]')")
+        return
+    ids = engine.all_ids()
+    picked = ids[:: max(1, len(ids) // sample)]
+    texts = [model.passage_text(engine.stored(i).title, engine._body(i) or "") for i in picked]
+    model.embed_passages(texts[:4])
+    started = time.perf_counter()
+    for start in range(0, len(texts), 16):
+        model.embed_passages(texts[start:start + 16])
+    print(f"semantic vectors          {len(texts) / (time.perf_counter() - started):6.1f} articles/s "
+          f"({len(texts)} sampled)", flush=True)
+    rows = np.random.default_rng(0).standard_normal((len(ids), model.DIMENSION)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    vectors.save(engine.index_dir, vectors.Vectors(model.model_name(), ids, rows.astype(np.float16)))
+    try:
+        engine.search("warmup words", limit=20)
+        timings = []
+        for _ in range(3):
+            for query in QUERIES["single word"] + QUERIES["two words"] + QUERIES["field-filtered"]:
+                started = time.perf_counter()
+                engine.search(query, limit=20)
+                timings.append((time.perf_counter() - started) * 1000)
+        print(f"query with meaning        p50 {statistics.median(timings):6.1f} ms   "
+              f"p95 {percentile(timings, 0.95):6.1f} ms", flush=True)
+        ours = [run_timed(reader_cmd("search", "--corpus", str(corpus), word, "--limit", "20"))[0]
+                for word in RG_WORDS]
+        print(f"`reader search` with meaning  median {statistics.median(ours):.3f} s   max {max(ours):.3f} s")
+    finally:
+        (engine.index_dir / vectors.VECTORS_FILE).unlink()
 
 
 def _segment_count(index_dir: Path) -> int:

@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="json: the report (articles, skipped files with reasons, warnings) on stdout")
     p.add_argument("--dictionaries", action="store_true",
                    help="also read the installed FreeDict dictionaries (/usr/share/dictd) for cross-language search")
+    p.add_argument("--no-vectors", action="store_true",
+                   help="semantic extra: leave the meaning vectors to the idle app or a later `reader index`")
 
     p = sub.add_parser("orphans", help="sidecars whose article is gone: list, re-attach or archive them")
     _common(p)

@@ -90,7 +90,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     _tell_renames(report)
     _merge_segments(engine, args.optimize)
     _learn_translations(engine)
-    _make_vectors(engine)
+    if not args.no_vectors:
+        _make_vectors(engine)
     return 0
 
 

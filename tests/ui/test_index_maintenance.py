@@ -6,8 +6,8 @@ import pytest
 
 from reader.core.engine import Engine
 from reader.core.indexing.segment_policy import MERGE_FACTOR, plan
-from reader.core.userdata.sidecars import update_sidecar
 from reader.core.semantic.model import available
+from reader.core.userdata.sidecars import update_sidecar
 from tests.ui.conftest import make_app, ready, rendered, type_query, until
 
 needs_model = pytest.mark.skipif(not available(), reason="the semantic extra is not installed")
@@ -52,8 +52,8 @@ async def test_idle_app_learns_translations_the_build_left(tmp_path, monkeypatch
 
 @needs_model
 async def test_idle_app_computes_meaning_vectors_and_then_finds_by_meaning(tmp_path):
-    from tests.core.test_semantic import TOPICS
     from tests.conftest import write
+    from tests.core.test_semantic import TOPICS
 
     corpus = tmp_path / "topics"
     for rel, text in TOPICS.items():
@@ -61,10 +61,10 @@ async def test_idle_app_computes_meaning_vectors_and_then_finds_by_meaning(tmp_p
     app = make_app(corpus)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        await until(pilot, lambda: "Computed the meaning vectors of 5 articles" in screen.status.message, timeout=120)
+        await until(pilot, lambda: f"Computed the meaning vectors of {len(TOPICS)} articles" in screen.status.message, timeout=120)
         assert screen.engine.vectors_wanted() == 0
-        found = await type_query(pilot, "heavy snowstorm")
+        found = await type_query(pilot, "heavy snowstorm lang:ru")
         assert [hit.id for hit in found.results.hits] == ["ru/snow.txt"]
         await until(pilot, lambda: "≈ heavy snowstorm" in rendered(found.results))
-        await pilot.press("tab", "X")  # as typed: words only, and no word of the query is in any article
+        await pilot.press("tab", "X")  # as typed: words only, and no Russian article has a word of the query
         await until(pilot, lambda: found.results.hits == [])

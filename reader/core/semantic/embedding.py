@@ -58,5 +58,6 @@ def make_vectors(index_dir: Path, index_ids: list[str], changed: set[str], read:
 def _save(index_dir: Path, name: str, kept: dict[str, np.ndarray], made: dict[str, np.ndarray]) -> None:
     rows = {**kept, **made}
     ids = list(rows)
-    matrix = np.stack([rows[article_id] for article_id in ids]) if ids else np.zeros((0, model.DIMENSION), dtype=np.float16)
+    matrix = np.stack([rows[article_id] for article_id in ids]) if ids else \
+        np.zeros((0, model.DIMENSION), dtype=np.float16)
     vectors.save(index_dir, vectors.Vectors(name, ids, matrix))
