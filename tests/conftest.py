@@ -14,12 +14,19 @@ DEMO_CORPUS = REPO / "corpus"
 
 @pytest.fixture(autouse=True)
 def _isolated_config(tmp_path_factory, monkeypatch):
-    """Keep the user's own config, data and cache folders out of every test."""
+    """Keep the user's own config, data and cache folders out of every test; search by words alone."""
     home = tmp_path_factory.mktemp("home")
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(home / name.lower()))
     monkeypatch.delenv("READER_CORPUS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("READER_SEMANTIC", "off")  # words only, unless a test of the semantic tier turns it on
+
+
+@pytest.fixture
+def semantic(monkeypatch):
+    """The semantic tier in use (its tests are skipped where the extra is not installed)."""
+    monkeypatch.setenv("READER_SEMANTIC", "on")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from reader.core.semantic.model import available
+from reader.core.semantic.model import installed
 from tests.cli.test_cli import run
 
 CHOGOU = "001_e13ff6d2d78ae1e3.txt"
@@ -82,8 +82,8 @@ def test_reader_index_learns_translations_after_the_build(tmp_path):
     assert "learning translations" not in again.stderr
 
 
-@pytest.mark.skipif(not available(), reason="the semantic extra is not installed")
-def test_reader_index_computes_meaning_vectors_that_search_then_uses(tmp_path):
+@pytest.mark.skipif(not installed(), reason="the semantic extra is not installed")
+def test_reader_index_computes_meaning_vectors_that_search_then_uses(tmp_path, semantic):
     from tests.conftest import write
     from tests.core.test_semantic import TOPICS
 

@@ -11,10 +11,16 @@ import pytest
 from reader.core.engine import Engine
 from reader.core.semantic import vectors
 from reader.core.semantic.fusion import fuse
-from reader.core.semantic.model import available
+from reader.core.semantic.model import installed
 from tests.conftest import write
 
-needs_model = pytest.mark.skipif(not available(), reason="the semantic extra is not installed")
+needs_model = pytest.mark.skipif(not installed(), reason="the semantic extra is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _in_use(semantic):
+    """Every test here uses the semantic tier."""
+
 
 TOPICS = {  # one story a language; the English queries below are words of the digest only
     "en/digest.txt": "Weekly digest\n\nA heavy snowstorm hit Canada, and England win the cricket cup final.\n",
@@ -79,13 +85,15 @@ def test_an_english_query_finds_a_story_written_in_other_words_and_scripts(topic
 
 
 @needs_model
-def test_a_word_the_corpus_does_not_know_finds_nothing_by_meaning_either(topics):
+def test_a_query_with_no_word_the_corpus_knows_finds_nothing_by_meaning_either(topics):
     engine = Engine(topics)
     engine.update()
     engine.make_vectors()
     assert engine.search("zzqxv").total == 0
-    assert engine.search("heavy zzqxv").total == 0  # a typo in an AND excludes everything, as without vectors
-    assert engine.search("snowfall lang:ru").total == 0  # in no article: no word to reach the Russian one by
+    assert engine.search("zzqxv qqxzv").total == 0
+    assert engine.search("snowfall lang:ru").total == 0  # in no article: "not in the corpus" stays an answer
+    typo = engine.search("heavy zzqxv")  # one word known: no article has both, the nearest in meaning are listed
+    assert typo.total and all(m.source == "semantic" for hit in typo.hits for m in hit.matched)
 
 
 @needs_model

@@ -6,11 +6,11 @@ import pytest
 
 from reader.core.engine import Engine
 from reader.core.indexing.segment_policy import MERGE_FACTOR, plan
-from reader.core.semantic.model import available
+from reader.core.semantic.model import installed
 from reader.core.userdata.sidecars import update_sidecar
 from tests.ui.conftest import make_app, ready, rendered, type_query, until
 
-needs_model = pytest.mark.skipif(not available(), reason="the semantic extra is not installed")
+needs_model = pytest.mark.skipif(not installed(), reason="the semantic extra is not installed")
 
 
 async def test_idle_app_merges_segments_the_tags_left(demo_corpus):
@@ -37,7 +37,6 @@ async def test_idle_app_learns_translations_the_build_left(tmp_path, monkeypatch
     from tests.core.test_learning_queue import write_translated_pairs
 
     monkeypatch.setattr(engine_module, "LEARN_AT_ONCE", 10)  # the app's build leaves its 24 articles
-    monkeypatch.setattr(Engine, "vectors_wanted", lambda engine: 0)  # its status would follow at once
     corpus = tmp_path / "corpus"
     count = write_translated_pairs(corpus)
     app = make_app(corpus)
@@ -51,7 +50,7 @@ async def test_idle_app_learns_translations_the_build_left(tmp_path, monkeypatch
 
 
 @needs_model
-async def test_idle_app_computes_meaning_vectors_and_then_finds_by_meaning(tmp_path):
+async def test_idle_app_computes_meaning_vectors_and_then_finds_by_meaning(tmp_path, semantic):
     from tests.conftest import write
     from tests.core.test_semantic import TOPICS
 

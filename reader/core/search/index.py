@@ -52,7 +52,9 @@ SCHEMA_VERSION = 10  # 5: compact positions, pickle protocol 5; 6: ł ø đ ı f
 # 8: combining marks of every script inside words, a danda (।) outside them; 9: words as written (exact_<lang>);
 # 10: a column of ids, so sorting by date breaks ties without reading every id term
 TITLE_BOOST = 2.0
-FUSION_DEPTH = 30  # hits of the words' ranking and of the meaning's that are fused
+FUSION_DEPTH = 30  # hits of the words' ranking that are fused with the meaning's
+NEAR_DEPTH = 10  # at most this many articles nearest in meaning are fused, and counted as matches,
+SIMILARITY_GAP = 0.03  # those at most this much less similar to the query than the nearest allowed one
 MEANING_WEIGHT = 1.0  # of the meaning's ranking in the fusion, the words' counting 1
 MEANING_FIELD = "#meaning"  # in `IndexResults.via`: a hit found by meaning only
 
@@ -523,7 +525,7 @@ class SearchIndex:
         try:
             raw = parser.parse(text, normalize=False)
             words = plain_words(raw, text) if plain is not None and not controls.found.terms else None
-            if words is not None and all(_known(clause, reader, expander) for clause in words[2]):
+            if words is not None and any(_known(clause, reader, expander) for clause in words[2]):
                 rest = _field_values(wq.And(words[1]).normalize(), resolve_entity) if words[1] else None
                 plain.append((words[0], rest))
             parsed = ignore_stop_words(raw,
@@ -662,7 +664,9 @@ class SearchIndex:
 
 def _near(searcher, plain: tuple[str, object], filters, meaning: Meaning) -> dict[int, float]:
     """Document number: similarity of the articles nearest in meaning to a query's words that its other
-    clauses (`plain`: words, query of the rest) and `filters` allow, best first."""
+    clauses (`plain`: words, query of the rest) and `filters` allow, best first: at most NEAR_DEPTH, none
+    more than SIMILARITY_GAP less similar than the nearest (a cut relative to the query, as how similar
+    unrelated articles look varies with the query and the corpus)."""
     words, rest = plain
     allowed = None
     for query in (rest, filters):
@@ -678,7 +682,8 @@ def _near(searcher, plain: tuple[str, object], filters, meaning: Meaning) -> dic
         numbers[article_id] = doc
         return True
 
-    return {numbers[article_id]: score for article_id, score in meaning(words, admitted, FUSION_DEPTH)}
+    near = meaning(words, admitted, NEAR_DEPTH)
+    return {numbers[article_id]: score for article_id, score in near if score >= near[0][1] - SIMILARITY_GAP}
 
 
 def _count(searcher, parsed, filters) -> int:
@@ -748,7 +753,7 @@ def _query_terms(parsed, reader, memo: dict) -> frozenset[tuple[str, str]]:
 
 def _known(clause, reader, expander: Expander | None) -> bool:
     """Whether a query word is in the index (as typed, in some language's analysis) or has translations:
-    an unknown word (a typo) finds nothing, by its letters or by its meaning."""
+    a query with no known word (keys struck at random) finds nothing, by its letters or by its meaning."""
     return any(pair in reader for pair in plain_clause(clause).iter_all_terms()) or \
         (expander is not None and bool(expander.translations(clause.word)))
 

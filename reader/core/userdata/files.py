@@ -141,8 +141,8 @@ def read_text(path: Path, limit: int = MAX_USER_FILE_BYTES,
               error: type[ReaderError] = UserFileError) -> str | None:
     """The file's UTF-8 text (at most `limit` bytes), None when it does not exist; problems raise `error`."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+        with open(path, "rb") as handle:  # a buffer of the file's size, not of the limit
+            data = handle.read(min(limit, os.fstat(handle.fileno()).st_size) + 1)
     except FileNotFoundError:
         return None
     except OSError as exc:
