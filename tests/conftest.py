@@ -12,15 +12,22 @@ REPO = Path(__file__).resolve().parent.parent
 DEMO_CORPUS = REPO / "corpus"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _words_only():
+    """Search by words alone, in module fixtures too (the tests of the semantic tier turn it on)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("READER_SEMANTIC", "off")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_config(tmp_path_factory, monkeypatch):
-    """Keep the user's own config, data and cache folders out of every test; search by words alone."""
+    """Keep the user's own config, data and cache folders out of every test."""
     home = tmp_path_factory.mktemp("home")
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(home / name.lower()))
     monkeypatch.delenv("READER_CORPUS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setenv("READER_SEMANTIC", "off")  # words only, unless a test of the semantic tier turns it on
 
 
 @pytest.fixture

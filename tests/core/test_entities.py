@@ -349,6 +349,12 @@ def test_lines_of_capitals_keep_only_known_places_and_names_seen_elsewhere():
         ("JAPAN", "place"), ("SYRIA", "place"), ("NEW YORK", "place"), ("Japan", "place"), ("Syria", "place")]
 
 
+def test_a_caseless_line_with_an_acronym_is_no_line_of_capitals():
+    text = "国連の報告書\n\nパキスタン・タリバン運動（TTP）として知られる組織が手を結んだ。"
+    assert finds(text, "ja") == [("TTP", "organisation")]
+    assert finds("（TTP）", "ja") == []  # a line of capitals alone: no word left outside it to join
+
+
 def test_nationality_words_and_lone_function_words_are_not_names():
     assert finds("Sudanese rebels and South African miners met Le.", "en") == []
 

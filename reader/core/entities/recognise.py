@@ -466,10 +466,15 @@ def _capital_lines(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         if sum(word != word.upper() for word in line.split(None, 5)[:5]) < 2:  # mostly capitals: look closer
             words = [word for word in line.split() if any(char.isalpha() for char in word)]
-            if words and sum(word.isupper() for word in words) >= 0.8 * len(words) and max(map(len, words)) > 2:
+            if words and sum(map(_in_capitals, words)) >= 0.8 * len(words) and max(map(len, words)) > 2:
                 ranges.append((start, start + len(line)))
         start += len(line) + 1
     return ranges
+
+
+def _in_capitals(word: str) -> bool:
+    """Whether every letter of `word` is a capital (letters of caseless scripts are not)."""
+    return all(char.isupper() for char in word if char.isalpha())
 
 
 def _capital_names(text: str, caps: list[_Token], seen: set[str], words: set[str]) -> list[list[_Token]]:
@@ -714,15 +719,13 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
     mid = {word for start, _, word in tokens if start not in starts and not (headlines and in_headline(start))}
     counts = Counter(map(itemgetter(2), tokens))
     capital_names = _capital_names(text, caps, {fold(word) for word in mid}, words) if caps else []
-    runs, current = [], [0]
-    for index in range(1, len(tokens)):
-        left, right = tokens[index - 1], tokens[index]
-        if right[0] - left[1] <= _MAX_JOIN_GAP and _joins(text, left, right, lang):
-            current.append(index)
+    runs: list[list[int]] = []  # none when every word is in a line of capitals
+    for index, right in enumerate(tokens):
+        left = tokens[index - 1]
+        if index and right[0] - left[1] <= _MAX_JOIN_GAP and _joins(text, left, right, lang):
+            runs[-1].append(index)
         else:
-            runs.append(current)
-            current = [index]
-    runs.append(current)
+            runs.append([index])
     pieces = []
     for run in runs:
         headline = bool(headlines) and in_headline(tokens[run[0]][0])
