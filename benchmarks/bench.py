@@ -197,14 +197,14 @@ def bench_size(size: int, work: Path, segments_only: bool = False, parallel: Pat
 
     victim = next(corpus.rglob("*.txt"))
     victim.write_text(victim.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    seconds = run_timed(reader_cmd("index", "--corpus", str(corpus)))[0]
+    seconds = run_timed(reader_cmd("index", "--corpus", str(corpus), "--no-vectors"))[0]
     print(f"re-index, 1 file changed   {seconds:6.2f} s   {_segment_count(index_dir)} segments")
     extra = corpus / "zz-added"
     make_corpus(extra, 100, seed=size)
-    seconds = run_timed(reader_cmd("index", "--corpus", str(corpus)))[0]
+    seconds = run_timed(reader_cmd("index", "--corpus", str(corpus), "--no-vectors"))[0]
     print(f"re-index, 100 files added  {seconds:6.2f} s   {_segment_count(index_dir)} segments")
     shutil.rmtree(extra)
-    run_timed(reader_cmd("index", "--corpus", str(corpus)))
+    run_timed(reader_cmd("index", "--corpus", str(corpus), "--no-vectors"))
     if segments:
         from benchmarks.segments_bench import bench_segments
 
