@@ -77,7 +77,7 @@ def bench_segments(corpus: Path) -> None:
     print(f"first tag after build      {seconds:6.2f} s   peak RSS {peak} MiB   {_segments(corpus)}", flush=True)
     victim = corpus / ids[5]
     victim.write_text(victim.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    seconds, peak, _ = run_timed(reader_cmd("index", "--corpus", str(corpus)))
+    seconds, peak, _ = run_timed(reader_cmd("index", "--corpus", str(corpus), "--no-vectors"))
     print(f"re-index, 1 file changed   {seconds:6.2f} s   peak RSS {peak} MiB   {_segments(corpus)}", flush=True)
     runs = [_tag(corpus, ids[(104729 * n) % len(ids)], f"row{n}") for n in range(100)]
     times = [r[0] for r in runs]
@@ -93,7 +93,7 @@ def bench_segments(corpus: Path) -> None:
     print(f"queries with {_segments(corpus):28s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms", flush=True)
     _add_segments(corpus, ids, 30)
     estimate = Engine(corpus).optimize_estimate().seconds
-    seconds, peak, _ = run_timed(reader_cmd("index", "--corpus", str(corpus), "--optimize"))
+    seconds, peak, _ = run_timed(reader_cmd("index", "--corpus", str(corpus), "--optimize", "--no-vectors"))
     print(f"reader index --optimize    {seconds:6.2f} s (estimated {estimate:.0f} s)   peak RSS {peak} MiB   "
           f"{_segments(corpus)}", flush=True)
     p50, p95 = query_p95(corpus)

@@ -79,7 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", type=Path)
     args = parser.parse_args()
-    subprocess.run([sys.executable, "-m", "reader.cli", "index", "--corpus", str(args.corpus)],
+    subprocess.run([sys.executable, "-m", "reader.cli", "index", "--corpus", str(args.corpus), "--no-vectors"],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     usable, latencies, counted = asyncio.run(measure(args.corpus))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024

@@ -38,7 +38,7 @@ def _wait_for(socket: str, *texts: str, timeout: float = 20.0, fail_on: tuple[st
 def test_search_open_and_quit_in_tmux(demo_corpus, tmp_path):
     socket = f"reader-test-{uuid.uuid4().hex[:8]}"
     env = {"TERM": "xterm-256color", "XDG_CONFIG_HOME": str(tmp_path / "config"), "LANG": "C.UTF-8",
-           "LC_ALL": "C.UTF-8", "PATH": os.environ.get("PATH", "")}
+           "LC_ALL": "C.UTF-8", "PATH": os.environ.get("PATH", ""), "READER_SEMANTIC": os.environ["READER_SEMANTIC"]}
     command = " ".join([
         "env", "-i", *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
         shlex.quote(READER), "--corpus", shlex.quote(str(demo_corpus)),
