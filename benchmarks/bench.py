@@ -248,7 +248,7 @@ def bench_semantic(engine, corpus: Path, sample: int = 400) -> None:
           f"({len(texts)} sampled)", flush=True)
     rows = np.random.default_rng(0).standard_normal((len(ids), model.DIMENSION)).astype(np.float32)
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
-    vectors.save(engine.index_dir, vectors.Vectors(model.model_name(), ids, rows.astype(np.float16)))
+    vectors.save(engine.index_dir, vectors.Vectors.of(model.model_name(), ids, rows))
     try:
         engine.search("warmup words", limit=20)
         timings = []

@@ -46,16 +46,23 @@ def topics(tmp_path):
 
 
 def test_vectors_are_written_whole_and_read_back_by_mapping(tmp_path):
-    rows = np.eye(3, 4, dtype=np.float16)
-    vectors.save(tmp_path, vectors.Vectors("model-a", ["a", "b", "c"], rows))
+    rows = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
+    rows[0] = 0.0
+    vectors.save(tmp_path, vectors.Vectors.of("model-a", ["a", "b", "c"], rows))
     back = vectors.load(tmp_path)
     assert back.model == "model-a" and back.ids == ["a", "b", "c"]
-    assert np.array_equal(np.asarray(back.matrix), rows)
+    assert np.abs(back.floats() - rows).max() <= np.abs(rows).max() / 254 + 1e-6  # within half a code step
+    assert list(back.subset([2, 0]).joined(back.subset([1])).ids) == ["c", "a", "b"]
+    rows = np.eye(3, 4, dtype=np.float32)
+    vectors.save(tmp_path, vectors.Vectors.of("model-a", ["a", "b", "c"], rows))
+    back = vectors.load(tmp_path)
     query = np.array([0.1, 0.9, 0.0, 0.0], dtype=np.float32)
     assert [i for i, _ in back.nearest(query, lambda i: True, 2)] == ["b", "a"]
     assert [i for i, _ in back.nearest(query, lambda i: i != "b", 5)] == ["a", "c"]
-    (tmp_path / vectors.VECTORS_FILE).write_bytes(b"reader-vectors 1\n{not json")
+    (tmp_path / vectors.VECTORS_FILE).write_bytes(b"reader-vectors 2\n{not json")
     assert vectors.load(tmp_path) is None  # made again, never a crash
+    (tmp_path / vectors.VECTORS_FILE).write_bytes(b"reader-vectors 1\n" + b'{"model": "m", "dim": 4, "ids": []}\n')
+    assert vectors.load(tmp_path) is None  # an older format: made again
     assert not list(tmp_path.glob(".*.tmp"))
 
 

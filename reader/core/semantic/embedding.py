@@ -28,11 +28,15 @@ def make_vectors(index_dir: Path, index_ids: list[str], changed: set[str], read:
     longer indexed. (articles embedded, whether every one was)."""
     name = model.model_name()
     old = vectors.load(index_dir)
+    fresh = old is None or old.model != name
+    if fresh:
+        old = vectors.empty(name, model.DIMENSION)
     present = set(index_ids)
-    kept = {article_id: row for article_id, row in old.rows()
-            if article_id in present and article_id not in changed} if old is not None and old.model == name else {}
-    todo = [article_id for article_id in index_ids if article_id not in kept]
-    if not todo and old is not None and len(old) == len(kept):
+    kept = old.subset([row for row, article_id in enumerate(old.ids)
+                       if article_id in present and article_id not in changed])
+    have = set(kept.ids)
+    todo = [article_id for article_id in index_ids if article_id not in have]
+    if not todo and not fresh and len(old) == len(kept):
         return 0, True
     made: dict[str, np.ndarray] = {}
     saved = time.monotonic()
@@ -45,7 +49,7 @@ def make_vectors(index_dir: Path, index_ids: list[str], changed: set[str], read:
         batch = [(article_id, found) for article_id, found in batch if found is not None]
         if batch:
             rows = model.embed_passages([model.passage_text(*found) for _, found in batch])
-            made.update((article_id, row.astype(np.float16)) for (article_id, _), row in zip(batch, rows))
+            made.update((article_id, row) for (article_id, _), row in zip(batch, rows))
         if progress is not None:
             progress(min(start + BATCH, len(todo)), len(todo))
         if time.monotonic() - saved > SAVE_SECONDS:
@@ -55,9 +59,7 @@ def make_vectors(index_dir: Path, index_ids: list[str], changed: set[str], read:
     return len(made), finished
 
 
-def _save(index_dir: Path, name: str, kept: dict[str, np.ndarray], made: dict[str, np.ndarray]) -> None:
-    rows = {**kept, **made}
-    ids = list(rows)
-    matrix = np.stack([rows[article_id] for article_id in ids]) if ids else \
-        np.zeros((0, model.DIMENSION), dtype=np.float16)
-    vectors.save(index_dir, vectors.Vectors(name, ids, matrix))
+def _save(index_dir: Path, name: str, kept: vectors.Vectors, made: dict[str, np.ndarray]) -> None:
+    if made:
+        kept = kept.joined(vectors.Vectors.of(name, list(made), np.stack(list(made.values()))))
+    vectors.save(index_dir, kept)
