@@ -19,6 +19,13 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # are runs of word characters and combining marks of every script (Devanagari vowel signs and viramas
 # are not \w on their own), never punctuation such as the danda (।).
 TOKEN_RE = re.compile(rf"\d+(?:[.,]\d+)*|[{_CJK}]|(?:[^\W{_CJK}]+|[{MARK_CLASS}])+")
+_LETTERS_RE = re.compile(rf"(?:[^\W\d_]|[{MARK_CLASS}])+")
+
+
+def is_letters(word: str) -> bool:
+    """Whether `word` is letters only, with the combining marks of any script (`str.isalpha` is False
+    for `जमशेदपुर`: its vowel signs are marks)."""
+    return bool(_LETTERS_RE.fullmatch(word))
 
 
 def _visible_control(match: re.Match[str]) -> str:

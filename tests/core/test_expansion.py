@@ -57,6 +57,21 @@ def test_a_name_meets_itself_in_another_script_without_a_gazetteer(tmp_path):
     assert _ids(engine.search("Obama", as_typed=True)) == ["en.txt"]
 
 
+def test_names_with_vowel_signs_and_transcribed_sounds_meet_across_scripts(tmp_path):
+    root = tmp_path / "c"
+    write(root, "en.txt", "Festival in Jamshedpur\n\nGeorge Anderson watched the Juventus game in Jamshedpur.\n")
+    write(root, "hi.txt", "जमशेदपुर में उत्सव\n\nजॉर्ज एंडरसन ने जमशेदपुर में खेल देखा।\n")
+    write(root, "ru.md", "---\nlang: ru\n---\nМатч в Турине\n\nДжордж смотрел матч Ювентуса на стадионе.\n")
+    write(root, "other.txt", "Погода\n\nСегодня было холодно и шёл снег весь день.\n")
+    engine = Engine(root)
+    assert set(_ids(engine.search("Jamshedpur"))) == {"en.txt", "hi.txt"}  # vowel signs are letters
+    assert set(_ids(engine.search("जमशेदपुर"))) == {"en.txt", "hi.txt"}  # and back
+    assert set(_ids(engine.search("George lang:ru"))) == {"ru.md"}  # a soft g: Джордж
+    assert set(_ids(engine.search("George lang:hi"))) == {"hi.txt"}  # जॉर्ज
+    assert set(_ids(engine.search("Juventus lang:ru"))) == {"ru.md"}  # an initial j: Ювентус
+    assert not _ids(engine.search("Jamshedpur lang:ru"))
+
+
 def test_lexicon_yaml_adds_and_forbids_translations(demo_corpus):
     engine = Engine(demo_corpus)
     assert not engine.search("hardware").hits

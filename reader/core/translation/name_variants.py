@@ -3,6 +3,7 @@ written in another script or spelling, found by consonant skeleton in the index'
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Callable, Iterable, Iterator
 from reader.core.entities.gazetteer import Gazetteer
 from reader.core.related.features import STEM_CONSONANTS, skeleton, transliterate
 from reader.core.search.analysis import analysis_lang
+from reader.core.text import is_letters
 from reader.core.translation.expansion import Translation, analysed_terms
 
 SKELETON_FILE = "name-skeletons.sqlite"
@@ -19,6 +21,13 @@ MIN_SKELETON = 2
 MIN_SIMILARITY = 0.75  # of the transliterated spellings: `obama`/`obam` 0.89, `fancy`/`financ` 0.73
 MIN_LENGTH_RATIO = 0.7  # of the shorter spelling to the longer: a name is not a word that starts like it
 MAX_TERM_CHARS = 30
+_VOWELS = "aeiouy"
+_SOFT_C_RE = re.compile(r"c(?=[eiy])")
+_SOFT_G_RE = re.compile(r"g(?=[eiy])|(?<=[dnr])ge$")
+_LONE_H_RE = re.compile(r"(?<![cgkpstz])h")
+_SOUNDS = (("dzh", "j"), ("zh", "j"), ("dj", "j"), ("kh", "h"), ("tch", "c"), ("ch", "c"), ("ts", "c"),
+           ("ph", "f"), ("ck", "k"), ("w", "v"), ("y", "i"), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("ea", "i"))
+_DOUBLE_RE = re.compile(r"(.)\1+")
 
 
 class GazetteerNames:
@@ -44,7 +53,7 @@ def latin(term: str) -> str:
 def skeleton_pairs(terms: Iterable[str]) -> Iterator[tuple[str, str]]:
     """(consonant skeleton of its Latin form, term) for index terms that are words of letters."""
     for term in terms:
-        if len(term) > MAX_TERM_CHARS or not term.isalpha():
+        if len(term) > MAX_TERM_CHARS or not is_letters(term):
             continue
         key = skeleton_key(latin(term))
         if key is not None:
@@ -64,7 +73,7 @@ class ScriptNames:
         self.has_term = has_term  # (analysis language, term) -> whether the index holds it
 
     def translate(self, word: str, langs: list[str]) -> Iterator[Translation]:
-        if " " in word or len(word) < MIN_NAME_CHARS or not word.isalpha():
+        if " " in word or len(word) < MIN_NAME_CHARS or not is_letters(word):
             return
         found: dict[str, dict[str, list[str]]] = {}
         for lang in dict.fromkeys(langs):
@@ -72,19 +81,58 @@ class ScriptNames:
             own = analysed_terms(word, lang)
             if len(own) != 1 or self.has_term(code, own[0]):
                 continue
-            form = latin(own[0])
-            key = skeleton_key(form)
-            if key is None:
-                continue
-            if key not in found:
-                found[key] = self.store.terms(key)
-            for term in found[key].get(code, ()):
-                other = latin(term)
-                if min(len(form), len(other)) < MIN_LENGTH_RATIO * max(len(form), len(other)):
-                    continue
-                similarity = SequenceMatcher(None, form, other).ratio()
-                if similarity >= MIN_SIMILARITY:
-                    yield Translation(lang, (term,), word, "script", similarity, term)
+            forms = spellings(latin(own[0]))
+            best: dict[str, float] = {}
+            for key in filter(None, {k for form in forms for k in _keys(form)}):
+                if key not in found:
+                    found[key] = self.store.terms(key)
+                for term in found[key].get(code, ()):
+                    if term not in best:
+                        best[term] = similarity(forms, latin(term))
+            for term, alike in best.items():
+                if alike >= MIN_SIMILARITY:
+                    yield Translation(lang, (term,), word, "script", alike, term)
+
+
+def spellings(form: str) -> set[str]:
+    """The ways a Latin-written word may come back from another script's transliteration: as written,
+    with soft c and g as `s` and `j`, `h` as `kh`, `w` as `u`, an initial `j` as `y` (George: Джордж,
+    dzhordzh; Halloween: Хэллоуин, khellouin; Juventus: Ювентус, yuventus)."""
+    soft = _SOFT_G_RE.sub("j", _SOFT_C_RE.sub("s", form))
+    found = {form, soft}
+    for spelling in (form, soft):
+        found.add(_LONE_H_RE.sub("kh", spelling))
+        found.add(spelling.replace("w", "u"))
+        if spelling.startswith("j"):
+            found.add("y" + spelling[1:])
+    return found
+
+
+def similarity(forms: set[str], other: str) -> float:
+    """How alike the best of `forms` and `other` are spelt, as sounds (`dzh` and `j` alike) and final
+    vowels aside (a stem `sibir` and `siberia`); 0 when one is much shorter than the other (a name is
+    not a word that starts like it)."""
+    other = _sounds(other)
+    best = 0.0
+    for form in map(_sounds, forms):
+        if min(len(form), len(other)) >= MIN_LENGTH_RATIO * max(len(form), len(other)):
+            best = max(best, SequenceMatcher(None, form, other).ratio())
+    return best
+
+
+def _sounds(form: str) -> str:
+    """A Latin form with one letter for each sound that transliterations spell in several ways, doubled
+    letters single and final vowels cut."""
+    for spelling, sound in _SOUNDS:
+        form = form.replace(spelling, sound)
+    form = _DOUBLE_RE.sub(r"\1", form)
+    return form.rstrip(_VOWELS) or form
+
+
+def _keys(form: str) -> tuple[str | None, str | None]:
+    """The skeleton key of a form, and its key one consonant shorter (a stem that lost an ending)."""
+    key = skeleton_key(form)
+    return key, key[:-1] if key is not None and len(key) > MIN_SKELETON else None
 
 
 def skeleton_key(form: str) -> str | None:
