@@ -15,6 +15,7 @@ from anyascii import anyascii
 from reader.core.entities.world_names import (
     BIG_CITY,
     COUNTRY,
+    FAMILY,
     GIVEN,
     LANGUAGE,
     LEGAL_FORM,
@@ -210,7 +211,9 @@ _TITLES = _words(
     "official founder chairwoman actor actress singer player rider driver teammate candidate "
     "entraîneur attaquant défenseur gardien capitaine avocat directeur patron chef joueur candidat "
     "trainer stürmer verteidiger torhüter kapitän anwalt politiker experte chef direktor spieler "
-    "тренер нападающий защитник капитан адвокат директор депутат губернатор посол"
+    "тренер нападающий защитник капитан адвокат директор депутат губернатор посол "
+    "baron baroness pastor pfarrer pfarrerin abgeordnete abgeordneter bischof pastorin évêque "
+    "sénatrice députée mairesse журналист писатель актер актриса певица певец"
 )
 # German roles are compounds (`US-Geheimdienstexperte`, `Ex-Präsident`): a word ending in one is a title too.
 _GERMAN_ROLE_ENDINGS = ("experte", "expertin", "politiker", "politikerin", "sprecher", "sprecherin", "minister",
@@ -505,6 +508,10 @@ def _inside(ranges: list[tuple[int, int]], position: int) -> bool:
     return any(first <= position < last for first, last in ranges)
 
 
+def _cyrillic_word(word: str) -> bool:
+    return "\u0400" <= word[:1] <= "\u04ff"
+
+
 def _is_acronym(word: str) -> bool:
     return word.isupper() and 2 <= len(word.replace(".", "").replace("&", "")) <= 6
 
@@ -516,6 +523,8 @@ def _is_head_word(word: str) -> bool:
 
 
 def _joins(text: str, left: _Token, right: _Token, lang: str) -> bool:
+    if left[2].isascii() != right[2].isascii() and (_cyrillic_word(left[2]) or _cyrillic_word(right[2])):
+        return False  # Instagram Анастасии: a name does not change script
     gap = text[left[1] : right[0]]
     if gap in _NAME_GAPS:
         return True
@@ -610,8 +619,9 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     if single and joined in known:
         return known[joined], start, end
     world = _world(joined)
-    if single and world is None and lang == "de" and _german_noun(text, joined, start):
-        return None, start, end  # the usual German capitalised word: a noun
+    if single and world is None and lang == "de" and _german_noun(text, joined, start) and not (
+            joined[-1] == "s" and _is_place_name(joined[:-1])):
+        return None, start, end  # the usual German capitalised word: a noun (but Deutschlands, Syriens)
     before = _previous_words(text, start)
     determined = lang == "de" and bool(before) and before[-1] in _GERMAN_DETERMINERS  # das Essen, im Westen
     titled = titled or bool(before) and (_is_title(before[-1], lang) or _is_title(before[0], lang)
@@ -668,6 +678,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
         return "place", start, end
     if lang == "de" and any(low.endswith(_GERMAN_NOUN_ENDINGS + _GERMAN_ADJECTIVE_ENDINGS) for low in lowers):
         return None, start, end  # Katholische Theologie, Theologische Überlegungen
+    if lang == "de" and not any(_has(name, GIVEN + FAMILY) for name in names) and not any(map(_is_acronym, names)):
+        return None, start, end  # Minuten Dauer, Sein Dank: German nouns side by side, no name word in them
     if len(names) <= 3 and not any(name.isupper() for name in names):
         return ("organisation" if names[0] in alone and names[-1] not in alone else "person"), start, end
     return "organisation", start, end
