@@ -278,6 +278,8 @@ _FRENCH_HEAD_BEFORE_RE = re.compile(
 _FRENCH_ADJECTIVE_RE = re.compile(
     r" (?:[a-zéèêàâîôûç]+(?:ale|al|aux|ienne|éenne|éen|ien|aise|ais|oise|ois|ique|elle|ée|ère|ive|aire))(?=[^\w'’-])"
 )
+_FRENCH_COMPLEMENT_RE = re.compile(r" (?:de la |de l['’]|du |des |de |d['’])[a-zéèêëàâîïôûùç]{4,}(?=[^\w'’-])")
+_COMPASS_RE = re.compile(r" (?:occidental|oriental|septentrional|méridional|central)(?:e|es|aux)?(?=[^\w'’-])")
 _MAX_NAME_WORDS = 8
 _MAX_JOIN_GAP = 12  # characters between two words of one name (`Banque de France`), at most
 _NAME_GAPS = frozenset((" ", "\u00a0", " & "))
@@ -645,6 +647,10 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
             for _ in range(2):
                 if adjective := _FRENCH_ADJECTIVE_RE.match(text, end):
                     end = adjective.end()
+            if last in _ORG_WORDS and (complement := _FRENCH_COMPLEMENT_RE.match(text, end)):
+                end = complement.end()  # Agence nationale de sécurité
+        elif world is not None and world.place and (compass := _COMPASS_RE.match(text, end)):
+            end = compass.end()  # Afrique occidentale
         if head := _FRENCH_HEAD_BEFORE_RE.search(text, max(0, start - 30), start):
             return "organisation", head.start(), end
     if single and end == start + len(joined) and (last in _GENERIC or last[-1] == "s" and last[:-1] in _GENERIC):
