@@ -382,3 +382,29 @@ def test_one_country_one_index_term_whatever_the_spelling():
 def test_other_scripts_are_left_alone_sensibly():
     assert recognise("東京で会議が開かれた。", "ja") == []
     assert finds("Ο Κυριάκος Μητσοτάκης επισκέφθηκε την Αθήνα.", "el")[0][0] == "Κυριάκος Μητσοτάκης"
+
+
+def test_a_russian_surname_keeps_its_type_in_another_case():
+    text = ("В сети появились фото Анастасии Задорожной. Вчера с журналистами поговорила Задорожная, "
+            "а Украины это не касается.")
+    found = finds(text, "ru")
+    assert ("Задорожная", "person") in found and ("Анастасии Задорожной", "person") in found
+
+
+def test_german_nouns_side_by_side_are_no_name_but_a_places_genitive_is_a_place():
+    text = "Nach zehn Minuten Dauer war Schluss. Die Wirtschaft Deutschlands wuchs, sagte Angela Merkel."
+    found = finds(text, "de")
+    assert ("Minuten Dauer", "person") not in found
+    assert ("Deutschlands", "place") in found and ("Angela Merkel", "person") in found
+
+
+def test_a_name_does_not_run_from_latin_into_cyrillic_letters():
+    found = finds("Пост в Instagram Анастасии Задорожной собрал много отметок.", "ru")
+    assert not any(name.startswith("Instagram ") for name, _ in found)
+    assert ("Анастасии Задорожной", "person") in found
+
+
+def test_french_organisations_take_a_complement_and_places_a_compass_adjective():
+    found = finds("Selon l'Agence nationale de sécurité, la crise touche l'Afrique occidentale.", "fr")
+    assert ("Agence nationale de sécurité", "organisation") in found
+    assert ("Afrique occidentale", "place") in found

@@ -280,6 +280,7 @@ _FRENCH_ADJECTIVE_RE = re.compile(
 )
 _FRENCH_COMPLEMENT_RE = re.compile(r" (?:de la |de l['’]|du |des |de |d['’])[a-zéèêëàâîïôûùç]{4,}(?=[^\w'’-])")
 _COMPASS_RE = re.compile(r" (?:occidental|oriental|septentrional|méridional|central)(?:e|es|aux)?(?=[^\w'’-])")
+_CYRILLIC_ENDING_RE = re.compile(r"(?:ого|ому|ыми|ими|ой|ая|ый|ий|ым|им|ом|ою|ей|ую|ы|и|а|я|у|ю|е|о)$")
 _MAX_NAME_WORDS = 8
 _MAX_JOIN_GAP = 12  # characters between two words of one name (`Banque de France`), at most
 _NAME_GAPS = frozenset((" ", "\u00a0", " & "))
@@ -510,6 +511,14 @@ def _inside(ranges: list[tuple[int, int]], position: int) -> bool:
     return any(first <= position < last for first, last in ranges)
 
 
+def _discourse_key(word: str) -> str:
+    """A name as the rest of its article may write it: a Cyrillic word without its case ending
+    (Задорожной, Задорожная: Задорожн)."""
+    if len(word) > 5 and _cyrillic_word(word):
+        return _CYRILLIC_ENDING_RE.sub("", word) or word
+    return word
+
+
 def _cyrillic_word(word: str) -> bool:
     return "\u0400" <= word[:1] <= "\u04ff"
 
@@ -618,9 +627,11 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     """
     single = len(names) == 1
     joined = names[0] if single else " ".join(names)
-    if single and joined in known:
-        return known[joined], start, end
+    if single and (joined in known or _discourse_key(joined) in known):
+        return known.get(joined) or known[_discourse_key(joined)], start, end
     world = _world(joined)
+    if lang in _ROMANCE and world is not None and world.place and (compass := _COMPASS_RE.match(text, end)):
+        end = compass.end()  # Afrique occidentale
     if single and world is None and lang == "de" and _german_noun(text, joined, start) and not (
             joined[-1] == "s" and _is_place_name(joined[:-1])):
         return None, start, end  # the usual German capitalised word: a noun (but Deutschlands, Syriens)
@@ -649,8 +660,6 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
                     end = adjective.end()
             if last in _ORG_WORDS and (complement := _FRENCH_COMPLEMENT_RE.match(text, end)):
                 end = complement.end()  # Agence nationale de sécurité
-        elif world is not None and world.place and (compass := _COMPASS_RE.match(text, end)):
-            end = compass.end()  # Afrique occidentale
         if head := _FRENCH_HEAD_BEFORE_RE.search(text, max(0, start - 30), start):
             return "organisation", head.start(), end
     if single and end == start + len(joined) and (last in _GENERIC or last[-1] == "s" and last[:-1] in _GENERIC):
@@ -762,8 +771,8 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
         if kind is None:
             continue
         spans.append(_auto(text, start, end, kind))
-        if len(names) > 1 and kind == "person":
-            known[names[-1]] = "person"
+        if len(names) > 1 and kind == "person" and not _has(names[-1], COUNTRY + REGION):
+            known[_discourse_key(names[-1])] = "person"
         elif len(names) > 1 and kind == "organisation" and not _is_place_name(names[0]):
             known.setdefault(names[0], "organisation")
         elif len(names) == 1:
