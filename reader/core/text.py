@@ -62,16 +62,21 @@ def fold(text: str) -> str:
 
 def find_word(text: str, word: str, position: int = 0) -> int:
     """Offset of the next occurrence of `word` at or after `position` as a whole word (no word
-    character either side), or -1."""
+    character or combining mark either side), or -1."""
     while True:
         start = text.find(word, position)
         if start < 0:
             return start
         end = start + len(word)
-        if start <= 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
-            if end >= len(text) or not (text[end].isalnum() or text[end] == "_"):
+        if start <= 0 or not _word_char(text[start - 1]):
+            if end >= len(text) or not _word_char(text[end]):
                 return start
         position = start + 1
+
+
+def _word_char(char: str) -> bool:
+    """A letter, digit, underscore or combining mark (a vowel sign is inside its word)."""
+    return char.isalnum() or char == "_" or unicodedata.category(char)[0] == "M"
 
 
 def one_line(text: str) -> str:

@@ -106,3 +106,9 @@ def test_short_paragraphs_pair_when_their_neighbours_pair_and_lengths_agree() ->
     assert rows == [(n, n) for n in range(8)]
     rows = align_paragraphs(SNOWDEN_EN[:1] + ["Yes."] + SNOWDEN_EN[2:], SNOWDEN_DE)
     assert (1, None) in rows and (None, 1) in rows  # lengths far apart: still no counterpart
+
+
+def test_word_differences_mark_whole_words_with_their_vowel_signs():
+    left, right = "नरेंद्र मोदी जमशेदपुर पहुंचे", "नरेंद्र मोदी जमशेदपुर पहुँचे"
+    changed_left, changed_right = word_diff(left, right)
+    assert [left[a:b] for a, b in changed_left] == ["पहुंचे"] and [right[a:b] for a, b in changed_right] == ["पहुँचे"]

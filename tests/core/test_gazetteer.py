@@ -68,6 +68,13 @@ def test_match_in_other_scripts(gazetteer):
     assert found(gazetteer, "Сергей Шойгу прилетел в Пекин.") == [("Сергей Шойгу", "shoigu"), ("Пекин", "beijing")]
 
 
+def test_match_names_written_with_vowel_signs():
+    hindi = Gazetteer([Entity("modi", "person", ["Narendra Modi", "नरेंद्र मोदी", "मोदी"]),
+                       Entity("jamshedpur", "place", ["जमशेदपुर"])])
+    text = "प्रधानमंत्री नरेंद्र मोदी जमशेदपुर पहुंचे। मोदी ने कहा, मेदी मादा नहीं।"
+    assert found(hindi, text) == [("नरेंद्र मोदी", "modi"), ("जमशेदपुर", "jamshedpur"), ("मोदी", "modi")]
+
+
 def test_longest_match_wins(gazetteer):
     assert found(gazetteer, "The Washington Post said Washington and Sergei Shoigu agreed.") == [
         ("Washington Post", "washington_post"), ("Washington", "washington"), ("Sergei Shoigu", "shoigu")]
