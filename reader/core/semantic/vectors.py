@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -31,6 +31,7 @@ class Vectors:
     ids: list[str]
     codes: np.ndarray  # int8, one row per article
     scales: np.ndarray  # float32, one per row
+    _last: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, model: str, ids: list[str], rows: np.ndarray) -> "Vectors":
@@ -63,18 +64,28 @@ class Vectors:
         """The `wanted` most similar allowed articles, best first, among the `scan` most similar of all."""
         if not len(self.ids):
             return []
-        query = np.asarray(query, dtype=np.float32)
+        rows, scores = self._most_similar(np.asarray(query, dtype=np.float32), scan)
+        found: list[tuple[str, float]] = []
+        for row, score in zip(rows.tolist(), scores.tolist()):
+            if allowed(self.ids[row]):
+                found.append((self.ids[row], score))
+                if len(found) == wanted:
+                    break
+        return found
+
+    def _most_similar(self, query: np.ndarray, scan: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row numbers and scores of the `scan` rows most similar to `query`, best first. The last query's
+        are kept: a search, its count and its facets ask for the same."""
+        key = (query.tobytes(), scan)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         scores = np.concatenate([self.codes[start:start + _CHUNK].astype(np.float32) @ query
                                  for start in range(0, len(self.ids), _CHUNK)]) * self.scales
         top = min(scan, len(scores))
         best = np.argpartition(-scores, top - 1)[:top] if top < len(scores) else np.arange(len(scores))
-        found: list[tuple[str, float]] = []
-        for row in best[np.argsort(-scores[best], kind="stable")]:
-            if allowed(self.ids[row]):
-                found.append((self.ids[row], float(scores[row])))
-                if len(found) == wanted:
-                    break
-        return found
+        best = best[np.argsort(-scores[best], kind="stable")]
+        self._last = (key, (best, scores[best]))
+        return self._last[1]
 
 
 def empty(model: str, dim: int) -> Vectors:
