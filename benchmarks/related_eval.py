@@ -7,7 +7,7 @@ article we rank its true counterpart among all candidates of the other language 
 directions, on full articles and on articles cut to the title and first five sentences.
 
     python benchmarks/related_eval.py [--data DIR] [--scale N]
-    python benchmarks/related_eval.py --parallel DIR [--langs hi,ru,...] [--distractors N]
+    python benchmarks/related_eval.py --parallel DIR [--langs hi,ru,...] [--distractors N] [--no-lexicon]
 
 `--parallel DIR` evaluates instead on document-level parallel data in any language and script: files
 `<xx>-en.jsonl`, one record a line with `title_a`, `text_a` (language `lang_a`) and `title_b`, `text_b`
@@ -37,7 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reader.core.related.align import align_paragraphs  # noqa: E402
 from reader.core.related.features import clear_caches, extract_features  # noqa: E402
-from reader.core.related.store import RelatedIndex  # noqa: E402
+from reader.core.related.store import RelatedIndex, Translated  # noqa: E402
+from reader.core.related.translated import translated_features  # noqa: E402
+from reader.core.translation.lexicon import AnalystLexicon, LexiconSource, mutual_best, update_learned  # noqa: E402
 
 DATA = Path(os.environ.get("READER_NEWSTEST", "../shared/data/newstest2014"))
 PAIRS = {"fr": ("newstest2014-fren-ref.fr.sgm", "newstest2014-fren-src.en.sgm"),
@@ -65,16 +67,17 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def ranks(index: RelatedIndex, queries: list[str], counterpart: dict[str, str], lang: str) -> list[float]:
+def ranks(index: RelatedIndex, queries: list[str], counterpart: dict[str, str], lang: str,
+          translated: Translated | None = None) -> list[float]:
     """Rank of each query's counterpart among the candidates in `lang` (inf when not listed)."""
     found = []
     for query in queries:
-        ids = [relation.id for relation in index.related(query, limit=10_000, lang=lang)]
+        ids = [relation.id for relation in index.related(query, limit=10_000, lang=lang, translated=translated)]
         found.append(ids.index(counterpart[query]) + 1 if counterpart[query] in ids else float("inf"))
     return found
 
 
-def evaluate_pair(data: Path, foreign: str, short: bool) -> dict:
+def evaluate_pair(data: Path, foreign: str, short: bool, lexicon: bool = True) -> dict:
     """Build the newstest2014 corpus of one pair with distractors and measure it (see `evaluate`)."""
     other = "de" if foreign == "fr" else "fr"
     foreign_docs = load_sgm(data / PAIRS[foreign][0])
@@ -83,12 +86,15 @@ def evaluate_pair(data: Path, foreign: str, short: bool) -> dict:
     corpus = [(f"{foreign}/{k}", foreign, *article(v, short)) for k, v in foreign_docs.items()]
     corpus += [(f"en/{k}", "en", *article(v, short)) for k, v in english_docs.items()]
     corpus += [(f"en/{k}", "en", *article(v, short)) for k, v in distractors.items()]
-    return evaluate(corpus, {f"{foreign}/{k}": f"en/{k}" for k in foreign_docs}, foreign, len(distractors))
+    return evaluate(corpus, {f"{foreign}/{k}": f"en/{k}" for k in foreign_docs}, foreign, len(distractors),
+                    lexicon)
 
 
 def evaluate(corpus: list[tuple[str, str, str, str]], pairs: dict[str, str], foreign: str,
-             distractors: int) -> dict:
-    """Index `corpus` (id, lang, title, body) and measure ranking, same-story links and latency.
+             distractors: int, lexicon: bool = True) -> dict:
+    """Index `corpus` (id, lang, title, body) and measure ranking, same-story links and latency. With
+    `lexicon`, a lexicon is learned from the corpus's own translations as `reader index` learns it, and
+    its translations are evidence too (see `related.translated`).
 
     `pairs` maps each `foreign` article to its English counterpart. P@1 and MRR rank the counterpart among
     the candidates of its language; `first` is the share of articles whose whole related list (every
@@ -108,12 +114,13 @@ def evaluate(corpus: list[tuple[str, str, str, str]], pairs: dict[str, str], for
             index.add(article_id, lang, title, body)
         index.commit()
         add_ms = (time.perf_counter() - started) * 1000 / len(corpus)
-        forward = ranks(index, list(pairs), counterpart, "en")
-        backward = ranks(index, list(pairs.values()), counterpart, foreign)
+        translated = lexicon_evidence(index, corpus, Path(directory)) if lexicon else None
+        forward = ranks(index, list(pairs), counterpart, "en", translated)
+        backward = ranks(index, list(pairs.values()), counterpart, foreign, translated)
         latencies, links, first = [], set(), 0
         for article_id, _, _, _ in corpus:
             started = time.perf_counter()
-            relations = index.related(article_id)
+            relations = index.related(article_id, translated=translated)
             latencies.append((time.perf_counter() - started) * 1000)
             links.update(tuple(sorted((article_id, r.id))) for r in relations if r.same_story)
             first += article_id in counterpart and bool(relations) and relations[0].id == counterpart[article_id]
@@ -133,6 +140,31 @@ def evaluate(corpus: list[tuple[str, str, str, str]], pairs: dict[str, str], for
         "extract_ms": extract_ms, "add_ms": add_ms,
         "same_lang_links": sorted((titles[a], titles[b]) for a, b in links if (a, b) not in cross),
     }
+
+
+def lexicon_evidence(index: RelatedIndex, corpus: list[tuple[str, str, str, str]], directory: Path) -> Translated:
+    """Learn the lexicon from the corpus's same-story and mutual best pairs as `reader index` does, and
+    return the related-article evidence its translations give (an article's translated stems, memoised)."""
+    texts = {article_id: (lang, title, body) for article_id, lang, title, body in corpus}
+    langs = index.languages()
+
+    def best(article_id: str, lang: str) -> str | None:
+        return next((relation.id for relation in index.related(article_id, limit=1, lang=lang)), None)
+
+    learned = update_learned(
+        directory, texts.get, lambda article_id: [r.id for r in index.related(article_id, limit=10) if r.same_story],
+        list(texts), [], lambda article_id, lang: mutual_best(best, article_id, lang, langs))
+    source = LexiconSource(learned, AnalystLexicon())
+    memo: dict[str, tuple[dict[str, float], dict[str, str]]] = {}
+
+    def translated(article_id: str) -> tuple[dict[str, float], dict[str, str]]:
+        if article_id not in memo:
+            lang, title, body = texts[article_id]
+            others = [other for other in langs if other != lang]
+            memo[article_id] = translated_features(title, body, lambda word: source.written(word, others))
+        return memo[article_id]
+
+    return translated
 
 
 def cut(title: str, text: str, short: bool) -> tuple[str, str]:
@@ -181,7 +213,8 @@ def parallel_corpus(directory: Path, foreign: str, short: bool, max_distractors:
     return corpus, pairs, len(pool), script_family([record["text_a"] for record in records[:50]])
 
 
-def parallel_evaluation(directory: Path, langs: list[str], max_distractors: int, domains: set[str]) -> None:
+def parallel_evaluation(directory: Path, langs: list[str], max_distractors: int, domains: set[str],
+                        lexicon: bool = True) -> None:
     """Evaluate every language of a parallel folder; print its figures, then a table per language and
     per script family."""
     table: dict[tuple[str, str], dict] = {}
@@ -191,7 +224,8 @@ def parallel_evaluation(directory: Path, langs: list[str], max_distractors: int,
             corpus, pairs, distractors, family = parallel_corpus(directory, foreign, short, max_distractors,
                                                                  domains)
             families[foreign] = family
-            table[foreign, "short" if short else "full"] = figures = evaluate(corpus, pairs, foreign, distractors)
+            figures = evaluate(corpus, pairs, foreign, distractors, lexicon)
+            table[foreign, "short" if short else "full"] = figures
             report(f"{foreign} ({family})", short, figures)
     columns = ("p1_forward", "p1_backward", "mrr_forward", "mrr_backward", "first", "story_precision",
                "story_recall")
@@ -310,17 +344,18 @@ def main() -> None:
     parser.add_argument("--domains", default="news",
                         help="documents of these domains (comma-separated; 'all' for every one) with --parallel")
     parser.add_argument("--scale", type=int, default=0, help="also time a synthetic corpus of N articles")
+    parser.add_argument("--no-lexicon", action="store_true", help="relate without the learned lexicon's evidence")
     parser.add_argument("--commit-every", type=int, default=0, help="commit every N articles in --scale")
     args = parser.parse_args()
     if args.parallel:
         langs = args.langs.split(",") if args.langs else sorted(
             p.name.split("-")[0] for p in args.parallel.glob("*-en.jsonl"))
         domains = set() if args.domains == "all" else set(args.domains.split(","))
-        parallel_evaluation(args.parallel, langs, args.distractors, domains)
+        parallel_evaluation(args.parallel, langs, args.distractors, domains, not args.no_lexicon)
         return
     for short in (False, True):
         for foreign in PAIRS:
-            report(foreign, short, evaluate_pair(args.data, foreign, short))
+            report(foreign, short, evaluate_pair(args.data, foreign, short, not args.no_lexicon))
     for foreign in PAIRS:
         print(f"{foreign}-en paragraph alignment (sentences as paragraphs): "
               f"{alignment_accuracy(args.data, foreign, 0):.3f} all kept, "

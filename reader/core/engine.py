@@ -23,6 +23,7 @@ from reader.core.corpus.articles import (
     ArticleSkipped,
     CorpusError,
     FileEntry,
+    ParsedFile,
     file_fingerprint,
     is_article_name,
     is_container_name,
@@ -227,7 +228,8 @@ class Engine:
         self._related: RelatedIndex | None = None
         self._lock = threading.RLock()
         self.messages: list[str] = []  # things the user should be told (index rebuilt, …)
-        self._spelled: dict[tuple[str, int], dict[str, str]] = {}  # see _spellings
+        self._spelled: dict[tuple, dict[str, str]] = {}  # see _spellings
+        self._translations: tuple[object, dict] = (None, {})  # a lexicon and what it gave (see _translated)
         self.as_typed = False  # the default of searches: words only as typed, not also their translations
         self._meaning_search = None  # semantic.nearest.MeaningSearch, when the semantic extra is installed
         notice = self.data and data_overlay.first_notice(self.corpus, self.data)
@@ -1063,32 +1065,58 @@ class Engine:
 
     def related(self, article_id: str, limit: int = 10, lang: str | None = None) -> list[Relation]:
         """Articles related to one article, ordered by evidence (same story first), with scores and reasons."""
-        return self._filled_related_index().related(article_id, limit=limit, lang=lang, spellings=self._spellings)
+        return self._filled_related_index().related(article_id, limit=limit, lang=lang, spellings=self._spellings,
+                                                    translated=self._translated)
 
-    def _spellings(self, article_id: str) -> dict[str, str]:
-        """How an article writes its names (for related-article reasons); {} when it cannot be read.
-        The last SPELLINGS_KEPT articles' are kept while their file is unchanged."""
-        from reader.core.related.features import name_spellings
-
+    def _from_file(self, cache: dict, article_id: str, make: Callable[[ParsedFile], _Read], empty: _Read,
+                   version: object = None) -> _Read:
+        """`make` of an article's parsed file, or `empty` when it cannot be read. The last SPELLINGS_KEPT
+        are kept in `cache` while the file (and `version`) stay the same."""
         path = self.corpus / article_id
         try:
-            key = (article_id, os.stat(split_member(path)[0]).st_mtime_ns)
-            if key not in self._spelled:
+            key = (article_id, os.stat(split_member(path)[0]).st_mtime_ns, version)
+            if key not in cache:
                 parsed = parse_file(path, self.corpus)
-                if len(self._spelled) >= SPELLINGS_KEPT:
-                    self._spelled.pop(next(iter(self._spelled)))
-                self._spelled[key] = name_spellings(parsed.title, parsed.body)
+                if len(cache) >= SPELLINGS_KEPT:
+                    cache.pop(next(iter(cache)))
+                cache[key] = make(parsed)
         except (ArticleSkipped, OSError):
-            return {}
-        return self._spelled[key]
+            return empty
+        return cache[key]
+
+    def _spellings(self, article_id: str) -> dict[str, str]:
+        """How an article writes its names (for related-article reasons)."""
+        from reader.core.related.features import name_spellings
+
+        return self._from_file(self._spelled, article_id, lambda parsed: name_spellings(parsed.title, parsed.body), {})
+
+    def _translated(self, article_id: str) -> tuple[dict[str, float], dict[str, str]]:
+        """The stem features of the translations of an article's words into the corpus's other languages,
+        through the lexicon (learned and lexicon.yaml): evidence of a shared story across scripts."""
+        from reader.core.related.translated import translated_features
+        from reader.core.translation.expanders import expander_for
+        from reader.core.translation.lexicon import LexiconSource
+
+        index = self._require_index()
+        stored = index.stored(article_id)
+        lexicon = next(source for source in expander_for(self, index).sources if isinstance(source, LexiconSource))
+        if stored is None or not (lexicon.learned.tables or lexicon.analyst.entries):
+            return {}, {}
+        if self._translations[0] is not lexicon:  # learned again, or lexicon.yaml changed
+            self._translations = (lexicon, {})
+        langs = [lang for lang in index.langs() if lang != stored.lang]
+        return self._from_file(
+            self._translations[1], article_id,
+            lambda parsed: translated_features(parsed.title, parsed.body, lambda word: lexicon.written(word, langs)),
+            ({}, {}), tuple(langs))
 
     def story(self, article_id: str) -> list[str]:
         """Ids of the articles told as the same story (translations, rewrites, near-duplicates)."""
-        return self._filled_related_index().story(article_id)
+        return self._filled_related_index().story(article_id, translated=self._translated)
 
     def story_members(self, article_id: str) -> list[str]:
         """Every other article of the article's story: its story links and same-story related articles."""
-        related = self._filled_related_index().related(article_id, limit=50)  # no reasons needed
+        related = self._filled_related_index().related(article_id, limit=50, translated=self._translated)
         members = [*self.story(article_id), *(r.id for r in related if r.same_story)]
         return [member for member in dict.fromkeys(members) if member != article_id]
 

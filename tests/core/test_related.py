@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -216,5 +217,51 @@ def test_reasons_show_names_as_the_articles_write_them(tmp_path: Path) -> None:
         reasons = " ".join(engine.related("de.txt")[0].reasons)
         assert "Ströbele" in reasons and "US" in reasons.split(", ") + reasons.split()  # the article's own
         assert "Strobele, " not in reasons and " Us" not in reasons
+    finally:
+        engine.close()
+
+
+def test_translated_features_are_the_stems_of_the_words_translations() -> None:
+    from reader.core.related.features import stem_features
+    from reader.core.related.translated import TRANSLATED_WEIGHT, translated_features
+
+    lexicon = {"संसद": [("parliament", 0.5)], "बजट": [("budget", 1.0)], "選": [("選挙戦", 1.0)]}
+    weights, shown = translated_features("संसद", "बजट बजट और 選挙", lambda word: lexicon.get(word, []))
+    assert stem_features("Parliament") == stem_features("parliament") == ["g:prln"]
+    assert stem_features("選挙戦") == ["g:選挙", "g:挙戦"]  # Han runs give their character pairs
+    assert weights["g:prln"] == pytest.approx(TRANSLATED_WEIGHT * 0.5 * (1 + math.log(2)))  # the title counts twice
+    assert weights["g:ptkt"] == pytest.approx(TRANSLATED_WEIGHT * (1 + math.log(2)))
+    assert weights["g:選挙"] == TRANSLATED_WEIGHT  # Chinese and Japanese are read a character at a time
+    assert shown["g:prln"] == "parliament ← संसद" and set(weights) == {"g:prln", "g:ptkt", "g:選挙", "g:挙戦"}
+
+
+def test_the_lexicon_relates_articles_that_share_no_name_or_number(tmp_path: Path) -> None:
+    """A Hindi article shares no name or number with the English article telling its story: once
+    lexicon.yaml translates its words, that article is its first English relation, and the reasons
+    say through which translations."""
+    from reader.core.engine import Engine
+    from tests.conftest import write, write_articles
+
+    corpus = write_articles(tmp_path / "c", {
+        "hi.md": ("hi", "संसद में बजट पर बहस", "संसद में बजट पर लंबी बहस हुई। किसानों और मजदूरों के लिए नई योजना पर "
+                  "सांसदों ने बहस की। बजट में किसानों को राहत दी गई। " * 3),
+        "budget.md": ("en", "Parliament debates the budget", "Parliament held a long debate on the budget. Members "
+                      "debated a new scheme for farmers and workers. The budget gives farmers relief. " * 3),
+        "storm.md": ("en", "Storm hits the coast", "A storm hit the coast on Monday night. Fishermen stayed in "
+                     "port and schools were closed while the wind blew. " * 3),
+    })
+    engine = Engine(corpus)
+    try:
+        engine.update()
+        before = engine.related("hi.md", lang="en")
+        assert not any("in translation" in reason for relation in before for reason in relation.reasons)
+        write(corpus, "lexicon.yaml", "संसद: {en: [parliament]}\nबजट: {en: [budget]}\nकिसानों: {en: [farmers]}\n"
+                                      "बहस: {en: [debate]}\n")
+        after = engine.related("hi.md", lang="en")
+        assert [relation.id for relation in after][:1] == ["budget.md"]
+        reasons = " | ".join(after[0].reasons)
+        assert "words in translation: " in reasons and "budget ← बजट" in reasons and "parliament ← संसद" in reasons
+        weak = max((relation.score for relation in before), default=0.0)
+        assert after[0].same_story and after[0].score > 10 * weak and not any(r.same_story for r in before)
     finally:
         engine.close()

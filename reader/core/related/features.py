@@ -183,6 +183,19 @@ def _new_word_forms(token: str) -> tuple[str, str, str, int]:
 _WORD_FORMS: Memo[str, tuple[str, str, str, int]] = Memo(_new_word_forms, _WORD_CACHE_SIZE)
 
 
+def stem_features(word: str) -> list[str]:
+    """The stem features one word gives an article (`g:` and its first consonants; a Han run's character
+    pairs), whatever its script: a translation's stem meets the articles written in its language."""
+    found = []
+    for token in _WORD_RE.findall(word):
+        _, stem, _, case = _WORD_FORMS[token]
+        if case == _HAN_RUN:
+            found += ["g:" + token[i : i + 2] for i in range(max(1, len(token) - 1))]
+        elif stem:
+            found.append(stem)
+    return found
+
+
 def _damping(weight: float) -> Memo[float, float]:
     """Count -> `weight` times the damped count."""
     return Memo(lambda count: weight if count == 1.0 else weight * (1.0 + math.log(count)), _WORD_CACHE_SIZE)
@@ -302,9 +315,11 @@ def name_spellings(title: str, text: str) -> dict[str, str]:
 
 
 def reasons(features: dict[str, float], other: dict[str, float], spelled: Mapping[str, str] | None = None,
-            other_spelled: Mapping[str, str] | None = None) -> list[str]:
-    """Short sentences naming the strongest evidence two articles share: names, numbers, spellings.
-    Names are shown as the articles write them (`spelled`, `other_spelled`: see `name_spellings`)."""
+            other_spelled: Mapping[str, str] | None = None, translated: Mapping[str, str] | None = None) -> list[str]:
+    """Short sentences naming the strongest evidence two articles share: names, numbers, spellings, words
+    in translation. Names are shown as the articles write them (`spelled`, `other_spelled`: see
+    `name_spellings`); `translated`: the first article's translated stem features, strongest first, each
+    with the translation that gave it (see `related.translated`)."""
     ours, theirs = spelled or {}, other_spelled or {}
     shared = {f: w * other[f] for f, w in features.items() if f in other}
     strongest = sorted(shared, key=shared.__getitem__, reverse=True)
@@ -333,4 +348,8 @@ def reasons(features: dict[str, float], other: dict[str, float], spelled: Mappin
     stems = sum(1 for f in shared if f.startswith("g:"))
     if stems:
         found.append(f"{stems} shared word stem{'' if stems == 1 else 's'}")
+    in_translation = [shown for f, shown in (translated or {}).items() if f in other and f not in features]
+    if in_translation:
+        found.append(_reason(len(in_translation), "word in translation", "words in translation",
+                             in_translation[:REASON_ITEMS]))
     return found

@@ -167,6 +167,8 @@ def _cosine(features: dict[str, float], other: dict[str, float]) -> float:
 
 
 _Result = TypeVar("_Result")
+# article id -> the stem features of its words' translations and what gave each (see related.translated)
+Translated = Callable[[str], tuple[dict[str, float], dict[str, str]]]
 
 
 def _locked(method: Callable[..., _Result]) -> Callable[..., _Result]:
@@ -381,16 +383,19 @@ class RelatedIndex:
         ).fetchone()
         return None if row is None else (row[0], row[1], _unpack(row[2], row[3]))
 
-    def _scores(self, doc: int, features: dict[str, float], count: int) -> dict[int, float]:
-        """Similarity in [0, 1] of `doc` to every article sharing a feature that is not too common."""
+    def _scores(self, doc: int, features: dict[str, float], count: int, extra: dict[str, float]) -> dict[int, float]:
+        """Similarity in [0, 1] of `doc` to every article sharing a feature that is not too common. `extra`:
+        features `doc` does not hold itself (translated ones); one other article holding one is evidence."""
         cap = int(min(STORED_POSTINGS, max(MIN_POSTING_CAP, count * POSTING_CAP_RATIO)))
         log_count = math.log(1 + count)
+        least = {feature_hash(f): 1 for f in extra if f not in features}
+        features = {**extra, **features}  # the article's own weight where it holds a feature itself
         norm = _norm(features)
         weights_by_hash = {feature_hash(f): w for f, w in features.items()}
         scores: dict[int, float] = {}
         get = scores.get
         for fh, df, data in self._postings(list(weights_by_hash)):
-            if df > cap or df < 2:
+            if df > cap or df < least.get(fh, 2):  # a feature only `doc` itself holds is no evidence
                 continue
             idf = math.log(1 + count / df) / log_count  # in (0, 1); still above 0 in a tiny corpus
             factor = idf * idf * weights_by_hash[fh] / norm / WEIGHT_SCALE
@@ -400,11 +405,11 @@ class RelatedIndex:
         scores.pop(doc, None)
         return scores
 
-    def _ranked(
-        self, doc: int, features: dict[str, float], langs: dict[int, str], lang: str | None
-    ) -> tuple[list[int], dict[int, float]]:
-        """Candidate docs best first (optionally only those in `lang`) and their scores."""
-        scores = self._scores(doc, features, len(langs))
+    def _ranked(self, doc: int, features: dict[str, float], langs: dict[int, str], lang: str | None,
+                extra: dict[str, float] | None = None) -> tuple[list[int], dict[int, float]]:
+        """Candidate docs best first (optionally only those in `lang`) and their scores; `extra`: features
+        of translations (see `_scores`)."""
+        scores = self._scores(doc, features, len(langs), extra or {})
         ranked = sorted((d for d, s in scores.items() if s >= MIN_SCORE), key=scores.__getitem__, reverse=True)
         if lang is not None:
             ranked = [d for d in ranked if langs.get(d) == lang]
@@ -423,10 +428,12 @@ class RelatedIndex:
 
     @_locked
     def related(self, article_id: str, limit: int = 10, lang: str | None = None,
-                spellings: Callable[[str], Mapping[str, str]] | None = None) -> list[Relation]:
+                spellings: Callable[[str], Mapping[str, str]] | None = None,
+                translated: Translated | None = None) -> list[Relation]:
         """The articles most related to `article_id`, ordered by evidence: same-story articles first
         (other languages before the article's own), then the rest by score. `spellings` gives an article's
-        own spelling of its names, for the reasons (see `features.name_spellings`)."""
+        own spelling of its names, for the reasons (see `features.name_spellings`); `translated` the stem
+        features of an article's words' translations (see `translated.translated_features`)."""
         from reader.core.related.features import reasons
 
         self._flush()
@@ -434,8 +441,10 @@ class RelatedIndex:
         if found is None or limit <= 0:
             return []
         doc, own_lang, features = found
+        extra, shown = translated(article_id) if translated is not None else ({}, {})
+        shown = {feature: shown[feature] for feature in sorted(extra, key=extra.__getitem__, reverse=True)}
         langs = self._doc_langs()
-        ranked, scores = self._ranked(doc, features, langs, lang)
+        ranked, scores = self._ranked(doc, features, langs, lang, extra)
         best_of_lang: dict[str, int] = {}  # each other language's best candidate: its possible translation
         runner_up: dict[str, float] = {}  # the score of the second best in that language
         for other in ranked:
@@ -452,7 +461,8 @@ class RelatedIndex:
             if (scores[d] >= TRANSLATION_SCORE
                 or d == first_foreign and other_lang in runner_up
                 and scores[d] >= max(CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN * runner_up[other_lang]))
-            and self._ranked(d, rows[d][3], langs, own_lang)[0][:1] == [doc]
+            and self._ranked(d, rows[d][3], langs, own_lang, translated(rows[d][0])[0] if translated else None
+                             )[0][:1] == [doc]
         ]
         rewrites = [
             d for d in own if scores[d] >= REWRITE_SCORE and _cosine(features, rows[d][3]) >= REWRITE_COSINE
@@ -467,17 +477,17 @@ class RelatedIndex:
             other_id, other_lang, title, other_features = rows[other]
             score = round(scores[other], 4)
             other_spelled = spellings(other_id) if spellings is not None else None
-            relations.append(Relation(other_id, other_lang, title, score,
-                                      reasons(features, other_features, spelled, other_spelled), other in same))
+            why = reasons(features, other_features, spelled, other_spelled, shown)
+            relations.append(Relation(other_id, other_lang, title, score, why, other in same))
         return relations
 
     @_locked
-    def story(self, article_id: str) -> list[str]:
+    def story(self, article_id: str, translated: Translated | None = None) -> list[str]:
         """`article_id` and the articles telling the same story (rewrites, translations), transitively."""
         group, queue = [article_id], [article_id]
         while queue and len(group) < 50:
             current = queue.pop(0)
-            for relation in self.related(current, limit=10):
+            for relation in self.related(current, limit=10, translated=translated):
                 if relation.same_story and relation.id not in group:
                     group.append(relation.id)
                     queue.append(relation.id)

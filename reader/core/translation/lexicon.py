@@ -286,6 +286,14 @@ class LexiconSource:
             yield Translation(target, (found.term,), word, "learned", found.strength, shown, found.segments)
 
 
+    def written(self, word: str, langs: list[str]) -> Iterator[tuple[str, float]]:
+        """Each translation of `word` as written, with its strength, but those lexicon.yaml forbids (the
+        evidence related articles take from the lexicon)."""
+        for found in self.translate(word, langs):
+            if not self.analyst.forbids(found):
+                yield found.shown or " ".join(found.terms), found.weight
+
+
 def lexicon_source(corpus: Path, index_dir: Path, messages: list[str]) -> LexiconSource:
     """The lexicon source of a corpus; a lexicon.yaml that cannot be read is told once and not used."""
     try:
