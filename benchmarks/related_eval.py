@@ -161,7 +161,7 @@ def lexicon_evidence(index: RelatedIndex, corpus: list[tuple[str, str, str, str]
         if article_id not in memo:
             lang, title, body = texts[article_id]
             others = [other for other in langs if other != lang]
-            memo[article_id] = translated_features(title, body, lambda word: source.written(word, others))
+            memo[article_id] = translated_features(title, body, lambda word: source.written(word, lang, others))
         return memo[article_id]
 
     return translated

@@ -1105,10 +1105,13 @@ class Engine:
         if self._translations[0] is not lexicon:  # learned again, or lexicon.yaml changed
             self._translations = (lexicon, {})
         langs = [lang for lang in index.langs() if lang != stored.lang]
-        return self._from_file(
-            self._translations[1], article_id,
-            lambda parsed: translated_features(parsed.title, parsed.body, lambda word: lexicon.written(word, langs)),
-            ({}, {}), tuple(langs))
+
+        def translate(word: str) -> Iterator[tuple[str, float]]:
+            return lexicon.written(word, stored.lang, langs)
+
+        return self._from_file(self._translations[1], article_id,
+                               lambda parsed: translated_features(parsed.title, parsed.body, translate),
+                               ({}, {}), tuple(langs))
 
     def story(self, article_id: str) -> list[str]:
         """Ids of the articles told as the same story (translations, rewrites, near-duplicates)."""

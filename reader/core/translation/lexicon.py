@@ -64,11 +64,13 @@ class LearnedLexicon:
         data = {"version": LEARNED_VERSION, "pairs": self.pairs, "tables": self.tables, "surface": self.surface}
         write_atomic(Path(index_dir) / LEARNED_FILE, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
 
-    def translations(self, word: str, langs: Iterable[str]) -> Iterator[tuple[str, str, Learned]]:
-        """(from language, to language, learned translation) of a query word into `langs`."""
+    def translations(self, word: str, langs: Iterable[str], source_lang: str | None = None
+                     ) -> Iterator[tuple[str, str, Learned]]:
+        """(from language, to language, learned translation) of a query word (of `source_lang`, when
+        known) into `langs`."""
         wanted = set(langs)
         for (source, target), table in self.tables.items():
-            if target in wanted:
+            if target in wanted and source_lang in (None, source):
                 terms = analysed_terms(word, source)
                 for found in table.get(terms[0], ()) if len(terms) == 1 else ():
                     yield source, target, found
@@ -276,20 +278,21 @@ class LexiconSource:
         self.learned = learned
         self.analyst = analyst
 
-    def translate(self, word: str, langs: list[str]) -> Iterator[Translation]:
+    def translate(self, word: str, langs: list[str], source_lang: str | None = None) -> Iterator[Translation]:
+        """Translations of a word (of `source_lang`, when known) into `langs`."""
         for lang in dict.fromkeys(langs):
             for added, _ in self.analyst.matching(word, lang):
                 for text in added:
                     yield Translation(lang, analysed_terms(text, lang), word, LEXICON_FILE, 1.0, text)
-        for _, target, found in self.learned.translations(word, langs):
+        for _, target, found in self.learned.translations(word, langs, source_lang):
             shown = self.learned.surface.get(target, {}).get(found.term, found.term)
             yield Translation(target, (found.term,), word, "learned", found.strength, shown, found.segments)
 
 
-    def written(self, word: str, langs: list[str]) -> Iterator[tuple[str, float]]:
-        """Each translation of `word` as written, with its strength, but those lexicon.yaml forbids (the
-        evidence related articles take from the lexicon)."""
-        for found in self.translate(word, langs):
+    def written(self, word: str, lang: str, langs: list[str]) -> Iterator[tuple[str, float]]:
+        """Each translation of a word of `lang` into `langs` as written, with its strength, but those
+        lexicon.yaml forbids (the evidence related articles take from the lexicon)."""
+        for found in self.translate(word, langs, lang):
             if not self.analyst.forbids(found):
                 yield found.shown or " ".join(found.terms), found.weight
 
