@@ -15,8 +15,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
-
 ITERATIONS = 5
 CANDIDATES = 20  # per word, by Dice, before EM
 MIN_STRENGTH = 0.1
@@ -94,6 +92,8 @@ def _em(sets: list[tuple[frozenset, frozenset]], candidates: list[tuple[str, str
             group += 1
     if not pairs:
         return {}
+    import numpy as np  # here: a search reads learned translations (this module's `Learned`) without NumPy
+
     pair_array, group_array = np.array(pairs, dtype=np.int64), np.array(groups, dtype=np.int64)
     count = len(candidates) + len(null_ids)
     source_ids = {s: i for i, s in enumerate(dict.fromkeys(source_of))}
