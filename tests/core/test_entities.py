@@ -408,3 +408,13 @@ def test_french_organisations_take_a_complement_and_places_a_compass_adjective()
     found = finds("Selon l'Agence nationale de sécurité, la crise touche l'Afrique occidentale.", "fr")
     assert ("Agence nationale de sécurité", "organisation") in found
     assert ("Afrique occidentale", "place") in found
+
+
+def test_russian_and_ukrainian_descriptive_names_take_their_lowercase_head():
+    text = ("Директор Ялуторовского автомобильного завода из Тюменской области живёт на улице Взлетной. "
+            "По данным Геологической службы США, в Северном море был шторм.")
+    assert finds(text, "ru") == [("Ялуторовского автомобильного завода", "organisation"),
+                                 ("Тюменской области", "place"), ("улице Взлетной", "place"),
+                                 ("Геологической службы США", "organisation"), ("Северном море", "place")]
+    assert finds("Голова Київської області заявив про нові правила.", "uk") == [("Київської області", "place")]
+    assert ("Сергеем Лавровым", "person") in finds("Он встретился с Сергеем Лавровым вчера.", "ru")

@@ -280,6 +280,27 @@ _FRENCH_ADJECTIVE_RE = re.compile(
 )
 _FRENCH_COMPLEMENT_RE = re.compile(r" (?:de la |de l['’]|du |des |de |d['’])[a-zéèêëàâîïôûùç]{4,}(?=[^\w'’-])")
 _COMPASS_RE = re.compile(r" (?:occidental|oriental|septentrional|méridional|central)(?:e|es|aux)?(?=[^\w'’-])")
+# Russian and Ukrainian capitalise only the first word of a descriptive name: a capitalised adjective, up to
+# two lowercase ones and a lowercase head noun that says what it names (`Тюменской области`, `Ялуторовского
+# автомобильного завода`, `Київської області`), with an acronym after it (`Геологической службы США`); or a
+# street's lowercase head before its name (`улице Взлетной`).
+_SLAVIC = ("ru", "uk", "be")
+_SLAVIC_ENDINGS = r"(?:[ыиоея]й|[ая]я|[ое]е|[ыи]е|[оеё]го|[оеё]му|[ыиое]м|[ую]ю|[ыи]х|[ыи]ми|ої|ій|ім|ою)"
+_SLAVIC_ADJECTIVE_RE = re.compile(_SLAVIC_ENDINGS + "$")
+_SLAVIC_PLACE_HEADS = ("област", "район", "кра[йяюе]", "мор(?:е|я|ю|ем)", "океан", "залив", "озер", "рек[аиеуо]",
+                       "остров", "полуостров", "пролив", "улиц", "вулиц", "проспект", "площад", "переул",
+                       "набережн", "бульвар", "округ", "республик", "губерни", "кабинет", "пустын", "долин")
+_SLAVIC_ORG_HEADS = ("служб", "управлени", "управлінн", "завод", "фабрик", "комбинат", "компани", "компані",
+                     "корпораци", "обществ", "товариств", "ассоциаци", "асоціаці", "комитет", "комітет",
+                     "министерств", "міністерств", "ведомств", "парти", "парті", "союз", "банк", "университет",
+                     "університет", "институт", "інститут", "академи", "академі", "суд", "совет", "палат",
+                     "фонд", "агентств", "дом[ауе]?", "клуб", "дум", "собрани", "церкв", "церков", "больниц",
+                     "лікарн", "театр", "музе", "федераци", "федераці", "лиг", "сборн", "збірн")
+_SLAVIC_HEAD_AFTER_RE = re.compile(
+    rf"(?: [а-яёіїєґ'’]+{_SLAVIC_ENDINGS}){{0,2}}"
+    rf" (?:(?P<place>{'|'.join(_SLAVIC_PLACE_HEADS)})|(?P<organisation>{'|'.join(_SLAVIC_ORG_HEADS)}))"
+    r"[а-яёіїєґ]*(?: [А-ЯЁІЇЄҐ]{2,6}(?![\w-]))?(?![\w-])")
+_SLAVIC_HEAD_BEFORE_RE = re.compile(r"(?<![\w-])(?:улиц|вулиц|проспект|переул|площад|бульвар)[а-яёіїєґ]* $")
 _CYRILLIC_ENDING_RE = re.compile(r"(?:ого|ому|ыми|ими|ой|ая|ый|ий|ым|им|ом|ою|ей|ую|ы|и|а|я|у|ю|е|о)$")
 _MAX_NAME_WORDS = 8
 _MAX_JOIN_GAP = 12  # characters between two words of one name (`Banque de France`), at most
@@ -653,6 +674,15 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
                                                        and not determined)):
         return None, start, end  # Kraft, Meister: nouns; but a known surname that speaks is a person
     last = names[-1].lower().rstrip(".")
+    if lang in _SLAVIC:
+        if _SLAVIC_ADJECTIVE_RE.search(last) and (head := _SLAVIC_HEAD_AFTER_RE.match(text, end)):
+            first = len(names) - 1  # the name starts with its adjectives: not `Голова` before `Київської області`
+            while first and _SLAVIC_ADJECTIVE_RE.search(names[first - 1].lower()):
+                first -= 1
+            start = text.find(names[first], start) if first else start
+            return ("place" if head.group("place") else "organisation"), start, head.end()
+        if street := _SLAVIC_HEAD_BEFORE_RE.search(text, max(0, start - 16), start):
+            return "place", street.start(), end
     if lang in _ROMANCE:
         if last in _GENERIC:
             for _ in range(2):
