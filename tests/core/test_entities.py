@@ -418,3 +418,11 @@ def test_russian_and_ukrainian_descriptive_names_take_their_lowercase_head():
                                  ("Геологической службы США", "organisation"), ("Северном море", "place")]
     assert finds("Голова Київської області заявив про нові правила.", "uk") == [("Київської області", "place")]
     assert ("Сергеем Лавровым", "person") in finds("Он встретился с Сергеем Лавровым вчера.", "ru")
+
+
+def test_foreign_names_in_german_text_are_names_but_german_prepositions_join_nothing():
+    found = finds("Heute sprach Barack Obama in Rio de Janeiro, sagte UN-Generalsekretär Ban Ki-moon.", "de")
+    assert found == [("Barack Obama", "person"), ("Rio de Janeiro", "place"), ("Ban Ki-moon", "person")]
+    assert ("Minuten Dauer", "person") not in finds("Nach zehn Minuten Dauer war Schluss.", "de")
+    joined = finds("Der Wechsel von Jordan Leopold zu den Calgary Flames kam spät.", "de")
+    assert not any(" zu " in name or " von " in name for name, _ in joined)

@@ -165,6 +165,7 @@ _SENTENCE_MARK_RE = re.compile(r"[.!?:;…\n][\s\"'“”„«»‘’(\[\-–�
 _ABBREVIATIONS = _words("Mr Mrs Ms Dr St Mme Mlle Jr Sr No Nr Prof Gen")
 _CONNECTOR_GAP_RE = re.compile(r" (?:[a-zäöüß]+ ){1,2}")
 _PARTICLES = _words("de du des di da del della dos von van der den ter zu al bin ibn ben")
+_GERMAN_WORDS = _words("von zu der den des")  # particles that German text uses as ordinary words
 _LINKS = _words("of the for für de du des der la le di del y")
 _STOP = _words(
     "The A An This That These Those It Its He She They We I You His Her Their Our My Your In On At By For From "
@@ -219,7 +220,8 @@ _TITLES = _words(
 _GERMAN_ROLE_ENDINGS = ("experte", "expertin", "politiker", "politikerin", "sprecher", "sprecherin", "minister",
                         "ministerin", "präsident", "präsidentin", "chef", "chefin", "kanzler", "kanzlerin",
                         "anwalt", "anwältin", "trainer", "direktor", "direktorin", "analyst", "analystin",
-                        "vorsitzende", "vorsitzender", "kandidat", "kandidatin", "berater", "beraterin")
+                        "vorsitzende", "vorsitzender", "kandidat", "kandidatin", "berater", "beraterin",
+                        "sekretär", "sekretärin", "botschafter", "botschafterin")
 _ORG_WORDS = _words(
     "ministry ministère ministerium agency agence agentur organization organisation union party parti partei "
     "council conseil bank banque banca banco forum university université universität universidad institute "
@@ -302,6 +304,7 @@ _SLAVIC_HEAD_AFTER_RE = re.compile(
     r"[а-яёіїєґ]*(?: [А-ЯЁІЇЄҐ]{2,6}(?![\w-]))?(?![\w-])")
 _SLAVIC_HEAD_BEFORE_RE = re.compile(r"(?<![\w-])(?:улиц|вулиц|проспект|переул|площад|бульвар)[а-яёіїєґ]* $")
 _CYRILLIC_ENDING_RE = re.compile(r"(?:ого|ому|ыми|ими|ой|ая|ый|ий|ым|им|ом|ою|ей|ую|ы|и|а|я|у|ю|е|о)$")
+_LOWER_AFTER_HYPHEN_RE = re.compile(r"-[a-zäöüß]")
 _MAX_NAME_WORDS = 8
 _MAX_JOIN_GAP = 12  # characters between two words of one name (`Banque de France`), at most
 _NAME_GAPS = frozenset((" ", "\u00a0", " & "))
@@ -544,6 +547,12 @@ def _cyrillic_word(word: str) -> bool:
     return "\u0400" <= word[:1] <= "\u04ff"
 
 
+def _foreign_looking(word: str) -> bool:
+    """Whether a capitalised word in German text is unlike a German noun: it ends in a vowel other than
+    e or in c (`Obama`, `Osmicic`), or goes on in lower case after a hyphen (`Ki-moon`)."""
+    return word[-1] in "aiouyc" and word.lower() not in _GERMAN_DETERMINERS or bool(_LOWER_AFTER_HYPHEN_RE.search(word))
+
+
 def _is_acronym(word: str) -> bool:
     return word.isupper() and 2 <= len(word.replace(".", "").replace("&", "")) <= 6
 
@@ -565,8 +574,8 @@ def _joins(text: str, left: _Token, right: _Token, lang: str) -> bool:
     if len(gap) > _MAX_JOIN_GAP or not _CONNECTOR_GAP_RE.fullmatch(gap):
         return False
     links = gap.split()
-    if lang != "de" and all(link in _PARTICLES for link in links):
-        return True
+    if all(link in _PARTICLES and not (lang == "de" and link in _GERMAN_WORDS) for link in links):
+        return True  # Rio de Janeiro; but von, zu and der are German prepositions and articles too
     return all(link in _LINKS or link in _PARTICLES for link in links) and _is_head_word(left[2])
 
 
@@ -648,6 +657,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     """
     single = len(names) == 1
     joined = names[0] if single else " ".join(names)
+    if not single and len(written := " ".join(text[start:end].split())) != len(joined):
+        joined = written  # with its particles: Rio de Janeiro
     if single and (joined in known or _discourse_key(joined) in known):
         return known.get(joined) or known[_discourse_key(joined)], start, end
     world = _world(joined)
@@ -723,7 +734,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
         return "place", start, end
     if lang == "de" and any(low.endswith(_GERMAN_NOUN_ENDINGS + _GERMAN_ADJECTIVE_ENDINGS) for low in lowers):
         return None, start, end  # Katholische Theologie, Theologische Überlegungen
-    if lang == "de" and not any(_has(name, GIVEN + FAMILY) for name in names) and not any(map(_is_acronym, names)):
+    if lang == "de" and not any(_has(name, GIVEN + FAMILY) or _foreign_looking(name) for name in names) and not any(
+            map(_is_acronym, names)):
         return None, start, end  # Minuten Dauer, Sein Dank: German nouns side by side, no name word in them
     if len(names) <= 3 and not any(name.isupper() for name in names):
         return ("organisation" if names[0] in alone and names[-1] not in alone else "person"), start, end
