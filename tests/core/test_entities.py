@@ -426,3 +426,12 @@ def test_foreign_names_in_german_text_are_names_but_german_prepositions_join_not
     assert ("Minuten Dauer", "person") not in finds("Nach zehn Minuten Dauer war Schluss.", "de")
     joined = finds("Der Wechsel von Jordan Leopold zu den Calgary Flames kam spät.", "de")
     assert not any(" zu " in name or " von " in name for name, _ in joined)
+
+
+def test_french_organisations_take_an_adjective_after_their_complement_and_a_named_one():
+    text = ("Selon l'Association canadienne des soins palliatifs et le Réseau des soins palliatifs du Québec, "
+            "la Commission scolaire de la Région-de-Sherbrooke a parlé. L'Église catholique aussi.")
+    assert finds(text, "fr") == [("Association canadienne des soins palliatifs", "organisation"),
+                                 ("Réseau des soins palliatifs du Québec", "organisation"),
+                                 ("Commission scolaire de la Région-de-Sherbrooke", "organisation"),
+                                 ("Église catholique", "organisation")]

@@ -234,6 +234,7 @@ _ORG_WORDS = _words(
     "technologies technology systems industries capital partners fund fonds trust authority autorité behörde "
     "board bureau reserve réserve vereinigung gewerkschaft konzern co corp inc ltd llc plc sa ag gmbh se nv bv "
     "spa srl sarl ooo oao limited incorporated corporation company cie ооо оао зао пао министерство агентство "
+    "réseau alliance coalition mouvement movement bewegung église church kirche "
     "партия банк союз совет служба комитет университет компания корпорация фонд"
 )
 _ORG_SUFFIXES = ("ministerium", "bank", "zeitung", "verband", "agentur", "gesellschaft", "partei", "konzern",
@@ -278,9 +279,11 @@ _FRENCH_HEAD_BEFORE_RE = re.compile(
     r"(?: de la | de l['’]| des | du | de | d['’]| )$"
 )
 _FRENCH_ADJECTIVE_RE = re.compile(
-    r" (?:[a-zéèêàâîôûç]+(?:ale|al|aux|ienne|éenne|éen|ien|aise|ais|oise|ois|ique|elle|ée|ère|ive|aire))(?=[^\w'’-])"
+    r" (?:[a-zéèêàâîôûç]+(?:ales?|aux|iennes?|éennes?|éens?|iens?|aises?|ais|oises?|ois|iques?|elles?|ées?|ères?"
+    r"|ifs?|ives?|aires?))(?=[^\w'’-])"
 )
 _FRENCH_COMPLEMENT_RE = re.compile(r" (?:de la |de l['’]|du |des |de |d['’])[a-zéèêëàâîïôûùç]{4,}(?=[^\w'’-])")
+_FRENCH_NAMED_COMPLEMENT_RE = re.compile(r" (?:de la |de l['’]|du |des |de |d['’])[A-ZÀ-Ö][\w'’-]*(?=[^\w'’-]|$)")
 _COMPASS_RE = re.compile(r" (?:occidental|oriental|septentrional|méridional|central)(?:e|es|aux)?(?=[^\w'’-])")
 # Russian and Ukrainian capitalise only the first word of a descriptive name: a capitalised adjective, up to
 # two lowercase ones and a lowercase head noun that says what it names (`Тюменской области`, `Ялуторовского
@@ -701,6 +704,10 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
                     end = adjective.end()
             if last in _ORG_WORDS and (complement := _FRENCH_COMPLEMENT_RE.match(text, end)):
                 end = complement.end()  # Agence nationale de sécurité
+                if adjective := _FRENCH_ADJECTIVE_RE.match(text, end):
+                    end = adjective.end()  # Association canadienne des soins palliatifs
+            if last in _ORG_WORDS and (named := _FRENCH_NAMED_COMPLEMENT_RE.match(text, end)):
+                end = named.end()  # Réseau des soins palliatifs du Québec
         if head := _FRENCH_HEAD_BEFORE_RE.search(text, max(0, start - 30), start):
             return "organisation", head.start(), end
     if single and end == start + len(joined) and (last in _GENERIC or last[-1] == "s" and last[:-1] in _GENERIC):
