@@ -435,3 +435,18 @@ def test_french_organisations_take_an_adjective_after_their_complement_and_a_nam
                                  ("Réseau des soins palliatifs du Québec", "organisation"),
                                  ("Commission scolaire de la Région-de-Sherbrooke", "organisation"),
                                  ("Église catholique", "organisation")]
+
+
+def test_german_clubs_streets_place_heads_and_organisation_complements():
+    text = ("Der VfB Stuttgart verlor gegen die SG Rohrweiler im Signal Iduna Park, während die Fans in der "
+            "Veltins-Arena feierten.")
+    assert finds(text, "de") == [("VfB Stuttgart", "organisation"), ("SG Rohrweiler", "organisation"),
+                                 ("Signal Iduna Park", "place"), ("Veltins-Arena", "place")]
+    streets = finds("Das Fest war in der Domgasse und der Lindenallee, nicht auf der Straße.", "de")
+    assert streets == [("Domgasse", "place"), ("Lindenallee", "place")]
+    heads = finds("Im US-Bundesstaat Georgia und in der Gemeinde Salem warnte das Bundesamt für "
+                  "Verfassungsschutz und Terrorismusbekämpfung die Organisation für das Verbot chemischer Waffen.", "de")
+    assert heads == [("Georgia", "place"), ("Salem", "place"),
+                     ("Bundesamt für Verfassungsschutz und Terrorismusbekämpfung", "organisation"),
+                     ("Organisation für das Verbot chemischer Waffen", "organisation")]
+    assert finds("Präsidentin Park Geun-hye ging durch den Park.", "de") == [("Park Geun-hye", "person")]

@@ -238,7 +238,8 @@ _ORG_WORDS = _words(
     "партия банк союз совет служба комитет университет компания корпорация фонд"
 )
 _ORG_SUFFIXES = ("ministerium", "bank", "zeitung", "verband", "agentur", "gesellschaft", "partei", "konzern",
-                 "behörde", "institut", "kommission", "gericht", "stiftung")
+                 "behörde", "institut", "kommission", "gericht", "stiftung", "amt", "amtes", "amts", "verein",
+                 "vereins")
 _PLACE_WORDS = _words(
     "city republic kingdom states island islands street avenue river lake mountains mount bay sea ocean valley palace "
     "palais palast airport aéroport flughafen "
@@ -246,6 +247,12 @@ _PLACE_WORDS = _words(
     "republik insel see fluss straße platz república ciudad repubblica область республика город край район"
 )
 _PLACE_SUFFIXES = ("stan", "shire", "burg", "bourg", "ville", "grad", "hausen", "haven")
+# German streets are one word (`Domgasse`, `Hauptstraße`); the bare `Straße` is the common noun.
+_STREET_SUFFIXES = ("straße", "strasse", "gasse", "allee")
+# Last words that make a name a place (`Signal Iduna Park`, `Veltins-Arena`), never first (`Park Geun-hye`).
+_PLACE_LAST_WORDS = _words("park stadium stadion arena")
+# A German noun that says the next name is a place: `US-Bundesstaat Georgia`, `Gemeinde Salem`, `Hauptstadt Kiew`.
+_GERMAN_PLACE_HEADS = ("staat", "stadt", "gemeinde", "kreis", "provinz", "region", "insel", "ortsteil", "stadtteil")
 _TOPONYM_RE = re.compile(r"(?:Saint|Sainte|Val|San|Santa|Bad)-|-(?:sur|sous|en|lès|le|la|les|de|du|am|an)-|-d['’]")
 # Macro-regions no ISO or CLDR list names; countries, regions and cities come from `world_names`.
 _KNOWN_PLACES = frozenset(
@@ -284,6 +291,15 @@ _FRENCH_ADJECTIVE_RE = re.compile(
 )
 _FRENCH_COMPLEMENT_RE = re.compile(r" (?:de la |de l['’]|du |des |de |d['’])[a-zéèêëàâîïôûùç]{4,}(?=[^\w'’-])")
 _FRENCH_NAMED_COMPLEMENT_RE = re.compile(r" (?:de la |de l['’]|du |des |de |d['’])[A-ZÀ-Ö][\w'’-]*(?=[^\w'’-]|$)")
+# A German organisation's complement: `Organisation für das Verbot chemischer Waffen`, `Bundesamt für
+# Verfassungsschutz und Terrorismusbekämpfung`, `Institut für Sicherheitsstudien`.
+_GERMAN_NOUN = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜa-zäöüß]+)*"
+_GERMAN_MORE = rf"(?: (?:und|der|des) {_GERMAN_NOUN}| [a-zäöüß]+(?:er|en|es) {_GERMAN_NOUN})"
+_GERMAN_COMPLEMENT_RE = re.compile(
+    rf" für (?:(?:den|die|das|der|dem) )?(?:[a-zäöüß]+(?:e|en|er|es) )?{_GERMAN_NOUN}{_GERMAN_MORE}{{0,2}}"
+    r"(?=[^\w'’-]|$)"
+)
+_GERMAN_MORE_RE = re.compile(rf"{_GERMAN_MORE}{{1,2}}(?=[^\w'’-]|$)")  # after `Bundesamt für Verfassungsschutz`
 _COMPASS_RE = re.compile(r" (?:occidental|oriental|septentrional|méridional|central)(?:e|es|aux)?(?=[^\w'’-])")
 # Russian and Ukrainian capitalise only the first word of a descriptive name: a capitalised adjective, up to
 # two lowercase ones and a lowercase head noun that says what it names (`Тюменской области`, `Ялуторовского
@@ -563,7 +579,23 @@ def _is_acronym(word: str) -> bool:
 def _is_head_word(word: str) -> bool:
     """Words that name what a multi-word name is (`Bank` of ..., `Agentur` für ...)."""
     low = word.lower()
-    return low in _ORG_WORDS or low in _PLACE_WORDS or (len(low) > 7 and low.endswith(_ORG_SUFFIXES))
+    return (low in _ORG_WORDS or low in _PLACE_WORDS or low in _PLACE_LAST_WORDS
+            or len(low) > 7 and low.endswith(_ORG_SUFFIXES))
+
+
+def _is_street(low: str) -> bool:
+    """Whether a lowercased German word names a street (`domgasse`), not the common noun (`straße`)."""
+    return len(low) > 7 and low.endswith(_STREET_SUFFIXES)
+
+
+def _is_place_head(low: str) -> bool:
+    """Whether a lowercased German word says that a place's name follows (`us-bundesstaat`, `gemeinde`)."""
+    return low.endswith(_GERMAN_PLACE_HEADS)
+
+
+def _is_abbreviation(word: str) -> bool:
+    """An acronym, or a short abbreviation with capitals inside (`VfB`, `TuS`, `SpVgg`): no German noun."""
+    return _is_acronym(word) or len(word) <= 5 and sum(map(str.isupper, word)) >= 2
 
 
 def _joins(text: str, left: _Token, right: _Token, lang: str) -> bool:
@@ -608,7 +640,10 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
             map(_is_head_word, names[1:])))) or lang == "de" and names[0] in _STOP or len(names[0]) == 1 and not
             _INITIAL_RE.match(text, tokens[run[0]][0])):
         run, names = run[1:], names[1:]  # American diplomats, but Soviet Union and European Union
-    if lang == "de" and len(run) > 1 and not (_is_head_word(names[0]) or _is_head_word(names[-1])):
+    if lang == "de" and len(run) > 1 and _is_place_head(names[0].lower()):
+        run, names = run[1:], names[1:]  # US-Bundesstaat Georgia: the place is Georgia
+    if lang == "de" and len(run) > 1 and not (_is_head_word(names[0]) or _is_head_word(names[-1])
+                                              or _is_abbreviation(names[0])):
         before = text[max(0, tokens[run[0]][0] - 30) : tokens[run[0]][0]].lower().split()
         adjective = len(before) > 1 and before[-2] in _GERMAN_DETERMINERS and before[-1].endswith(("en", "er", "em"))
         if before and (before[-1] in _GERMAN_DETERMINERS or adjective):  # der Bericht, im neuen Bericht
@@ -633,6 +668,18 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
     return pieces + ([(tail, True)] if tail else [])
 
 
+def _german_complement(text: str, names: list[str], start: int, end: int) -> int:
+    """Where a German organisation's name ends with its `für` complement, or 0 when it has none."""
+    head = names[-1].lower()
+    if head in _ORG_WORDS or len(head) > 7 and head.endswith(_ORG_SUFFIXES):
+        complement = _GERMAN_COMPLEMENT_RE.match(text, end)
+        return complement.end() if complement else 0
+    if len(names) > 1 and _is_head_word(names[0]) and " für " in text[start:end]:
+        more = _GERMAN_MORE_RE.match(text, end)
+        return more.end() if more else 0
+    return 0
+
+
 def _previous_words(text: str, start: int) -> list[str]:
     """Up to two lowercased words right before `start` (none when punctuation intervenes)."""
     if start < 2 or text[start - 1] not in " \u00a0":
@@ -643,13 +690,13 @@ def _previous_words(text: str, start: int) -> list[str]:
 def _german_noun(text: str, word: str, start: int) -> bool:
     """Whether a lone capitalised German word is most likely a common noun (the usual case)."""
     low = word.lower()
-    if (_is_acronym(word) or "-" in word or low in _ORG_WORDS or low.endswith(_PLACE_SUFFIXES)
+    if (_is_acronym(word) or "-" in word or low in _ORG_WORDS or low.endswith(_PLACE_SUFFIXES) or _is_street(low)
             or (len(low) > 7 and low.endswith(_ORG_SUFFIXES))):
         return False
     if start < 2 or text[start - 1] != " ":
         return True
     previous = text[text.rfind(" ", max(0, start - 30), start - 1) + 1 : start - 1].lower()
-    return previous not in _PLACE_PREPOSITIONS and not _is_title(previous, "de")
+    return previous not in _PLACE_PREPOSITIONS and not _is_title(previous, "de") and not _is_place_head(previous)
 
 
 def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, titled: bool,
@@ -710,6 +757,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
                 end = named.end()  # Réseau des soins palliatifs du Québec
         if head := _FRENCH_HEAD_BEFORE_RE.search(text, max(0, start - 30), start):
             return "organisation", head.start(), end
+    if lang == "de" and (complement := _german_complement(text, names, start, end)):
+        return "organisation", start, complement
     if single and end == start + len(joined) and (last in _GENERIC or last[-1] == "s" and last[:-1] in _GENERIC):
         return None, start, end
     lowers = [last] if single else [name.lower().rstrip(".") for name in names]
@@ -718,8 +767,10 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     if " & " in text[start:end] or any(low in _ORG_WORDS or (len(low) > 7 and low.endswith(_ORG_SUFFIXES))
                                        for low in lowers) or not single and _has(names[-1], LEGAL_FORM):
         return "organisation", start, end
-    if last.endswith(_PLACE_SUFFIXES) or any(low in _PLACE_WORDS for low in lowers) or ("-" in joined and (
-            _TOPONYM_RE.search(joined) or any(part in _PLACE_WORDS for low in lowers for part in low.split("-")))):
+    if last.endswith(_PLACE_SUFFIXES) or any(low in _PLACE_WORDS for low in lowers) or not single and (
+            last in _PLACE_LAST_WORDS) or lang == "de" and _is_street(last) or ("-" in joined and (
+            _TOPONYM_RE.search(joined) or any(part in _PLACE_WORDS for low in lowers for part in low.split("-"))
+            or last.rsplit("-", 1)[-1] in _PLACE_LAST_WORDS)):
         return "place", start, end
     if single and _is_acronym(joined):
         return "organisation", start, end
@@ -751,6 +802,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
 
 def _single_kind(text: str, word: str, start: int, lang: str, previous: str, world: Known | None) -> str | None:
     """The kind of a lone capitalised word without a title, a speech verb or a name word in it."""
+    if lang == "de" and _is_place_head(previous):
+        return "place"
     if previous in _PLACE_PREPOSITIONS and (world is not None and world.place or lang != "de" and not (
             word.lower().endswith(_GERMAN_NOUN_ENDINGS))):
         return "place"
