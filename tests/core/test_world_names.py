@@ -15,6 +15,14 @@ def test_table_is_shipped_with_a_header_naming_its_generator():
     assert first.startswith("#") and "scripts/build_world_names.py" in first
 
 
+def test_table_forms_are_folded_as_lookups_fold_them_and_unique():
+    from reader.core.text import fold
+
+    forms = [line.split("\t")[0] for line in TABLE.read_text(encoding="utf-8").splitlines()[1:]]
+    assert all(fold(form) == form for form in forms)  # fold changed: run scripts/build_world_names.py again
+    assert len(set(forms)) == len(forms)
+
+
 @pytest.mark.parametrize(
     ("name", "key"),
     [("US", "united_states"), ("U.S.", "united_states"), ("America", "united_states"), ("USA", "united_states"),

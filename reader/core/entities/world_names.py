@@ -42,7 +42,8 @@ def _cyrillic(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, Known], dict[str, Known]]:
-    """(folded form -> Known, Cyrillic stem -> Known) from the shipped table."""
+    """(folded form -> Known, Cyrillic stem -> Known) from the shipped table, whose forms are folded
+    and unique (the build script folds them, so a process that types a few names starts fast)."""
     forms: dict[str, Known] = {}
     stems: dict[str, Known] = {}
     with TABLE.open(encoding="utf-8") as handle:
@@ -50,13 +51,9 @@ def _tables() -> tuple[dict[str, Known], dict[str, Known]]:
             if line.startswith("#"):
                 continue
             form, flags, key = line.rstrip("\n").split("\t")
-            folded = fold(form)
-            if old := forms.get(folded):
-                flags, key = "".join(sorted(set(old.flags + flags))), old.key or key
-            forms[folded] = Known(flags, key)
-            if _cyrillic(folded) and len(folded) >= 4 and " " not in folded:
-                stem = folded[:-1] if folded[-1] in _CYRILLIC_ENDINGS else folded
-                stems.setdefault(stem, forms[folded])
+            forms[form] = known = Known(flags, key)
+            if len(form) >= 4 and _cyrillic(form) and " " not in form:
+                stems.setdefault(form[:-1] if form[-1] in _CYRILLIC_ENDINGS else form, known)
     return forms, stems
 
 
