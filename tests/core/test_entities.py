@@ -450,3 +450,11 @@ def test_german_clubs_streets_place_heads_and_organisation_complements():
                      ("Bundesamt für Verfassungsschutz und Terrorismusbekämpfung", "organisation"),
                      ("Organisation für das Verbot chemischer Waffen", "organisation")]
     assert finds("Präsidentin Park Geun-hye ging durch den Park.", "de") == [("Park Geun-hye", "person")]
+
+
+def test_a_slavic_adjective_before_its_noun_is_no_name_and_romance_adjectives_lead_institutions():
+    found = finds("Бывшая жена футболиста заявила, что Незаконные выплаты шли через Вильнюсском банке.", "ru")
+    assert not any(name in ("Бывшая", "Незаконные") for name, _ in found)
+    assert ("Достоевский", "person") in finds("Об этом писал Достоевский в романе.", "ru")
+    assert finds("La Haute cour constitutionnelle a tranché, selon le professeur Cornell.", "fr") == [
+        ("Haute cour constitutionnelle", "organisation"), ("Cornell", "person")]

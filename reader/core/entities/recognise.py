@@ -214,7 +214,8 @@ _TITLES = _words(
     "trainer stürmer verteidiger torhüter kapitän anwalt politiker experte chef direktor spieler "
     "тренер нападающий защитник капитан адвокат директор депутат губернатор посол "
     "baron baroness pastor pfarrer pfarrerin abgeordnete abgeordneter bischof pastorin évêque "
-    "sénatrice députée mairesse журналист писатель актер актриса певица певец"
+    "sénatrice députée mairesse журналист писатель актер актриса певица певец professeur professeure docteur "
+    "docteure профессор доктор"
 )
 # German roles are compounds (`US-Geheimdienstexperte`, `Ex-Präsident`): a word ending in one is a title too.
 _GERMAN_ROLE_ENDINGS = ("experte", "expertin", "politiker", "politikerin", "sprecher", "sprecherin", "minister",
@@ -234,7 +235,8 @@ _ORG_WORDS = _words(
     "technologies technology systems industries capital partners fund fonds trust authority autorité behörde "
     "board bureau reserve réserve vereinigung gewerkschaft konzern co corp inc ltd llc plc sa ag gmbh se nv bv "
     "spa srl sarl ooo oao limited incorporated corporation company cie ооо оао зао пао министерство агентство "
-    "réseau alliance coalition mouvement movement bewegung église church kirche "
+    "réseau alliance coalition mouvement movement bewegung église church kirche corte consejo comisión consiglio "
+    "commissione chiesa iglesia "
     "партия банк союз совет служба комитет университет компания корпорация фонд"
 )
 _ORG_SUFFIXES = ("ministerium", "bank", "zeitung", "verband", "agentur", "gesellschaft", "partei", "konzern",
@@ -280,6 +282,12 @@ _GERMAN_DETERMINERS = _words(
     "diese dieses diesem diesen jeder jede jedes jedem jeden alle allen sein seine seiner seinem seinen ihr ihre "
     "ihrer ihrem ihren unser unsere"
 )
+# A capitalised adjective before a lowercase head names an institution: `Haute cour constitutionnelle`,
+# `Grand conseil`, `Nueva corte`.
+_ROMANCE_LEADING_ADJECTIVES = _words("haute haut grande grand nouvelle nouveau petite petit sainte saint premier "
+                                     "première gran nueva nuevo alta alto")
+_ROMANCE_HEAD_AFTER_RE = re.compile(r" (cour|conseil|commission|autorité|assemblée|banque|tribunal|église|corte|"
+                                    r"consejo|comisión|consiglio|commissione|banca|banco|chiesa|iglesia)(?=[^\w'’-])")
 _FRENCH_HEAD_BEFORE_RE = re.compile(
     r"(?<!\w)(?:ministère|institut|université|agence|banque|commission|conseil|office|fondation|société|groupe|parti|"
     r"cour|tribunal|musée|hôpital|aéroport|ministerio|instituto|universidad|ministero|istituto|università)"
@@ -744,7 +752,12 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
             return ("place" if head.group("place") else "organisation"), start, head.end()
         if street := _SLAVIC_HEAD_BEFORE_RE.search(text, max(0, start - 16), start):
             return "place", street.start(), end
+        if single and _SLAVIC_ADJECTIVE_RE.search(last) and text[end : end + 2][1:].islower() and not (
+                world is not None and world.person or _RUSSIAN_SURNAME_RE.search(joined)):
+            return None, start, end  # Бывшая жена, в Чикагском суде: an adjective before its noun
     if lang in _ROMANCE:
+        if single and last in _ROMANCE_LEADING_ADJECTIVES and (head := _ROMANCE_HEAD_AFTER_RE.match(text, end)):
+            end, last = head.end(), head.group(1)
         if last in _GENERIC:
             for _ in range(2):
                 if adjective := _FRENCH_ADJECTIVE_RE.match(text, end):
