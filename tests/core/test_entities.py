@@ -458,3 +458,12 @@ def test_a_slavic_adjective_before_its_noun_is_no_name_and_romance_adjectives_le
     assert ("Достоевский", "person") in finds("Об этом писал Достоевский в романе.", "ru")
     assert finds("La Haute cour constitutionnelle a tranché, selon le professeur Cornell.", "fr") == [
         ("Haute cour constitutionnelle", "organisation"), ("Cornell", "person")]
+
+
+def test_organisations_known_by_a_bare_name_in_any_language():
+    assert finds("Reuters said Chelsea beat Arsenal, according to the Guardian.", "en") == [
+        ("Reuters", "organisation"), ("Chelsea", "organisation"), ("Arsenal", "organisation"),
+        ("Guardian", "organisation")]
+    assert finds("Laut Reuters schwieg Twitter.", "de") == [("Reuters", "organisation"), ("Twitter", "organisation")]
+    assert finds("Как сообщает агентство Рейтер, Газпром закрыл аккаунт в Твиттере.", "ru") == [
+        ("Рейтер", "organisation"), ("Газпром", "organisation"), ("Твиттере", "organisation")]

@@ -19,6 +19,7 @@ from reader.core.entities.world_names import (
     GIVEN,
     LANGUAGE,
     LEGAL_FORM,
+    ORGANISATION,
     REGION,
     Known,
     lookup,
@@ -637,8 +638,8 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
         return []
     if tokens[run[0]][0] in starts:
         first = names[0]
-        known = _has(first, COUNTRY) if lang == "de" else _is_place_name(first)  # German: Dabei is also a town
-        rare = first not in mid and not _is_acronym(first) and not known
+        known = (_has(first, COUNTRY) if lang == "de" else _is_place_name(first)) or _has(first, ORGANISATION)
+        rare = first not in mid and not _is_acronym(first) and not known  # German: Dabei is also a town
         adjective = lang == "de" and first.lower().endswith(("e", "en", "er", "em"))  # Erstklassige Immobilien
         initial = len(run) > 1 and _INITIAL_RE.match(text, tokens[run[0]][0])
         if not initial and (first in _STOP or first.lower() in words or rare and (
@@ -720,6 +721,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     if single and (joined in known or _discourse_key(joined) in known):
         return known.get(joined) or known[_discourse_key(joined)], start, end
     world = _world(joined)
+    if world is not None and ORGANISATION in world.flags and not titled:
+        return "organisation", start, end  # Reuters, Twitter, Газпром: known by their bare name
     if lang in _ROMANCE and world is not None and world.place and (compass := _COMPASS_RE.match(text, end)):
         end = compass.end()  # Afrique occidentale
     if single and world is None and lang == "de" and _german_noun(text, joined, start) and not (

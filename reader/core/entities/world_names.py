@@ -1,6 +1,7 @@
 """World knowledge for typing names: countries (with one id each), regions, cities, given and family names,
 language and nationality words and company legal forms, read once from `reader/data/world_names.tsv`
-(generated from data packages by `scripts/build_world_names.py`)."""
+(generated from data packages by `scripts/build_world_names.py`), and organisations news names by a bare
+word (`reader/data/organisations.txt`, written by hand)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from anyascii import anyascii
 from reader.core.text import fold
 
 TABLE = Path(__file__).resolve().parents[2] / "data" / "world_names.tsv"
-COUNTRY, REGION, BIG_CITY, TOWN, GIVEN, FAMILY, LANGUAGE, LEGAL_FORM = "KRBTGFLO"
+ORGANISATIONS = TABLE.with_name("organisations.txt")
+COUNTRY, REGION, BIG_CITY, TOWN, GIVEN, FAMILY, LANGUAGE, LEGAL_FORM, ORGANISATION = "KRBTGFLON"
 PLACE_FLAGS = frozenset(COUNTRY + REGION + BIG_CITY + TOWN)
 _CYRILLIC_ENDINGS = "аяоеёэыиуюйь"
 
@@ -54,6 +56,14 @@ def _tables() -> tuple[dict[str, Known], dict[str, Known]]:
             forms[form] = known = Known(flags, key)
             if len(form) >= 4 and _cyrillic(form) and " " not in form:
                 stems.setdefault(form[:-1] if form[-1] in _CYRILLIC_ENDINGS else form, known)
+    with ORGANISATIONS.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip() and not line.startswith("#"):
+                form = fold(line.strip())
+                old = forms.get(form, Known("", ""))
+                forms[form] = known = Known("".join(sorted(set(old.flags + ORGANISATION))), old.key)
+                if len(form) >= 4 and _cyrillic(form) and " " not in form:
+                    stems[form[:-1] if form[-1] in _CYRILLIC_ENDINGS else form] = known
     return forms, stems
 
 
