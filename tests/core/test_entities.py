@@ -467,3 +467,8 @@ def test_organisations_known_by_a_bare_name_in_any_language():
     assert finds("Laut Reuters schwieg Twitter.", "de") == [("Reuters", "organisation"), ("Twitter", "organisation")]
     assert finds("Как сообщает агентство Рейтер, Газпром закрыл аккаунт в Твиттере.", "ru") == [
         ("Рейтер", "organisation"), ("Газпром", "organisation"), ("Твиттере", "organisation")]
+
+
+def test_a_romance_square_names_its_place_and_guards_and_channels_are_organisations():
+    assert finds("Sur la place Tiananmen, la Garde Républicaine et Phoenix TV.", "fr") == [
+        ("place Tiananmen", "place"), ("Garde Républicaine", "organisation"), ("Phoenix TV", "organisation")]

@@ -232,12 +232,12 @@ _ORG_WORDS = _words(
     "verband league ligue liga exchange bourse börse office department administration service services army "
     "armée armee navy foundation fondation stiftung centre center zentrum club society société gesellschaft "
     "group groupe gruppe grupo holdings holding media médias news times post press presse zeitung journal "
-    "tribune herald gazette radio television télévision network airlines airways motors motor electronics energy "
+    "tribune herald gazette radio television télévision tv network airlines airways motors motor electronics energy "
     "technologies technology systems industries capital partners fund fonds trust authority autorité behörde "
     "board bureau reserve réserve vereinigung gewerkschaft konzern co corp inc ltd llc plc sa ag gmbh se nv bv "
     "spa srl sarl ooo oao limited incorporated corporation company cie ооо оао зао пао министерство агентство "
     "réseau alliance coalition mouvement movement bewegung église church kirche corte consejo comisión consiglio "
-    "commissione chiesa iglesia "
+    "commissione chiesa iglesia guard garde "
     "партия банк союз совет служба комитет университет компания корпорация фонд"
 )
 _ORG_SUFFIXES = ("ministerium", "bank", "zeitung", "verband", "agentur", "gesellschaft", "partei", "konzern",
@@ -289,6 +289,9 @@ _ROMANCE_LEADING_ADJECTIVES = _words("haute haut grande grand nouvelle nouveau p
                                      "première gran nueva nuevo alta alto")
 _ROMANCE_HEAD_AFTER_RE = re.compile(r" (cour|conseil|commission|autorité|assemblée|banque|tribunal|église|corte|"
                                     r"consejo|comisión|consiglio|commissione|banca|banco|chiesa|iglesia)(?=[^\w'’-])")
+# A square or street names its place in lower case before the name: `place Tiananmen`, `rue de Rivoli`.
+_ROMANCE_STREET_BEFORE_RE = re.compile(r"(?<![\w'’-])(?:place|rue|avenue|boulevard|quai|plaza|piazza|calle|via)"
+                                       r"(?: de la | de l['’]| des | du | de | d['’]| )$")
 _FRENCH_HEAD_BEFORE_RE = re.compile(
     r"(?<!\w)(?:ministère|institut|université|agence|banque|commission|conseil|office|fondation|société|groupe|parti|"
     r"cour|tribunal|musée|hôpital|aéroport|ministerio|instituto|universidad|ministero|istituto|università)"
@@ -773,6 +776,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
                 end = named.end()  # Réseau des soins palliatifs du Québec
         if head := _FRENCH_HEAD_BEFORE_RE.search(text, max(0, start - 30), start):
             return "organisation", head.start(), end
+        if street := _ROMANCE_STREET_BEFORE_RE.search(text, max(0, start - 16), start):
+            return "place", street.start(), end
     if lang == "de" and (complement := _german_complement(text, names, start, end)):
         return "organisation", start, complement
     if single and end == start + len(joined) and (last in _GENERIC or last[-1] == "s" and last[:-1] in _GENERIC):
