@@ -423,9 +423,9 @@ class Engine:
         related = self._related_index()
         if fresh:
             related.clear()
-        else:  # the relatedness store may have been emptied (new format) while the index was kept
-            missing = {split_member(Path(i))[0].as_posix()
-                       for i in set(self._ids_of(manifest, members)) - related.article_ids()}
+        elif related.count() != len(known := self._ids_of(manifest, members)):
+            # the relatedness store was emptied (new format) while the index was kept, or fell behind it
+            missing = {split_member(Path(i))[0].as_posix() for i in set(known) - related.article_ids()}
             manifest = {i: [0, 0, 0] if i in missing else v for i, v in manifest.items()}
             members = {i: {} if i in missing else v for i, v in members.items()}
         todo = [e for e in entries.values() if manifest.get(e.id) != [e.mtime_ns, e.size, e.sidecar_mtime_ns]]

@@ -551,3 +551,14 @@ def test_every_article_lists_newest_first_in_the_same_order_whatever_the_segment
     assert [hit.id for hit in engine.search("*", limit=None).hits] == first
     undated = [hit.id for hit in engine.search("*", limit=None).hits if not hit.date]
     assert undated == sorted(undated)
+
+
+def test_an_update_refills_a_relatedness_store_that_fell_behind_the_index(engine, small_corpus, tmp_path):
+    from reader.core.related.store import RelatedIndex
+
+    before = {i: [r.id for r in engine.related(i)] for i in engine.all_ids()}
+    store = RelatedIndex(tmp_path / "index")
+    store.remove("fr/depeche.txt")  # as if a process died between the index's commit and the store's
+    store.close()
+    assert engine.update().changed == 1  # only the article the store lacks is read again
+    assert {i: [r.id for r in engine.related(i)] for i in engine.all_ids()} == before

@@ -365,6 +365,12 @@ class RelatedIndex:
         return {row[0] for row in self._db.execute("SELECT article_id FROM docs")}
 
     @_locked
+    def count(self) -> int:
+        """How many articles the store holds (cheaper than their ids when all is in step)."""
+        self._flush()
+        return self._db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    @_locked
     def languages(self) -> set[str]:
         """The languages of the indexed articles."""
         return set(self._doc_langs().values())
