@@ -125,7 +125,8 @@ def _make_vectors(engine: Engine) -> None:
 
 
 def _merge_segments(engine: Engine, optimize: bool) -> None:
-    """After `reader index`: merge segments as the policy wants (docs/index-segments.md), or all into one."""
+    """After `reader index`: merge segments as the policy wants (docs/index-segments.md) as far as a command
+    should wait for, or all into one."""
     if optimize:
         cost = engine.optimize_estimate()
         if cost.segments > 1:
@@ -133,13 +134,16 @@ def _merge_segments(engine: Engine, optimize: bool) -> None:
                   f"{cost.bytes / 2**20:,.0f} MiB)"
                   f" into one: about {_duration(cost.seconds)}", file=sys.stderr)
     bar = ProgressBar(label="Merging", unit="steps")
-    report = engine.maintain(optimize=optimize, progress=bar)
+    report = engine.maintain(optimize=optimize, progress=bar, waited=True)
     bar.finish()
     if report.busy:
         print("reader: another process is merging the index's segments; left to it", file=sys.stderr)
     elif report.merges:
         print(f"Merged {sum(report.merges):,} segments into {len(report.merges)} in {report.seconds:.1f} s: "
               f"{report.segments_after} segments (were {report.segments_before}).", file=sys.stderr)
+    if report.left is not None:
+        print(f"reader: a merge of {report.left.segments} segments (about {_duration(report.left.seconds)}) is "
+              "left to the app when idle, or to `reader index --optimize`", file=sys.stderr)
 
 
 def _duration(seconds: float) -> str:

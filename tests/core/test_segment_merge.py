@@ -209,3 +209,14 @@ def test_a_rebuild_during_a_merge_wins(tmp_path, small_policy):
     assert rebuilt == ["rebuild requested"] and not report.cancelled
     assert len(engine.segments()) == 1  # the rebuild's one segment; the merge of the old ones was given up
     assert _state(engine) == before
+
+
+def test_a_waited_for_maintenance_leaves_long_merges_unless_segments_pile_up(tmp_path, small_policy, monkeypatch):
+    engine = _many_segments(tmp_path / "corpus")
+    monkeypatch.setattr(segment_policy, "FOREGROUND_SECONDS", 0.0)  # every merge is too long to wait for
+    report = engine.maintain(waited=True)
+    assert report.merges == [] and report.segments_after == 13
+    assert report.left is not None and report.left.segments >= 2 and report.left.seconds > 0
+    monkeypatch.setattr(segment_policy, "MOST_SEGMENTS", 12)  # too many to leave: merged anyway
+    report = engine.maintain(waited=True)
+    assert report.merges and report.segments_after <= 12  # then the rest is left again

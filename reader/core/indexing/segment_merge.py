@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from reader.core.indexing import segment_policy as policy
-from reader.core.indexing.segment_policy import SegmentInfo, plan, segment_infos
+from reader.core.indexing.segment_policy import MergeEstimate, SegmentInfo, plan, segment_infos
 from reader.core.search.index import _storage, _Writer
 from reader.core.search.posting_pool import _FieldLengths, _TermWriter
 from reader.core.search.scoring import term_blocks
@@ -51,6 +51,7 @@ class MaintenanceReport:
     locked_seconds: float = 0.0  # the longest hold of the index lock (one swap)
     cancelled: bool = False
     busy: bool = False  # another process was merging: nothing done
+    left: MergeEstimate | None = None  # a merge too long for a command to wait for
 
 
 class MergeLock:
@@ -253,12 +254,14 @@ def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> tuple[bool, float
 
 def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event | None = None,
              progress: Progress | None = None, on_merge: Callable[[list[SegmentInfo]], None] | None = None,
-             quick: bool = False) -> MaintenanceReport:
+             quick: bool = False, waited: bool = False) -> MaintenanceReport:
     """Merge segments until the layout is within the policy (`optimize`: merge all into one).
 
     Each merge is written outside the index lock and swapped in under it; `cancel` stops between
     merges and inside one; `quick` does one merge at most, and only one of QUICK_MERGE_BYTES at most
-    (after a tag: bounded, whatever the index). `on_merge` is told each merge before it starts.
+    (after a tag: bounded, whatever the index); `waited` (a command the analyst waits for) stops before
+    a merge estimated past FOREGROUND_SECONDS while the index has MOST_SEGMENTS or fewer, and reports
+    it as `left`. `on_merge` is told each merge before it starts.
     """
     started = time.perf_counter()
     report = MaintenanceReport()
@@ -277,6 +280,10 @@ def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event
             report.segments_after = len(infos)
             chosen = infos if optimize and len(infos) > 1 else [] if optimize else plan(infos)
             if not chosen or (quick and sum(s.live_bytes for s in chosen) > policy.QUICK_MERGE_BYTES):
+                break
+            if waited and not optimize and len(infos) <= policy.MOST_SEGMENTS and (
+                    policy.estimate(chosen).seconds > policy.FOREGROUND_SECONDS):
+                report.left = policy.estimate(chosen)
                 break
             if on_merge is not None:
                 on_merge(chosen)
