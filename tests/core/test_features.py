@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.related.features import extract_features, numbers, paragraph_anchors, skeleton, transliterate
+from reader.core.related.features import (
+    extract_features,
+    numbers,
+    paragraph_anchors,
+    skeleton,
+    spelled_acronyms,
+    transliterate,
+)
 
 
 @pytest.mark.parametrize(
@@ -130,3 +137,12 @@ def test_words_keep_the_marks_of_every_script_and_sentences_end_at_a_danda() -> 
     features = extract_features("", "नरेंद्र मोदी। ক্রিকেট খেলা। ภาษาไทย", "")
     assert {"name:nremdr", "name:modi", "name:kriket", "name:khela", "sk:nrntr"} <= set(features)
     assert not any("\u0964" in feature for feature in features)
+
+
+def test_acronyms_spelt_letter_by_letter_meet_their_latin_form() -> None:
+    text = "सी.डी.सी. और एफ.बी.आई. ने (यू.एस.) कहा; Би-би-си, the U.S. e-mail, well-known, из-за, ई-मेल, ई.पू."
+    assert spelled_acronyms(text) == ["cdc", "fbi", "us", "bbc", "us"]
+    hindi = extract_features("सी.डी.सी. की चेतावनी", "एफ.बी.आई. ने यू.एस. में जाँच की।", "hi")
+    english = extract_features("Warning from the CDC", "The FBI investigated in the U.S., as told to us.", "en")
+    assert {"name:cdc", "name:fbi", "name:us", "sk:ktk"} <= set(hindi) & set(english)
+    assert hindi["name:cdc"] == english["name:cdc"]  # a spelt acronym is a name, not a caseless word

@@ -69,6 +69,18 @@ _SCALES = (
     (re.compile(r"milliard|miliard|milyard|mlyr|billion|mlrd$|bn$"), 9),
 )
 _HAN_SCALES = {"千": 3, "万": 4, "萬": 4, "亿": 8, "億": 8}
+# Latin letters by the names other scripts spell them with, transliterated: Hindi writes CDC as सी.डी.सी.,
+# Russian BBC as Би-би-си. A run of them joined by dots or hyphens is the acronym.
+_LETTER_NAMES = {name: letter for letter, names in (
+    ("a", "e ey ei"), ("b", "bi bii"), ("c", "si sii"), ("d", "di dii"), ("e", "i ii"), ("f", "eph ef eff"),
+    ("g", "ji jii dzhi"), ("h", "ec ech eich eych aich"), ("i", "ai ay aai"), ("j", "je jei dzhei dzhey jay"),
+    ("k", "ke kei key kay"), ("l", "el ell"), ("m", "em emm"), ("n", "en enn"), ("o", "o ou"), ("p", "pi pii"),
+    ("q", "kyu kiu"), ("r", "ar aar"), ("s", "es ess"), ("t", "ti tii"), ("u", "yu yuu iu"), ("v", "vi vii"),
+    ("w", "dblyu dblu dabalyu dablyu"), ("x", "eks iks aiks"), ("y", "vai uai wai"), ("z", "jed zed zet"),
+) for name in names.split()}
+_LETTER = rf"(?:[^\W\d_]|[{MARK_CLASS}])"
+_SPELLED_RE = re.compile(rf"{_LETTER}{{1,8}}(?:[.\-\u2010]{_LETTER}{{1,8}})+(?![\w{MARK_CLASS}])")
+_SEPARATOR_RE = re.compile(r"[.\-\u2010](?=[^\W\d_])")  # where one may be: found at C speed
 _BOUNDARY = 2
 _HAN_RUN = 3  # a run of Han characters: words not delimited, so its character pairs are its features
 
@@ -144,6 +156,37 @@ def numbers(text: str) -> list[str]:
         if power:
             found.append(_scaled(values[0], power))
     return found
+
+
+def spelled_acronyms(text: str) -> list[str]:
+    """Acronyms written letter by letter, lower case: capitals with full stops (`U.S.`, `F.B.I.` -> `us`,
+    `fbi`) and letter names of another script (`सी.डी.सी.` -> `cdc`, `Би-би-си` -> `bbc`)."""
+    found, covered = [], 0
+    for separator in _SEPARATOR_RE.finditer(text):
+        start = position = separator.start()
+        if position < covered:
+            continue
+        while start > position - 9 and start and _letter(text[start - 1]):
+            start -= 1
+        if start == position or start and (_letter(text[start - 1]) or text[start - 1] in ".-\u2010"):
+            continue  # no letter before the separator, or a word too long to be a letter's name
+        match = _SPELLED_RE.match(text, start)
+        if match is None:
+            continue
+        covered = match.end()
+        pieces = re.split(r"[.\-\u2010]", match.group())
+        if match.group().isascii():
+            if "." in match.group() and all(len(piece) == 1 and piece.isupper() for piece in pieces):
+                found.append("".join(pieces).lower())
+            continue
+        letters = [_LETTER_NAMES.get("".join(filter(str.isalnum, transliterate(piece).lower()))) for piece in pieces]
+        if all(letters):
+            found.append("".join(letters))
+    return found
+
+
+def _letter(char: str) -> bool:
+    return char.isalpha() or unicodedata.category(char)[0] == "M"
 
 
 def skeleton(word: str) -> str:
@@ -224,10 +267,15 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
     mid_sentence: set[str] = set()
     name_skeletons: dict[str, str] = {}
     caseless: set[str] = set()
+    acronyms: set[str] = set()  # names whatever else the article writes in lower case (`U.S.` and `us`)
     for boost, part in ((2.0, title), (1.0, text)):
         for number in numbers(part):
             if "." in number or len(number) > 1:
                 number_counts["n:" + number] = number_counts.get("n:" + number, 0.0) + boost
+        for acronym in spelled_acronyms(part) if "." in part or "-" in part else ():
+            name_counts[acronym] = name_counts.get(acronym, 0.0) + boost
+            name_skeletons[acronym] = skeleton(acronym)
+            acronyms.add(acronym)
         tokens = _TOKEN_RE.findall(part)
         counts = Counter(tokens)  # each distinct token once, in order of first appearance
         forms = list(map(_WORD_FORMS.__getitem__, counts))
@@ -258,7 +306,8 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
     _weighted(number_counts, "n", features)
     _weighted(stem_counts, "g", features)
     names = {
-        latin: count for latin, count in name_counts.items() if latin in mid_sentence and latin not in lower_forms
+        latin: count for latin, count in name_counts.items()
+        if latin in acronyms or latin in mid_sentence and latin not in lower_forms
     }
     _weighted({"name:" + latin: count for latin, count in names.items()}, "name", features)
     skeletons: dict[str, float] = {}
