@@ -88,7 +88,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         for line in report.warnings:
             print(f"  warning: {one_line(safe_text(line))}", file=sys.stderr)
     _tell_renames(report)
-    _merge_segments(engine, args.optimize)
+    _merge_segments(engine, args.optimize, report.seconds)
     _learn_translations(engine)
     if not args.no_vectors:
         _make_vectors(engine)
@@ -124,9 +124,9 @@ def _make_vectors(engine: Engine) -> None:
               f"({report.articles / max(report.seconds, 1e-9):.0f} articles/s).", file=sys.stderr)
 
 
-def _merge_segments(engine: Engine, optimize: bool) -> None:
-    """After `reader index`: merge segments as the policy wants (docs/index-segments.md) as far as a command
-    should wait for, or all into one."""
+def _merge_segments(engine: Engine, optimize: bool, updating: float) -> None:
+    """After `reader index`: merge segments as the policy wants (docs/index-segments.md), each merge taking
+    at most as long as the update did (`updating` seconds; 2 s at least), or all into one."""
     if optimize:
         cost = engine.optimize_estimate()
         if cost.segments > 1:
@@ -134,7 +134,7 @@ def _merge_segments(engine: Engine, optimize: bool) -> None:
                   f"{cost.bytes / 2**20:,.0f} MiB)"
                   f" into one: about {_duration(cost.seconds)}", file=sys.stderr)
     bar = ProgressBar(label="Merging", unit="steps")
-    report = engine.maintain(optimize=optimize, progress=bar, waited=True)
+    report = engine.maintain(optimize=optimize, progress=bar, budget=updating)
     bar.finish()
     if report.busy:
         print("reader: another process is merging the index's segments; left to it", file=sys.stderr)

@@ -753,9 +753,9 @@ class Engine:
     def maintain(self, *, optimize: bool = False, progress: Progress | None = None,
                  cancel: threading.Event | None = None,
                  on_merge: Callable[[list[SegmentInfo]], None] | None = None,
-                 quick: bool = False, waited: bool = False) -> MaintenanceReport:
+                 quick: bool = False, budget: float | None = None) -> MaintenanceReport:
         """Merge index segments in steps until their layout is within the tiered policy (`optimize`: all
-        into one; `quick`: one merge of a few small segments at most, as after a tag; `waited`: only merges
+        into one; `quick`: one merge of a few small segments at most, as after a tag; `budget`: only merges
         short enough for a command to wait for, see `segment_merge.maintain`). Writers go on meanwhile: the
         index lock is held only to swap each merge in."""
         from reader.core.indexing.segment_merge import maintain
@@ -765,7 +765,7 @@ class Engine:
 
             return MaintenanceReport()
         return maintain(self.index_dir, optimize=optimize, progress=progress, cancel=cancel, on_merge=on_merge,
-                        quick=quick, waited=waited)
+                        quick=quick, budget=budget)
 
     def maintain_apart(self, cancel: threading.Event) -> bool:
         """`maintain` in a low-priority process of its own, stopped when `cancel` is set (an app when idle)."""

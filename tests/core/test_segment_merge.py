@@ -211,12 +211,14 @@ def test_a_rebuild_during_a_merge_wins(tmp_path, small_policy):
     assert _state(engine) == before
 
 
-def test_a_waited_for_maintenance_leaves_long_merges_unless_segments_pile_up(tmp_path, small_policy, monkeypatch):
+def test_maintenance_on_a_budget_leaves_long_merges_unless_segments_pile_up(tmp_path, small_policy, monkeypatch):
     engine = _many_segments(tmp_path / "corpus")
     monkeypatch.setattr(segment_policy, "FOREGROUND_SECONDS", 0.0)  # every merge is too long to wait for
-    report = engine.maintain(waited=True)
+    report = engine.maintain(budget=0.0)
     assert report.merges == [] and report.segments_after == 13
     assert report.left is not None and report.left.segments >= 2 and report.left.seconds > 0
     monkeypatch.setattr(segment_policy, "MOST_SEGMENTS", 12)  # too many to leave: merged anyway
-    report = engine.maintain(waited=True)
+    report = engine.maintain(budget=0.0)
     assert report.merges and report.segments_after <= 12  # then the rest is left again
+    report = engine.maintain(budget=1000.0)  # a long update (a build) may wait as long for its merges
+    assert report.left is None and plan(engine.segments()) == []

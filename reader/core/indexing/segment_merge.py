@@ -254,14 +254,14 @@ def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> tuple[bool, float
 
 def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event | None = None,
              progress: Progress | None = None, on_merge: Callable[[list[SegmentInfo]], None] | None = None,
-             quick: bool = False, waited: bool = False) -> MaintenanceReport:
+             quick: bool = False, budget: float | None = None) -> MaintenanceReport:
     """Merge segments until the layout is within the policy (`optimize`: merge all into one).
 
     Each merge is written outside the index lock and swapped in under it; `cancel` stops between
     merges and inside one; `quick` does one merge at most, and only one of QUICK_MERGE_BYTES at most
-    (after a tag: bounded, whatever the index); `waited` (a command the analyst waits for) stops before
-    a merge estimated past FOREGROUND_SECONDS while the index has MOST_SEGMENTS or fewer, and reports
-    it as `left`. `on_merge` is told each merge before it starts.
+    (after a tag: bounded, whatever the index); `budget` (seconds a command the analyst waits for may
+    spend on one merge, FOREGROUND_SECONDS at least) stops before a merge estimated past it while the
+    index has MOST_SEGMENTS or fewer, and reports that merge as `left`. `on_merge` is told each merge before it starts.
     """
     started = time.perf_counter()
     report = MaintenanceReport()
@@ -281,8 +281,8 @@ def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event
             chosen = infos if optimize and len(infos) > 1 else [] if optimize else plan(infos)
             if not chosen or (quick and sum(s.live_bytes for s in chosen) > policy.QUICK_MERGE_BYTES):
                 break
-            if waited and not optimize and len(infos) <= policy.MOST_SEGMENTS and (
-                    policy.estimate(chosen).seconds > policy.FOREGROUND_SECONDS):
+            if budget is not None and not optimize and len(infos) <= policy.MOST_SEGMENTS and (
+                    policy.estimate(chosen).seconds > max(budget, policy.FOREGROUND_SECONDS)):
                 report.left = policy.estimate(chosen)
                 break
             if on_merge is not None:

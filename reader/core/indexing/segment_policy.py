@@ -18,8 +18,9 @@ MERGE_FACTOR = 10  # a tier holding this many segments merges that many into one
 MAX_MERGED_BYTES = 64 * 2**20
 QUICK_MERGE_BYTES = 2 * 2**20  # merges this small run right after a tag (well under a second)
 MERGE_BYTES_PER_SECOND = 3 * 2**20  # about, on one core of the benchmark machine: for estimates
-# A command the analyst waits for (`reader index`) merges only what takes this long at most by estimate,
-# leaving longer merges to an idle app or `--optimize`, unless the index has more than MOST_SEGMENTS.
+# A command the analyst waits for (`reader index`) merges only what takes this long by estimate, or as long
+# as its own update took, leaving longer merges to an idle app or `--optimize`, unless the index has more
+# than MOST_SEGMENTS.
 FOREGROUND_SECONDS = 2.0
 MOST_SEGMENTS = 40
 
