@@ -290,12 +290,13 @@ _ROMANCE_LEADING_ADJECTIVES = _words("haute haut grande grand nouvelle nouveau p
 _ROMANCE_HEAD_AFTER_RE = re.compile(r" (cour|conseil|commission|autorité|assemblée|banque|tribunal|église|corte|"
                                     r"consejo|comisión|consiglio|commissione|banca|banco|chiesa|iglesia)(?=[^\w'’-])")
 # A square or street names its place in lower case before the name: `place Tiananmen`, `rue de Rivoli`.
+_ROMANCE_LINK_BEFORE = r"(?: de la | de l['’]| des | du | de | d['’]| )$"  # between a lowercase head and its name
 _ROMANCE_STREET_BEFORE_RE = re.compile(r"(?<![\w'’-])(?:place|rue|avenue|boulevard|quai|plaza|piazza|calle|via)"
-                                       r"(?: de la | de l['’]| des | du | de | d['’]| )$")
+                                       + _ROMANCE_LINK_BEFORE)
 _FRENCH_HEAD_BEFORE_RE = re.compile(
     r"(?<!\w)(?:ministère|institut|université|agence|banque|commission|conseil|office|fondation|société|groupe|parti|"
     r"cour|tribunal|musée|hôpital|aéroport|ministerio|instituto|universidad|ministero|istituto|università)"
-    r"(?: de la | de l['’]| des | du | de | d['’]| )$"
+    + _ROMANCE_LINK_BEFORE
 )
 _FRENCH_ADJECTIVE_RE = re.compile(
     r" (?:[a-zéèêàâîôûç]+(?:ales?|aux|iennes?|éennes?|éens?|iens?|aises?|ais|oises?|ois|iques?|elles?|ées?|ères?"
@@ -591,8 +592,12 @@ def _is_acronym(word: str) -> bool:
 def _is_head_word(word: str) -> bool:
     """Words that name what a multi-word name is (`Bank` of ..., `Agentur` für ...)."""
     low = word.lower()
-    return (low in _ORG_WORDS or low in _PLACE_WORDS or low in _PLACE_LAST_WORDS
-            or len(low) > 7 and low.endswith(_ORG_SUFFIXES))
+    return _is_org_word(low) or low in _PLACE_WORDS or low in _PLACE_LAST_WORDS
+
+
+def _is_org_word(low: str) -> bool:
+    """Whether a lowercased word says an organisation is named (`bank`, `ministerium`, `bundesamtes`)."""
+    return low in _ORG_WORDS or len(low) > 7 and low.endswith(_ORG_SUFFIXES)
 
 
 def _is_street(low: str) -> bool:
@@ -683,7 +688,7 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
 def _german_complement(text: str, names: list[str], start: int, end: int) -> int:
     """Where a German organisation's name ends with its `für` complement, or 0 when it has none."""
     head = names[-1].lower()
-    if head in _ORG_WORDS or len(head) > 7 and head.endswith(_ORG_SUFFIXES):
+    if _is_org_word(head):
         complement = _GERMAN_COMPLEMENT_RE.match(text, end)
         return complement.end() if complement else 0
     if len(names) > 1 and _is_head_word(names[0]) and " für " in text[start:end]:
@@ -702,8 +707,7 @@ def _previous_words(text: str, start: int) -> list[str]:
 def _german_noun(text: str, word: str, start: int) -> bool:
     """Whether a lone capitalised German word is most likely a common noun (the usual case)."""
     low = word.lower()
-    if (_is_acronym(word) or "-" in word or low in _ORG_WORDS or low.endswith(_PLACE_SUFFIXES) or _is_street(low)
-            or (len(low) > 7 and low.endswith(_ORG_SUFFIXES))):
+    if _is_acronym(word) or "-" in word or _is_org_word(low) or low.endswith(_PLACE_SUFFIXES) or _is_street(low):
         return False
     if start < 2 or text[start - 1] != " ":
         return True
@@ -785,13 +789,12 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     lowers = [last] if single else [name.lower().rstrip(".") for name in names]
     if last in _OTHER_WORDS:
         return None, start, end
-    if " & " in text[start:end] or any(low in _ORG_WORDS or (len(low) > 7 and low.endswith(_ORG_SUFFIXES))
-                                       for low in lowers) or not single and _has(names[-1], LEGAL_FORM):
+    if " & " in text[start:end] or any(map(_is_org_word, lowers)) or not single and _has(names[-1], LEGAL_FORM):
         return "organisation", start, end
-    if last.endswith(_PLACE_SUFFIXES) or any(low in _PLACE_WORDS for low in lowers) or not single and (
-            last in _PLACE_LAST_WORDS) or lang == "de" and _is_street(last) or ("-" in joined and (
-            _TOPONYM_RE.search(joined) or any(part in _PLACE_WORDS for low in lowers for part in low.split("-"))
-            or last.rsplit("-", 1)[-1] in _PLACE_LAST_WORDS)):
+    if last.endswith(_PLACE_SUFFIXES) or any(low in _PLACE_WORDS for low in lowers) or (
+            last.rsplit("-", 1)[-1] in _PLACE_LAST_WORDS and (not single or "-" in last)) or (
+            lang == "de" and _is_street(last)) or ("-" in joined and (
+            _TOPONYM_RE.search(joined) or any(part in _PLACE_WORDS for low in lowers for part in low.split("-")))):
         return "place", start, end
     if single and _is_acronym(joined):
         return "organisation", start, end

@@ -54,17 +54,25 @@ def _tables() -> tuple[dict[str, Known], dict[str, Known]]:
                 continue
             form, flags, key = line.rstrip("\n").split("\t")
             forms[form] = known = Known(flags, key)
-            if len(form) >= 4 and _cyrillic(form) and " " not in form:
-                stems.setdefault(form[:-1] if form[-1] in _CYRILLIC_ENDINGS else form, known)
+            if stem := _cyrillic_stem(form):
+                stems.setdefault(stem, known)
     with ORGANISATIONS.open(encoding="utf-8") as handle:
         for line in handle:
             if line.strip() and not line.startswith("#"):
                 form = fold(line.strip())
                 old = forms.get(form, Known("", ""))
                 forms[form] = known = Known("".join(sorted(set(old.flags + ORGANISATION))), old.key)
-                if len(form) >= 4 and _cyrillic(form) and " " not in form:
-                    stems[form[:-1] if form[-1] in _CYRILLIC_ENDINGS else form] = known
+                if stem := _cyrillic_stem(form):
+                    stems[stem] = known
     return forms, stems
+
+
+def _cyrillic_stem(form: str) -> str:
+    """A one-word Cyrillic form without its final vowel, under which its other cases are looked up; ''
+    for any other form."""
+    if len(form) < 4 or " " in form or not _cyrillic(form):
+        return ""
+    return form[:-1] if form[-1] in _CYRILLIC_ENDINGS else form
 
 
 def lookup(name: str) -> Known | None:

@@ -79,8 +79,11 @@ _LETTER_NAMES = {name: letter for letter, names in (
     ("w", "dblyu dblu dabalyu dablyu"), ("x", "eks iks aiks"), ("y", "vai uai wai"), ("z", "jed zed zet"),
 ) for name in names.split()}
 _LETTER = rf"(?:[^\W\d_]|[{MARK_CLASS}])"
-_SPELLED_RE = re.compile(rf"{_LETTER}{{1,8}}(?:[.\-\u2010]{_LETTER}{{1,8}})+(?![\w{MARK_CLASS}])")
-_SEPARATOR_RE = re.compile(r"[.\-\u2010](?=[^\W\d_])")  # where one may be: found at C speed
+_SEPARATORS = ".-\u2010"  # between the letters of a spelt acronym
+_SEPARATOR_CLASS = f"[{re.escape(_SEPARATORS)}]"
+_SPELLED_RE = re.compile(rf"{_LETTER}{{1,8}}(?:{_SEPARATOR_CLASS}{_LETTER}{{1,8}})+(?![\w{MARK_CLASS}])")
+_SEPARATOR_RE = re.compile(rf"{_SEPARATOR_CLASS}(?=[^\W\d_])")  # where one may be: found at C speed
+_SPLIT_RE = re.compile(_SEPARATOR_CLASS)
 _BOUNDARY = 2
 _HAN_RUN = 3  # a run of Han characters: words not delimited, so its character pairs are its features
 
@@ -168,13 +171,13 @@ def spelled_acronyms(text: str) -> list[str]:
             continue
         while start > position - 9 and start and _letter(text[start - 1]):
             start -= 1
-        if start == position or start and (_letter(text[start - 1]) or text[start - 1] in ".-\u2010"):
+        if start == position or start and (_letter(text[start - 1]) or text[start - 1] in _SEPARATORS):
             continue  # no letter before the separator, or a word too long to be a letter's name
         match = _SPELLED_RE.match(text, start)
         if match is None:
             continue
         covered = match.end()
-        pieces = re.split(r"[.\-\u2010]", match.group())
+        pieces = _SPLIT_RE.split(match.group())
         if match.group().isascii():
             if "." in match.group() and all(len(piece) == 1 and piece.isupper() for piece in pieces):
                 found.append("".join(pieces).lower())

@@ -42,4 +42,3 @@ def translated_features(title: str, text: str, translate: Translate) -> tuple[di
                     weights[feature] = weight
                     shown[feature] = f"{translation} ← {word}"
     return weights, shown
-

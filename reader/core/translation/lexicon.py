@@ -288,7 +288,6 @@ class LexiconSource:
             shown = self.learned.surface.get(target, {}).get(found.term, found.term)
             yield Translation(target, (found.term,), word, "learned", found.strength, shown, found.segments)
 
-
     def written(self, word: str, lang: str, langs: list[str]) -> Iterator[tuple[str, float]]:
         """Each translation of a word of `lang` into `langs` as written, with its strength, but those
         lexicon.yaml forbids (the evidence related articles take from the lexicon)."""
