@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reader.core.entities.gazetteer import Gazetteer  # noqa: E402
-from reader.core.entities.recognise import AUTO_KINDS, Span, recognise  # noqa: E402
+from reader.core.entities.recognise import recognise  # noqa: E402
+from reader.core.entities.spans import AUTO_KINDS, Span  # noqa: E402
 
 GOLD = ROOT / "tests" / "fixtures" / "entities_gold.yaml"
 DATA = Path(os.environ.get("READER_NEWSTEST") or ROOT.parent / "shared" / "data" / "newstest2014")

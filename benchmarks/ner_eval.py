@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader.core.entities.recognise import NAME_KINDS, recognise  # noqa: E402
+from reader.core.entities.recognise import recognise  # noqa: E402
+from reader.core.entities.spans import NAME_KINDS  # noqa: E402
 
 DATA = Path(os.environ.get("READER_NER_DATA", "../devdata/ner"))
 HELD_OUT_SOURCES = ("CoNLL-2003 dev", "GermEval 2014 test", "factRuEval-2016 testset")

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "reader" / "data" / "world_names.tsv"
 sys.path.insert(0, str(ROOT))
 
-from reader.core.entities.recognise import normalise_name  # noqa: E402
+from reader.core.entities.spans import normalise_name  # noqa: E402
 from reader.core.text import fold  # noqa: E402
 
 # Short and informal names of countries that ISO lists do not hold (they all resolve to the ISO country).

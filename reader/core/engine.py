@@ -50,6 +50,7 @@ from reader.core.search.index import (
     match_spans,
     translated_matches,
 )
+from reader.core.semantic import VECTORS_FILE
 from reader.core.translation import learning_queue
 from reader.core.translation.expansion import Expander, Matched
 from reader.core.userdata import data_overlay
@@ -66,7 +67,7 @@ from reader.core.userdata.files import (
 
 if TYPE_CHECKING:  # the search path does not load the entity, loader and merge modules
     from reader.core.entities.gazetteer import Gazetteer
-    from reader.core.entities.recognise import Span
+    from reader.core.entities.spans import Span
     from reader.core.indexing.loading import Loaded
     from reader.core.indexing.segment_merge import MaintenanceReport
     from reader.core.indexing.segment_policy import MergeEstimate, SegmentInfo
@@ -79,7 +80,6 @@ JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")  # dumps whose fields FIELDS_FILE
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long articles
 SPELLINGS_KEPT = 256  # articles whose own spelling of names the engine keeps (related-article reasons)
 STORY_HITS = 100  # `with_stories` adds the stories of this many hits at most
-VECTORS_FILE = "semantic-vectors.bin"  # semantic.vectors.VECTORS_FILE (without importing NumPy here)
 VECTORS_LOCK = "semantic-vectors"  # held by the one process making them
 LEARN_AT_ONCE = 50  # an update leaving at most this many articles to learn from learns at once (about 1 s)
 
@@ -272,12 +272,12 @@ class Engine:
 
     def gazetteer(self) -> Gazetteer | None:
         """The corpus gazetteer, or None when there is none or it does not parse (see gazetteer_error)."""
-        from reader.core.indexing.loading import load_gazetteer
+        from reader.core.entities.gazetteer import load_gazetteer
 
         return load_gazetteer(self._gazetteer_source)[0]
 
     def gazetteer_error(self) -> str:
-        from reader.core.indexing.loading import load_gazetteer
+        from reader.core.entities.gazetteer import load_gazetteer
 
         return load_gazetteer(self._gazetteer_source)[1]
 
@@ -290,9 +290,9 @@ class Engine:
     def _resolve_entity(self, name: str) -> list[str]:
         """Index terms an `entity:` query value stands for: the gazetteer id, the normalised name and a
         country's one id (`entity:US` finds `America` and `États-Unis`)."""
-        from reader.core.entities.recognise import normalise_name
+        from reader.core.entities.gazetteer import load_gazetteer
+        from reader.core.entities.spans import normalise_name
         from reader.core.entities.world_names import place_key
-        from reader.core.indexing.loading import load_gazetteer
 
         values = [normalise_name(name), place_key(name) or ""]
         gazetteer, problem = load_gazetteer(self._gazetteer_source)
@@ -401,7 +401,7 @@ class Engine:
         manifest = {} if fresh else stored.get("files", {})
         members: dict[str, dict[str, str]] = {} if fresh else stored.get("members", {})  # container -> key -> digest
         prints: dict[str, str] = stored.get("fingerprints", {})  # kept through a rebuild: renames still follow
-        from reader.core.indexing.loading import load_gazetteer
+        from reader.core.entities.gazetteer import load_gazetteer
 
         _, problem = load_gazetteer(self._gazetteer_source)
         if problem:
@@ -584,6 +584,8 @@ class Engine:
         if not model.available():
             return None
         if self._meaning_search is None:
+            if not (self.index_dir / VECTORS_FILE).exists():  # none made yet: NumPy is not worth importing
+                return None
             from reader.core.semantic.nearest import MeaningSearch
 
             self._meaning_search = MeaningSearch(self.index_dir)

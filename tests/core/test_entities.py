@@ -12,15 +12,8 @@ from pathlib import Path
 import pytest
 
 from reader.core.entities.gazetteer import Entity, Gazetteer
-from reader.core.entities.recognise import (
-    AUTO_KINDS,
-    ENTITY_TYPES,
-    Span,
-    entity_terms,
-    normalise_name,
-    recognise,
-    summarise,
-)
+from reader.core.entities.recognise import entity_terms, recognise, summarise
+from reader.core.entities.spans import AUTO_KINDS, ENTITY_TYPES, Span, normalise_name
 
 REPO = Path(__file__).resolve().parents[2]
 GOLD = REPO / "tests" / "fixtures" / "entities_gold.yaml"

@@ -8,10 +8,9 @@ from reader.core.related.features import (
     extract_features,
     numbers,
     paragraph_anchors,
-    skeleton,
     spelled_acronyms,
-    transliterate,
 )
+from reader.core.spelling import skeleton, transliterate
 
 
 @pytest.mark.parametrize(

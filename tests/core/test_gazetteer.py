@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.entities.gazetteer import Entity, Gazetteer, GazetteerError, add_name
-from reader.core.entities.recognise import ENTITY_TYPES
+from reader.core.entities.spans import ENTITY_TYPES
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "corpus" / "entities.yaml"

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from reader.core.entities.recognise import Span
+from reader.core.entities.spans import Span
 from reader.core.related import pairing
 from reader.core.related.pairing import (
     Cancelled,

@@ -8,7 +8,7 @@ from itertools import pairwise
 from textual.app import App, ComposeResult
 
 from reader.core.corpus.articles import Article
-from reader.core.entities.recognise import Span
+from reader.core.entities.spans import Span
 from reader.ui.document import EntityPlacer, build_document
 from reader.ui.screens.entities import EntityPanel, GazetteerPrompt
 from reader.ui.widgets.article import ArticleView

@@ -6,7 +6,8 @@ import re
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
-from reader.core.entities.recognise import ENTITY_TYPES, NAME_KINDS, recognise
+from reader.core.entities.recognise import recognise
+from reader.core.entities.spans import ENTITY_TYPES, NAME_KINDS
 from reader.core.text import fold
 
 if TYPE_CHECKING:

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from reader.core.entities.recognise import Span, recognise
+from reader.core.entities.recognise import recognise
+from reader.core.entities.spans import Span
 
 if TYPE_CHECKING:
     from reader.core.entities.gazetteer import Gazetteer

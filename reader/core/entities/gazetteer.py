@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Iterable
 
 import yaml
 
-from reader.core.entities.recognise import ENTITY_TYPES, Span, normalise_name
+from reader.core.entities.spans import ENTITY_TYPES, Span, normalise_name
 from reader.core.errors import ReaderError
 from reader.core.text import find_word, fold
 from reader.core.unicode_marks import MARK_CLASS
@@ -388,3 +389,23 @@ def _with_name(text: str, name: str, kind: str, entity_id: str) -> str:
         names.fa.set_flow_style()
         document["entities"].append(CommentedMap([("id", entity_id), ("type", kind), ("names", names)]))
     return prefix + dump(edit, document)
+
+
+_gazetteers: dict[str, tuple[tuple[int, int], Gazetteer | None, str]] = {}
+
+
+def load_gazetteer(path: Path) -> tuple[Gazetteer | None, str]:
+    """The gazetteer at `path` (cached per process until the file changes) and its error, if any."""
+    try:
+        st = os.stat(path)
+        version = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None, ""
+    cached = _gazetteers.get(str(path))
+    if cached is None or cached[0] != version:
+        try:
+            cached = (version, Gazetteer.load(path), "")
+        except GazetteerError as exc:
+            cached = (version, None, f"{exc}; its entities are not used")
+        _gazetteers[str(path)] = cached
+    return cached[1], cached[2]

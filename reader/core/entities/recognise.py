@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from anyascii import anyascii
-
+from reader.core.entities.spans import NAME_KINDS, Span, normalise_name
 from reader.core.entities.world_names import (
     BIG_CITY,
     COUNTRY,
@@ -29,22 +26,6 @@ from reader.core.text import TOKEN_RE, find_word, fold
 
 if TYPE_CHECKING:
     from reader.core.entities.gazetteer import Gazetteer
-
-ENTITY_TYPES = ("person", "organisation", "place", "other")
-AUTO_KINDS = ("person", "organisation", "place", "money", "percent", "quantity", "date")
-NAME_KINDS = ("person", "organisation", "place")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A recognised entity: character offsets into the text, its type and where it came from."""
-
-    start: int
-    end: int
-    text: str
-    type: str
-    entity_id: str | None
-    source: str
 
 
 def _words(text: str) -> frozenset[str]:
@@ -353,18 +334,6 @@ _INITIAL_RE = re.compile(rf"[{_UPPER}]\. [{_UPPER}][a-zà-ÿ]")  # A. Parore: an
 _RUSSIAN_SURNAME_RE = re.compile(r"[а-яё](?:[оеё]в|[иы]н)(?:а|у|ым|ой|е|ым|ою)?$|[сц]к(?:ий|ая|ого|ому|им|ой)$")
 # A score after a town's name makes it a team (Leeds 1 Newcastle 2), never a dateline's date or a year.
 _SCORE_RE = re.compile(r" \d{1,3}(?![\d.:/-]?\d)(?! ?(?:%|[a-z]))")
-
-
-@lru_cache(maxsize=100_000)
-def normalise_name(name: str) -> str:
-    """A language- and script-neutral key for a name (`Choïgou` -> `choigou`, `Шойгу` -> `shoigu`)."""
-    text = unicodedata.normalize("NFC", name)
-    text = re.sub(r"(?<=[а-яё])[иы]й\b", "y", text, flags=re.IGNORECASE)
-    text = anyascii(text.translate(_CYRILLIC_NAME_TABLE))
-    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
-
-
-_CYRILLIC_NAME_TABLE = str.maketrans({"й": "i", "Й": "I", "ё": "е", "Ё": "Е", "ь": "", "Ь": "", "ъ": "", "Ъ": ""})
 
 
 def recognise(text: str, lang: str, gazetteer: Gazetteer | None = None,

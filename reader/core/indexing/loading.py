@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,7 +18,7 @@ from reader.core.corpus.articles import (
     load_article,
     parse_members,
 )
-from reader.core.entities.gazetteer import Gazetteer, GazetteerError
+from reader.core.entities.gazetteer import Gazetteer, load_gazetteer
 from reader.core.entities.recognise import entity_terms, recognise
 from reader.core.related.features import extract_features
 from reader.core.related.store import FeatureRecord, feature_record
@@ -27,25 +26,6 @@ from reader.core.search.index import IndexDoc, analysed
 from reader.core.text import TOKEN_RE
 from reader.core.userdata.data_overlay import readable_file
 from reader.core.userdata.sidecars import SidecarError, read_member_sidecars, sidecar_path
-
-_gazetteers: dict[str, tuple[tuple[int, int], Gazetteer | None, str]] = {}
-
-
-def load_gazetteer(path: Path) -> tuple[Gazetteer | None, str]:
-    """The gazetteer at `path` (cached per process until the file changes) and its error, if any."""
-    try:
-        st = os.stat(path)
-        version = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        return None, ""
-    cached = _gazetteers.get(str(path))
-    if cached is None or cached[0] != version:
-        try:
-            cached = (version, Gazetteer.load(path), "")
-        except GazetteerError as exc:
-            cached = (version, None, f"{exc}; its entities are not used")
-        _gazetteers[str(path)] = cached
-    return cached[1], cached[2]
 
 
 def article_to_doc(article: Article, gazetteer: Gazetteer | None, words: set[str] | None = None) -> IndexDoc:

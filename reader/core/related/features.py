@@ -14,9 +14,8 @@ from difflib import SequenceMatcher
 from itertools import chain, compress
 from typing import Mapping
 
-from anyascii import anyascii
-
 from reader.core.memo import Memo
+from reader.core.spelling import STEM_CONSONANTS, skeleton, transliterate
 from reader.core.unicode_marks import MARK_CLASS
 
 # Weight of one occurrence of each kind of feature; rarer evidence of a shared story weighs more.
@@ -26,7 +25,6 @@ KIND_WEIGHTS = {"n": 2.0, "name": 3.0, "sk": 1.5, "g": 1.0}
 CASELESS_NAME_SHARE = 0.2
 # Words shorter than this (transliterated) give no stem feature.
 MIN_STEM_WORD = 4
-STEM_CONSONANTS = 4
 _WORD_CACHE_SIZE = 200_000
 REASON_ITEMS = 5  # examples named in one reason
 VARIANT_SIMILARITY = 0.6  # how alike two spellings with one skeleton must be to be shown as one name
@@ -35,17 +33,6 @@ VARIANT_SIMILARITY = 0.6  # how alike two spellings with one skeleton must be to
 # with separators. It starts with the digit so that the search skips to digits at C speed.
 _NUMBER_RE = re.compile(r"\d(?<![\d.,]\d)(?:\d{0,2}(?:[ \u00a0\u2009\u202f]\d{3}(?!\d))+(?:[.,]\d+)?|\d*(?:[.,]\d+)*)")
 _NUMBER_SPACE_RE = re.compile(r"[ \u00a0\u2009\u202f]")
-# Skeleton rewriting: digraphs and letters that sound alike across spellings map to one class.
-_SKELETON_RULES = (
-    ("tsch", "s"), ("dsch", "s"), ("dzh", "s"), ("sch", "s"), ("tch", "s"), ("ch", "s"),
-    ("sh", "s"), ("zh", "s"), ("ts", "s"), ("tz", "s"), ("dj", "s"), ("kh", "k"), ("ph", "f"),
-    ("th", "t"), ("gh", "k"), ("ck", "k"), ("x", "ks"),
-)
-_SKELETON_TABLE = str.maketrans(
-    {"b": "p", "d": "t", "g": "k", "c": "k", "q": "k", "v": "f", "w": "f", "z": "s", "j": "s",
-     "m": "n", "a": None, "e": None, "i": None, "o": None, "u": None, "y": None, "h": None}
-)
-_DUPLICATE_RE = re.compile(r"(.)\1+")
 
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -86,11 +73,6 @@ _SEPARATOR_RE = re.compile(rf"{_SEPARATOR_CLASS}(?=[^\W\d_])")  # where one may 
 _SPLIT_RE = re.compile(_SEPARATOR_CLASS)
 _BOUNDARY = 2
 _HAN_RUN = 3  # a run of Han characters: words not delimited, so its character pairs are its features
-
-
-def transliterate(text: str) -> str:
-    """Return the Latin ASCII form of `text` in any script (`Путин` -> `Putin`, `Choïgou` -> `Choigou`)."""
-    return anyascii(unicodedata.normalize("NFC", text))
 
 
 def _plain_number(group: str) -> str:
@@ -190,14 +172,6 @@ def spelled_acronyms(text: str) -> list[str]:
 
 def _letter(char: str) -> bool:
     return char.isalpha() or unicodedata.category(char)[0] == "M"
-
-
-def skeleton(word: str) -> str:
-    """Return the consonant skeleton of a transliterated lower-case word (`shoigu`, `schoigu` -> `sk`)."""
-    for digraph, replacement in _SKELETON_RULES:
-        if digraph in word:
-            word = word.replace(digraph, replacement)
-    return _DUPLICATE_RE.sub(r"\1", word.translate(_SKELETON_TABLE))
 
 
 def _new_word_forms(token: str) -> tuple[str, str, str, int]:

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from reader.core.entities.recognise import NAME_KINDS, Span, normalise_name
+from reader.core.entities.spans import NAME_KINDS, Span, normalise_name
 from reader.core.related.align import align_paragraphs, word_diff
 from reader.core.related.features import numbers
 

@@ -160,6 +160,7 @@ class Ranker:
         self._doc_set = doc_set  # query -> set of document numbers (for AND NOT)
         self._memo = memo  # wildcard expansions, shared with the query's highlighting terms
         self._lengths: dict[str, bytes | None] = {}
+        self._scored_queries: dict = {}  # query -> scores: a word stands in a query more than once
 
     def rank(self, query, allowed: set[int] | None, limit: int | None) -> tuple[list[tuple[int, float]], int]:
         """The `limit` best (document number, score) pairs, best first (ties: lower number first), and how
@@ -175,9 +176,12 @@ class Ranker:
         return ranked[:limit] if limit is not None else ranked, len(scores)
 
     def _scores(self, query) -> dict[int, float]:
-        scores = self._unboosted(query)
-        boost = query.boost
-        return scores if boost == 1.0 else {doc: score * boost for doc, score in scores.items()}
+        """{document number: score} of a query (computed once per query; never changed by callers)."""
+        if query not in self._scored_queries:
+            scores, boost = self._unboosted(query), query.boost
+            self._scored_queries[query] = scores if boost == 1.0 else \
+                {doc: score * boost for doc, score in scores.items()}
+        return self._scored_queries[query]
 
     def _unboosted(self, query) -> dict[int, float]:
         if type(query) is wq.Term:
@@ -201,13 +205,15 @@ class Ranker:
             for excluded in nots:
                 common -= self._doc_set(excluded.query)
             extra = sum(q.boost for q in nots)  # Whoosh scores each NOT as its boost for the documents kept
-            return {doc: sum(part[doc] for part in parts) + extra for doc in common}
+            docs = list(common)  # the parts' scores column by column, summed in order as Whoosh sums them
+            totals = map(sum, zip(*(list(map(part.__getitem__, docs)) for part in parts)))
+            return dict(zip(docs, [total + extra for total in totals] if extra else totals))
         if type(query) is wq.DisjunctionMax:  # each document scores its best alternative
             best: dict[int, float] = {}
-            for part in map(self._scores, query.subqueries):
-                for doc, score in part.items():
-                    if score > best.get(doc, -1.0):
-                        best[doc] = score
+            for part in map(self._scores, query.subqueries):  # compared in Python only where parts overlap
+                kept = {doc: best[doc] for doc in part.keys() & best.keys() if best[doc] >= part[doc]}
+                best.update(part)
+                best.update(kept)
             return best
         total: dict[int, float] = {}
         for part in map(self._scores, query.subqueries):  # sums in Python only where parts overlap

@@ -17,7 +17,8 @@ from typing import Callable
 
 import numpy as np
 
-VECTORS_FILE = "semantic-vectors.bin"
+from reader.core.semantic import VECTORS_FILE
+
 _MAGIC = b"reader-vectors 2\n"
 _ALIGN = 64
 _CHUNK = 32768  # rows scored at once (a float32 copy of them: 48 MiB)

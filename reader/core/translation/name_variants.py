@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from reader.core.entities.gazetteer import Gazetteer
-from reader.core.related.features import STEM_CONSONANTS, skeleton, transliterate
 from reader.core.search.analysis import analysis_lang
+from reader.core.spelling import STEM_CONSONANTS, skeleton, transliterate
 from reader.core.text import is_letters
 from reader.core.translation.expansion import Translation, analysed_terms
 

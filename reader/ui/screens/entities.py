@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.entities.actions import similar_entities, suggested_type
-from reader.core.entities.recognise import AUTO_KINDS, ENTITY_TYPES
+from reader.core.entities.spans import AUTO_KINDS, ENTITY_TYPES
 from reader.core.text import fold, one_line, safe_text
 from reader.ui.screens.dialogs import Dialog, PickList
 

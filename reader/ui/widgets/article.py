@@ -7,7 +7,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.strip import Strip
 
-from reader.core.entities.recognise import AUTO_KINDS, ENTITY_TYPES
+from reader.core.entities.spans import AUTO_KINDS, ENTITY_TYPES
 from reader.ui.actions import ARTICLE, bindings_for
 from reader.ui.document import Document, Flow, Mark, Span, matches_in, step_index
 from reader.ui.render import highlighted, key_display, legend_line
