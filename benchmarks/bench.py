@@ -142,20 +142,23 @@ def tui_first_screen(corpus: Path, marker: str = "(? keys)", runs: int = 3) -> f
 
 
 def bench_size(size: int, work: Path, segments_only: bool = False, parallel: Path | None = None,
-               segments: bool = True) -> None:
+               segments: bool = True, keep_index: bool = False) -> None:
     corpus = work / f"corpus-{size}"
     if not corpus.is_dir():
         print(f"  building a synthetic corpus of {size:,} articles…", flush=True)
         make_corpus(corpus, size, parallel=parallel)
-    shutil.rmtree(corpus / ".reader", ignore_errors=True)
-    print(f"\n== {size:,} articles ({folder_size(corpus) / 2**20:,.0f} MiB of text)", flush=True)
-
-    seconds, peak, together = run_timed(reader_cmd("index", "--corpus", str(corpus), "--no-vectors"),
-                                        sample_memory=True)
     index_dir = corpus / ".reader" / "index"
-    print(f"full index build      {seconds:8.1f} s   {size / seconds:7.0f} articles/s   "
-          f"peak RSS {peak} MiB (largest process), {together} MiB (all processes)   "
-          f"index {folder_size(index_dir) / 2**20:,.0f} MiB, {_segment_count(index_dir)} segments", flush=True)
+    if keep_index and index_dir.is_dir():
+        print(f"\n== {size:,} articles: the index built before is kept "
+              f"({folder_size(index_dir) / 2**20:,.0f} MiB, {_segment_count(index_dir)} segments)", flush=True)
+    else:
+        shutil.rmtree(corpus / ".reader", ignore_errors=True)
+        print(f"\n== {size:,} articles ({folder_size(corpus) / 2**20:,.0f} MiB of text)", flush=True)
+        seconds, peak, together = run_timed(reader_cmd("index", "--corpus", str(corpus), "--no-vectors"),
+                                            sample_memory=True)
+        print(f"full index build      {seconds:8.1f} s   {size / seconds:7.0f} articles/s   "
+              f"peak RSS {peak} MiB (largest process), {together} MiB (all processes)   "
+              f"index {folder_size(index_dir) / 2**20:,.0f} MiB, {_segment_count(index_dir)} segments", flush=True)
     if segments_only:
         from benchmarks.segments_bench import bench_segments
 
@@ -285,6 +288,8 @@ def main() -> None:
     parser.add_argument("--parallel", type=Path, default=None,
                         help="folder of <xx>-en.jsonl parallel sets whose languages the corpora add")
     parser.add_argument("--no-segments", action="store_true", help="skip the segment steps (long at 1,000,000)")
+    parser.add_argument("--keep-index", action="store_true",
+                        help="time the searches on an index a previous run built, without building it again")
     parser.add_argument("--segments-only", action="store_true",
                         help="after the build only the segment steps (tags, updates, maintenance, query p95)")
     args = parser.parse_args()
@@ -296,7 +301,7 @@ def main() -> None:
     if first is not None:
         print(f"TUI first screen on the demo corpus (tmux, 120×40)  median {first:.2f} s")
     for size in args.sizes:
-        bench_size(size, args.work, args.segments_only, args.parallel, not args.no_segments)
+        bench_size(size, args.work, args.segments_only, args.parallel, not args.no_segments, args.keep_index)
         print(f"reference loop {reference_loop():.2f} s")
 
 

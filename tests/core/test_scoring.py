@@ -13,7 +13,7 @@ QUERIES = ["police", "police officers", "government OR police", "polic*", "gouv*
            "drones", "Shoigu OR Choïgou", "entity:putin", "zzzz", "gover*", '"the police said"',
            '"police said"', '"la police"', '"said police"', '"police"', '"economy police" OR court',
            '"police said" -economy', "the police", "la police", "du gouvernement officers",
-           "the police NOT economy", "la OR police", "the la"]
+           "the police NOT economy", "la OR police", "the la", "Shoigu officers", "Choïgou police"]
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +62,13 @@ def test_a_limit_keeps_the_best_and_the_filters_hold(engine):
         top = engine.search(query, limit=7, snippets=False, **options)
         assert [h.id for h in top.hits] == [h.id for h in full.hits][:7]
         assert top.total == full.total
+
+
+def test_a_query_whoosh_ranks_lists_every_match_of_its_translated_words(engine):
+    """A fuzzy word keeps the query with Whoosh; the `at least one word` part of a translated query
+    must not make it lose matches (it did: 2 listed of 286)."""
+    for limit in (20, None):
+        found = engine.search("Choïgou police~", limit=limit, snippets=False)
+        assert found.total > 200
+        assert len(found.hits) == min(found.total, limit or found.total)
+

@@ -602,6 +602,7 @@ class SearchIndex:
         if isinstance(parsed, wq.Every) and sort == "relevance":  # no ranking to keep: newest first, stable
             sort = "date"
         options = {"sortedby": [FieldFacet("date", reverse=True), FieldFacet("id")]} if sort == "date" else {}
+        parsed, filters = _unscored_parts_as_filters(parsed, filters)
         results = searcher.search(parsed, limit=limit, filter=filters, **options)
         hits = [_stored_hit(hit.fields(), 0.0 if options else hit.score) for hit in results]  # sorted: no score
         total = len(results) if results.has_exact_length() else _count(searcher, parsed, filters) if count else None
@@ -736,6 +737,17 @@ def _filters(lang: str | None, tag: str | None):
     if tag:
         filters.append(wq.Term("tag", _field_value("tag", tag)))
     return wq.And(filters) if filters else None
+
+
+def _unscored_parts_as_filters(parsed, filters):
+    """The query without the parts of its top AND boosted to 0 (`at least one of the words` of a
+    translated query), and the filters with them: they only select, and Whoosh's collectors lose
+    matches of an AND holding such a part."""
+    unscored = [q for q in parsed.subqueries if q.boost == 0.0] if type(parsed) is wq.And else []
+    if not unscored or len(unscored) == len(parsed.subqueries):
+        return parsed, filters
+    scored = [q for q in parsed.subqueries if q.boost != 0.0]
+    return wq.And(scored, boost=parsed.boost), wq.And(unscored + ([filters] if filters is not None else []))
 
 
 def _query_terms(parsed, reader, memo: dict) -> frozenset[tuple[str, str]]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Iterator
+from weakref import WeakKeyDictionary
 
 from reader.core.search.analysis import FastPositions, positions
 from reader.core.search.lean_import import deferring
@@ -27,6 +28,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index uses
 _LENGTHS = [byte_to_length(b) or 1 for b in range(256)]  # field lengths are stored as one byte each
+_LANGUAGES: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> {language: scores of its documents}
 
 
 def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: bool = False,
@@ -178,9 +180,14 @@ class Ranker:
     def _scores(self, query) -> dict[int, float]:
         """{document number: score} of a query (computed once per query; never changed by callers)."""
         if query not in self._scored_queries:
-            scores, boost = self._unboosted(query), query.boost
-            self._scored_queries[query] = scores if boost == 1.0 else \
-                {doc: score * boost for doc, score in scores.items()}
+            boost = query.boost
+            if boost == 0.0 and type(query) in (wq.Or, wq.DisjunctionMax):  # which documents, not how well
+                scores = dict.fromkeys(chain.from_iterable(map(self._scores, query.subqueries)), 0.0)
+            else:
+                scores = self._unboosted(query)
+                if boost != 1.0:
+                    scores = {doc: score * boost for doc, score in scores.items()}
+            self._scored_queries[query] = scores
         return self._scored_queries[query]
 
     def _unboosted(self, query) -> dict[int, float]:
@@ -227,6 +234,16 @@ class Ranker:
         searcher = self._searcher
         field_format = searcher.schema[fieldname].format
         existence = isinstance(field_format, Existence)  # ids, languages: every posting weighs the field boost
+        if fieldname == "lang":  # large, and in every translated query: kept while the searcher lasts
+            kept = _LANGUAGES.setdefault(searcher, {})
+            if text not in kept:
+                kept[text] = self._read_term_scores(fieldname, text, field_format, existence)
+            return kept[text]
+        return self._read_term_scores(fieldname, text, field_format, existence)
+
+    def _read_term_scores(self, fieldname: str, text, field_format, existence: bool) -> dict[int, float]:
+        """A term's scores, read from its posting blocks."""
+        searcher = self._searcher
         docs: list[int] = []
         weights: list[float] = []
         for offset, ids, block_weights, _ in term_blocks(searcher, fieldname, text, weights=not existence):
