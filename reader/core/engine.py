@@ -505,8 +505,10 @@ class Engine:
             related.remove(article_id)
         related.commit()
         ids = self._ids_of(new_manifest, new_members)
-        now = set(ids)
-        gone = [i for i in self._ids_of(manifest, members) if i not in now]
+        # ids can only go with a file that went or a container whose members changed
+        left = {rel: None for rel in manifest if rel not in new_manifest or members.get(rel) != new_members.get(rel)}
+        now = set(self._ids_of({rel: None for rel in left if rel in new_manifest}, new_members))
+        gone = [i for i in self._ids_of(left, members) if i not in now]
         report.removed = len(gone)
         report.total = len(ids) + len(report.skipped)
         self._note_learning([i for i in new_manifest if new_manifest[i] != manifest.get(i)

@@ -784,12 +784,15 @@ def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Ca
         return plain
     own = set(plain.iter_all_terms())
     translations = expander.translations(clause.word)
-    present = {field_code(name) for name, term in own if has(name, term)}
+    found_own = {(name, term) for name, term in own if has(name, term)}
+    present = {field_code(name) for name, _ in found_own}
     if present or translations:
         translated = {analysis_lang(found.lang) for found in translations} - present
         clause.dropped = clause.dropped | {name for name in fields if field_code(name) not in present | translated}
         clause.optional = frozenset(name for name in fields if field_code(name) in translated)
-    alternatives = [wq.Or(clause.subqueries)]
+    # the word's terms no field holds match nothing: left out, they are not looked up again in each segment
+    alternatives = [wq.Or([q for q in clause.subqueries
+                           if type(q) is not wq.Term or (q.fieldname, q.text) in found_own] or clause.subqueries)]
     for found in translations:
         names = [name for name in (title_field(found.lang), text_field(found.lang)) if name in fields]
         if not names:
@@ -802,7 +805,8 @@ def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Ca
             for term in found.terms:
                 if (name, term) not in own:
                     via.setdefault((name, term), (found.via, found.source))
-    return wq.DisjunctionMax(alternatives, boost=clause.boost) if len(alternatives) > 1 else plain
+    return wq.DisjunctionMax(alternatives, boost=clause.boost) if len(alternatives) > 1 else \
+        alternatives[0].with_boost(clause.boost)
 
 
 def _stored_hit(fields: dict, score: float) -> StoredHit:
