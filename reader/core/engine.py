@@ -383,8 +383,29 @@ class Engine:
             report = self._update_locked(rebuild, progress, cancel)
         finally:
             lock.release()
+        if (report.added or report.changed or report.removed or report.rebuilt) and not report.cancelled:
+            self._take_in_names()
         report.seconds = time.perf_counter() - started
         return report
+
+    def _take_in_names(self) -> None:
+        """Take the index's new segments into the store of name skeletons (names across scripts), so that
+        the first search after an update does not wait for it."""
+        import sqlite3
+
+        from reader.core.translation.name_variants import SKELETON_FILE, SkeletonStore
+
+        index = self._index_or_none()
+        if index is None:
+            return
+        try:
+            store = SkeletonStore(self.index_dir / SKELETON_FILE)
+            try:
+                store.refresh(index.generation(), index.segment_vocabularies)
+            finally:
+                store.close()
+        except sqlite3.Error:  # busy or unreadable: the next search takes them in
+            pass
 
     def _update_locked(self, rebuild: bool, progress: Progress | None,
                        cancel: threading.Event | None) -> UpdateReport:

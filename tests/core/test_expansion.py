@@ -8,6 +8,7 @@ import pytest
 from reader.core.engine import Engine
 from reader.core.translation.expansion import Expander, Translation, analysed_terms
 from reader.core.translation.lexicon import LEXICON_FILE, AnalystLexicon, LexiconError, edit_lexicon
+from reader.core.translation.name_variants import SKELETON_FILE, SkeletonStore
 from tests.conftest import write
 
 CHOGOU = "001_e13ff6d2d78ae1e3.txt"
@@ -55,6 +56,37 @@ def test_a_name_meets_itself_in_another_script_without_a_gazetteer(tmp_path):
     assert _ids(results)[0] == "en.txt"  # the name as typed ranks first
     assert set(_ids(engine.search("Обама"))) == {"en.txt", "ru.txt"}  # and back
     assert _ids(engine.search("Obama", as_typed=True)) == ["en.txt"]
+
+
+def test_names_across_scripts_read_each_segment_once(tmp_path):
+    """The store of name skeletons takes in an update's new segment, not the whole vocabulary again; a
+    merged segment was taken in with its sources; a store of the older layout is filled again."""
+    root = _two_scripts(tmp_path / "c")
+    engine = Engine(root)
+    engine.update()  # the update takes the segments in: the first search reads none
+    store = SkeletonStore(engine.index_dir / SKELETON_FILE)
+    index = engine._require_index()
+    read: list[str] = []
+
+    def counted():
+        segments = index.segment_vocabularies()
+        return [(segment, lambda s=segment, v=vocabularies: read.append(s) or v())
+                for segment, vocabularies in segments]
+
+    store.refresh(index.generation() + 1000, counted)
+    assert read == []
+    write(root, "ru3.txt", "Визит\n\nКанцлер Меркель встретилась с Обамой в Берлине.\n")
+    engine.update()
+    assert set(_ids(engine.search("Merkel"))) == {"ru3.txt"}  # Меркель: from the new segment
+    engine.maintain(optimize=True)
+    index = engine._require_index()
+    assert len(index.segment_vocabularies()) == 1
+    store.refresh(index.generation() + 2000, counted)
+    assert read == []  # the merged segment holds terms already taken in
+    store._db.execute("DELETE FROM meta WHERE key='layout'")  # a store written before segments were kept
+    store.refresh(index.generation() + 3000, counted)
+    assert len(read) == 1 and set(_ids(engine.search("Merkel"))) == {"ru3.txt"}
+    store.close()
 
 
 def test_names_with_vowel_signs_and_transcribed_sounds_meet_across_scripts(tmp_path):

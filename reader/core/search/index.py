@@ -13,6 +13,7 @@ import pickle
 import re
 import shutil
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -554,9 +555,13 @@ class SearchIndex:
                 ids.append(fields["id"])
         return ids
 
-    def vocabularies(self) -> Iterator[tuple[str, Iterator[str]]]:
-        """(analysis language, its index terms) for each language's text field."""
-        reader = self.searcher().reader()
+    def segment_vocabularies(self) -> list[tuple[str, Callable[[], Iterator[tuple[str, Iterator[str]]]]]]:
+        """For each segment of the index, its id and its vocabularies: (analysis language, terms) of each
+        language's text field, read when called."""
+        return [(leaf.segment().segment_id(), partial(self._vocabularies, leaf))
+                for leaf, _ in self.searcher().reader().leaf_readers() if leaf.segment() is not None]  # empty: none
+
+    def _vocabularies(self, reader) -> Iterator[tuple[str, Iterator[str]]]:
         for name in self._searched_fields(reader, "text"):
             yield field_code(name), (term.decode("utf-8") for term in reader.lexicon(name))
 

@@ -57,7 +57,7 @@ def _sources(engine: Engine, index: SearchIndex, generation: int) -> list[Source
     if gazetteer is not None:
         sources.append(GazetteerNames(gazetteer))
     store = SkeletonStore(engine.index_dir / SKELETON_FILE)
-    store.refresh(generation, index.vocabularies)
+    store.refresh(generation, index.segment_vocabularies)
     sources.append(ScriptNames(store, index.has_term))
     sources.append(lexicon_source(engine.corpus, engine.index_dir, engine.messages))
     dictionaries = compiled_dictionaries()

@@ -16,6 +16,9 @@ from reader.core.text import is_letters
 from reader.core.translation.expansion import Translation, analysed_terms
 
 SKELETON_FILE = "name-skeletons.sqlite"
+_LAYOUT = "2"  # the store's layout: terms taken in segment by segment
+# each segment of the index: its id, and its vocabularies ((analysis language, terms) pairs) when called
+SegmentVocabularies = list[tuple[str, Callable[[], Iterable[tuple[str, Iterable[str]]]]]]
 MIN_NAME_CHARS = 4  # shorter words (US, EU, Xi) are left to the gazetteer
 MIN_SKELETON = 2
 MIN_SIMILARITY = 0.75  # of the transliterated spellings: `obama`/`obam` 0.89, `fancy`/`financ` 0.73
@@ -143,32 +146,60 @@ def skeleton_key(form: str) -> str | None:
 
 
 class SkeletonStore:
-    """Index terms by the first consonants of their skeleton, in SQLite in the index folder; refreshed
-    when the index changes."""
+    """Index terms by the first consonants of their skeleton, in SQLite in the index folder; each segment
+    of the index is taken in once. Terms of deleted articles stay: a lookup of one finds no article."""
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
         self._db.execute("CREATE TABLE IF NOT EXISTS terms(skeleton TEXT, code TEXT, term TEXT, "
                          "PRIMARY KEY(skeleton, code, term)) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE IF NOT EXISTS segments(id TEXT PRIMARY KEY) WITHOUT ROWID")
 
     def generation(self) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else -1
 
-    def refresh(self, generation: int, vocabularies: Callable[[], Iterable[tuple[str, Iterable[str]]]]) -> None:
-        """Add the terms of `vocabularies()` ((analysis language, terms) pairs) unless already at `generation`.
-        Terms of deleted articles stay: a lookup of one finds no article."""
+    def refresh(self, generation: int, segments: Callable[[], SegmentVocabularies]) -> None:
+        """Take in the terms of the segments of `segments()` not taken in yet, unless the store is at the
+        index's `generation` already. Reading a segment's terms costs about 10 µs a term: a new segment
+        (an update's) is small, and a merged one was taken in with its sources (see `note_merge`)."""
         if self.generation() == generation:
             return
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
             if self.generation() == generation:  # another process did it meanwhile
                 return
-            for code, terms in vocabularies():
-                self._db.executemany("INSERT OR IGNORE INTO terms VALUES (?, ?, ?)",
-                                     ((key, code, term) for key, term in skeleton_pairs(terms)))
+            if self._value("layout") != _LAYOUT:  # an older store, without its segments: filled again
+                self._db.execute("DELETE FROM terms")
+                self._db.execute("DELETE FROM segments")
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('layout', ?)", (_LAYOUT,))
+            done = {row[0] for row in self._db.execute("SELECT id FROM segments")}
+            current = segments()
+            for segment, vocabularies in current:
+                if segment in done:
+                    continue
+                for code, terms in vocabularies():
+                    self._db.executemany("INSERT OR IGNORE INTO terms VALUES (?, ?, ?)",
+                                         ((key, code, term) for key, term in skeleton_pairs(terms)))
+                self._db.execute("INSERT INTO segments VALUES (?)", (segment,))
+            self._db.executemany("DELETE FROM segments WHERE id=?",
+                                 [(segment,) for segment in done - {segment for segment, _ in current}])
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),))
+
+    def note_merge(self, sources: list[str], merged: str) -> None:
+        """A merge made segment `merged` of `sources`: its terms are theirs, so it is taken in when they all
+        were."""
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            done = {row[0] for row in self._db.execute("SELECT id FROM segments")}
+            if sources and all(source in done for source in sources):
+                self._db.execute("INSERT OR IGNORE INTO segments VALUES (?)", (merged,))
+
+    def _value(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
 
     def terms(self, key: str) -> dict[str, list[str]]:
         """Analysis language -> the terms whose skeleton starts with `key`."""
