@@ -748,6 +748,9 @@ def _unscored_parts_as_filters(parsed, filters):
     """The query without the parts of its top AND boosted to 0 (`at least one of the words` of a
     translated query), and the filters with them: they only select, and Whoosh's collectors lose
     matches of an AND holding such a part."""
+    if type(parsed) is wq.AndNot:  # `-word`: the AND is its first part
+        kept, filters = _unscored_parts_as_filters(parsed.a, filters)
+        return wq.AndNot(kept, parsed.b).with_boost(parsed.boost), filters
     unscored = [q for q in parsed.subqueries if q.boost == 0.0] if type(parsed) is wq.And else []
     if not unscored or len(unscored) == len(parsed.subqueries):
         return parsed, filters
