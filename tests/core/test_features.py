@@ -6,8 +6,10 @@ import pytest
 
 from reader.core.related.features import (
     extract_features,
+    name_spellings,
     numbers,
     paragraph_anchors,
+    reasons,
     spelled_acronyms,
 )
 from reader.core.spelling import skeleton, transliterate
@@ -145,3 +147,7 @@ def test_acronyms_spelt_letter_by_letter_meet_their_latin_form() -> None:
     english = extract_features("Warning from the CDC", "The FBI investigated in the U.S., as told to us.", "en")
     assert {"name:cdc", "name:fbi", "name:us", "sk:ktk"} <= set(hindi) & set(english)
     assert hindi["name:cdc"] == english["name:cdc"]  # a spelt acronym is a name, not a caseless word
+    spelled_hi = name_spellings("सी.डी.सी. की चेतावनी", "एफ.बी.आई. ने यू.एस. में जाँच की।")
+    spelled_en = name_spellings("Warning from the CDC", "The FBI investigated in the U.S., as told to us.")
+    assert reasons(hindi, english, spelled_hi, spelled_en) == ["3 shared names: सी.डी.सी., एफ.बी.आई., यू.एस."]
+    assert reasons(english, hindi, spelled_en, spelled_hi) == ["3 shared names: CDC, U.S., FBI"]  # as written

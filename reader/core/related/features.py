@@ -146,6 +146,11 @@ def numbers(text: str) -> list[str]:
 def spelled_acronyms(text: str) -> list[str]:
     """Acronyms written letter by letter, lower case: capitals with full stops (`U.S.`, `F.B.I.` -> `us`,
     `fbi`) and letter names of another script (`सी.डी.सी.` -> `cdc`, `Би-би-си` -> `bbc`)."""
+    return [acronym for acronym, _ in _spelled(text)]
+
+
+def _spelled(text: str) -> list[tuple[str, str]]:
+    """(acronym, as written) of each acronym written letter by letter (see `spelled_acronyms`)."""
     found, covered = [], 0
     for separator in _SEPARATOR_RE.finditer(text):
         start = position = separator.start()
@@ -160,13 +165,14 @@ def spelled_acronyms(text: str) -> list[str]:
             continue
         covered = match.end()
         pieces = _SPLIT_RE.split(match.group())
+        written = match.group() + "." * (text[match.end() : match.end() + 1] == ".")  # `U.S.`
         if match.group().isascii():
             if "." in match.group() and all(len(piece) == 1 and piece.isupper() for piece in pieces):
-                found.append("".join(pieces).lower())
+                found.append(("".join(pieces).lower(), written))
             continue
         letters = [_LETTER_NAMES.get("".join(filter(str.isalnum, transliterate(piece).lower()))) for piece in pieces]
         if all(letters):
-            found.append("".join(letters))
+            found.append(("".join(letters), written))
     return found
 
 
@@ -330,9 +336,12 @@ def _reason(count: int, noun: str, plural: str, shown: list[str]) -> str:
 
 def name_spellings(title: str, text: str) -> dict[str, str]:
     """How the article itself writes each of its names: the transliterated form of a name feature ->
-    the first word written so (`strobele` -> `Ströbele`, `us` -> `US`)."""
+    the first word written so (`strobele` -> `Ströbele`, `us` -> `US`); an acronym spelt letter by
+    letter as written (`cdc` -> `सी.डी.सी.`)."""
     spelled: dict[str, str] = {}
     for part in (title, text):
+        for acronym, written in _spelled(part):
+            spelled.setdefault(acronym, written)
         for token in dict.fromkeys(_TOKEN_RE.findall(part)):
             latin, _, _, case = _WORD_FORMS[token]
             if latin and case in (0, 1):
