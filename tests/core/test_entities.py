@@ -445,6 +445,12 @@ def test_german_clubs_streets_place_heads_and_organisation_complements():
     assert finds("Präsidentin Park Geun-hye ging durch den Park.", "de") == [("Park Geun-hye", "person")]
 
 
+def test_town_names_are_known_by_their_endings():
+    text = ("Der Rat von Winterlingen tagte, der Gast kam aus Rohrdorf; die Bedingungen im Dorf und in den "
+            "Wohnungen blieben gleich.")
+    assert finds(text, "de") == [("Winterlingen", "place"), ("Rohrdorf", "place")]
+
+
 def test_a_slavic_adjective_before_its_noun_is_no_name_and_romance_adjectives_lead_institutions():
     found = finds("Бывшая жена футболиста заявила, что Незаконные выплаты шли через Вильнюсском банке.", "ru")
     assert not any(name in ("Бывшая", "Незаконные") for name, _ in found)

@@ -230,7 +230,7 @@ _PLACE_WORDS = _words(
     "county province region oblast square république ville région île îles mer fleuve lac mont rue stadt "
     "republik insel see fluss straße platz república ciudad repubblica область республика город край район"
 )
-_PLACE_SUFFIXES = ("stan", "shire", "burg", "bourg", "ville", "grad", "hausen", "haven")
+_PLACE_SUFFIXES = ("stan", "shire", "burg", "bourg", "ville", "grad", "hausen", "haven", "ingen", "dorf")
 # German streets are one word (`Domgasse`, `Hauptstraße`); the bare `Straße` is the common noun.
 _STREET_SUFFIXES = ("straße", "strasse", "gasse", "allee")
 # Last words that make a name a place (`Signal Iduna Park`, `Veltins-Arena`), never first (`Park Geun-hye`).
@@ -666,6 +666,13 @@ def _german_complement(text: str, names: list[str], start: int, end: int) -> int
     return 0
 
 
+def _place_suffixed(low: str) -> bool:
+    """Whether a lowercased word ends as place names do (`Tübingen`, `Düsseldorf`, `Winterlingens`), not as
+    a noun does (`Bedingungen`, `Dorf`)."""
+    low = low[:-1] if low.endswith("s") and len(low) > 8 else low
+    return len(low) >= 7 and low.endswith(_PLACE_SUFFIXES) and not low.endswith("ungen")
+
+
 def _previous_words(text: str, start: int) -> list[str]:
     """Up to two lowercased words right before `start` (none when punctuation intervenes)."""
     if start < 2 or text[start - 1] not in " \u00a0":
@@ -676,7 +683,7 @@ def _previous_words(text: str, start: int) -> list[str]:
 def _german_noun(text: str, word: str, start: int) -> bool:
     """Whether a lone capitalised German word is most likely a common noun (the usual case)."""
     low = word.lower()
-    if _is_acronym(word) or "-" in word or _is_org_word(low) or low.endswith(_PLACE_SUFFIXES) or _is_street(low):
+    if _is_acronym(word) or "-" in word or _is_org_word(low) or _place_suffixed(low) or _is_street(low):
         return False
     if start < 2 or text[start - 1] != " ":
         return True
@@ -760,7 +767,7 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
         return None, start, end
     if " & " in text[start:end] or any(map(_is_org_word, lowers)) or not single and _has(names[-1], LEGAL_FORM):
         return "organisation", start, end
-    if last.endswith(_PLACE_SUFFIXES) or any(low in _PLACE_WORDS for low in lowers) or (
+    if _place_suffixed(last) or any(low in _PLACE_WORDS for low in lowers) or (
             last.rsplit("-", 1)[-1] in _PLACE_LAST_WORDS and (not single or "-" in last)) or (
             lang == "de" and _is_street(last)) or ("-" in joined and (
             _TOPONYM_RE.search(joined) or any(part in _PLACE_WORDS for low in lowers for part in low.split("-")))):
