@@ -334,6 +334,9 @@ def test_clubs_named_after_cities_and_teams_with_scores_are_organisations():
     assert finds("Bayer Leverkusen beat Dynamo Moscow.", "en") == [
         ("Bayer Leverkusen", "organisation"), ("Dynamo Moscow", "organisation")]
     assert finds("Results: Leeds 1 Newcastle 2", "en") == [("Leeds", "organisation"), ("Newcastle", "organisation")]
+    assert finds("Fans of Manchester United came.", "en") == [("Manchester United", "organisation")]
+    # a first word that is only a region's name (Kolín) is a given name here, not a club's city
+    assert finds("Вчера Колин Седдон выступил в Москве.", "ru") == [("Колин Седдон", "person"), ("Москве", "place")]
 
 
 def test_lines_of_capitals_keep_only_known_places_and_names_seen_elsewhere():

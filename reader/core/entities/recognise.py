@@ -786,8 +786,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
         return "person", start, end  # Chris Cairns, A. Parore, Сергей Удальцов
     if world is not None and world.place:
         return "place", start, end
-    if any(_is_place_name(name) for name in names):
-        return "organisation", start, end  # Bayer Leverkusen, Dynamo Moscow
+    if any(map(_is_place_name, names[1:])) or _is_place_name(names[0]) and _has(names[0], COUNTRY + BIG_CITY):
+        return "organisation", start, end  # Bayer Leverkusen, Dynamo Moscow; not Колин Седдон (Kolín, a region)
     if previous in _PLACE_PREPOSITIONS and len(names) == 2:
         return "place", start, end
     if lang == "de" and any(low.endswith(_GERMAN_NOUN_ENDINGS + _GERMAN_ADJECTIVE_ENDINGS) for low in lowers):
