@@ -873,7 +873,7 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
         if kind is None:
             continue
         spans.append(_auto(text, start, end, kind))
-        if len(names) > 1 and kind == "person" and not _has(names[-1], COUNTRY + REGION):
+        if len(names) > 1 and kind == "person" and not _has(names[-1], COUNTRY):
             known[_discourse_key(names[-1])] = "person"
         elif len(names) > 1 and kind == "organisation" and not _is_place_name(names[0]):
             known.setdefault(names[0], "organisation")
