@@ -872,6 +872,8 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
         kind, start, end = _name_kind(text, names, start, end, lang, titled, known, alone)
         if kind is None:
             continue
+        if kind == "person" and len(names) > 2 and _has(names[1], GIVEN) and not _has(names[0], GIVEN + FAMILY):
+            start, names = tokens[piece[1]][0], names[1:]  # a word before the given name is no part of it
         spans.append(_auto(text, start, end, kind))
         if len(names) > 1 and kind == "person" and not _has(names[-1], COUNTRY):
             known[_discourse_key(names[-1])] = "person"
