@@ -419,6 +419,8 @@ def test_russian_and_ukrainian_descriptive_names_take_their_lowercase_head():
                                  ("Геологической службы США", "organisation"), ("Северном море", "place")]
     assert finds("Голова Київської області заявив про нові правила.", "uk") == [("Київської області", "place")]
     assert ("Сергеем Лавровым", "person") in finds("Он встретился с Сергеем Лавровым вчера.", "ru")
+    # a compass adjective before a known place makes a place, in any case
+    assert finds("В странах Северной Европы холодно.", "ru") == [("Северной Европы", "place")]
 
 
 def test_foreign_names_in_german_text_are_names_but_german_prepositions_join_nothing():

@@ -295,6 +295,9 @@ _GERMAN_COMPLEMENT_RE = re.compile(
 )
 _GERMAN_MORE_RE = re.compile(rf"{_GERMAN_MORE}{{1,2}}(?=[^\w'’-]|$)")  # after `Bundesamt für Verfassungsschutz`
 _COMPASS_RE = re.compile(r" (?:occidental|oriental|septentrional|méridional|central)(?:e|es|aux)?(?=[^\w'’-])")
+# a compass adjective before a place, in any case: Northern Europe, Северной Европы, Північної Європи
+_COMPASS_BEFORE_RE = re.compile(r"(?:(?:north|south|east|west)(?:ern)?|central|северн|южн|западн|восточн|центральн"
+                                r"|північн|південн|західн|східн)\w*$", re.IGNORECASE)
 # Russian and Ukrainian capitalise only the first word of a descriptive name: a capitalised adjective, up to
 # two lowercase ones and a lowercase head noun that says what it names (`Тюменской области`, `Ялуторовского
 # автомобильного завода`, `Київської області`), with an acronym after it (`Геологической службы США`); or a
@@ -708,6 +711,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
         return "organisation", start, end  # Reuters, Twitter, Газпром: known by their bare name
     if lang in _ROMANCE and world is not None and world.place and (compass := _COMPASS_RE.match(text, end)):
         end = compass.end()  # Afrique occidentale
+    if len(names) == 2 and _COMPASS_BEFORE_RE.match(names[0]) and (place := _world(names[1])) and place.place:
+        return "place", start, end
     if single and world is None and lang == "de" and _german_noun(text, joined, start) and not (
             joined[-1] == "s" and _is_place_name(joined[:-1])):
         return None, start, end  # the usual German capitalised word: a noun (but Deutschlands, Syriens)
