@@ -322,6 +322,8 @@ def test_countries_and_cities_are_places_in_any_position():
 def test_one_sense_per_discourse_a_surname_keeps_the_full_names_type():
     text = "Chris Cairns took four wickets. Cairns said he was happy, and Astle agreed with Nathan Astle's view."
     assert ("Cairns", "person") in finds(text, "en") and ("Astle", "person") in finds(text, "en")
+    # a given name that is also a nationality word in some language is a name after a title
+    assert finds("Yesterday Pope Francis spoke.", "en") == [("Francis", "person")]
     # a capitalised word before a given name is no part of the name
     assert finds("Secretary of State John Kerry spoke.", "en") == [("John Kerry", "person")]
     assert finds("Le secrétaire d'Etat John Kerry a parlé.", "fr") == [("John Kerry", "person")]

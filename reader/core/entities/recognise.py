@@ -721,7 +721,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     titled = titled or bool(before) and (_is_title(before[-1], lang) or _is_title(before[0], lang)
                                          and before[-1] not in _LINKS)
     if world is not None and LANGUAGE in world.flags and COUNTRY not in world.flags and (
-            world.flags == LANGUAGE or text[end : end + 2].strip()[:1].islower()):
+            world.flags == LANGUAGE or text[end : end + 2].strip()[:1].islower()) and not (
+            world.person and (titled or _says(text, end))):  # but Pope Francis, Francis said
         return None, start, end  # Russian, Français, Thai officials: nationality and language words
     if joined in _KNOWN_PLACES or (lang == "de" and joined[-1] == "s" and _is_place_name(joined[:-1])) or (
             world is not None and not (lang == "de" and not world.has(COUNTRY) and (
