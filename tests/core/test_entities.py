@@ -342,6 +342,11 @@ def test_clubs_named_after_cities_and_teams_with_scores_are_organisations():
         ("Bayer Leverkusen", "organisation"), ("Dynamo Moscow", "organisation")]
     assert finds("Results: Leeds 1 Newcastle 2", "en") == [("Leeds", "organisation"), ("Newcastle", "organisation")]
     assert finds("Fans of Manchester United came.", "en") == [("Manchester United", "organisation")]
+    # an organisation named with a complement goes on after `and`, unless a known name follows
+    assert finds("The Center for Democracy and Technology said so.", "en") == [
+        ("Center for Democracy and Technology", "organisation")]
+    assert finds("The Bank of England and Barclays met.", "en") == [
+        ("Bank of England", "organisation"), ("Barclays", "organisation")]
     # a first word that is only a region's name (Kolín) is a given name here, not a club's city
     assert finds("Вчера Колин Седдон выступил в Москве.", "ru") == [("Колин Седдон", "person"), ("Москве", "place")]
 

@@ -149,6 +149,7 @@ _CONNECTOR_GAP_RE = re.compile(r" (?:[a-zäöüß]+ ){1,2}")
 _PARTICLES = _words("de du des di da del della dos von van der den ter zu al bin ibn ben")
 _GERMAN_WORDS = _words("von zu der den des")  # particles that German text uses as ordinary words
 _LINKS = _words("of the for für de du des der la le di del y")
+_AND_GAPS = frozenset((" and ", " et ", " und ", " y ", " e ", " и ", " і "))
 _STOP = _words(
     "The A An This That These Those It Its He She They We I You His Her Their Our My Your In On At By For From "
     "With Without Of To As And But Or If When While After Before Since Because Although However Moreover "
@@ -587,6 +588,15 @@ def _is_abbreviation(word: str) -> bool:
     return _is_acronym(word) or len(word) <= 5 and sum(map(str.isupper, word)) >= 2
 
 
+def _and_more(text: str, run: list[_Token], right: _Token) -> bool:
+    """Whether an organisation named with a complement goes on after `and` (`Center for Democracy and
+    Technology`): in the run, a head word is joined to its complement by a link, and what follows is no
+    name known by itself (`Bank of England and Barclays`)."""
+    if len(run) < 2 or text[run[-1][1] : right[0]] not in _AND_GAPS or _world(right[2]) is not None:
+        return False
+    return any(text[a[1] : b[0]].strip() in _LINKS and _is_head_word(a[2]) for a, b in zip(run, run[1:]))
+
+
 def _joins(text: str, left: _Token, right: _Token, lang: str) -> bool:
     if left[2].isascii() != right[2].isascii() and (_cyrillic_word(left[2]) or _cyrillic_word(right[2])):
         return False  # Instagram Анастасии: a name does not change script
@@ -857,7 +867,8 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
     runs: list[list[int]] = []  # none when every word is in a line of capitals
     for index, right in enumerate(tokens):
         left = tokens[index - 1]
-        if index and right[0] - left[1] <= _MAX_JOIN_GAP and _joins(text, left, right, lang):
+        if index and right[0] - left[1] <= _MAX_JOIN_GAP and (_joins(text, left, right, lang) or _and_more(
+                text, [tokens[i] for i in runs[-1]], right)):
             runs[-1].append(index)
         else:
             runs.append([index])
