@@ -132,6 +132,12 @@ def test_arabic_and_japanese_names_meet_english_ones_through_their_skeletons() -
     english = extract_features("", "President Obama met Trump in Moscow in 2013.", "en")
     assert {"name:obama", "sk:pn", "sk:trnp", "sk:nskf", "n:2013"} <= set(japanese) & set(english)
     assert "g:大統" in japanese and not any("は" in feature for feature in japanese)  # kana particles part words
+    # kana write l and r with one letter: ベルリン (berurin) and メルケル (merukeru) meet Berlin and Merkel
+    japanese = extract_features("", "メルケル首相はベルリンで会談した。", "ja")
+    english = extract_features("", "Chancellor Merkel held talks in Berlin.", "en")
+    assert {"sk:nrkl", "sk:prln"} <= set(japanese) & set(english)
+    russian = extract_features("", "Канцлер Меркель провела переговоры в Берлине.", "ru")
+    assert "sk:nlkl" in japanese and "sk:nlkl" not in russian  # other letters' r stays r
 
 
 def test_words_keep_the_marks_of_every_script_and_sentences_end_at_a_danda() -> None:

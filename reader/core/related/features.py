@@ -44,6 +44,8 @@ _WORD_RE = re.compile(rf"(?:[^\W\d_{_HAN}{_KANA}]+|[{MARK_CLASS}])+"
 # Words, and the punctuation after which the next word starts a sentence (any script's full stops).
 _TOKEN_RE = re.compile(rf"{_WORD_RE.pattern}|[.!?…:;\n«»“”\"()\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f]")
 _HAN_RE = re.compile(rf"[{_HAN}]")
+_KANA_RE = re.compile(rf"[{_KANA}\u1100-\u11ff\uac00-\ud7af]")  # kana and Hangul: one letter for l and r
+_LIQUID_VARIANTS = 3  # at most this many r of a kana name are also read as l (8 skeletons)
 _ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # A word after a number that multiplies it (`2.5 million`, `25 लाख`, `3 тысячи`), transliterated, with its
 # power of ten; Han multipliers follow the digits directly (`2500万`).
@@ -209,6 +211,16 @@ def _new_word_forms(token: str) -> tuple[str, str, str, int]:
 _WORD_FORMS: Memo[str, tuple[str, str, str, int]] = Memo(_new_word_forms, _WORD_CACHE_SIZE)
 
 
+def _liquid_skeletons(latin: str) -> set[str]:
+    """The skeletons of a kana or Hangul name read with each of its first r as r or as l: these
+    scripts write both with one letter (ベルリン, berurin: Berlin `prln`; メルケル, merukeru: Merkel)."""
+    parts = latin.split("r", _LIQUID_VARIANTS)
+    forms = [parts[0]]
+    for part in parts[1:]:
+        forms = [form + liquid + part for form in forms for liquid in "rl"]
+    return {skeleton(form) for form in forms}
+
+
 def stem_features(word: str) -> list[str]:
     """The stem features one word gives an article (`g:` and its first consonants; a Han run's character
     pairs), whatever its script: a translation's stem meets the articles written in its language."""
@@ -250,6 +262,7 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
     mid_sentence: set[str] = set()
     name_skeletons: dict[str, str] = {}
     caseless: set[str] = set()
+    liquid: set[str] = set()  # names written in kana or Hangul, whose r may stand for l
     acronyms: set[str] = set()  # names whatever else the article writes in lower case (`U.S.` and `us`)
     for boost, part in ((2.0, title), (1.0, text)):
         for number in numbers(part):
@@ -283,6 +296,8 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
                     name_skeletons[latin] = skel
                     if case == 0:
                         caseless.add(latin)
+                        if "r" in latin and _KANA_RE.match(token):
+                            liquid.add(latin)
                     if case == 0 or count > initial[token]:  # seen once not at a sentence start
                         mid_sentence.add(latin)
     features: dict[str, float] = {}
@@ -295,9 +310,9 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
     _weighted({"name:" + latin: count for latin, count in names.items()}, "name", features)
     skeletons: dict[str, float] = {}
     for latin, count in names.items():
-        skel = name_skeletons[latin]
-        if len(skel) >= 2:
-            skeletons["sk:" + skel] = skeletons.get("sk:" + skel, 0.0) + count
+        for skel in _liquid_skeletons(latin) if latin in liquid else (name_skeletons[latin],):
+            if len(skel) >= 2:
+                skeletons["sk:" + skel] = skeletons.get("sk:" + skel, 0.0) + count
     _weighted(skeletons, "sk", features)
     for latin in caseless & names.keys():  # in a script without case any word may be a name: weigh it less
         features["name:" + latin] *= CASELESS_NAME_SHARE

@@ -25,7 +25,8 @@ from reader.core.memo import Memo, extend_each
 
 DB_NAME = "related.sqlite"
 # Bump when features or weights change: stored postings are then dropped and rebuilt by the indexer.
-FORMAT_VERSION = "3"  # 2: marks of every script, lakh and multiplied numbers, caseless names, Han pairs; 3: acronyms
+FORMAT_VERSION = "4"  # 2: marks of every script, lakh and multiplied numbers, caseless names, Han pairs; 3: acronyms;
+# 4: a kana or Hangul name's r also read as l
 MAX_FEATURES = 200  # per article, by weight; bounds postings for very long articles
 # A feature found in more articles than the cap tells stories apart too weakly to be worth reading.
 # Past STORED_POSTINGS a feature is marked common for good and its list is dropped.
