@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from textual.app import App, ComposeResult
@@ -32,26 +31,22 @@ def article(body: str, title: str = "Title") -> Article:
     return Article(id="big.txt", path=None, title=title, body=body, lang="en")
 
 
-async def test_a_5_mb_single_line_article_paints_and_scrolls_fast():
+async def test_a_5_mb_single_line_article_paints_and_scrolls():  # its speed: benchmarks/big_articles.py
     body = "Huge line marker " + "word " * (5 * 1024 * 1024 // 5)
     document = build_document(article(body))
     document.matches = [(document.body_start + 10, document.body_start + 16)]
     app = ViewApp()
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(ArticleView)
-        started = time.perf_counter()
         view.show(document)
         await pilot.pause()
         text = rendered(view)
-        assert time.perf_counter() - started < 1.0
         assert "Huge line marker word word" in text
-        started = time.perf_counter()
         view.action_last()
         await pilot.pause()
         assert "word" in rendered(view)
         view.action_page_up()
         await pilot.pause()
-        assert time.perf_counter() - started < 1.0
         assert view.step_match(True) and view.scroll_y < 5
 
 
@@ -61,10 +56,8 @@ async def test_a_50000_line_article_keeps_its_place_on_resize():
     app = ViewApp()
     async with app.run_test(size=(120, 30)) as pilot:
         view = app.query_one(ArticleView)
-        started = time.perf_counter()
         view.show(document)
         await pilot.pause()
-        assert time.perf_counter() - started < 1.0
         view.scroll_to(y=30_000, animate=False, immediate=True)
         await pilot.pause()
         top = rendered(view).split("\n")[0].strip()
@@ -85,14 +78,12 @@ async def test_ten_thousand_hits_scroll_with_only_visible_rows_rendered():
     async with app.run_test(size=(80, 24)) as pilot:
         results = app.query_one(ResultList)
         results.focus()
-        started = time.perf_counter()
         results.set_hits(hits, frozenset())
         await pilot.pause()
         for _ in range(20):
             await pilot.press("pagedown")
         await pilot.press("end")
         await pilot.pause()
-        assert time.perf_counter() - started < 3.0
         assert results.cursor == 9_999
         assert "Article number 9999" in rendered(results)
         assert len(results._asked) < 300  # snippets were asked for the ~22 pages shown, not 10,000 rows
