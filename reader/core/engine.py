@@ -391,21 +391,11 @@ class Engine:
     def _take_in_names(self) -> None:
         """Take the index's new segments into the store of name skeletons (names across scripts), so that
         the first search after an update does not wait for it."""
-        import sqlite3
-
-        from reader.core.translation.name_variants import SKELETON_FILE, SkeletonStore
+        from reader.core.translation.name_variants import update_store
 
         index = self._index_or_none()
-        if index is None:
-            return
-        try:
-            store = SkeletonStore(self.index_dir / SKELETON_FILE)
-            try:
-                store.refresh(index.generation(), index.segment_vocabularies)
-            finally:
-                store.close()
-        except sqlite3.Error:  # busy or unreadable: the next search takes them in
-            pass
+        if index is not None:
+            update_store(self.index_dir, lambda store: store.refresh(index.generation(), index.segment_vocabularies))
 
     def _update_locked(self, rebuild: bool, progress: Progress | None,
                        cancel: threading.Event | None) -> UpdateReport:

@@ -590,9 +590,9 @@ def _is_abbreviation(word: str) -> bool:
 
 def _and_more(text: str, run: list[_Token], right: _Token) -> bool:
     """Whether an organisation named with a complement goes on after `and` (`Center for Democracy and
-    Technology`): in the run, a head word is joined to its complement by a link, and what follows is no
-    name known by itself (`Bank of England and Barclays`)."""
-    if len(run) < 2 or text[run[-1][1] : right[0]] not in _AND_GAPS or _world(right[2]) is not None:
+    Technology`; `right` follows `run` after an `and`): in the run, a head word is joined to its complement
+    by a link, and what follows is no name known by itself (`Bank of England and Barclays`)."""
+    if len(run) < 2 or _world(right[2]) is not None:
         return False
     return any(text[a[1] : b[0]].strip() in _LINKS and _is_head_word(a[2]) for a, b in zip(run, run[1:]))
 
@@ -867,8 +867,8 @@ def _find_names(text: str, lang: str, tokens: list[_Token], words: set[str]) -> 
     runs: list[list[int]] = []  # none when every word is in a line of capitals
     for index, right in enumerate(tokens):
         left = tokens[index - 1]
-        if index and right[0] - left[1] <= _MAX_JOIN_GAP and (_joins(text, left, right, lang) or _and_more(
-                text, [tokens[i] for i in runs[-1]], right)):
+        if index and right[0] - left[1] <= _MAX_JOIN_GAP and (_joins(text, left, right, lang) or text[
+                left[1] : right[0]] in _AND_GAPS and _and_more(text, [tokens[i] for i in runs[-1]], right)):
             runs[-1].append(index)
         else:
             runs.append([index])

@@ -250,27 +250,11 @@ def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> tuple[bool, float
         held = lock.held_seconds()
     finally:
         lock.release()
-    _note_merge(Path(index_dir), sorted(gone), new.segment_id())  # outside the lock: it may wait for a reader
+    # the store of name skeletons need not read the merged segment again (outside the lock: it may wait)
+    from reader.core.translation.name_variants import update_store
+
+    update_store(Path(index_dir), lambda store: store.note_merge(sorted(gone), new.segment_id()), create=False)
     return True, held
-
-
-def _note_merge(index_dir: Path, sources: list[str], merged: str) -> None:
-    """Tell the store of name skeletons that `merged` holds the terms of `sources` (it need not read them
-    again); a store that cannot be written reads the merged segment itself later."""
-    import sqlite3
-
-    from reader.core.translation.name_variants import SKELETON_FILE, SkeletonStore
-
-    if not (index_dir / SKELETON_FILE).exists():
-        return
-    try:
-        store = SkeletonStore(index_dir / SKELETON_FILE)
-        try:
-            store.note_merge(sources, merged)
-        finally:
-            store.close()
-    except sqlite3.Error:
-        pass
 
 
 def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event | None = None,

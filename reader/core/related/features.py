@@ -44,7 +44,7 @@ _WORD_RE = re.compile(rf"(?:[^\W\d_{_HAN}{_KANA}]+|[{MARK_CLASS}])+"
 # Words, and the punctuation after which the next word starts a sentence (any script's full stops).
 _TOKEN_RE = re.compile(rf"{_WORD_RE.pattern}|[.!?…:;\n«»“”\"()\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f]")
 _HAN_RE = re.compile(rf"[{_HAN}]")
-_KANA_RE = re.compile(rf"[{_KANA}\u1100-\u11ff\uac00-\ud7af]")  # kana and Hangul: one letter for l and r
+_ONE_LIQUID_RE = re.compile(rf"[{_KANA}\u1100-\u11ff\uac00-\ud7af]")  # kana and Hangul: one letter for l and r
 _LIQUID_VARIANTS = 3  # at most this many r of a kana name are also read as l (8 skeletons)
 _ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # A word after a number that multiplies it (`2.5 million`, `25 लाख`, `3 тысячи`), transliterated, with its
@@ -296,7 +296,7 @@ def extract_features(title: str, text: str, lang: str) -> dict[str, float]:
                     name_skeletons[latin] = skel
                     if case == 0:
                         caseless.add(latin)
-                        if "r" in latin and _KANA_RE.match(token):
+                        if "r" in latin and _ONE_LIQUID_RE.match(token):
                             liquid.add(latin)
                     if case == 0 or count > initial[token]:  # seen once not at a sentence start
                         mid_sentence.add(latin)

@@ -375,7 +375,6 @@ class RelatedIndex:
     @_locked
     def languages(self) -> set[str]:
         """The languages of the indexed articles."""
-        self._flush()
         return {lang for (lang,) in self._db.execute("SELECT DISTINCT lang FROM docs")}
 
     def _doc_langs(self) -> dict[int, str]:

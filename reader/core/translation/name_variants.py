@@ -158,8 +158,7 @@ class SkeletonStore:
         self._db.execute("CREATE TABLE IF NOT EXISTS segments(id TEXT PRIMARY KEY) WITHOUT ROWID")
 
     def generation(self) -> int:
-        row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-        return int(row[0]) if row else -1
+        return int(self._value("generation") or -1)
 
     def refresh(self, generation: int, segments: Callable[[], SegmentVocabularies]) -> None:
         """Take in the terms of the segments of `segments()` not taken in yet, unless the store is at the
@@ -210,3 +209,19 @@ class SkeletonStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+def update_store(index_dir: Path, update: Callable[[SkeletonStore], None], create: bool = True) -> None:
+    """Run `update` on the index folder's store of name skeletons (`create`: even when it does not exist
+    yet). A store that is busy or unreadable is left as it is: the next search takes in what it lacks."""
+    path = Path(index_dir) / SKELETON_FILE
+    if not create and not path.exists():
+        return
+    try:
+        store = SkeletonStore(path)
+        try:
+            update(store)
+        finally:
+            store.close()
+    except sqlite3.Error:
+        pass
