@@ -222,3 +222,19 @@ def test_maintenance_on_a_budget_leaves_long_merges_unless_segments_pile_up(tmp_
     assert report.merges and report.segments_after <= 12  # then the rest is left again
     report = engine.maintain(budget=1000.0)  # a long update (a build) may wait as long for its merges
     assert report.left is None and plan(engine.segments()) == []
+
+
+def test_layout_ignores_files_that_vanish_while_it_reads(tmp_path, monkeypatch):
+    """Other files share the index folder (the name store's SQLite journal comes and goes); a listed
+    file gone before its size is read must not break the app's idle maintenance."""
+    write_word_articles(tmp_path, 5, WORDS, FRENCH, lambda n: 40)
+    engine = Engine(tmp_path)
+    engine.update()
+    from whoosh.filedb.filestore import FileStorage
+
+    listed = FileStorage.list
+    segment = engine.segments()[0]
+    monkeypatch.setattr(FileStorage, "list", lambda self: [*listed(self), "name-skeletons.sqlite-journal",
+                                                           f"{segment.id}_gone.seg"])
+    again = engine.segments()
+    assert [(s.id, s.docs, s.live_bytes) for s in again] == [(segment.id, segment.docs, segment.live_bytes)]

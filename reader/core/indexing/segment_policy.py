@@ -90,11 +90,16 @@ def plan(segments: list[SegmentInfo]) -> list[SegmentInfo]:
 
 def segment_infos(storage, segments: list) -> list[SegmentInfo]:
     """Whoosh segments in a storage, as the policy sees them."""
+    wanted = {s.segment_id() for s in segments}
     sizes: dict[str, int] = {}
     for name in storage.list():
-        segment_id, dot, _ = name.partition(".")
-        if dot:
+        segment_id = name.partition(".")[0]
+        if segment_id not in wanted:
+            continue  # other files share the folder, and come and go (e.g. a SQLite journal)
+        try:
             sizes[segment_id] = sizes.get(segment_id, 0) + storage.file_length(name)
+        except FileNotFoundError:
+            continue  # removed by a merge that finished meanwhile
     return [SegmentInfo(s.segment_id(), s.doc_count_all(), s.deleted_count(), sizes.get(s.segment_id(), 0))
             for s in segments]
 
