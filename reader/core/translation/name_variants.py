@@ -23,13 +23,17 @@ MIN_NAME_CHARS = 4  # shorter words (US, EU, Xi) are left to the gazetteer
 MIN_SKELETON = 2
 MIN_SIMILARITY = 0.75  # of the transliterated spellings: `obama`/`obam` 0.89, `fancy`/`financ` 0.73
 MIN_LENGTH_RATIO = 0.7  # of the shorter spelling to the longer: a name is not a word that starts like it
+MIN_PREFIX_CHARS = 5  # a stem this long may match the start of a longer word (`extrem`, `ekstremizm`)
+PREFIX_WEIGHT = 0.9  # such a match counts for less than a whole word's
 MAX_TERM_CHARS = 30
 _VOWELS = "aeiouy"
 _SOFT_C_RE = re.compile(r"c(?=[eiy])")
 _SOFT_G_RE = re.compile(r"g(?=[eiy])|(?<=[dnr])ge$")
 _LONE_H_RE = re.compile(r"(?<![cgkpstz])h")
 _SOUNDS = (("dzh", "j"), ("zh", "j"), ("dj", "j"), ("kh", "h"), ("tch", "c"), ("ch", "c"), ("ts", "c"),
-           ("ph", "f"), ("ck", "k"), ("w", "v"), ("y", "i"), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("ea", "i"))
+           ("ph", "f"), ("ck", "k"), ("x", "ks"), ("w", "v"), ("y", "i"), ("oo", "u"), ("ou", "u"),
+           ("ee", "i"), ("ea", "i"))
+_HARD_C_RE = re.compile(r"c(?![hkz])")  # `arctic`, `arktik`; a soft c is an `s` among the spellings
 _DOUBLE_RE = re.compile(r"(.)\1+")
 
 
@@ -79,12 +83,16 @@ class ScriptNames:
         if " " in word or len(word) < MIN_NAME_CHARS or not is_letters(word):
             return
         found: dict[str, dict[str, list[str]]] = {}
-        for lang in dict.fromkeys(langs):
-            code = analysis_lang(lang)
-            own = analysed_terms(word, lang)
-            if len(own) != 1 or self.has_term(code, own[0]):
+        analysed = {lang: analysed_terms(word, lang) for lang in dict.fromkeys(langs)}
+        held = {lang for lang, own in analysed.items()
+                if len(own) == 1 and self.has_term(analysis_lang(lang), own[0])}
+        # as its own language cuts its ending (`экстремизм`), when enough is left of it to tell it apart
+        native = {analysed[lang][0] for lang in held if len(latin(analysed[lang][0])) > MIN_PREFIX_CHARS}
+        for lang, own in analysed.items():
+            if len(own) != 1 or lang in held:
                 continue
-            forms = spellings(latin(own[0]))
+            code = analysis_lang(lang)
+            forms = {form for term in (own[0], *native) for form in spellings(latin(term))}
             best: dict[str, float] = {}
             for key in filter(None, {k for form in forms for k in _keys(form)}):
                 if key not in found:
@@ -113,19 +121,26 @@ def spellings(form: str) -> set[str]:
 
 def similarity(forms: set[str], other: str) -> float:
     """How alike the best of `forms` and `other` are spelt, as sounds (`dzh` and `j` alike) and final
-    vowels aside (a stem `sibir` and `siberia`); 0 when one is much shorter than the other (a name is
-    not a word that starts like it)."""
+    vowels aside (a stem `sibir` and `siberia`), the consonants counting for half when that is kinder
+    (`kamstebl`, `constabl`). When one is much shorter, 0 (a name is not a word that starts like it)
+    unless the shorter is `other`, a stem of five sounds or more, and the longer starts like it
+    (`extrem`, `ekstremizm`): then a tenth less."""
     other = _sounds(other)
     best = 0.0
     for form in map(_sounds, forms):
         if min(len(form), len(other)) >= MIN_LENGTH_RATIO * max(len(form), len(other)):
-            best = max(best, SequenceMatcher(None, form, other).ratio())
+            alike = SequenceMatcher(None, form, other).ratio()
+            consonants = SequenceMatcher(None, skeleton(form), skeleton(other)).ratio()
+            best = max(best, alike, (alike + consonants) / 2)
+        elif len(form) > len(other) >= MIN_PREFIX_CHARS:  # a stem that cut a suffix the word keeps
+            best = max(best, PREFIX_WEIGHT * SequenceMatcher(None, form[:len(other)], other).ratio())
     return best
 
 
 def _sounds(form: str) -> str:
     """A Latin form with one letter for each sound that transliterations spell in several ways, doubled
     letters single and final vowels cut."""
+    form = _HARD_C_RE.sub("k", form).replace("q", "k")
     for spelling, sound in _SOUNDS:
         form = form.replace(spelling, sound)
     form = _DOUBLE_RE.sub(r"\1", form)
