@@ -86,8 +86,10 @@ class ScriptNames:
         analysed = {lang: analysed_terms(word, lang) for lang in dict.fromkeys(langs)}
         held = {lang for lang, own in analysed.items()
                 if len(own) == 1 and self.has_term(analysis_lang(lang), own[0])}
-        # as its own language cuts its ending (`экстремизм`), when enough is left of it to tell it apart
-        native = {analysed[lang][0] for lang in held if len(latin(analysed[lang][0])) > MIN_PREFIX_CHARS}
+        # as its own language cuts its ending (`экстремизм`): a language that holds it, or else any whose
+        # analysis cuts something; when enough is left of it to tell it apart
+        cut = held or {lang for lang, own in analysed.items() if len(own) == 1 and own[0] != word.lower()}
+        native = {analysed[lang][0] for lang in cut if len(latin(analysed[lang][0])) > MIN_PREFIX_CHARS}
         for lang, own in analysed.items():
             if len(own) != 1 or lang in held:
                 continue
