@@ -122,18 +122,15 @@ def spellings(form: str) -> set[str]:
 
 
 def similarity(forms: set[str], other: str) -> float:
-    """How alike the best of `forms` and `other` are spelt, as sounds (`dzh` and `j` alike) and final
-    vowels aside (a stem `sibir` and `siberia`), the consonants counting for half when that is kinder
-    (`kamstebl`, `constabl`). When one is much shorter, 0 (a name is not a word that starts like it)
-    unless the shorter is `other`, a stem of five sounds or more, and the longer starts like it
-    (`extrem`, `ekstremizm`): then a tenth less."""
+    """How alike the best of `forms` and `other` are spelt, as sounds (`dzh` and `j` alike, a hard c as
+    k: `arctic`, `arktik`) and final vowels aside (a stem `sibir` and `siberia`). When one is much
+    shorter, 0 (a name is not a word that starts like it) unless the shorter is `other`, a stem of five
+    sounds or more, and the longer starts like it (`extrem`, `ekstremizm`): then a tenth less."""
     other = _sounds(other)
     best = 0.0
     for form in map(_sounds, forms):
         if min(len(form), len(other)) >= MIN_LENGTH_RATIO * max(len(form), len(other)):
-            alike = SequenceMatcher(None, form, other).ratio()
-            consonants = SequenceMatcher(None, skeleton(form), skeleton(other)).ratio()
-            best = max(best, alike, (alike + consonants) / 2)
+            best = max(best, SequenceMatcher(None, form, other).ratio())
         elif len(form) > len(other) >= MIN_PREFIX_CHARS:  # a stem that cut a suffix the word keeps
             best = max(best, PREFIX_WEIGHT * SequenceMatcher(None, form[:len(other)], other).ratio())
     return best
