@@ -111,14 +111,14 @@ def test_cognates_meet_across_scripts_with_their_endings_and_hard_c(tmp_path):
     root = tmp_path / "c"
     write(root, "en.txt", "Arctic patrol\n\nThe constable warned of extremism among the traders.\n")
     write(root, "ru.md", "---\nlang: ru\n---\nПатруль\n\nПолиция говорит об экстремизме и терроре.\n")
-    write(root, "hi.txt", "आर्कटिक गश्त\n\nपुलिस ने व्यापारियों को चेतावनी दी।\n")
+    write(root, "hi.md", "---\nlang: hi\n---\nआर्कटिक गश्त\n\nपुलिस ने व्यापारियों को चेतावनी दी।\n")
     write(root, "other.txt", "Weather\n\nIt was cold and snowed all day on the coast.\n")
     engine = Engine(root)
     assert _ids(engine.search("экстремизму lang:en")) == ["en.txt"]
     assert _ids(engine.search("extremism lang:ru")) == ["ru.md"]
     assert _ids(engine.search("трейдеров lang:en")) == ["en.txt"]  # no index holds it: Russian cuts it
     assert _ids(engine.search("आर्कटिक lang:en")) == ["en.txt"]
-    assert _ids(engine.search("Arctic lang:hi")) == ["hi.txt"]
+    assert _ids(engine.search("Arctic lang:hi")) == ["hi.md"]
     assert not _ids(engine.search("экстремизму lang:en", as_typed=True))
 
 
