@@ -25,6 +25,7 @@ MIN_SIMILARITY = 0.75  # of the transliterated spellings: `obama`/`obam` 0.89, `
 MIN_LENGTH_RATIO = 0.7  # of the shorter spelling to the longer: a name is not a word that starts like it
 MIN_PREFIX_CHARS = 5  # a stem this long may match the start of a longer word (`extrem`, `ekstremizm`)
 PREFIX_WEIGHT = 0.9  # such a match counts for less than a whole word's
+MIN_PREFIX_ALIKE = 0.9  # and the start must be spelt nearly the same (not `eksperi`, `ekspert`)
 MAX_TERM_CHARS = 30
 _VOWELS = "aeiouy"
 _SOFT_C_RE = re.compile(r"c(?=[eiy])")
@@ -132,7 +133,9 @@ def similarity(forms: set[str], other: str) -> float:
         if min(len(form), len(other)) >= MIN_LENGTH_RATIO * max(len(form), len(other)):
             best = max(best, SequenceMatcher(None, form, other).ratio())
         elif len(form) > len(other) >= MIN_PREFIX_CHARS:  # a stem that cut a suffix the word keeps
-            best = max(best, PREFIX_WEIGHT * SequenceMatcher(None, form[:len(other)], other).ratio())
+            alike = SequenceMatcher(None, form[:len(other)], other).ratio()
+            if alike >= MIN_PREFIX_ALIKE:
+                best = max(best, PREFIX_WEIGHT * alike)
     return best
 
 
