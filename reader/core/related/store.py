@@ -13,7 +13,7 @@ import sys
 import threading
 import zlib
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import wraps
 from itertools import repeat
@@ -38,12 +38,15 @@ FLUSH_POSTINGS = 500_000
 _CHUNK = 500
 MIN_SCORE = 0.005
 # Same story, calibrated on parallel news in eight languages and five scripts (benchmarks/related_eval.py):
-# a translation is the other's best match in its language and scores at least TRANSLATION_SCORE, or at
-# least CLEAR_TRANSLATION_SCORE and CLEAR_MARGIN times the runner-up in that language when it is the best
-# candidate of any other language (scripts far apart share less: their scores are lower); a rewrite in the
-# same language also shares most of its weighted features, not only the rare ones.
+# a translation is the best candidate of its language, and the article is its best candidate in the
+# article's language; it scores at least TRANSLATION_SCORE, or at least CLEAR_TRANSLATION_SCORE with both
+# choices standing out from their runner-up's score by a margin that falls from CLEAR_MARGINS[0] at
+# CLEAR_TRANSLATION_SCORE to CLEAR_MARGINS[1] at TRANSLATION_SCORE (scripts far apart share less: their
+# scores are lower, but a translation still stands out); a rewrite in the same language also shares most
+# of its weighted features, not only the rare ones.
 TRANSLATION_SCORE = 0.08
-CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN = 0.05, 2.5
+CLEAR_TRANSLATION_SCORE, CLEAR_MARGINS = 0.02, (2.0, 1.2)
+MARGIN_CANDIDATES = 3  # a margin is judged only in a language of this many articles at least
 REWRITE_SCORE, REWRITE_COSINE, REWRITE_CHECKS = 0.1, 0.65, 5
 TRANSLATION_CHECKS = 20  # other languages whose best candidate is checked for being a translation
 _SCHEMA = """
@@ -216,6 +219,7 @@ class RelatedIndex:
         self._pending_count = 0
         self._pending_docs: set[int] = set()
         self._langs: dict[int, str] = {}
+        self._lang_sizes: Counter = Counter()  # articles of each language in `_langs`
         self._data_version = -1
         self._in_transaction = False
         stored = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
@@ -290,6 +294,7 @@ class RelatedIndex:
         self._pending_docs.add(doc)
         self._pending_count += len(record.hashes)
         self._langs[doc] = lang
+        self._lang_sizes[lang] += 1
         if self._pending_count >= FLUSH_POSTINGS:
             self._flush()
 
@@ -324,7 +329,7 @@ class RelatedIndex:
             self._db.executemany("UPDATE postings SET df=?, data=? WHERE fh=?", updates)
             self._db.executemany("DELETE FROM postings WHERE fh=?", deletions)
         self._db.execute("DELETE FROM docs WHERE doc=?", (doc,))
-        self._langs.pop(doc, None)
+        self._lang_sizes[self._langs.pop(doc, "")] -= 1
 
     @_locked
     def clear(self) -> None:
@@ -332,6 +337,7 @@ class RelatedIndex:
         self._begin()
         self._take_pending()
         self._langs.clear()
+        self._lang_sizes.clear()
         self._db.execute("DELETE FROM postings")
         self._db.execute("DELETE FROM docs")
 
@@ -382,6 +388,7 @@ class RelatedIndex:
         version = self._db.execute("PRAGMA data_version").fetchone()[0]
         if version != self._data_version:
             self._langs = dict(self._db.execute("SELECT doc, lang FROM docs"))
+            self._lang_sizes = Counter(self._langs.values())
             self._data_version = version
         return self._langs
 
@@ -434,6 +441,24 @@ class RelatedIndex:
                 rows[doc] = (article_id, lang, title, _unpack(names, weights))
         return rows
 
+    def _translates(self, doc: int, other: int, score: float, runner_up: float, own_lang: str,
+                    langs: dict[int, str], row: tuple, translated: Translated | None) -> bool:
+        """Whether `other`, the best candidate of its language for `doc` (with `score`; the next one of that
+        language scores `runner_up`), translates it (see TRANSLATION_SCORE)."""
+        clear = score >= TRANSLATION_SCORE
+        if not clear:
+            low, high = CLEAR_MARGINS
+            margin = low + (high - low) * (score - CLEAR_TRANSLATION_SCORE) / (TRANSLATION_SCORE
+                                                                               - CLEAR_TRANSLATION_SCORE)
+            sizes = self._lang_sizes
+            if score < CLEAR_TRANSLATION_SCORE or score < margin * runner_up or \
+                    min(sizes[langs.get(other, "")], sizes[own_lang]) < MARGIN_CANDIDATES:
+                return False
+        back, back_scores = self._ranked(other, row[3], langs, own_lang, translated(row[0])[0] if translated else None)
+        if back[:1] != [doc]:
+            return False
+        return clear or len(back) < 2 or back_scores[doc] >= margin * back_scores[back[1]]
+
     @_locked
     def related(self, article_id: str, limit: int = 10, lang: str | None = None,
                 spellings: Callable[[str], Mapping[str, str]] | None = None,
@@ -461,17 +486,11 @@ class RelatedIndex:
                 runner_up.setdefault(other_lang, scores[other])
             elif other_lang != own_lang and len(best_of_lang) < TRANSLATION_CHECKS:
                 best_of_lang[other_lang] = other
-        first_foreign = next(iter(best_of_lang.values()), None)
         own = [d for d in ranked if langs.get(d) == own_lang][:REWRITE_CHECKS]
         rows = self._rows(list(dict.fromkeys([*best_of_lang.values(), *own, *ranked[:limit]])))
-        translations = [
-            d for other_lang, d in best_of_lang.items()
-            if (scores[d] >= TRANSLATION_SCORE
-                or d == first_foreign and other_lang in runner_up
-                and scores[d] >= max(CLEAR_TRANSLATION_SCORE, CLEAR_MARGIN * runner_up[other_lang]))
-            and self._ranked(d, rows[d][3], langs, own_lang, translated(rows[d][0])[0] if translated else None
-                             )[0][:1] == [doc]
-        ]
+        translations = [d for other_lang, d in best_of_lang.items()
+                        if self._translates(doc, d, scores[d], runner_up.get(other_lang, 0.0), own_lang, langs,
+                                            rows[d], translated)]
         rewrites = [
             d for d in own if scores[d] >= REWRITE_SCORE and _cosine(features, rows[d][3]) >= REWRITE_COSINE
         ]
