@@ -201,6 +201,27 @@ def test_wire_items_in_five_scripts_find_their_english_counterparts(index: Relat
     assert links and all(story[a] == story[b] for a, b in links)  # same-story links are never wrong
 
 
+def test_a_far_script_translation_that_stands_out_is_the_same_story(index: RelatedIndex) -> None:
+    """Arabic and English share only a number here (score about 0.035, under the fixed 0.08): the pair
+    is marked once each is the other's clear best in a language of three articles or more, and never
+    in a language of two, where a margin tells nothing."""
+    articles = [json.loads(line) for line in SCRIPTS_FIXTURE.read_text(encoding="utf-8").splitlines()]
+    for article in articles:
+        index.add(article["id"], article["lang"], article["title"], article["text"])
+    index.commit()
+    assert not any(r.same_story for r in index.related("ar-08"))  # two Arabic articles only
+    index.add("ar-x1", "ar", "طقس حار في القاهرة",
+              "الطقس في القاهرة حار اليوم. يتوقع خبراء الأرصاد أمطارا خفيفة الأسبوع المقبل في الإسكندرية.")
+    index.add("ar-x2", "ar", "الأهلي يفوز على الزمالك",
+              "فاز النادي الأهلي على الزمالك في مباراة كرة القدم مساء الجمعة بهدفين مقابل هدف.")
+    index.commit()
+    first = index.related("ar-08")[0]
+    assert (first.id, first.same_story) == ("en-09", True) and first.score < 0.08
+    assert index.related("en-09")[0].id == "ar-08"
+    story = {article["id"]: article["story"] for article in articles}
+    assert all(story.get(r.id) == story[a] for a in story for r in index.related(a) if r.same_story)
+
+
 def test_reasons_show_names_as_the_articles_write_them(tmp_path: Path) -> None:
     from reader.core.engine import Engine
     from tests.conftest import write
