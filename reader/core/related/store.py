@@ -329,7 +329,8 @@ class RelatedIndex:
             self._db.executemany("UPDATE postings SET df=?, data=? WHERE fh=?", updates)
             self._db.executemany("DELETE FROM postings WHERE fh=?", deletions)
         self._db.execute("DELETE FROM docs WHERE doc=?", (doc,))
-        self._lang_sizes[self._langs.pop(doc, "")] -= 1
+        if (lang := self._langs.pop(doc, None)) is not None:
+            self._lang_sizes[lang] -= 1
 
     @_locked
     def clear(self) -> None:

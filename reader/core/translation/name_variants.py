@@ -71,7 +71,8 @@ def skeleton_pairs(terms: Iterable[str]) -> Iterator[tuple[str, str]]:
 class ScriptNames:
     """Tier 2: a query word meets the same name (or a cognate) in other scripts and spellings: the
     terms of each language that share the first consonants of its skeleton and are spelt alike once
-    transliterated (the word analysed in that language against the term).
+    transliterated (the word analysed in that language, and as its own language stems it, against the
+    term).
 
     A language whose index holds the word as typed is skipped: it is written the same there
     (`Paris` is not also `près`)."""
