@@ -18,6 +18,13 @@ def _ids(results) -> list[str]:
     return [hit.id for hit in results.hits]
 
 
+def _engine_over(root, files: dict[str, str]) -> Engine:
+    """An engine over a corpus folder of these files (name -> text)."""
+    for name, text in files.items():
+        write(root, name, text)
+    return Engine(root)
+
+
 def test_a_bare_name_finds_every_name_of_its_gazetteer_entity(demo_corpus):
     engine = Engine(demo_corpus)
     results = engine.search("Shoigu")
@@ -90,12 +97,11 @@ def test_names_across_scripts_read_each_segment_once(tmp_path):
 
 
 def test_names_with_vowel_signs_and_transcribed_sounds_meet_across_scripts(tmp_path):
-    root = tmp_path / "c"
-    write(root, "en.txt", "Festival in Jamshedpur\n\nGeorge Anderson watched the Juventus game in Jamshedpur.\n")
-    write(root, "hi.txt", "जमशेदपुर में उत्सव\n\nजॉर्ज एंडरसन ने जमशेदपुर में खेल देखा।\n")
-    write(root, "ru.md", "---\nlang: ru\n---\nМатч в Турине\n\nДжордж смотрел матч Ювентуса на стадионе.\n")
-    write(root, "other.txt", "Погода\n\nСегодня было холодно и шёл снег весь день.\n")
-    engine = Engine(root)
+    engine = _engine_over(tmp_path / "c", {
+        "en.txt": "Festival in Jamshedpur\n\nGeorge Anderson watched the Juventus game in Jamshedpur.\n",
+        "hi.txt": "जमशेदपुर में उत्सव\n\nजॉर्ज एंडरसन ने जमशेदपुर में खेल देखा।\n",
+        "ru.md": "---\nlang: ru\n---\nМатч в Турине\n\nДжордж смотрел матч Ювентуса на стадионе.\n",
+        "other.txt": "Погода\n\nСегодня было холодно и шёл снег весь день.\n"})
     assert set(_ids(engine.search("Jamshedpur"))) == {"en.txt", "hi.txt"}  # vowel signs are letters
     assert set(_ids(engine.search("जमशेदपुर"))) == {"en.txt", "hi.txt"}  # and back
     assert set(_ids(engine.search("George lang:ru"))) == {"ru.md"}  # a soft g: Джордж
@@ -108,12 +114,11 @@ def test_cognates_meet_across_scripts_with_their_endings_and_hard_c(tmp_path):
     """A word inflected in its own language meets the stem of the same word in another (`экстремизму`,
     English `extrem`), cut by its language's analysis even when no article has it (`трейдеров`); a hard c
     is a k (`arctic`, `आर्कटिक`)."""
-    root = tmp_path / "c"
-    write(root, "en.txt", "Arctic patrol\n\nThe constable warned of extremism among the traders.\n")
-    write(root, "ru.md", "---\nlang: ru\n---\nПатруль\n\nПолиция говорит об экстремизме и терроре.\n")
-    write(root, "hi.md", "---\nlang: hi\n---\nआर्कटिक गश्त\n\nपुलिस ने व्यापारियों को चेतावनी दी।\n")
-    write(root, "other.txt", "Weather\n\nIt was cold and snowed all day on the coast.\n")
-    engine = Engine(root)
+    engine = _engine_over(tmp_path / "c", {
+        "en.txt": "Arctic patrol\n\nThe constable warned of extremism among the traders.\n",
+        "ru.md": "---\nlang: ru\n---\nПатруль\n\nПолиция говорит об экстремизме и терроре.\n",
+        "hi.md": "---\nlang: hi\n---\nआर्कटिक गश्त\n\nपुलिस ने व्यापारियों को चेतावनी दी।\n",
+        "other.txt": "Weather\n\nIt was cold and snowed all day on the coast.\n"})
     assert _ids(engine.search("экстремизму lang:en")) == ["en.txt"]
     assert _ids(engine.search("extremism lang:ru")) == ["ru.md"]
     assert _ids(engine.search("трейдеров lang:en")) == ["en.txt"]  # no index holds it: Russian cuts it
