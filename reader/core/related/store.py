@@ -13,7 +13,7 @@ import sys
 import threading
 import zlib
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import wraps
 from itertools import repeat
@@ -219,7 +219,6 @@ class RelatedIndex:
         self._pending_count = 0
         self._pending_docs: set[int] = set()
         self._langs: dict[int, str] = {}
-        self._lang_sizes: Counter = Counter()  # articles of each language in `_langs`
         self._data_version = -1
         self._in_transaction = False
         stored = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
@@ -294,7 +293,6 @@ class RelatedIndex:
         self._pending_docs.add(doc)
         self._pending_count += len(record.hashes)
         self._langs[doc] = lang
-        self._lang_sizes[lang] += 1
         if self._pending_count >= FLUSH_POSTINGS:
             self._flush()
 
@@ -329,8 +327,7 @@ class RelatedIndex:
             self._db.executemany("UPDATE postings SET df=?, data=? WHERE fh=?", updates)
             self._db.executemany("DELETE FROM postings WHERE fh=?", deletions)
         self._db.execute("DELETE FROM docs WHERE doc=?", (doc,))
-        if (lang := self._langs.pop(doc, None)) is not None:
-            self._lang_sizes[lang] -= 1
+        self._langs.pop(doc, None)
 
     @_locked
     def clear(self) -> None:
@@ -338,7 +335,6 @@ class RelatedIndex:
         self._begin()
         self._take_pending()
         self._langs.clear()
-        self._lang_sizes.clear()
         self._db.execute("DELETE FROM postings")
         self._db.execute("DELETE FROM docs")
 
@@ -389,7 +385,6 @@ class RelatedIndex:
         version = self._db.execute("PRAGMA data_version").fetchone()[0]
         if version != self._data_version:
             self._langs = dict(self._db.execute("SELECT doc, lang FROM docs"))
-            self._lang_sizes = Counter(self._langs.values())
             self._data_version = version
         return self._langs
 
@@ -442,6 +437,11 @@ class RelatedIndex:
                 rows[doc] = (article_id, lang, title, _unpack(names, weights))
         return rows
 
+    def _holds(self, lang: str, count: int) -> bool:
+        """Whether the store holds `count` articles of `lang` at least (read from the language index)."""
+        query = "SELECT COUNT(*) FROM (SELECT 1 FROM docs WHERE lang=? LIMIT ?)"
+        return self._db.execute(query, (lang, count)).fetchone()[0] >= count
+
     def _translates(self, doc: int, other: int, score: float, runner_up: float, own_lang: str,
                     langs: dict[int, str], row: tuple, translated: Translated | None) -> bool:
         """Whether `other`, the best candidate of its language for `doc` (with `score`; the next one of that
@@ -451,9 +451,9 @@ class RelatedIndex:
             low, high = CLEAR_MARGINS
             margin = low + (high - low) * (score - CLEAR_TRANSLATION_SCORE) / (TRANSLATION_SCORE
                                                                                - CLEAR_TRANSLATION_SCORE)
-            sizes = self._lang_sizes
             if score < CLEAR_TRANSLATION_SCORE or score < margin * runner_up or \
-                    min(sizes[langs.get(other, "")], sizes[own_lang]) < MARGIN_CANDIDATES:
+                    not self._holds(langs.get(other, ""), MARGIN_CANDIDATES) or \
+                    not self._holds(own_lang, MARGIN_CANDIDATES):
                 return False
         back, back_scores = self._ranked(other, row[3], langs, own_lang, translated(row[0])[0] if translated else None)
         if back[:1] != [doc]:
