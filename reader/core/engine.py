@@ -34,6 +34,7 @@ from reader.core.corpus.articles import (
     within,
 )
 from reader.core.errors import ReaderError
+from reader.core.indexing import manifest as manifest_store
 from reader.core.indexing.apart import run_apart
 from reader.core.indexing.lock import IndexBusy, IndexLock
 from reader.core.query import QueryError
@@ -73,7 +74,6 @@ if TYPE_CHECKING:  # the search path does not load the entity, loader and merge 
     from reader.core.indexing.segment_policy import MergeEstimate, SegmentInfo
 
 META_FILE = "reader-meta.json"
-MANIFEST_FILE = "reader-manifest.json"
 SKIPPED_FILE = "reader-skipped.json"  # the files the last update could not read, with the reasons
 PARALLEL_THRESHOLD = 400  # below this many files to load, a process pool costs more than it saves
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")  # dumps whose fields FIELDS_FILE names
@@ -408,21 +408,22 @@ class Engine:
         fresh = bool(report.rebuilt) or not SearchIndex.exists(self.index_dir)
         if report.rebuilt:
             self.messages.append(f"Rebuilding the index: {report.rebuilt}.")
-        stored = _read_json(self.index_dir / MANIFEST_FILE)
-        manifest = {} if fresh else stored.get("files", {})
-        members: dict[str, dict[str, str]] = {} if fresh else stored.get("members", {})  # container -> key -> digest
-        prints: dict[str, str] = stored.get("fingerprints", {})  # kept through a rebuild: renames still follow
+        stored = manifest_store.load(self.index_dir)
+        manifest = {} if fresh else stored.files
+        members = {} if fresh else stored.members  # container -> key -> digest
+        prints = dict(stored.prints)  # kept through a rebuild: renames still follow
         from reader.core.entities.gazetteer import load_gazetteer
 
         _, problem = load_gazetteer(self._gazetteer_source)
         if problem:
             report.warnings.append(problem)
         if not fresh and self._meta().get("gazetteer") != self._gazetteer_version():
-            manifest = {i: [0, 0, 0] for i in manifest}  # entities may differ in every article
+            manifest = {i: manifest_store.UNREAD for i in manifest}  # entities may differ in every article
             members = {}
             self.messages.append(f"{GAZETTEER_FILE} changed: re-reading every article for its entities.")
         if not fresh and self._meta().get("fields") != self._fields_version():  # JSON records read anew
-            manifest = {i: [0, 0, 0] if i.lower().endswith(JSON_SUFFIXES) else v for i, v in manifest.items()}
+            manifest = {i: manifest_store.UNREAD if i.lower().endswith(JSON_SUFFIXES) else v
+                        for i, v in manifest.items()}
         folders: dict[str, int] = {}
         unknown: list[str] = []
         data_folders: dict[str, int] = {}
@@ -430,16 +431,16 @@ class Engine:
                                                      report.orphans, data_folders)}
         report.skipped += [Skipped(name, f"unknown type ({Path(name).suffix or 'no extension'}), not read")
                            for name in unknown]
-        self._follow_renames(report, entries, stored.get("files", {}), prints, folders)
+        self._follow_renames(report, entries, stored.files, prints, folders)
         related = self._related_index()
         if fresh:
             related.clear()
         elif related.count() != len(known := self._ids_of(manifest, members)):
             # the relatedness store was emptied (new format) while the index was kept, or fell behind it
             missing = {split_member(Path(i))[0].as_posix() for i in set(known) - related.article_ids()}
-            manifest = {i: [0, 0, 0] if i in missing else v for i, v in manifest.items()}
+            manifest = {i: manifest_store.UNREAD if i in missing else v for i, v in manifest.items()}
             members = {i: {} if i in missing else v for i, v in members.items()}
-        todo = [e for e in entries.values() if manifest.get(e.id) != [e.mtime_ns, e.size, e.sidecar_mtime_ns]]
+        todo = [e for e in entries.values() if manifest.get(e.id) != e.stamp]
         deleted_files = [i for i in manifest if i not in entries]
         deleted = self._ids_of({i: None for i in deleted_files}, members)
         index = self._index_to_write(fresh)
@@ -456,7 +457,7 @@ class Engine:
                 reread.setdefault(rel, {})
             if loaded.unchanged:
                 reread[rel][key] = loaded.digest
-                new_manifest[rel] = [entry.mtime_ns, entry.size, entry.sidecar_mtime_ns]
+                new_manifest[rel] = entry.stamp
                 return None
             if loaded.doc is None:
                 report.skipped.append(Skipped(loaded.id, loaded.note))
@@ -469,7 +470,7 @@ class Engine:
             related.add_record(loaded.id, loaded.doc.lang, loaded.doc.title, loaded.features)
             if loaded.note:
                 report.warnings.append(f"{loaded.id}: {loaded.note}")
-            new_manifest[rel] = [entry.mtime_ns, entry.size, entry.sidecar_mtime_ns]
+            new_manifest[rel] = entry.stamp
             if key:
                 reread[rel][key] = loaded.digest
             else:
@@ -525,9 +526,9 @@ class Engine:
         self._note_learning([i for i in new_manifest if new_manifest[i] != manifest.get(i)
                              and not is_container_name(i)], gone)
         kept_prints = self._kept_fingerprints(prints, entries, new_manifest, report.orphans)
-        if new_manifest != manifest or new_members != members or fresh or kept_prints != stored.get("fingerprints"):
-            _write_json(self.index_dir / MANIFEST_FILE, {"files": new_manifest, "members": new_members,
-                                                         "fingerprints": kept_prints})
+        now_stored = manifest_store.Manifest(new_manifest, new_members, kept_prints)
+        if now_stored != stored or fresh:
+            manifest_store.save(self.index_dir, now_stored, None if fresh else stored)
         if fresh or report.added or report.removed or not (self.index_dir / FIRST_SEEN_FILE).exists():
             update_first_seen(self.index_dir, ids, now_utc())
         _write_json(self.index_dir / SKIPPED_FILE, {"skipped": [[item.name, item.reason] for item in report.skipped]})
@@ -669,8 +670,9 @@ class Engine:
         return [Skipped(str(row[0]), str(row[1])) for row in rows if isinstance(row, list) and len(row) == 2] \
             if isinstance(rows, list) else []
 
-    def _follow_renames(self, report: UpdateReport, entries: dict[str, FileEntry], known: dict[str, list],
-                        prints: dict[str, str], folders: dict[str, int]) -> None:
+    def _follow_renames(self, report: UpdateReport, entries: dict[str, FileEntry],
+                        known: dict[str, manifest_store.Stamp], prints: dict[str, str],
+                        folders: dict[str, int]) -> None:
         """Move the sidecar of each gone article to the one new article with the same text (see
         renames.py); report what was too ambiguous to guess. `report.orphans` keeps what stays behind."""
         from reader.core.corpus.renames import match_renames, move_sidecar
@@ -699,7 +701,7 @@ class Engine:
                     folders[folder] = os.stat(self.corpus / folder).st_mtime_ns
 
     def _kept_fingerprints(self, prints: dict[str, str], entries: dict[str, FileEntry],
-                           manifest: dict[str, list], orphans: list[str]) -> dict[str, str]:
+                           manifest: dict[str, manifest_store.Stamp], orphans: list[str]) -> dict[str, str]:
         """The fingerprints to keep: every indexed article's (those with a sidecar read now when an older
         index did not record them) and each orphan's, so it can still be followed in a later update."""
         kept = {i: prints[i] for i in manifest if i in prints}  # '' (unreadable) too: not read again
@@ -722,8 +724,8 @@ class Engine:
                 return SearchIndex.open(self.index_dir)
             except IndexDamaged:
                 pass
-        for name in (META_FILE, MANIFEST_FILE):
-            (self.index_dir / name).unlink(missing_ok=True)
+        (self.index_dir / META_FILE).unlink(missing_ok=True)
+        manifest_store.remove(self.index_dir)
         return SearchIndex.create(self.index_dir)
 
     def _write(self, index: SearchIndex, todo: list[FileEntry], record: Callable[[Loaded], IndexDoc | None],
@@ -949,31 +951,30 @@ class Engine:
         lock.acquire(wait=True)
         try:
             with self._lock:
-                manifest_path = self.index_dir / MANIFEST_FILE
-                stored = _read_json(manifest_path)
-                manifest, members = stored.get("files", {}), stored.get("members", {})
-                prints = stored.get("fingerprints", {})
+                files: dict[str, manifest_store.Stamp] = {}
+                members: dict[str, dict[str, str]] = {}
+                prints: dict[str, str] = {}
                 docs, gone = [], []
                 for rel in dict.fromkeys(split_member(Path(i))[0].as_posix() for i in article_ids):
                     path = self.corpus / rel
                     container = is_container_name(rel)
-                    loaded = loading.load_for_index((str(self.corpus), str(path), members.get(rel, {}))
+                    had = manifest_store.members_of(self.index_dir, rel) if container else {}
+                    loaded = loading.load_for_index((str(self.corpus), str(path), had)
                                                     if container else (str(self.corpus), str(path)))
                     docs += [item.doc for item in loaded if item.doc is not None]
                     if any(item.doc is None and not item.unchanged for item in loaded):
                         continue  # the next update reads it again and reports the problem
                     if container:
                         now = {split_member(Path(item.id))[1]: item.digest for item in loaded}
-                        gone += [f"{rel}#{key}" for key in members.get(rel, {}) if key not in now]
+                        gone += [f"{rel}#{key}" for key in had if key not in now]
                         members[rel] = now
                     else:
                         prints[rel] = loaded[0].fingerprint
                     st = os.stat(path)
-                    manifest[rel] = [st.st_mtime_ns, st.st_size, sidecar_mtime_ns(path)]
+                    files[rel] = (st.st_mtime_ns, st.st_size, sidecar_mtime_ns(path))
                 index = self._require_index()
                 index.write(docs, gone)
-                _write_json(manifest_path, {"files": manifest, "members": members,
-                                             "fingerprints": prints})
+                manifest_store.record(self.index_dir, files, members, prints)
                 meta = self._meta()
                 folders, data_folders = meta.get("folders") or {}, self._data_folders(meta)
                 for article_id in article_ids:  # our own sidecar write must not mark the corpus stale

@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 
+from reader.core.indexing import manifest as manifest_store
 from tests.cli.test_cli import run
 from tests.conftest import write
 
@@ -160,10 +161,12 @@ def test_two_gone_articles_with_one_text_are_not_guessed(corpus):
 
 
 def test_an_index_from_before_fingerprints_learns_them_for_tagged_articles(corpus):
-    manifest = corpus / ".reader" / "index" / "reader-manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    manifest.write_text(json.dumps({"files": data["files"]}), encoding="utf-8")  # as an older reader wrote it
+    index_dir = corpus / ".reader" / "index"
+    files = {i: list(stamp) for i, stamp in manifest_store.load(index_dir).files.items()}
+    manifest_store.remove(index_dir)
+    legacy = index_dir / manifest_store.LEGACY_FILE  # the JSON manifest an older reader wrote
+    legacy.write_text(json.dumps({"files": files}), encoding="utf-8")
     assert run("index", corpus=corpus).returncode == 0
-    assert set(json.loads(manifest.read_text(encoding="utf-8"))["fingerprints"]) == {"one.txt"}
+    assert not legacy.exists() and set(manifest_store.load(index_dir).prints) == {"one.txt"}
     (corpus / "one.txt").rename(corpus / "later.txt")
     assert index_json(corpus)["moved"] == [{"from": "one.txt", "to": "later.txt"}]

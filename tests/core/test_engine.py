@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.engine import MANIFEST_FILE, META_FILE, Engine, IndexBusy, IndexLock
+from reader.core.engine import META_FILE, Engine, IndexBusy, IndexLock
+from reader.core.indexing import manifest as manifest_store
 from reader.core.query import QueryError
 from reader.core.results.snippets import plain
 from tests.conftest import replace_and_delete, write, write_word_articles
@@ -161,12 +162,12 @@ def test_malformed_queries_say_what_is_wrong(engine, query, message):
 
 def test_unchanged_corpus_processes_nothing(engine):
     generation = engine.index_generation()
-    manifest = (engine.index_dir / "reader-manifest.json").stat().st_mtime_ns
+    manifest = (engine.index_dir / manifest_store.FILE).stat().st_mtime_ns
     report = engine.update()
     assert (report.added, report.changed, report.removed) == (0, 0, 0)
     assert not engine.is_stale()
     assert engine.index_generation() == generation  # no empty commit: open apps need not refresh
-    assert (engine.index_dir / "reader-manifest.json").stat().st_mtime_ns == manifest
+    assert (engine.index_dir / manifest_store.FILE).stat().st_mtime_ns == manifest
 
 
 def test_one_changed_file_is_the_only_one_processed(engine, small_corpus):
@@ -248,7 +249,7 @@ def test_truncated_stored_fields_are_detected_and_search_results_come_back(engin
 
 
 def test_missing_manifest_reindexes_without_duplicates(engine):
-    (engine.index_dir / MANIFEST_FILE).unlink()
+    manifest_store.remove(engine.index_dir)
     engine.update()
     assert engine.doc_count() == 4
     assert len(found(engine, "drones OR дроны OR drohnen OR livraisons")) == 4

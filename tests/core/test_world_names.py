@@ -73,3 +73,23 @@ def test_the_table_is_read_once_per_process_and_only_when_needed():
             "e.recognise('Berlin.', 'de'); print(w._tables.cache_info().misses)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0", "1"]
+
+
+def test_tables_are_cached_and_a_damaged_copy_is_ignored(tmp_path):
+    import marshal
+    import os
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    code = ("from reader.core.entities.world_names import lookup as k; "
+            "print(k('Allemagne').key, k('Владимира').flags, k('Москве').place)")
+
+    def known() -> str:
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert known() == "germany G True"
+    [cached] = (tmp_path / "reader").glob("world-names-*.marshal")
+    assert known() == "germany G True"  # read from the cache
+    cached.write_bytes(marshal.dumps(None))  # well-formed, but not the tables
+    assert known() == "germany G True"
+    assert cached.stat().st_size > 100_000  # written again whole

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 from pathlib import Path
 
 import yaml
 
-from reader.core.engine import MANIFEST_FILE
+from reader.core.indexing import manifest as manifest_store
 from reader.core.userdata.files import corpus_digest
 from reader.core.userdata.sidecars import read_sidecar, update_sidecar
 from reader.ui.actions import load_config
@@ -84,10 +85,9 @@ async def test_a_colleagues_tag_in_the_shared_data_folder_shows_within_seconds(r
 async def test_no_space_while_tagging_is_one_line_in_the_status_line(demo_corpus, monkeypatch):
     app = make_app(demo_corpus)
     real_replace = os.replace
-    full = {"suffix": ".yaml"}
 
     def full_disk(src, dst, *args, **kwargs):
-        if str(dst).endswith(full["suffix"]):
+        if str(dst).endswith(".yaml"):
             raise OSError(errno.ENOSPC, "No space left on device", str(dst))
         return real_replace(src, dst, *args, **kwargs)
 
@@ -102,13 +102,18 @@ async def test_no_space_while_tagging_is_one_line_in_the_status_line(demo_corpus
         assert "no space left on device" in message.lower() and first in message and "\n" not in message
         assert "unchanged" in message and "internal error" not in message.lower()
         assert not (demo_corpus / f"{first}.yaml").exists()
-        full["suffix"] = MANIFEST_FILE  # the sidecar is written, the index update fails
+
+        def full_database(*args, **kwargs):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(os, "replace", real_replace)  # the sidecar is written, the index update fails
+        monkeypatch.setattr(manifest_store, "record", full_database)
         await pilot.press("1")
         await until(pilot, lambda: "brings the index up to date" in screen.status.message)
         message = screen.status.message
         assert "no space left on the device" in message and "\n" not in message
         assert "OSError" not in message and "internal error" not in message.lower()
         assert read_sidecar(demo_corpus / first) == {"tags": ["important"]}  # what was written stays
-        monkeypatch.setattr(os, "replace", real_replace)
+        monkeypatch.undo()  # the disk has room again
         found = await type_query(pilot, "tag:important")  # the next update catches up
         await until(pilot, lambda: [hit.id for hit in found.results.hits] == [first])

@@ -75,6 +75,11 @@ class FileEntry:
     size: int
     sidecar_mtime_ns: int  # 0 when the article has no sidecar
 
+    @property
+    def stamp(self) -> tuple[int, int, int]:
+        """What the index's manifest records of this version: mtime, size and the sidecar's mtime."""
+        return self.mtime_ns, self.size, self.sidecar_mtime_ns
+
 
 def article_id(root: Path, path: Path) -> str:
     """The article id: the path relative to the corpus root with `/` separators."""
