@@ -44,6 +44,21 @@ def test_a_word_seen_with_everything_is_not_everyones_translation():
                for t in english_to_french.get(analysed_terms("Monday", "en")[0], []))
 
 
+def test_function_words_of_a_language_without_stop_words_are_not_learned():
+    # "a" (Czech "and") and "said" stand in half the segments together; each story word in five or fewer
+    pairs = [(f"slovo{n}", f"word{n}") for n in range(12)]
+    segments = []
+    for n in range(48):
+        left, right = [pairs[n % 12][0], pairs[(n + 1) % 12][0]], [pairs[n % 12][1], pairs[(n + 1) % 12][1]]
+        if n % 2:
+            left, right = left + ["a"], right + ["said"]
+        segments.append((left, right))
+    czech_to_english, english_to_czech = learn_pair(segments)
+    assert "a" not in czech_to_english and "said" not in english_to_czech
+    assert czech_to_english["slovo3"][0].term == "word3"
+    assert all(t.term != "said" for options in czech_to_english.values() for t in options)
+
+
 def test_nothing_to_learn_from_no_segments():
     assert learn_pair([]) == ({}, {})
     assert learn_pair([((), ("pont",))]) == ({}, {})

@@ -20,6 +20,12 @@ CANDIDATES = 20  # per word, by Dice, before EM
 MIN_STRENGTH = 0.1
 MIN_SEGMENTS = 2  # one paragraph pair cannot tell which of its words translates which
 KEPT = 5  # translations kept per word
+# A term in more than HUB_SHARE of its side's segments is a function word ("and", "in", "of"), whatever the
+# language: it stands beside every word of the other side and translates none. Languages without a stop
+# list (Czech, Hindi, Polish…) keep their function words in the segments; this keeps them out of the
+# lexicon. Judged once there are HUB_MIN_SEGMENTS segments, where a story's own words stay far below it.
+HUB_SHARE = 0.25
+HUB_MIN_SEGMENTS = 40
 Segment = tuple[Sequence[str], Sequence[str]]
 
 
@@ -42,6 +48,10 @@ def learn_pair(segments: list[Segment]) -> tuple[dict[str, list[Learned]], dict[
     for left, right in sets:
         left_df.update(left)
         right_df.update(right)
+    if len(sets) >= HUB_MIN_SEGMENTS:
+        hubs = {term for df in (left_df, right_df) for term, n in df.items() if n > HUB_SHARE * len(sets)}
+        sets = [(left - hubs, right - hubs) for left, right in sets]
+    for left, right in sets:
         together.update((a, b) for a in left for b in right)
     candidates = _pruned(together, left_df, right_df)
     forward = _em(sets, candidates, reverse=False)
