@@ -45,7 +45,8 @@ async def test_tagging_a_read_only_corpus_lands_in_the_data_folder_and_is_found(
         assert [hit.id for hit in found.results.hits] == [first]
         await pilot.press("f1")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
-        assert f"Tags in {data}" in " ".join(rendered(app.screen.query_one("#help-tags")).split())
+        shown = rendered(app.screen.query_one("#help-tags"))
+        assert shown.startswith("Tags in") and str(data) in "".join(shown.split())  # a long path wraps anywhere
 
 
 async def test_the_archived_sidecar_is_the_start_and_notes_are_kept_in_a_shared_folder(read_only_corpus, tmp_path):

@@ -55,7 +55,9 @@ def load(index_dir: Path) -> Manifest:
             files = dict(zip(map(itemgetter(0), rows), map(itemgetter(1, 2, 3), rows)))  # at C speed
             members = {c: json.loads(d) for c, d in db.execute("SELECT id, digests FROM members")}
             prints = dict(db.execute("SELECT id, print FROM prints"))
-    except (sqlite3.DatabaseError, ValueError):
+    except (sqlite3.DatabaseError, ValueError) as exc:
+        if isinstance(exc, sqlite3.OperationalError):  # the machine's refusal (I/O, space, lock), not damage
+            raise
         remove(index_dir)
         return Manifest()
     return Manifest(files, members, prints)
