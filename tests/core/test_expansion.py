@@ -54,6 +54,19 @@ def _two_scripts(root):
     return root
 
 
+def test_a_word_in_no_article_and_translated_into_nothing_is_left_out_with_a_note(tmp_path):
+    engine = Engine(_two_scripts(tmp_path / "c"))
+    engine.update()
+    # a form no article of its language holds (a Russian case of "economics"), beside a name: the name is searched
+    assert set(_ids(engine.search("Обама экономикой"))) == {"en.txt", "ru.txt"}
+    assert engine.messages == ["'экономикой' is in no article and has no translation: left out of the search"]
+    engine.messages.clear()
+    assert _ids(engine.search("Обама экономикой", as_typed=True)) == []  # as typed, every word is required
+    assert _ids(engine.search("экономикой zzqqx")) == [] and engine.messages == []  # nothing to search: no note
+    assert _ids(engine.search("the экономикой")) == []  # a stop word is known: nothing was searched beside it
+    assert set(_ids(engine.search("Obama the"))) == {"en.txt"}  # "the" stays required outside English
+
+
 def test_a_name_meets_itself_in_another_script_without_a_gazetteer(tmp_path):
     engine = Engine(_two_scripts(tmp_path / "c"))
     results = engine.search("Obama")

@@ -519,10 +519,11 @@ class SearchIndex:
 
             parser.add_plugin(DateParserPlugin(dateparser=None))
         expand = plain_clause
+        known: dict[str, bool] = {}  # each word translated: whether it is in an article or translated
         if expander is not None:
             fields = set(titles + texts)
             expand = lambda clause: _translated(clause, expander, fields, {} if via is None else via,  # noqa: E731
-                                                lambda name, term: (name, term) in reader)
+                                                lambda name, term: (name, term) in reader, known)
         try:
             raw = parser.parse(text, normalize=False)
             words = plain_words(raw, text) if plain is not None and not controls.found.terms else None
@@ -538,6 +539,9 @@ class SearchIndex:
             raise QueryError(f"cannot parse the query: {exc}") from None
         parsed = widen_patterns(_field_values(parsed, resolve_entity), reader, text, exact_fields,
                                 controls.found.notes)
+        if any(known.values()):  # beside words that were searched: say which ones were left out
+            controls.found.notes += [f"'{word}' is in no article and has no translation: left out of the search"
+                                     for word, found in known.items() if not found]
         problem = _first_error(parsed)
         if problem:
             raise QueryError(problem)
@@ -778,7 +782,8 @@ def _known(clause, reader, expander: Expander | None) -> bool:
         (expander is not None and bool(expander.translations(clause.word)))
 
 
-def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Callable[[str, str], bool]):
+def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Callable[[str, str], bool],
+                known: dict[str, bool]):
     """A word clause and its translations, each searched in its language's title and text fields
     boosted below the word as typed; a document scores its best alternative, so translations never
     add up to more than the word. Wildcards and fuzzy words are not translated.
@@ -786,7 +791,10 @@ def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Ca
     A word found in the index (or translated) but neither translated into a language nor found in
     its fields is ignored there, as a stop word is (`dropped`): it does not exclude that language's
     articles from an AND. In a language it reaches only through translations, the words of an AND
-    are alternatives (`optional`): the articles that match more of them rank higher."""
+    are alternatives (`optional`): the articles that match more of them rank higher. A word in no
+    article, translated into nothing and no language's stop word is ignored everywhere (`known` notes
+    it False): the other words of an AND are searched (an inflected form no article of its language
+    happens to hold, a typo); a query of such words alone still finds nothing."""
     plain = plain_clause(clause)
     if not clause.word or not all(type(q) in (wq.Term, wq.Phrase) for q in clause.subqueries):
         return plain
@@ -798,6 +806,9 @@ def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Ca
         translated = {analysis_lang(found.lang) for found in translations} - present
         clause.dropped = clause.dropped | {name for name in fields if field_code(name) not in present | translated}
         clause.optional = frozenset(name for name in fields if field_code(name) in translated)
+    elif not clause.stopped:  # a stop word stays required where it is not one (`the livraisons`)
+        clause.dropped = clause.dropped | set(fields)
+    known[clause.word] = bool(present or translations or clause.stopped)
     # the word's terms no field holds match nothing: left out, they are not looked up again in each segment
     alternatives = [wq.Or([q for q in clause.subqueries
                            if type(q) is not wq.Term or (q.fieldname, q.text) in found_own] or clause.subqueries)]
