@@ -232,6 +232,7 @@ class EngineJobs:
                 results = self.engine.search(text, limit=MAX_HITS, snippets=False, sort=sort, count=False)
                 if stories:
                     results.hits = self.engine.with_stories(results.hits)
+                self._tell_engine_messages()  # its notes are this query's, not the next one's
             results.total = total  # counted already
             if not newer.is_set():
                 self.post_message(msg.SearchDone(generation, query, results, text, _histogram(results)))
@@ -239,7 +240,8 @@ class EngineJobs:
             self.post_message(msg.SearchFailed(generation, problem_line(exc)))
 
     def _tell_engine_messages(self) -> None:
-        """Pass on what the engine noticed while searching (a damaged index it rebuilt) with the new size."""
+        """Pass on what the engine noticed while searching (a damaged index it rebuilt, a query word left
+        out) with the new size."""
         if self.engine is not None and self.engine.messages:
             notices = list(self.engine.messages)
             self.engine.messages.clear()

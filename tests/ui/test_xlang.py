@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.conftest import write
 from tests.ui.conftest import make_app, ready, rendered, settle, type_query, until
 
 CHOGOU = "001_e13ff6d2d78ae1e3.txt"
@@ -56,3 +57,18 @@ def rendered_prompt(pilot) -> str:
 
     titles = pilot.app.screen.query(".dialog-title")
     return "".join(str(widget.render()) for widget in titles if isinstance(widget, Static))
+
+
+async def test_a_word_in_no_article_is_left_out_and_the_status_line_says_so(tmp_path):
+    corpus = tmp_path / "c"
+    write(corpus, "en.txt", "Obama visits Berlin\n\nPresident Obama spoke about trade in Berlin today.\n")
+    write(corpus, "ru.txt", "Визит в Берлин\n\nПрезидент Обама говорил о торговле в Берлине сегодня.\n")
+    app = make_app(corpus)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        screen = await type_query(pilot, "Обама экономикой")
+        await until(pilot, lambda: {hit.id for hit in screen.results.hits} == {"en.txt", "ru.txt"}, timeout=20)
+        await until(pilot, lambda: "'экономикой' is in no article" in screen.status.message, timeout=20)
+        screen = await type_query(pilot, "Обама")
+        await settle(pilot)
+        assert "экономикой" not in screen.status.message  # the note went with its query
