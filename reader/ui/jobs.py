@@ -213,7 +213,7 @@ class EngineJobs:
                                              count=False)
                 if stories:
                     results.hits = self.engine.with_stories(results.hits)
-                self._tell_engine_messages()
+                told = self._tell_engine_messages()
             total = results.total
             self.post_message(msg.SearchDone(generation, query, results, text, _histogram(results)))
             if total is not None and total <= sum(not hit.story_of for hit in results.hits):
@@ -232,20 +232,24 @@ class EngineJobs:
                 results = self.engine.search(text, limit=MAX_HITS, snippets=False, sort=sort, count=False)
                 if stories:
                     results.hits = self.engine.with_stories(results.hits)
-                self._tell_engine_messages()  # its notes are this query's, not the next one's
+                # the same query's notes were told with its first page: left for the next query, they would
+                # be told with it
+                self.engine.messages[:] = [note for note in self.engine.messages if note not in told]
             results.total = total  # counted already
             if not newer.is_set():
                 self.post_message(msg.SearchDone(generation, query, results, text, _histogram(results)))
         except Exception as exc:  # noqa: BLE001 - QueryError and damaged indexes alike
             self.post_message(msg.SearchFailed(generation, problem_line(exc)))
 
-    def _tell_engine_messages(self) -> None:
+    def _tell_engine_messages(self) -> list[str]:
         """Pass on what the engine noticed while searching (a damaged index it rebuilt, a query word left
-        out) with the new size."""
+        out) with the new size; what was told."""
+        notices: list[str] = []
         if self.engine is not None and self.engine.messages:
             notices = list(self.engine.messages)
             self.engine.messages.clear()
             self.post_message(msg.IndexUpdated(0, self.engine.doc_count(), notices))
+        return notices
 
     @work(thread=True, group="snippets", exit_on_error=False)
     def load_snippets(self, terms: frozenset, wanted: list) -> None:
