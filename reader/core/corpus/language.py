@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from array import array
 from functools import lru_cache
@@ -31,20 +30,12 @@ def _identifier():
 
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    from reader.core.userdata.files import UserFileError, cache_folder, write_atomic
+    from reader.core.userdata.files import cached
 
-    st = (MODEL_DIR / MODEL_FILE).stat()
-    cache = cache_folder() / f"langid-{st.st_size}-{st.st_mtime_ns}.pickle"
-    try:
-        with open(cache, "rb") as handle:
-            return _compact(pickle.load(handle))
-    except Exception:  # noqa: BLE001 - no cache yet, or a damaged one: load the model itself
-        pass
-    identifier = _compact(LanguageIdentifier.from_model_file(MODEL_FILE))
-    with contextlib.suppress(OSError, UserFileError):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache, pickle.dumps(identifier, protocol=pickle.HIGHEST_PROTOCOL))
-    return identifier
+    return cached("langid", ".pickle", [MODEL_DIR / MODEL_FILE],
+                  lambda: _compact(LanguageIdentifier.from_model_file(MODEL_FILE)),
+                  lambda identifier: pickle.dumps(identifier, protocol=pickle.HIGHEST_PROTOCOL),
+                  lambda data: _compact(pickle.loads(data)))
 
 
 def _compact(identifier):

@@ -5,7 +5,6 @@ word (`reader/data/organisations.txt`, written by hand)."""
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 from functools import lru_cache
 from pathlib import Path
@@ -52,21 +51,16 @@ def _tables() -> Tables:
     """(folded form -> (flags, key), Cyrillic stem -> (flags, key)). Reading the shipped tables takes
     0.3 s; a marshalled copy is kept in the user's cache (0.08 s), which matters to small index updates
     and to every process that types a few names."""
-    from reader.core.userdata.files import UserFileError, cache_folder, write_atomic
+    from reader.core.userdata.files import cached
 
-    stamp = "-".join(f"{st.st_size}-{st.st_mtime_ns}" for st in (TABLE.stat(), ORGANISATIONS.stat()))
-    cache = cache_folder() / f"world-names-{stamp}.marshal"
-    try:
-        forms, stems = tables = marshal.loads(cache.read_bytes())
-        if isinstance(forms, dict) and isinstance(stems, dict):
-            return tables
-    except Exception:  # noqa: BLE001 - no cache yet, or a damaged one: read the tables themselves
-        pass
-    tables = _read_tables()
-    with contextlib.suppress(OSError, UserFileError):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache, marshal.dumps(tables))
-    return tables
+    return cached("world-names", ".marshal", [TABLE, ORGANISATIONS], _read_tables, marshal.dumps, _tables_or_none)
+
+
+def _tables_or_none(data: bytes) -> Tables | None:
+    """Tables read back from their marshalled copy; None for a copy of any other shape."""
+    tables = marshal.loads(data)
+    ok = isinstance(tables, tuple) and len(tables) == 2 and all(isinstance(table, dict) for table in tables)
+    return tables if ok else None
 
 
 def _read_tables() -> Tables:

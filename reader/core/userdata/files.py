@@ -19,7 +19,7 @@ import stat
 import threading
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from reader.core.errors import EnvironmentFailure, ReaderError
 
@@ -218,6 +218,29 @@ def cache_folder() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("reader"))
+
+
+_Made = TypeVar("_Made")
+
+
+def cached(stem: str, suffix: str, sources: Iterable[Path], make: Callable[[], _Made],
+           dumps: Callable[[_Made], bytes], loads: Callable[[bytes], _Made | None]) -> _Made:
+    """What `make` gives, kept in the user's cache as `<stem>-<size>-<mtime> of each source><suffix>`, so a
+    copy made from other versions of the sources is never read. A copy that is missing or damaged
+    (`loads` raises or gives None) is made again and written atomically, where the cache is writable."""
+    stamp = "-".join(f"{st.st_size}-{st.st_mtime_ns}" for st in map(os.stat, sources))
+    path = cache_folder() / f"{stem}-{stamp}{suffix}"
+    try:
+        found = loads(path.read_bytes())
+        if found is not None:
+            return found
+    except Exception:  # noqa: BLE001 - no copy yet, or a damaged one: make it again
+        pass
+    made = make()
+    with contextlib.suppress(OSError, UserFileError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, dumps(made))
+    return made
 
 
 def corpus_digest(corpus: Path) -> str:
