@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,3 +99,9 @@ def small_corpus(tmp_path) -> Path:
           "<script>var x = 'not text';</script></head><body><p>Китай поставляет дроны в Россию, "
           "заявил министр обороны Сергей Шойгу.</p></body></html>")
     return root
+
+
+def printed_with_cache(cache_home: Path, code: str) -> str:
+    """What a new Python process running `code` prints, with `cache_home` as its user cache folder."""
+    return subprocess.run([sys.executable, "-c", code], env={**os.environ, "XDG_CACHE_HOME": str(cache_home)},
+                          capture_output=True, text=True, check=True).stdout.strip()

@@ -48,16 +48,12 @@ def test_too_little_text_is_undetermined():
 
 
 def test_the_unpacked_model_is_cached_and_a_damaged_copy_is_ignored(tmp_path):
-    import os
-    import subprocess
-    import sys
+    from tests.conftest import printed_with_cache
 
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     code = "from reader.core.corpus.language import detect_language as d; print(d('Le gouvernement a annoncé une loi'))"
 
     def detect() -> str:
-        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return printed_with_cache(tmp_path, code)
 
     assert detect() == "fr"
     [cached] = (tmp_path / "reader").glob("langid-*.pickle")

@@ -77,15 +77,14 @@ def test_the_table_is_read_once_per_process_and_only_when_needed():
 
 def test_tables_are_cached_and_a_damaged_copy_is_ignored(tmp_path):
     import marshal
-    import os
 
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    from tests.conftest import printed_with_cache
+
     code = ("from reader.core.entities.world_names import lookup as k; "
             "print(k('Allemagne').key, k('Владимира').flags, k('Москве').place)")
 
     def known() -> str:
-        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return printed_with_cache(tmp_path, code)
 
     assert known() == "germany G True"
     [cached] = (tmp_path / "reader").glob("world-names-*.marshal")
