@@ -79,6 +79,25 @@ def test_a_weak_candidate_never_outranks_a_same_story_one_for_its_language(index
     assert translation_note(index.related("ru/weak"), "ru").startswith("no translation found; closest: EN ")
 
 
+def test_two_articles_of_a_language_tied_for_one_story_leave_its_translation_unsaid(index: RelatedIndex) -> None:
+    """Two English reports that each retell the Russian article, with other news around it, tie: neither
+    is its translation, unless one is gone. A rewrite of the translation is no tie (see the test above)."""
+    vines = " Also: Lisbon, Porto, Braga, Coimbra, Faro, Évora, Sintra, Aveiro and 17, 81, 433, 2,861 and 5,120 " \
+            "hectares of vineyards in the Douro valley."
+    cod = " Elsewhere: Oslo, Bergen, Tromsø, Stavanger, Bodø, Narvik, Hamar, Molde and 19, 63, 908, 4,127 and " \
+          "7,340 tonnes of cod from the Lofoten islands."
+    index.add("ru/putin", "ru", *RUSSIAN)
+    index.add("en/floods", "en", *OTHER)
+    index.add("en/vines", "en", ENGLISH[0], ENGLISH[1] + vines)
+    index.add("en/cod", "en", ENGLISH[0], ENGLISH[1] + cod)
+    relations = index.related("ru/putin")
+    assert {r.id for r in relations[:2]} == {"en/vines", "en/cod"} and relations[0].score >= 0.08
+    assert not any(r.same_story for r in relations)
+    index.remove("en/vines")
+    index.commit()
+    assert [(r.id, r.same_story) for r in index.related("ru/putin")][:1] == [("en/cod", True)]
+
+
 def test_remove_and_replace_update_the_postings(index: RelatedIndex) -> None:
     index.add("ru/putin", "ru", *RUSSIAN)
     index.add("en/putin", "en", *ENGLISH)

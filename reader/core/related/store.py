@@ -43,9 +43,11 @@ MIN_SCORE = 0.005
 # choices standing out from their runner-up's score by a margin that falls from CLEAR_MARGINS[0] at
 # CLEAR_TRANSLATION_SCORE to CLEAR_MARGINS[1] at TRANSLATION_SCORE (scripts far apart share less: their
 # scores are lower, but a translation still stands out); a rewrite in the same language also shares most
-# of its weighted features, not only the rare ones.
+# of its weighted features, not only the rare ones. Above TRANSLATION_SCORE a candidate still stands out
+# by TIE_MARGIN: two articles of a language tied for one story (two outlets' reports of one event, or a
+# short text's chance neighbour) leave unsaid which one translates it.
 TRANSLATION_SCORE = 0.08
-CLEAR_TRANSLATION_SCORE, CLEAR_MARGINS = 0.02, (2.0, 1.2)
+CLEAR_TRANSLATION_SCORE, CLEAR_MARGINS, TIE_MARGIN = 0.02, (2.0, 1.2), 1.1
 MARGIN_CANDIDATES = 3  # a margin is judged only in a language of this many articles at least
 REWRITE_SCORE, REWRITE_COSINE, REWRITE_CHECKS = 0.1, 0.65, 5
 TRANSLATION_CHECKS = 20  # other languages whose best candidate is checked for being a translation
@@ -442,23 +444,34 @@ class RelatedIndex:
         query = "SELECT COUNT(*) FROM (SELECT 1 FROM docs WHERE lang=? LIMIT ?)"
         return self._db.execute(query, (lang, count)).fetchone()[0] >= count
 
-    def _translates(self, doc: int, other: int, score: float, runner_up: float, own_lang: str,
-                    langs: dict[int, str], row: tuple, translated: Translated | None) -> bool:
-        """Whether `other`, the best candidate of its language for `doc` (with `score`; the next one of that
-        language scores `runner_up`), translates it (see TRANSLATION_SCORE)."""
-        clear = score >= TRANSLATION_SCORE
-        if not clear:
+    def _translates(self, doc: int, features: dict[str, float], other: int, scores: dict[int, float],
+                    runner_up: int | None, own_lang: str, langs: dict[int, str], row: tuple,
+                    translated: Translated | None) -> bool:
+        """Whether `other`, the best candidate of its language for `doc` (whose features are `features`;
+        `runner_up` the next one of that language), translates it (see TRANSLATION_SCORE)."""
+        score = scores[other]
+        if score >= TRANSLATION_SCORE:
+            margin = TIE_MARGIN
+        else:
             low, high = CLEAR_MARGINS
             margin = low + (high - low) * (score - CLEAR_TRANSLATION_SCORE) / (TRANSLATION_SCORE
                                                                                - CLEAR_TRANSLATION_SCORE)
-            if score < CLEAR_TRANSLATION_SCORE or score < margin * runner_up or \
-                    not self._holds(langs.get(other, ""), MARGIN_CANDIDATES) or \
+            if score < CLEAR_TRANSLATION_SCORE or not self._holds(langs.get(other, ""), MARGIN_CANDIDATES) or \
                     not self._holds(own_lang, MARGIN_CANDIDATES):
                 return False
-        back, back_scores = self._ranked(other, row[3], langs, own_lang, translated(row[0])[0] if translated else None)
-        if back[:1] != [doc]:
+        if not self._stands_out(score, margin, row[3], runner_up, scores):
             return False
-        return clear or len(back) < 2 or back_scores[doc] >= margin * back_scores[back[1]]
+        back, back_scores = self._ranked(other, row[3], langs, own_lang, translated(row[0])[0] if translated else None)
+        return back[:1] == [doc] and self._stands_out(back_scores[doc], margin, features, back[1] if len(back) > 1
+                                                      else None, back_scores)
+
+    def _stands_out(self, score: float, margin: float, features: dict[str, float], runner_up: int | None,
+                    scores: dict[int, float]) -> bool:
+        """Whether a best candidate's `score` (its `features`) beats its runner-up's by `margin`, or, above
+        TRANSLATION_SCORE, ties with a rewrite of itself (one story told twice in a language)."""
+        if runner_up is None or score >= margin * scores[runner_up]:
+            return True
+        return score >= TRANSLATION_SCORE and _cosine(features, self._rows([runner_up])[runner_up][3]) >= REWRITE_COSINE
 
     @_locked
     def related(self, article_id: str, limit: int = 10, lang: str | None = None,
@@ -480,17 +493,17 @@ class RelatedIndex:
         langs = self._doc_langs()
         ranked, scores = self._ranked(doc, features, langs, lang, extra)
         best_of_lang: dict[str, int] = {}  # each other language's best candidate: its possible translation
-        runner_up: dict[str, float] = {}  # the score of the second best in that language
+        runner_up: dict[str, int] = {}  # the second best in that language
         for other in ranked:
             other_lang = langs.get(other, "")
             if other_lang in best_of_lang:
-                runner_up.setdefault(other_lang, scores[other])
+                runner_up.setdefault(other_lang, other)
             elif other_lang != own_lang and len(best_of_lang) < TRANSLATION_CHECKS:
                 best_of_lang[other_lang] = other
         own = [d for d in ranked if langs.get(d) == own_lang][:REWRITE_CHECKS]
         rows = self._rows(list(dict.fromkeys([*best_of_lang.values(), *own, *ranked[:limit]])))
         translations = [d for other_lang, d in best_of_lang.items()
-                        if self._translates(doc, d, scores[d], runner_up.get(other_lang, 0.0), own_lang, langs,
+                        if self._translates(doc, features, d, scores, runner_up.get(other_lang), own_lang, langs,
                                             rows[d], translated)]
         rewrites = [
             d for d in own if scores[d] >= REWRITE_SCORE and _cosine(features, rows[d][3]) >= REWRITE_COSINE
