@@ -157,6 +157,22 @@ def test_lexicon_yaml_adds_and_forbids_translations(demo_corpus):
     assert not [r for r in engine.lexicon("military") if r["lang"] == "fr"]
 
 
+def test_a_compound_is_searched_as_the_phrase_of_its_parts_translations(tmp_path):
+    engine = _engine_over(tmp_path / "c", {
+        "en.txt": "Reform plans\n\nThe new health policy of the government was presented on Monday.\n",
+        "en2.txt": "Hospitals\n\nOur health care comes first, and policy follows, the director said.\n",
+        "de.txt": "Wetter\n\nIn Berlin regnet es heute den ganzen Tag.\n"})
+    (tmp_path / "c" / LEXICON_FILE).write_text("gesundheit:\n  en: [health]\npolitik:\n  en: [policy]\n",
+                                               encoding="utf-8")
+    found = engine.search("Gesundheitspolitik")  # Gesundheit-s-politik: the two parts, in order, side by side
+    assert _ids(found) == ["en.txt"]
+    assert {(m.term, m.via) for m in found.hits[0].matched} == {("health", "Gesundheitspolitik"),
+                                                                ("policy", "Gesundheitspolitik")}
+    assert any(r["translation"] == "health policy" for r in engine.lexicon("Gesundheitspolitik"))
+    assert not _ids(engine.search("Gesundheitspolitik", as_typed=True))
+    assert not _ids(engine.search("Politikgesundheit"))  # parts the other way round are no phrase here
+
+
 def test_a_broken_lexicon_is_an_error_and_never_rewritten(demo_corpus):
     path = demo_corpus / LEXICON_FILE
     broken = "military: [unclosed\n"
@@ -173,6 +189,8 @@ def test_a_broken_lexicon_is_an_error_and_never_rewritten(demo_corpus):
 
 
 class _Fixed:
+    translates_words = True
+
     def __init__(self, *found: Translation) -> None:
         self.found = found
 

@@ -91,6 +91,8 @@ SELECT source FROM s WHERE source IS NOT NULL"""
 class Dictionaries:
     """The compiled dictionaries in one SQLite file: (from, to, head term) -> translations."""
 
+    translates_words = True
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)

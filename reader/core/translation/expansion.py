@@ -4,7 +4,9 @@ Sources of translations (gazetteer names, names across scripts, the learned lexi
 dictionaries) each turn one query word into `Translation`s: index terms in one language's analysis.
 An `Expander` merges them, keeps the best few a language, and leaves alone the words it is told
 not to expand (`keep`): `--as-typed` turns expansion off entirely, a per-term "as typed" modifier
-puts one word in `keep`. The index searches each translation in its language's title and text
+puts one word in `keep`. A long word that no source translates into a language may be two words
+written as one (`Gesundheitspolitik`, `Chemiewaffen`): it is translated as the phrase of its parts'
+translations (`health policy`). The index searches each translation in its language's title and text
 fields, boosted below the word itself (see `index.SearchIndex.parse`).
 """
 
@@ -19,6 +21,8 @@ from reader.core.text import TOKEN_RE, safe_text
 TRANSLATED_BOOST = 0.6  # a translation at full confidence scores this share of the word as typed
 PER_LANGUAGE = 4  # translations of one word kept per language, most confident first
 MIN_WEIGHT = 0.05
+COMPOUND_LETTERS, PART_LETTERS = 8, 3  # the shortest word read as two parts, and the shortest part
+LINK_LETTERS = 2  # letters that may join a compound's parts (`Gesundheit-s-politik`, `Kind-er-träume`)
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,10 @@ class Translation:
 
 
 class Source(Protocol):
-    """A source of translations for one query word into the index's languages."""
+    """A source of translations for one query word into the index's languages; `translates_words`: it
+    translates words by their meaning (a lexicon, a dictionary), not names by their spelling."""
+
+    translates_words: bool
 
     def translate(self, word: str, langs: list[str]) -> Iterable[Translation]: ...
 
@@ -56,6 +63,7 @@ class Expander:
         self.langs = langs
         self.keep = frozenset(word.casefold() for word in keep)  # words searched as typed only
         self._memo: dict[str, list[Translation]] = {}
+        self._parts: dict[str, dict[str, Translation]] = {}
 
     def translations(self, word: str) -> list[Translation]:
         """The translations of a query word or phrase, best first; none for a word in `keep`."""
@@ -67,6 +75,7 @@ class Expander:
 
     def _merged(self, word: str) -> list[Translation]:
         best: dict[tuple[str, tuple[str, ...]], Translation] = {}
+        meant: set[str] = set()  # languages the word is translated into by its meaning
         for source in self.sources:
             for found in source.translate(word, self.langs):
                 own = analysed_terms(word, found.lang)
@@ -76,6 +85,10 @@ class Expander:
                 key = (found.lang, found.terms)
                 if key not in best or best[key].weight < found.weight:
                     best[key] = found
+                if source.translates_words:
+                    meant.add(found.lang)
+        for found in self._compound(word, [lang for lang in self.langs if lang not in meant]):
+            best.setdefault((found.lang, found.terms), found)
         ranked = sorted(best.values(), key=lambda t: (-t.weight, t.lang, t.terms))
         kept: list[Translation] = []
         per_lang: dict[str, int] = {}
@@ -84,6 +97,42 @@ class Expander:
                 per_lang[found.lang] = per_lang.get(found.lang, 0) + 1
                 kept.append(found)
         return kept
+
+    def _compound(self, word: str, langs: list[str]) -> list[Translation]:
+        """The best reading of a long word as two words written together whose translations into each
+        of `langs` are known (by meaning, not spelling), as the phrase of those translations; its weight
+        is the product of theirs."""
+        folded = word.casefold()
+        if not langs or len(folded) < COMPOUND_LETTERS or not folded.isalpha():
+            return []
+        best: dict[str, Translation] = {}
+        for cut in range(PART_LETTERS, len(folded) - PART_LETTERS + 1):
+            tail = self._part(folded[cut:], langs)
+            for link in range(LINK_LETTERS + 1) if tail else ():
+                if cut - link < PART_LETTERS:
+                    break
+                head = self._part(folded[: cut - link], langs)
+                for lang in head.keys() & tail.keys():
+                    first, second = head[lang], tail[lang]
+                    weight = first.weight * second.weight
+                    if weight >= MIN_WEIGHT and (lang not in best or weight > best[lang].weight):
+                        best[lang] = Translation(lang, first.terms + second.terms, word,
+                                                 min(first, second, key=lambda t: t.weight).source, weight,
+                                                 f"{first.shown} {second.shown}",
+                                                 min(first.evidence, second.evidence))
+        return list(best.values())
+
+    def _part(self, part: str, langs: list[str]) -> dict[str, Translation]:
+        """The best one-word translation of a compound's part into each of `langs` that has one."""
+        if part not in self._parts:
+            found: dict[str, Translation] = {}
+            for source in self.sources:
+                for one in source.translate(part, self.langs) if source.translates_words else ():
+                    if len(one.terms) == 1 and not self.forbids(one) and \
+                            (one.lang not in found or found[one.lang].weight < one.weight):
+                        found[one.lang] = one
+            self._parts[part] = found
+        return {lang: found for lang, found in self._parts[part].items() if lang in langs}
 
 
 @dataclass(frozen=True)

@@ -274,6 +274,8 @@ class LexiconSource:
     """Tier 3 and the analyst's lexicon.yaml: learned translations, and the added ones (the expander
     leaves out the forbidden ones of every source)."""
 
+    translates_words = True
+
     def __init__(self, learned: LearnedLexicon, analyst: AnalystLexicon) -> None:
         self.learned = learned
         self.analyst = analyst

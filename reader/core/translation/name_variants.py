@@ -41,6 +41,8 @@ _DOUBLE_RE = re.compile(r"(.)\1+")
 class GazetteerNames:
     """Tier 1: a query word or phrase that is one of an entity's names stands for all of its names."""
 
+    translates_words = False
+
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
 
@@ -76,6 +78,8 @@ class ScriptNames:
 
     A language whose index holds the word as typed is skipped: it is written the same there
     (`Paris` is not also `près`)."""
+
+    translates_words = False
 
     def __init__(self, store: SkeletonStore, has_term: Callable[[str, str], bool]) -> None:
         self.store = store
