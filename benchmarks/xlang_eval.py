@@ -34,7 +34,7 @@ from reader.core.semantic import model
 from reader.core.text import TOKEN_RE
 from reader.core.translation.expansion import Expander
 
-TIERS = ("as-typed", "gazetteer", "script", "learned", "dictionary", "fused", "semantic", "with-sem")
+TIERS = ("as-typed", "gazetteer", "world", "script", "learned", "dictionary", "fused", "semantic", "with-sem")
 
 
 def _load_pair(pair: str, parallel: Path | None) -> list[tuple[newstest.Document, newstest.Document]]:
@@ -95,8 +95,8 @@ def _expanders(engine: Engine) -> dict[str, Expander | None]:
     index = engine._require_index()
     fused = expander_for(engine, index)
     by_kind = {type(source).__name__: source for source in fused.sources}
-    names = {"gazetteer": "GazetteerNames", "script": "ScriptNames", "learned": "LexiconSource",
-             "dictionary": "Dictionaries"}
+    names = {"gazetteer": "GazetteerNames", "world": "CountryNames", "script": "ScriptNames",
+             "learned": "LexiconSource", "dictionary": "Dictionaries"}
     tiers: dict[str, Expander | None] = {"as-typed": None}
     for tier, kind in names.items():
         if kind in by_kind:

@@ -157,6 +157,19 @@ def test_lexicon_yaml_adds_and_forbids_translations(demo_corpus):
     assert not [r for r in engine.lexicon("military") if r["lang"] == "fr"]
 
 
+def test_a_country_named_in_one_language_finds_its_names_in_the_others(tmp_path):
+    engine = _engine_over(tmp_path / "c", {
+        "en.txt": "Trade talks\n\nGermany and France signed the agreement on Monday.\n",
+        "ru.txt": "Переговоры\n\nПредставители Германии подписали соглашение в понедельник.\n",
+        "ru2.txt": "Погода\n\nВ Москве было холодно и шёл снег весь день.\n"})
+    found = engine.search("Allemagne")  # French, in no article: the world table knows the country
+    assert sorted(_ids(found)) == ["en.txt", "ru.txt"]
+    assert {(m.term, m.via, m.source) for h in found.hits for m in h.matched} == {
+        ("Germany", "Allemagne", "world"), ("Германии", "Allemagne", "world")}
+    assert _ids(engine.search("Германия lang:en")) == ["en.txt"]  # another case of the Russian name
+    assert not _ids(engine.search("Allemagne", as_typed=True))
+
+
 def test_a_compound_is_searched_as_the_phrase_of_its_parts_translations(tmp_path):
     engine = _engine_over(tmp_path / "c", {
         "en.txt": "Reform plans\n\nThe new health policy of the government was presented on Monday.\n",

@@ -121,3 +121,17 @@ def place_key(name: str) -> str | None:
     """The id of the country `name` names (`US`, `America`, `États-Unis` -> `united_states`), else None."""
     found = lookup(name)
     return found.key if found is not None and found.key else None
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, tuple[str, ...]]:
+    names: dict[str, list[str]] = {}
+    for form, (flags, key) in _tables()[0].items():
+        if key and COUNTRY in flags:
+            names.setdefault(key, []).append(form)
+    return {key: tuple(forms) for key, forms in names.items()}
+
+
+def country_names(key: str) -> tuple[str, ...]:
+    """Every name (folded) the table knows for the country with id `key`, in every language it has."""
+    return _country_names().get(key, ())

@@ -50,12 +50,19 @@ def expander_for(engine: Engine, index: SearchIndex, keep: frozenset[str] = froz
 def _sources(engine: Engine, index: SearchIndex, generation: int) -> list[Source]:
     from reader.core.translation.dictionaries import compiled_dictionaries
     from reader.core.translation.lexicon import lexicon_source
-    from reader.core.translation.name_variants import SKELETON_FILE, GazetteerNames, ScriptNames, SkeletonStore
+    from reader.core.translation.name_variants import (
+        SKELETON_FILE,
+        CountryNames,
+        GazetteerNames,
+        ScriptNames,
+        SkeletonStore,
+    )
 
     sources: list[Source] = []
     gazetteer = engine.gazetteer()
     if gazetteer is not None:
         sources.append(GazetteerNames(gazetteer))
+    sources.append(CountryNames(index.has_term))
     store = SkeletonStore(engine.index_dir / SKELETON_FILE)
     store.refresh(generation, index.segment_vocabularies)
     sources.append(ScriptNames(store, index.has_term))

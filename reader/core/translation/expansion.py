@@ -20,6 +20,7 @@ from reader.core.text import TOKEN_RE, safe_text
 
 TRANSLATED_BOOST = 0.6  # a translation at full confidence scores this share of the word as typed
 PER_LANGUAGE = 4  # translations of one word kept per language, most confident first
+ALL_KEPT = frozenset({"gazetteer", "world"})  # sources of names whose every spelling is kept, besides those
 MIN_WEIGHT = 0.05
 COMPOUND_LETTERS, PART_LETTERS = 8, 3  # the shortest word read as two parts, and the shortest part
 LINK_LETTERS = 2  # letters that may join a compound's parts (`Gesundheit-s-politik`, `Kind-er-träume`)
@@ -32,7 +33,7 @@ class Translation:
     lang: str  # an article language of the index
     terms: tuple[str, ...]
     via: str  # the query word or phrase it translates
-    source: str  # gazetteer | script | lexicon | dictionary
+    source: str  # gazetteer | world | script | learned | lexicon.yaml | dictionary
     weight: float = 1.0  # 0..1: how sure the source is
     shown: str = ""  # the translation as written (a name, a word seen in the corpus), for people
     evidence: int = 0  # aligned paragraph pairs that support a learned translation
@@ -93,7 +94,9 @@ class Expander:
         kept: list[Translation] = []
         per_lang: dict[str, int] = {}
         for found in ranked:
-            if per_lang.get(found.lang, 0) < PER_LANGUAGE or found.source == "gazetteer":
+            if found.source in ALL_KEPT:
+                kept.append(found)
+            elif per_lang.get(found.lang, 0) < PER_LANGUAGE:
                 per_lang[found.lang] = per_lang.get(found.lang, 0) + 1
                 kept.append(found)
         return kept

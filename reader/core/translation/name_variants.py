@@ -1,5 +1,6 @@
-"""Names as translations: every name of a gazetteer entity (tier 1), and the same name (or a cognate)
-written in another script or spelling, found by consonant skeleton in the index's vocabulary (tier 2)."""
+"""Names as translations: every name of a gazetteer entity and of a country (tier 1), and the same name
+(or a cognate) written in another script or spelling, found by consonant skeleton in the index's
+vocabulary (tier 2)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from reader.core.entities.gazetteer import Gazetteer
+from reader.core.entities.world_names import country_names, place_key
 from reader.core.search.analysis import analysis_lang
 from reader.core.spelling import STEM_CONSONANTS, skeleton, transliterate
 from reader.core.text import is_letters
@@ -27,6 +29,7 @@ MIN_PREFIX_CHARS = 5  # a stem this long may match the start of a longer word (`
 PREFIX_WEIGHT = 0.9  # such a match counts for less than a whole word's
 MIN_PREFIX_ALIKE = 0.9  # and the start must be spelt nearly the same (not `eksperi`, `ekspert`)
 MAX_TERM_CHARS = 30
+COUNTRY_WEIGHT = 0.9  # a country's name is sure, but some are words too (`Turkey`, `Chad`)
 _VOWELS = "aeiouy"
 _SOFT_C_RE = re.compile(r"c(?=[eiy])")
 _SOFT_G_RE = re.compile(r"g(?=[eiy])|(?<=[dnr])ge$")
@@ -53,6 +56,25 @@ class GazetteerNames:
         for name in self.gazetteer.aliases(entity_id):
             for lang in langs:
                 yield Translation(lang, analysed_terms(name, lang), word, "gazetteer", 1.0, name)
+
+
+class CountryNames:
+    """Tier 1 for the world: a query word that names a country in any language the world table knows
+    (a Cyrillic one in any case) stands for the country's names that the index holds, in each language:
+    `Allemagne` finds `Germany` and `Германии`."""
+
+    translates_words = False
+
+    def __init__(self, has_term: Callable[[str, str], bool]) -> None:
+        self.has_term = has_term  # (analysis language, term) -> whether the index holds it
+
+    def translate(self, word: str, langs: list[str]) -> Iterator[Translation]:
+        key = place_key(word)
+        for name in country_names(key) if key else ():
+            for lang in langs:
+                terms = analysed_terms(name, lang)
+                if terms and all(self.has_term(analysis_lang(lang), term) for term in terms):
+                    yield Translation(lang, terms, word, "world", COUNTRY_WEIGHT, name)
 
 
 def latin(term: str) -> str:
