@@ -802,12 +802,9 @@ def _translated(clause, expander: Expander, fields: set[str], via: dict, has: Ca
     translations = expander.translations(clause.word)
     found_own = {(name, term) for name, term in own if has(name, term)}
     present = {field_code(name) for name, _ in found_own}
-    if present or translations:
-        translated = {analysis_lang(found.lang) for found in translations} - present
-        clause.dropped = clause.dropped | {name for name in fields if field_code(name) not in present | translated}
-        clause.optional = frozenset(name for name in fields if field_code(name) in translated)
-    elif not clause.stopped:  # a stop word stays required where it is not one (`the livraisons`)
-        clause.dropped = clause.dropped | set(fields)
+    translated = {analysis_lang(found.lang) for found in translations} - present
+    clause.dropped = clause.dropped | {name for name in fields if field_code(name) not in present | translated}
+    clause.optional = frozenset(name for name in fields if field_code(name) in translated)
     known[clause.word] = bool(present or translations or clause.stopped)
     # the word's terms no field holds match nothing: left out, they are not looked up again in each segment
     alternatives = [wq.Or([q for q in clause.subqueries
