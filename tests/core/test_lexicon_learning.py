@@ -37,6 +37,20 @@ def test_learned_translations_carry_their_strength_and_evidence():
     assert all(0.1 <= t.strength <= 1.0 for options in english_to_french.values() for t in options)
 
 
+def test_a_rare_word_is_learned_from_one_paragraph_but_is_no_relatedness_evidence():
+    # "pont" and "bridge" are known from other segments; the one segment with "viaduc" leaves "viaduct" to it
+    segments = [(["pont", "fleuv"], ["bridg", "river"]), (["pont", "rout"], ["bridg", "road"]),
+                (["fleuv", "rout"], ["river", "road"]), (["pont", "viaduc"], ["bridg", "viaduct"])]
+    french_to_english, _ = learn_pair(segments)
+    found = french_to_english["viaduc"][0]
+    assert (found.term, found.segments) == ("viaduct", 1) and found.strength >= 0.5
+    lexicon = LearnedLexicon(tables={("fr", "en"): french_to_english}, surface={"en": {"viaduct": "viaduct"}})
+    source = LexiconSource(lexicon, AnalystLexicon())
+    assert [t.terms for t in source.translate("viaduc", ["en"], "fr")] == [("viaduct",)]  # searched
+    assert list(source.written("viaduc", "fr", ["en"])) == []  # not evidence of one story
+    assert [text for text, _ in source.written("pont", "fr", ["en"])][:1] == ["bridg"]
+
+
 def test_a_word_seen_with_everything_is_not_everyones_translation():
     english_to_french, _ = learn_pair(_segments())
     # "the" is a stop word and "monday" co-occurs with "lundi" only: neither becomes "pont"

@@ -23,7 +23,7 @@ from reader.core.errors import ReaderError
 from reader.core.search.analysis import analyzer_for
 from reader.core.text import TOKEN_RE
 from reader.core.translation.expansion import Translation, analysed_terms
-from reader.core.translation.lexicon_learning import Learned, Segment, learn_pair
+from reader.core.translation.lexicon_learning import EVIDENCE_SEGMENTS, Learned, Segment, learn_pair
 from reader.core.userdata.data_overlay import readable_file
 from reader.core.userdata.files import file_lock, read_text, write_atomic
 from reader.core.userdata.yaml_files import dump, editor, parse
@@ -292,9 +292,10 @@ class LexiconSource:
 
     def written(self, word: str, lang: str, langs: list[str]) -> Iterator[tuple[str, float]]:
         """Each translation of a word of `lang` into `langs` as written, with its strength, but those
-        lexicon.yaml forbids (the evidence related articles take from the lexicon)."""
+        lexicon.yaml forbids and the learned ones seen in fewer than EVIDENCE_SEGMENTS paragraph pairs
+        (the evidence related articles take from the lexicon)."""
         for found in self.translate(word, langs, lang):
-            if not self.analyst.forbids(found):
+            if not self.analyst.forbids(found) and (found.source != "learned" or found.evidence >= EVIDENCE_SEGMENTS):
                 yield found.shown or " ".join(found.terms), found.weight
 
 

@@ -18,7 +18,9 @@ from typing import Sequence
 ITERATIONS = 5
 CANDIDATES = 20  # per word, by Dice, before EM
 MIN_STRENGTH = 0.1
-MIN_SEGMENTS = 2  # one paragraph pair cannot tell which of its words translates which
+# A pair seen in one paragraph pair only is a guess that EM made among that paragraph's words: searched (a
+# rare query word has no better translation), but no evidence that two articles tell one story.
+EVIDENCE_SEGMENTS = 2
 KEPT = 5  # translations kept per word
 # A term in more than HUB_SHARE of its side's segments is a function word ("and", "in", "of"), whatever the
 # language: it stands beside every word of the other side and translates none. Languages without a stop
@@ -60,7 +62,7 @@ def learn_pair(segments: list[Segment]) -> tuple[dict[str, list[Learned]], dict[
     right_to_left: dict[str, list[Learned]] = defaultdict(list)
     for pair in candidates:
         strength = math.sqrt(forward.get(pair, 0.0) * backward.get(pair, 0.0))
-        if strength >= MIN_STRENGTH and together[pair] >= MIN_SEGMENTS:
+        if strength >= MIN_STRENGTH:
             a, b = pair
             left_to_right[a].append(Learned(b, round(strength, 4), together[pair]))
             right_to_left[b].append(Learned(a, round(strength, 4), together[pair]))
