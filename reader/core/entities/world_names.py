@@ -96,7 +96,11 @@ def _cyrillic_stem(form: str) -> str:
 
 def lookup(name: str) -> Known | None:
     """What is known of `name` (any case or accents; a Cyrillic word also under a short case ending)."""
-    forms, stems = _tables()
+    return _found(_tables(), name)
+
+
+def _found(tables: Tables, name: str) -> Known | None:
+    forms, stems = tables
     folded = fold(name)
     found = forms.get(folded)
     if found is None and _cyrillic(folded) and " " not in folded:
@@ -124,11 +128,32 @@ def place_key(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _countries() -> Tables:
+    """The tables' countries alone (a fifteenth of their forms), which every search looks query words up
+    in: kept in the user's cache too, so that a one-shot search does not read the whole table."""
+    from reader.core.userdata.files import cached
+
+    return cached("world-countries", ".marshal", [TABLE, ORGANISATIONS], _read_countries, marshal.dumps,
+                  _tables_or_none)
+
+
+def _read_countries() -> Tables:
+    forms, stems = _tables()
+    return tuple({form: known for form, known in table.items() if known[1] and COUNTRY in known[0]}
+                 for table in (forms, stems))
+
+
+def country_key(name: str) -> str | None:
+    """The id of the country `name` names, as `place_key` finds it, from the countries alone."""
+    found = _found(_countries(), name)
+    return found.key if found is not None and found.key else None
+
+
+@lru_cache(maxsize=1)
 def _country_names() -> dict[str, tuple[str, ...]]:
     names: dict[str, list[str]] = {}
-    for form, (flags, key) in _tables()[0].items():
-        if key and COUNTRY in flags:
-            names.setdefault(key, []).append(form)
+    for form, (_, key) in _countries()[0].items():
+        names.setdefault(key, []).append(form)
     return {key: tuple(forms) for key, forms in names.items()}
 
 
