@@ -92,3 +92,14 @@ def test_tables_are_cached_and_a_damaged_copy_is_ignored(tmp_path):
     cached.write_bytes(marshal.dumps(None))  # well-formed, but not the tables
     assert known() == "germany G True"
     assert cached.stat().st_size > 100_000  # written again whole
+
+
+def test_a_search_looks_countries_up_without_reading_the_whole_table(tmp_path, demo_corpus):
+    from tests.conftest import printed_with_cache
+
+    code = ("from pathlib import Path; from reader.core.engine import Engine; "
+            "import reader.core.entities.world_names as w; "
+            f"hits = Engine(Path({str(demo_corpus)!r}), Path({str(tmp_path / 'index')!r})).search('Chine').hits; "
+            "print(len(hits) > 0, w._tables.cache_info().currsize)")
+    assert printed_with_cache(tmp_path, code) == "True 1"  # the index built and the cached copies written
+    assert printed_with_cache(tmp_path, code) == "True 0"
