@@ -108,6 +108,9 @@ def test_names_across_scripts_read_each_segment_once(tmp_path):
     store._db.execute("DELETE FROM meta WHERE key='layout'")  # a store written before segments were kept
     store.refresh(index.generation() + 3000, counted)
     assert len(read) == 1 and set(_ids(engine.search("Merkel"))) == {"ru3.txt"}
+    # the store answers which terms the index holds, but those it does not keep (too few consonants)
+    assert store.holds("ru", analysed_terms("Меркель", "ru")[0]) and store.holds("en", "obama")
+    assert store.holds("en", "merkel") is False and store.holds("en", "us") is None
     store.close()
 
 

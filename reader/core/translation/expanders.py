@@ -62,9 +62,9 @@ def _sources(engine: Engine, index: SearchIndex, generation: int) -> list[Source
     gazetteer = engine.gazetteer()
     if gazetteer is not None:
         sources.append(GazetteerNames(gazetteer))
-    sources.append(CountryNames(index.has_term))
     store = SkeletonStore(engine.index_dir / SKELETON_FILE)
     store.refresh(generation, index.segment_vocabularies)
+    sources.append(CountryNames(store, index.has_term))
     sources.append(ScriptNames(store, index.has_term))
     sources.append(lexicon_source(engine.corpus, engine.index_dir, engine.messages))
     dictionaries = compiled_dictionaries()
