@@ -30,6 +30,10 @@ PREFIX_WEIGHT = 0.9  # such a match counts for less than a whole word's
 MIN_PREFIX_ALIKE = 0.9  # and the start must be spelt nearly the same (not `eksperi`, `ekspert`)
 MAX_TERM_CHARS = 30
 COUNTRY_WEIGHT = 0.9  # a country's name is sure, but some are words too (`Turkey`, `Chad`)
+# The table's names carry no language: a short one may be another language's word (Serbian `SAD` is the
+# USA, English `sad` is not), so a name's words have four letters or more; one-word names first, longest
+# first, two a language (a name in a phrase of many words costs a phrase search in every segment).
+COUNTRY_TERM_LETTERS, COUNTRY_SPELLINGS = 4, 2
 _VOWELS = "aeiouy"
 _SOFT_C_RE = re.compile(r"c(?=[eiy])")
 _SOFT_G_RE = re.compile(r"g(?=[eiy])|(?<=[dnr])ge$")
@@ -71,12 +75,17 @@ class CountryNames:
 
     def translate(self, word: str, langs: list[str]) -> Iterator[Translation]:
         key = country_key(word)
+        names = country_names(key) if key else ()
         held: dict[tuple[str, str], bool] = {}  # a country has some 60 names, many sharing words
-        for name in country_names(key) if key else ():
-            for lang in langs:
-                code, terms = analysis_lang(lang), analysed_terms(name, lang)
-                if terms and all(self._holds(code, term, held) for term in terms):
-                    yield Translation(lang, terms, word, "world", COUNTRY_WEIGHT, name)
+        for lang in langs:
+            code, found = analysis_lang(lang), {}
+            for name in names:
+                terms = analysed_terms(name, lang)
+                if terms and all(len(term) >= COUNTRY_TERM_LETTERS and self._holds(code, term, held)
+                                 for term in terms):
+                    found.setdefault(terms, name)
+            for terms in sorted(found, key=lambda t: (len(t), -sum(map(len, t)), t))[:COUNTRY_SPELLINGS]:
+                yield Translation(lang, terms, word, "world", COUNTRY_WEIGHT, found[terms])
 
     def _holds(self, code: str, term: str, held: dict[tuple[str, str], bool]) -> bool:
         if (code, term) not in held:
