@@ -122,8 +122,9 @@ def _transliterated_person(word: str, forms: dict[str, tuple[str, str]]) -> Know
 
 
 def place_key(name: str) -> str | None:
-    """The id of the country `name` names (`US`, `America`, `États-Unis` -> `united_states`), else None."""
-    found = lookup(name)
+    """The id of the country `name` names (`US`, `America`, `États-Unis` -> `united_states`), else None;
+    looked up among the countries alone (every keyed form is a country's), as every search does."""
+    found = _found(_countries(), name)
     return found.key if found is not None and found.key else None
 
 
@@ -141,12 +142,6 @@ def _read_countries() -> Tables:
     forms, stems = _tables()
     return tuple({form: known for form, known in table.items() if known[1] and COUNTRY in known[0]}
                  for table in (forms, stems))
-
-
-def country_key(name: str) -> str | None:
-    """The id of the country `name` names, as `place_key` finds it, from the countries alone."""
-    found = _found(_countries(), name)
-    return found.key if found is not None and found.key else None
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from reader.core.entities.gazetteer import Gazetteer
-from reader.core.entities.world_names import country_key, country_names
+from reader.core.entities.world_names import country_names, place_key
 from reader.core.search.analysis import analysis_lang
 from reader.core.spelling import STEM_CONSONANTS, skeleton, transliterate
 from reader.core.text import is_letters
@@ -74,7 +74,7 @@ class CountryNames:
         self.has_term = has_term  # (analysis language, term) -> whether the index holds it
 
     def translate(self, word: str, langs: list[str]) -> Iterator[Translation]:
-        key = country_key(word)
+        key = place_key(word)
         names = country_names(key) if key else ()
         held: dict[tuple[str, str], bool] = {}  # a country has some 60 names, many sharing words
         for lang in langs:
