@@ -69,10 +69,12 @@ class LearnedLexicon:
         """(from language, to language, learned translation) of a query word (of `source_lang`, when
         known) into `langs`."""
         wanted = set(langs)
+        terms: dict[str, tuple[str, ...]] = {}  # the word analysed once a source language, not once a pair
         for (source, target), table in self.tables.items():
             if target in wanted and source_lang in (None, source):
-                terms = analysed_terms(word, source)
-                for found in table.get(terms[0], ()) if len(terms) == 1 else ():
+                if source not in terms:
+                    terms[source] = analysed_terms(word, source)
+                for found in table.get(terms[source][0], ()) if len(terms[source]) == 1 else ():
                     yield source, target, found
 
 
