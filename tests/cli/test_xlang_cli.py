@@ -7,9 +7,11 @@ import json
 import pytest
 
 from reader.core.semantic.model import installed
+from reader.core.translation.dictionaries import installed as dictionaries_installed
 from tests.cli.test_cli import run
 
 CHOGOU = "001_e13ff6d2d78ae1e3.txt"
+FRA_ENG = [index for index, source, target in dictionaries_installed() if (source, target) == ("fr", "en")]
 
 
 def test_matched_says_through_which_translation_a_hit_matched(demo_corpus):
@@ -36,6 +38,27 @@ def test_as_typed_turns_translations_off_everywhere(demo_corpus):
     assert [json.loads(line)["id"] for line in lines] == ["000_2b620b70247fd231.txt"]
     lines = run("search", "--batch", str(batch), corpus=demo_corpus).stdout.splitlines()
     assert CHOGOU in [json.loads(line)["id"] for line in lines]
+
+
+@pytest.mark.skipif(not FRA_ENG, reason="dict-freedict-fra-eng is not installed (apt-get install dict-freedict-fra-eng)")
+def test_installed_dictionaries_are_pointed_out_then_read(demo_corpus, tmp_path):
+    folder = tmp_path / "dictd"  # `READER_DICTIONARIES`: this machine's fra-eng alone
+    folder.mkdir()
+    for path in FRA_ENG[0].parent.glob(FRA_ENG[0].stem + ".*"):
+        (folder / path.name).symlink_to(path)
+    env = {"READER_DICTIONARIES": str(folder)}
+
+    def dictionary_matches() -> list:
+        hits = json.loads(run("search", "equipment", "--format", "json", env=env, corpus=demo_corpus).stdout)
+        return [m for hit in hits for m in hit["matched"] if m["source"] == "dictionary"]
+
+    first = run("index", env=env, corpus=demo_corpus)
+    assert "1 installed dictionary not read yet (freedict-fra-eng)" in first.stderr
+    assert "reader index --dictionaries" in first.stderr and dictionary_matches() == []
+    read = run("index", "--dictionaries", env=env, corpus=demo_corpus)
+    assert read.returncode == 0 and "1 dictionary ready for cross-language search" in read.stderr
+    assert "not read yet" not in run("index", env=env, corpus=demo_corpus).stderr
+    assert {"term": "équipements", "via": "equipment", "source": "dictionary"} in dictionary_matches()
 
 
 def test_reader_lexicon_shows_adds_and_forbids(demo_corpus):

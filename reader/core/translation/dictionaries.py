@@ -18,7 +18,7 @@ from typing import Iterator
 
 from reader.core.translation.expansion import Translation, analysed_terms
 
-DICTD_FOLDERS = (Path("/usr/share/dictd"),)
+DICTD_FOLDER = "/usr/share/dictd"  # where Debian installs them; `READER_DICTIONARIES` names others
 FORWARD_WEIGHT, BACKWARD_WEIGHT = 0.7, 0.5  # a dictionary sense is surer read as written than reversed
 MAX_WORDS = 3  # translations of more words (explanations) are left out
 PER_HEAD = 8
@@ -34,10 +34,15 @@ _CODES = {"eng": "en", "fra": "fr", "deu": "de", "rus": "ru", "ces": "cs", "hin"
           "slk": "sk", "slv": "sl", "bul": "bg", "ron": "ro", "cat": "ca", "eus": "eu", "fas": "fa"}
 
 
-def installed(folders=DICTD_FOLDERS) -> list[tuple[Path, str, str]]:
+def dictd_folders() -> list[Path]:
+    """The folders searched for dictionaries: `$READER_DICTIONARIES` (separated by `:`), else Debian's."""
+    return [Path(folder) for folder in os.environ.get("READER_DICTIONARIES", DICTD_FOLDER).split(os.pathsep) if folder]
+
+
+def installed() -> list[tuple[Path, str, str]]:
     """(index file, from language, to language) of each installed FreeDict dictionary we can use."""
     found = []
-    for folder in folders:
+    for folder in dictd_folders():
         for path in sorted(Path(folder).glob("freedict-*.index")) if Path(folder).is_dir() else ():
             match = _NAME_RE.search(path.name)
             if match and match.group(1) in _CODES and match.group(2) in _CODES \
@@ -104,12 +109,10 @@ class Dictionaries:
 
     def compile(self, dictionaries: list[tuple[Path, str, str]]) -> None:
         """Read the dictionaries not compiled yet (or changed since)."""
+        read = self.read()
         for index, source, target in dictionaries:
-            st = os.stat(index)
-            version = f"{st.st_mtime_ns}:{st.st_size}"
-            name = str(index)
-            row = self._db.execute("SELECT version FROM files WHERE name=?", (name,)).fetchone()
-            if row and row[0] == version:
+            name, version = str(index), _version(index)
+            if read.get(name) == version:
                 continue
             rows = []
             for head, senses in entries(index):
@@ -129,6 +132,10 @@ class Dictionaries:
                 self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (name, version))
             self._sources = None
 
+    def read(self) -> dict[str, str]:
+        """The dictionary files compiled: their path -> the version read."""
+        return dict(self._db.execute("SELECT name, version FROM files"))
+
     def translate(self, word: str, langs: list[str]) -> Iterator[Translation]:
         wanted = set(langs)
         if self._sources is None:
@@ -144,10 +151,15 @@ class Dictionaries:
                     yield Translation(target, analysed_terms(text, target), word, "dictionary", weight, text)
 
 
+def _version(index: Path) -> str:
+    st = os.stat(index)
+    return f"{st.st_mtime_ns}:{st.st_size}"
+
+
 def dictionaries_file() -> Path:
     from reader.core.userdata.files import cache_folder
 
-    key = hashlib.sha1("\n".join(str(p) for p in DICTD_FOLDERS).encode()).hexdigest()[:12]
+    key = hashlib.sha1("\n".join(map(str, dictd_folders())).encode()).hexdigest()[:12]
     return cache_folder() / f"dictionaries-{key}.sqlite"
 
 
@@ -155,6 +167,15 @@ def compiled_dictionaries() -> Dictionaries | None:
     """The compiled dictionaries when any is installed and compiled, else None (searches never wait)."""
     path = dictionaries_file()
     return Dictionaries(path) if installed() and path.exists() else None
+
+
+def not_read() -> list[Path]:
+    """The installed dictionaries not compiled yet, or changed since (what `reader index` points out)."""
+    found = installed()
+    if not found:
+        return []
+    read = Dictionaries(dictionaries_file()).read() if dictionaries_file().exists() else {}
+    return [index for index, _, _ in found if read.get(str(index)) != _version(index)]
 
 
 def compile_installed() -> int:
