@@ -488,3 +488,22 @@ def test_organisations_known_by_a_bare_name_in_any_language():
 def test_a_romance_square_names_its_place_and_guards_and_channels_are_organisations():
     assert finds("Sur la place Tiananmen, la Garde Républicaine et Phoenix TV.", "fr") == [
         ("place Tiananmen", "place"), ("Garde Républicaine", "organisation"), ("Phoenix TV", "organisation")]
+
+
+def test_russian_organisation_heads_are_known_in_their_cases():
+    text = "Доклад Организации Объединенных Наций вышел в штаб-квартире Европейского Союза. Государственная Дума молчит."
+    assert finds(text, "ru") == [("Организации Объединенных Наций", "organisation"),
+                                 ("Европейского Союза", "organisation"), ("Государственная Дума", "organisation")]
+
+
+def test_russian_function_words_do_not_start_a_name():
+    assert finds("Помимо Лепса в список попали другие. Эти ЦУР приняты.", "ru") == [
+        ("Лепса", "person"), ("ЦУР", "organisation")]
+
+
+def test_names_listed_after_a_plural_title_are_people():
+    text = "Pendant ce temps, les juges Scalia, Thomas, Alito et Kennedy ont exprimé leur désaccord."
+    assert finds(text, "fr") == [("Scalia", "person"), ("Thomas", "person"), ("Alito", "person"),
+                                 ("Kennedy", "person")]
+    # a place in the list stays a place; a plural word further back is no title
+    assert ("Rome", "place") in finds("The judges Scalia and Alito met officials in Rome.", "en")

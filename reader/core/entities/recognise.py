@@ -171,7 +171,11 @@ _STOP = _words(
     "Während Nachdem Obwohl Weil Damit Bevor Sobald Seitdem Falls Trotz Laut Gemäß Wegen Außerdem Deshalb Daher "
     "Dennoch Trotzdem Inzwischen Heute Gestern Morgen Jetzt Nun Zudem Allerdings Stattdessen Viele Einige Jetzt "
     "Вчера Сегодня Теперь Кроме Пока Если Когда Хотя Поэтому За Об От Под Над Без Через Про Во Со Ко У Из-за "
-    "Все Его Ее Их Там Тогда Так Уже Еще Ещё Лишь Только"
+    "Все Его Ее Их Там Тогда Так Уже Еще Ещё Лишь Только Эти Этих Этим Тот Та Те То Того Той Тем Более Менее "
+    "Помимо Раньше Ранее Порой Затем Потом Позже Сейчас Между Среди Около Почти Даже Несмотря Вместе Впрочем "
+    "Причем Кстати Возможно Конечно Наконец Сначала Кто Где Почему Зачем Каждый Многие Некоторые Несколько Всего "
+    "Весь Вся Всех Ведь Вот Именно Здесь Сам Сама Сами Ни Не Нет Да Ну Чтобы Будет Был Была Были Было Может "
+    "Можно Нужно Надо"
 )
 _NEVER_NAMES = _words(
     "American Americans British Chinese Russian Russians French German Germans Ukrainian Ukrainians European "
@@ -220,8 +224,14 @@ _ORG_WORDS = _words(
     "spa srl sarl ooo oao limited incorporated corporation company cie ооо оао зао пао министерство агентство "
     "réseau alliance coalition mouvement movement bewegung église church kirche corte consejo comisión consiglio "
     "commissione chiesa iglesia guard garde "
-    "партия банк союз совет служба комитет университет компания корпорация фонд"
+    "партия банк союз совет служба комитет университет компания корпорация фонд организация управление "
+    "общество ассоциация федерация лига клуб академия колледж институт центр конгресс сенат парламент суд "
+    "палата комиссия издательство газета телеканал дума администрация прокуратура"
 )
+# Russian names inflect their head word (`Европейского Союза`, `Организации`): a Cyrillic word is also an
+# organisation's head when it is one of these stems with a case ending.
+_CYRILLIC_ORG_STEMS = frozenset(word[:-1] if word[-1] in "аяоеёыиуюйь" else word
+                                for word in _ORG_WORDS if "\u0400" <= word[0] <= "\u04ff")
 _ORG_SUFFIXES = ("ministerium", "bank", "zeitung", "verband", "agentur", "gesellschaft", "partei", "konzern",
                  "behörde", "institut", "kommission", "gericht", "stiftung", "amt", "amtes", "amts", "verein",
                  "vereins")
@@ -470,12 +480,36 @@ def _headline_ranges(text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=20_000)
-def _is_title(word: str, lang: str) -> bool:
-    """Whether a (lowercased) word is a title or role that introduces a person's name."""
+def _is_title(word: str, lang: str, plural: bool = False) -> bool:
+    """Whether a (lowercased) word is a title or role that introduces a person's name (`plural`: or the
+    names right after it, `judges`, `juges`)."""
     word = word.rstrip(".")
     if word == "m" and lang != "fr":
         return False  # M. Atherton
-    return word in _TITLES or (lang == "de" and len(word) > 6 and word.endswith(_GERMAN_ROLE_ENDINGS))
+    return word in _TITLES or plural and len(word) > 4 and word[-1] == "s" and word[:-1] in _TITLES or (
+        lang == "de" and len(word) > 6 and word.endswith(_GERMAN_ROLE_ENDINGS))
+
+
+_LIST_WORD_RE = re.compile(r"[^\W\d_][\w'’.-]*|,")
+_LIST_NAMES = 6  # names a list after one title may hold
+
+
+def _listed_after_title(text: str, start: int, lang: str) -> bool:
+    """Whether the name at `start` ends a list of names that a title introduced (`les juges Scalia,
+    Thomas, Alito et Kennedy`): names joined by commas and `and`, back to a lowercase title."""
+    words = _LIST_WORD_RE.findall(text, max(0, start - 40 * _LIST_NAMES), start)
+    if not words or not (words[-1] == "," or f" {words[-1]} " in _AND_GAPS):
+        return False
+    names = 0
+    for word in reversed(words):
+        if word == "," or f" {word} " in _AND_GAPS:
+            continue
+        if not word[0].isupper():
+            return names > 0 and _is_title(word.lower(), lang, True)
+        names += 1
+        if names > _LIST_NAMES:
+            return False
+    return False
 
 
 @lru_cache(maxsize=100_000)
@@ -570,7 +604,8 @@ def _is_head_word(word: str) -> bool:
 
 def _is_org_word(low: str) -> bool:
     """Whether a lowercased word says an organisation is named (`bank`, `ministerium`, `bundesamtes`)."""
-    return low in _ORG_WORDS or len(low) > 7 and low.endswith(_ORG_SUFFIXES)
+    return low in _ORG_WORDS or len(low) > 7 and low.endswith(_ORG_SUFFIXES) or _cyrillic_word(low) and any(
+        low[: len(low) - cut] in _CYRILLIC_ORG_STEMS for cut in (1, 2) if len(low) - cut >= 3)
 
 
 def _is_street(low: str) -> bool:
@@ -632,8 +667,10 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
         rare = first not in mid and not _is_acronym(first) and not known  # German: Dabei is also a town
         adjective = lang == "de" and first.lower().endswith(("e", "en", "er", "em"))  # Erstklassige Immobilien
         initial = len(run) > 1 and _INITIAL_RE.match(text, tokens[run[0]][0])
+        noun_before_head = lang in _SLAVIC and len(run) > 1 and _is_head_word(names[1]) and not (
+            _is_head_word(first) or _SLAVIC_ADJECTIVE_RE.search(first.lower()))  # Доклад Организации …
         if not initial and (first in _STOP or first.lower() in words or rare and (
-                len(run) == 1 and counts[first] < 2 or adjective)):
+                len(run) == 1 and counts[first] < 2 or adjective or noun_before_head)):
             run, names = run[1:], names[1:]
     while run and (names[0] in _NEVER_NAMES and not (len(names) > 1 and (_is_place_name(" ".join(names)) or any(
             map(_is_head_word, names[1:])))) or lang == "de" and names[0] in _STOP or len(names[0]) == 1 and not
@@ -728,8 +765,9 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
         return None, start, end  # the usual German capitalised word: a noun (but Deutschlands, Syriens)
     before = _previous_words(text, start)
     determined = lang == "de" and bool(before) and before[-1] in _GERMAN_DETERMINERS  # das Essen, im Westen
-    titled = titled or bool(before) and (_is_title(before[-1], lang) or _is_title(before[0], lang)
-                                         and before[-1] not in _LINKS)
+    titled = titled or bool(before) and (_is_title(before[-1], lang, True) or _is_title(before[0], lang)
+                                         and before[-1] not in _LINKS) or (
+        (world is None or world.person) and _listed_after_title(text, start, lang))
     if world is not None and LANGUAGE in world.flags and COUNTRY not in world.flags and (
             world.flags == LANGUAGE or text[end : end + 2].strip()[:1].islower()) and not (
             world.person and (titled or _says(text, end))):  # but Pope Francis, Francis said
