@@ -518,3 +518,16 @@ def test_an_institution_capitalised_inside_a_sentence_is_that_institution():
 def test_small_letters_of_latin_extended_a_start_no_name():
     assert finds("Les documents de la National Security Agency œuvrant pour Washington.", "fr") == [
         ("National Security Agency", "organisation"), ("Washington", "place")]
+
+
+def test_german_given_names_and_roles_at_a_sentence_start():
+    text = "Es ist ein Fahrzeug.\n\nRainer Prewo, der ehemalige OB, schlug es vor. Stadtbaumeister Roland Grießhaber" \
+           " und Bürgermeister Thomas Haas widersprachen."
+    assert [f for f in finds(text, "de") if f[1] == "person"] == [
+        ("Rainer Prewo", "person"), ("Roland Grießhaber", "person"), ("Thomas Haas", "person")]
+    assert finds("Der Fertigungssektor Chinas wächst.", "de") == [("Chinas", "place")]
+
+
+def test_a_town_listed_with_a_place_is_a_place():
+    assert finds("Es gibt Geld für Kliniken in Hobart und Launceston, sagte sie.", "de") == [
+        ("Hobart", "place"), ("Launceston", "place")]

@@ -211,7 +211,8 @@ _GERMAN_ROLE_ENDINGS = ("experte", "expertin", "politiker", "politikerin", "spre
                         "ministerin", "präsident", "präsidentin", "chef", "chefin", "kanzler", "kanzlerin",
                         "anwalt", "anwältin", "trainer", "direktor", "direktorin", "analyst", "analystin",
                         "vorsitzende", "vorsitzender", "kandidat", "kandidatin", "berater", "beraterin",
-                        "sekretär", "sekretärin", "botschafter", "botschafterin")
+                        "sekretär", "sekretärin", "botschafter", "botschafterin", "meister", "meisterin",
+                        "leiter", "leiterin", "beauftragte", "beauftragter", "vorsteher", "vorsteherin")
 _ORG_WORDS = _words(
     "ministry ministère ministerium agency agence agentur organization organisation union party parti partei "
     "council conseil bank banque banca banco forum university université universität universidad institute "
@@ -496,6 +497,23 @@ _LIST_WORD_RE = re.compile(r"[^\W\d_][\w'’.-]*|,")
 _LIST_NAMES = 6  # names a list after one title may hold
 
 
+_BEFORE_AND_RE = re.compile(r"([^\W\d_][\w-]*)(?:,| and| et| und| и| y| e) $")
+_AND_AFTER_RE = re.compile(r"(?:,| and| et| und| и| y| e) ([^\W\d_][\w-]*)")
+
+
+def _beside_place(text: str, start: int, end: int) -> bool:
+    """Whether the word at text[start:end] is listed with a known place (`Hobart und Launceston`)."""
+    before = _BEFORE_AND_RE.search(text, max(0, start - 40), start)
+    after = _AND_AFTER_RE.match(text, end)
+    return any(found and _is_place_name(found.group(1)) for found in (before, after))
+
+
+def _place_genitive(word: str) -> bool:
+    """Whether a German word is a place's genitive (`Deutschlands`, `Chinas`), not a name of its own that
+    ends so (`Haas`, not Haa in Bhutan)."""
+    return word[-1] == "s" and _is_place_name(word[:-1]) and not _has(word, GIVEN + FAMILY)
+
+
 def _listed_after_title(text: str, start: int, lang: str) -> bool:
     """Whether the name at `start` ends a list of names that a title introduced (`les juges Scalia,
     Thomas, Alito et Kennedy`): names joined by commas and `and`, back to a lowercase title."""
@@ -667,7 +685,8 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
         first = names[0]
         known = (_has(first, COUNTRY) if lang == "de" else _is_place_name(first)) or _has(first, ORGANISATION)
         rare = first not in mid and not _is_acronym(first) and not known  # German: Dabei is also a town
-        adjective = lang == "de" and first.lower().endswith(("e", "en", "er", "em"))  # Erstklassige Immobilien
+        adjective = lang == "de" and first.lower().endswith(("e", "en", "er", "em")) and not _has(first, GIVEN)
+        # Erstklassige Immobilien; but Rainer, Walter: given names
         initial = len(run) > 1 and _INITIAL_RE.match(text, tokens[run[0]][0])
         noun_before_head = lang in _SLAVIC and len(run) > 1 and _is_head_word(names[1]) and not (
             _is_head_word(first) or _SLAVIC_ADJECTIVE_RE.search(first.lower()))  # Доклад Организации …
@@ -688,7 +707,7 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
             run, names = run[1:], names[1:]
     if not run or len(run) == 1 and (names[0] in _STOP or len(names[0]) == 1):
         return []  # a lone function word or letter is no name, wherever it stands
-    if lang == "de" and len(run) > 1 and names[-1][-1] == "s" and _is_place_name(names[-1][:-1]):
+    if lang == "de" and len(run) > 1 and _place_genitive(names[-1]):
         return [(run[-1:], False)]  # Fertigungssektor Chinas
     titles = [k for k, name in enumerate(names) if _is_title(name.lower(), lang)]
     if not titles or names[-1].lower().rstrip(".") in _ORG_WORDS:
@@ -763,7 +782,7 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     if len(names) == 2 and _COMPASS_BEFORE_RE.match(names[0]) and (place := _world(names[1])) and place.place:
         return "place", start, end
     if single and world is None and lang == "de" and _german_noun(text, joined, start) and not (
-            joined[-1] == "s" and _is_place_name(joined[:-1])):
+            _place_genitive(joined)):
         return None, start, end  # the usual German capitalised word: a noun (but Deutschlands, Syriens)
     before = _previous_words(text, start)
     determined = lang == "de" and bool(before) and before[-1] in _GERMAN_DETERMINERS  # das Essen, im Westen
@@ -774,7 +793,9 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
             world.flags == LANGUAGE or text[end : end + 2].strip()[:1].islower()) and not (
             world.person and (titled or _says(text, end))):  # but Pope Francis, Francis said
         return None, start, end  # Russian, Français, Thai officials: nationality and language words
-    if joined in _KNOWN_PLACES or (lang == "de" and joined[-1] == "s" and _is_place_name(joined[:-1])) or (
+    if single and world is not None and world.place and not world.person and _beside_place(text, start, end):
+        return "place", start, end  # in Hobart und Launceston: a town beside a place is one
+    if joined in _KNOWN_PLACES or (lang == "de" and _place_genitive(joined)) or (
             world is not None and not (lang == "de" and not world.has(COUNTRY) and (
                 determined or single and not world.has(REGION + BIG_CITY))) and (
             world.has(COUNTRY + REGION) and not (titled and world.person) or world.place and not (
