@@ -531,3 +531,9 @@ def test_german_given_names_and_roles_at_a_sentence_start():
 def test_a_town_listed_with_a_place_is_a_place():
     assert finds("Es gibt Geld für Kliniken in Hobart und Launceston, sagte sie.", "de") == [
         ("Hobart", "place"), ("Launceston", "place")]
+
+
+def test_a_german_descriptor_before_a_company_is_no_part_of_its_name():
+    assert finds("Der Autobauer Volkswagen und der Chiphersteller Intel wachsen.", "de") == [
+        ("Volkswagen", "organisation"), ("Intel", "organisation")]
+    assert finds("Der Konzern Gewinne machte. Herr Bauer Müller sagte es.", "de") == [("Bauer Müller", "person")]

@@ -251,6 +251,11 @@ _STREET_SUFFIXES = ("straße", "strasse", "gasse", "allee")
 _PLACE_LAST_WORDS = _words("park stadium stadion arena")
 # A German noun that says the next name is a place: `US-Bundesstaat Georgia`, `Gemeinde Salem`, `Hauptstadt Kiew`.
 _GERMAN_PLACE_HEADS = ("staat", "stadt", "gemeinde", "kreis", "provinz", "region", "insel", "ortsteil", "stadtteil")
+# A German noun that says the next name is an organisation's: `Autobauer Volkswagen`, `Chiphersteller Intel`,
+# `Fluggesellschaft Lufthansa`, `der Sender CNN` (a compound, or one of the bare words).
+_GERMAN_ORG_HEADS = ("hersteller", "bauer", "konzern", "unternehmen", "firma", "gesellschaft", "sender", "verlag",
+                     "händler", "anbieter", "betreiber", "zeitung", "magazin", "agentur", "partei", "verein", "bank")
+_GERMAN_BARE_ORG_HEADS = _words("konzern unternehmen firma sender verlag zeitung magazin agentur partei verein")
 _TOPONYM_RE = re.compile(r"(?:Saint|Sainte|Val|San|Santa|Bad)-|-(?:sur|sous|en|lès|le|la|les|de|du|am|an)-|-d['’]")
 # Macro-regions no ISO or CLDR list names; countries, regions and cities come from `world_names`.
 _KNOWN_PLACES = frozenset(
@@ -633,6 +638,12 @@ def _is_street(low: str) -> bool:
     return len(low) > 7 and low.endswith(_STREET_SUFFIXES)
 
 
+def _is_org_head(low: str) -> bool:
+    """Whether a lowercased German word says that an organisation's name follows (`autobauer`, `konzern`)."""
+    return low in _GERMAN_BARE_ORG_HEADS or any(
+        low.endswith(head) and len(low) > len(head) + 2 for head in _GERMAN_ORG_HEADS)
+
+
 def _is_place_head(low: str) -> bool:
     """Whether a lowercased German word says that a place's name follows (`us-bundesstaat`, `gemeinde`)."""
     return low.endswith(_GERMAN_PLACE_HEADS)
@@ -697,8 +708,8 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
             map(_is_head_word, names[1:])))) or lang == "de" and names[0] in _STOP or len(names[0]) == 1 and not
             _INITIAL_RE.match(text, tokens[run[0]][0])):
         run, names = run[1:], names[1:]  # American diplomats, but Soviet Union and European Union
-    if lang == "de" and len(run) > 1 and _is_place_head(names[0].lower()):
-        run, names = run[1:], names[1:]  # US-Bundesstaat Georgia: the place is Georgia
+    if lang == "de" and len(run) > 1 and (_is_place_head(names[0].lower()) or _is_org_head(names[0].lower())):
+        run, names = run[1:], names[1:]  # US-Bundesstaat Georgia: the place is Georgia; Autobauer Volkswagen
     if lang == "de" and len(run) > 1 and not (_is_head_word(names[0]) or _is_head_word(names[-1])
                                               or _is_abbreviation(names[0])):
         before = text[max(0, tokens[run[0]][0] - 30) : tokens[run[0]][0]].lower().split()
@@ -789,6 +800,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
     titled = titled or bool(before) and (_is_title(before[-1], lang, True) or _is_title(before[0], lang)
                                          and before[-1] not in _LINKS) or (
         (world is None or world.person) and _listed_after_title(text, start, lang))
+    if lang == "de" and before and _is_org_head(before[-1]) and not titled:
+        return "organisation", start, end  # der Autobauer Volkswagen
     if world is not None and LANGUAGE in world.flags and COUNTRY not in world.flags and (
             world.flags == LANGUAGE or text[end : end + 2].strip()[:1].islower()) and not (
             world.person and (titled or _says(text, end))):  # but Pope Francis, Francis said
