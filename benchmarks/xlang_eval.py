@@ -95,7 +95,7 @@ def _expanders(engine: Engine) -> dict[str, Expander | None]:
     index = engine._require_index()
     fused = expander_for(engine, index)
     by_kind = {type(source).__name__: source for source in fused.sources}
-    names = {"gazetteer": "GazetteerNames", "world": "CountryNames", "script": "ScriptNames",
+    names = {"gazetteer": "GazetteerNames", "world": "PlaceNames", "script": "ScriptNames",
              "learned": "LexiconSource", "dictionary": "Dictionaries"}
     tiers: dict[str, Expander | None] = {"as-typed": None}
     for tier, kind in names.items():

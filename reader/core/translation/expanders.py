@@ -52,8 +52,8 @@ def _sources(engine: Engine, index: SearchIndex, generation: int) -> list[Source
     from reader.core.translation.lexicon import lexicon_source
     from reader.core.translation.name_variants import (
         SKELETON_FILE,
-        CountryNames,
         GazetteerNames,
+        PlaceNames,
         ScriptNames,
         SkeletonStore,
     )
@@ -64,7 +64,7 @@ def _sources(engine: Engine, index: SearchIndex, generation: int) -> list[Source
         sources.append(GazetteerNames(gazetteer))
     store = SkeletonStore(engine.index_dir / SKELETON_FILE)
     store.refresh(generation, index.segment_vocabularies)
-    sources.append(CountryNames(store, index.has_term))
+    sources.append(PlaceNames(store, index.has_term))
     sources.append(ScriptNames(store, index.has_term))
     sources.append(lexicon_source(engine.corpus, engine.index_dir, engine.messages))
     dictionaries = compiled_dictionaries()

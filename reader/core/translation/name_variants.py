@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from reader.core.entities.gazetteer import Gazetteer
-from reader.core.entities.world_names import country_names, place_key
+from reader.core.entities.world_names import place_names, world_key
 from reader.core.search.analysis import analysis_lang
 from reader.core.spelling import STEM_CONSONANTS, skeleton, transliterate
 from reader.core.text import is_letters
@@ -29,11 +29,11 @@ MIN_PREFIX_CHARS = 5  # a stem this long may match the start of a longer word (`
 PREFIX_WEIGHT = 0.9  # such a match counts for less than a whole word's
 MIN_PREFIX_ALIKE = 0.9  # and the start must be spelt nearly the same (not `eksperi`, `ekspert`)
 MAX_TERM_CHARS = 30
-COUNTRY_WEIGHT = 0.9  # a country's name is sure, but some are words too (`Turkey`, `Chad`)
+PLACE_WEIGHT = 0.9  # a place's name is sure, but some are words too (`Turkey`, `Chad`)
 # The table's names carry no language: a short one may be another language's word (Serbian `SAD` is the
 # USA, English `sad` is not), so a name's words have four letters or more; one-word names first, longest
 # first, two a language (a name in a phrase of many words costs a phrase search in every segment).
-COUNTRY_TERM_LETTERS, COUNTRY_SPELLINGS = 4, 2
+PLACE_TERM_LETTERS, PLACE_SPELLINGS = 4, 2
 _VOWELS = "aeiouy"
 _SOFT_C_RE = re.compile(r"c(?=[eiy])")
 _SOFT_G_RE = re.compile(r"g(?=[eiy])|(?<=[dnr])ge$")
@@ -62,10 +62,11 @@ class GazetteerNames:
                 yield Translation(lang, analysed_terms(name, lang), word, "gazetteer", 1.0, name)
 
 
-class CountryNames:
-    """Tier 1 for the world: a query word that names a country in any language the world table knows
-    (a Cyrillic one in any case) stands for the country's names that the index holds, in each language:
-    `Allemagne` finds `Germany` and `Германии`."""
+class PlaceNames:
+    """Tier 1 for the world: a query word that names a country or a city of a million people in any
+    language the world table knows (a Cyrillic one in any case) stands for the place's names that the
+    index holds, in each language: `Allemagne` finds `Germany` and `Германии`, `Moskau` finds `Moscow`
+    and `Москве`."""
 
     translates_words = False
 
@@ -74,18 +75,18 @@ class CountryNames:
         self.has_term = has_term  # (analysis language, term) -> whether the index holds it
 
     def translate(self, word: str, langs: list[str]) -> Iterator[Translation]:
-        key = place_key(word)
-        names = country_names(key) if key else ()
-        held: dict[tuple[str, str], bool] = {}  # a country has some 60 names, many sharing words
+        key = world_key(word)
+        names = place_names(key) if key else ()
+        held: dict[tuple[str, str], bool] = {}  # a place has some 60 names, many sharing words
         for lang in langs:
             code, found = analysis_lang(lang), {}
             for name in names:
                 terms = analysed_terms(name, lang)
-                if terms and all(len(term) >= COUNTRY_TERM_LETTERS and self._holds(code, term, held)
+                if terms and all(len(term) >= PLACE_TERM_LETTERS and self._holds(code, term, held)
                                  for term in terms):
                     found.setdefault(terms, name)
-            for terms in sorted(found, key=lambda t: (len(t), -sum(map(len, t)), t))[:COUNTRY_SPELLINGS]:
-                yield Translation(lang, terms, word, "world", COUNTRY_WEIGHT, found[terms])
+            for terms in sorted(found, key=lambda t: (len(t), -sum(map(len, t)), t))[:PLACE_SPELLINGS]:
+                yield Translation(lang, terms, word, "world", PLACE_WEIGHT, found[terms])
 
     def _holds(self, code: str, term: str, held: dict[tuple[str, str], bool]) -> bool:
         if (code, term) not in held:
