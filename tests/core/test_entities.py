@@ -537,3 +537,9 @@ def test_a_german_descriptor_before_a_company_is_no_part_of_its_name():
     assert finds("Der Autobauer Volkswagen und der Chiphersteller Intel wachsen.", "de") == [
         ("Volkswagen", "organisation"), ("Intel", "organisation")]
     assert finds("Der Konzern Gewinne machte. Herr Bauer Müller sagte es.", "de") == [("Bauer Müller", "person")]
+
+
+def test_an_arabic_family_name_after_its_small_article_is_part_of_the_name():
+    assert finds("Le Premier ministre est reçu. Noury al-Maliki souhaite une aide.", "fr") == [
+        ("Noury al-Maliki", "person")]
+    assert ("Agentur für Arbeit", "organisation") in finds("Die Agentur für Arbeit meldet neue Zahlen.", "de")

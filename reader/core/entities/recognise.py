@@ -145,6 +145,8 @@ _NAME_TOKEN_RE = re.compile(
     rf"[{_UPPER}](?:(?<=(?<![\w-])[lLdDjJmMnNsStTcC]['’].)|(?<=(?<![\w-])[Qq]u['’].)|(?<![\w'’-].))"
     rf"(?!(?<=[LDJMNSTC])['’]|(?<=Q)u['’])(?:\.(?:[{_UPPER}]\.)+|\w*(?:[-&]\w+|['’](?!s(?!\w))\w+)*)(?![\w-])"
 )
+# An Arabic family name after its article, written in small letters (`Noury al-Maliki`, `el-Sisi`).
+_ARTICLE_NAME_RE = re.compile(rf"(?<![\w'’-])(?:al|el|ad|as|ash|at|az|ar|an)-[{_UPPER}]\w+(?![\w-])")
 _SENTENCE_MARK_RE = re.compile(r"[.!?:;…\n][\s\"'“”„«»‘’(\[\-–—]*")
 _ABBREVIATIONS = _words("Mr Mrs Ms Dr St Mme Mlle Jr Sr No Nr Prof Gen")
 _CONNECTOR_GAP_RE = re.compile(r" (?:[a-zäöüß]+ ){1,2}")
@@ -406,6 +408,8 @@ def _recognise_automatic(text: str, lang: str, words: set[str]) -> list[Span]:
             spans.append(date)
     tokens = [(m.start(), m.end(), m.group()) for m in _NAME_TOKEN_RE.finditer(text)
               if m.group() not in _NOT_NAME_TOKENS or _INITIAL_RE.match(text, m.start())]
+    tokens += [(m.start(), m.end(), m.group()) for m in _ARTICLE_NAME_RE.finditer(text)]
+    tokens.sort()
     return spans + _find_names(text, lang, tokens, words)
 
 
@@ -708,8 +712,10 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
             map(_is_head_word, names[1:])))) or lang == "de" and names[0] in _STOP or len(names[0]) == 1 and not
             _INITIAL_RE.match(text, tokens[run[0]][0])):
         run, names = run[1:], names[1:]  # American diplomats, but Soviet Union and European Union
-    if lang == "de" and len(run) > 1 and (_is_place_head(names[0].lower()) or _is_org_head(names[0].lower())):
+    if lang == "de" and len(run) > 1 and (_is_place_head(names[0].lower()) or _is_org_head(names[0].lower())
+                                          and text[tokens[run[0]][1] : tokens[run[1]][0]] == " "):
         run, names = run[1:], names[1:]  # US-Bundesstaat Georgia: the place is Georgia; Autobauer Volkswagen
+        # (but Agentur für Arbeit)
     if lang == "de" and len(run) > 1 and not (_is_head_word(names[0]) or _is_head_word(names[-1])
                                               or _is_abbreviation(names[0])):
         before = text[max(0, tokens[run[0]][0] - 30) : tokens[run[0]][0]].lower().split()
