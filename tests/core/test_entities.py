@@ -543,3 +543,8 @@ def test_an_arabic_family_name_after_its_small_article_is_part_of_the_name():
     assert finds("Le Premier ministre est reçu. Noury al-Maliki souhaite une aide.", "fr") == [
         ("Noury al-Maliki", "person")]
     assert ("Agentur für Arbeit", "organisation") in finds("Die Agentur für Arbeit meldet neue Zahlen.", "de")
+
+
+def test_a_french_place_takes_its_compass_point():
+    assert finds("Ils vivent en Asie du sud-est, en Europe de l'Est et en Afrique occidentale.", "fr") == [
+        ("Asie du sud-est", "place"), ("Europe de l'Est", "place"), ("Afrique occidentale", "place")]

@@ -315,7 +315,8 @@ _GERMAN_COMPLEMENT_RE = re.compile(
     r"(?=[^\w'’-]|$)"
 )
 _GERMAN_MORE_RE = re.compile(rf"{_GERMAN_MORE}{{1,2}}(?=[^\w'’-]|$)")  # after `Bundesamt für Verfassungsschutz`
-_COMPASS_RE = re.compile(r" (?:occidental|oriental|septentrional|méridional|central)(?:e|es|aux)?(?=[^\w'’-])")
+_COMPASS_RE = re.compile(r" (?:(?:occidental|oriental|septentrional|méridional|central)(?:e|es|aux)?|"
+                         r"(?:du (?:[Ss]ud|[Nn]ord)|de l['’](?:[Ee]st|[Oo]uest))(?:-(?:est|ouest))?)(?=[^\w'’-])")
 # a compass adjective before a place, in any case: Northern Europe, Северной Европы, Північної Європи
 _COMPASS_BEFORE_RE = re.compile(r"(?:(?:north|south|east|west)(?:ern)?|central|северн|южн|западн|восточн|центральн"
                                 r"|північн|південн|західн|східн)\w*$", re.IGNORECASE)
