@@ -548,3 +548,10 @@ def test_an_arabic_family_name_after_its_small_article_is_part_of_the_name():
 def test_a_french_place_takes_its_compass_point():
     assert finds("Ils vivent en Asie du sud-est, en Europe de l'Est et en Afrique occidentale.", "fr") == [
         ("Asie du sud-est", "place"), ("Europe de l'Est", "place"), ("Afrique occidentale", "place")]
+
+
+def test_german_places_known_whole_or_by_compass_compound():
+    assert finds("Die Lage im Nahen Osten und die Sprecherin des Weißen Hauses.", "de") == [
+        ("Nahen Osten", "place"), ("Weißen Hauses", "organisation")]
+    assert finds("Die Züge fahren nach Nordengland und Ostafrika, sagte der Nordwind.", "de") == [
+        ("Nordengland", "place"), ("Ostafrika", "place")]

@@ -643,6 +643,21 @@ def _is_street(low: str) -> bool:
     return len(low) > 7 and low.endswith(_STREET_SUFFIXES)
 
 
+_GERMAN_COMPASS = ("Nord", "Süd", "Ost", "West", "Mittel", "Zentral")
+
+
+def _compass_compound(word: str) -> bool:
+    """Whether a German word is a compass point written together with a known place (`Nordengland`)."""
+    return any(word.startswith(point) and len(word) > len(point) + 3 and _is_place_name(word[len(point):].title())
+               for point in _GERMAN_COMPASS)
+
+
+def _known_whole(names: list[str]) -> bool:
+    """Whether a run of words is a name known as a whole (`Nahen Osten`, `Weißen Hauses`)."""
+    joined = " ".join(names)
+    return joined in _KNOWN_PLACES or _world(joined) is not None
+
+
 def _is_org_head(low: str) -> bool:
     """Whether a lowercased German word says that an organisation's name follows (`autobauer`, `konzern`)."""
     return low in _GERMAN_BARE_ORG_HEADS or any(
@@ -718,7 +733,7 @@ def _pieces(text: str, tokens: list[_Token], run: list[int], lang: str, headline
         run, names = run[1:], names[1:]  # US-Bundesstaat Georgia: the place is Georgia; Autobauer Volkswagen
         # (but Agentur für Arbeit)
     if lang == "de" and len(run) > 1 and not (_is_head_word(names[0]) or _is_head_word(names[-1])
-                                              or _is_abbreviation(names[0])):
+                                              or _is_abbreviation(names[0]) or _known_whole(names)):
         before = text[max(0, tokens[run[0]][0] - 30) : tokens[run[0]][0]].lower().split()
         adjective = len(before) > 1 and before[-2] in _GERMAN_DETERMINERS and before[-1].endswith(("en", "er", "em"))
         if before and (before[-1] in _GERMAN_DETERMINERS or adjective):  # der Bericht, im neuen Bericht
@@ -799,6 +814,8 @@ def _name_kind(text: str, names: list[str], start: int, end: int, lang: str, tit
         end = compass.end()  # Afrique occidentale
     if len(names) == 2 and _COMPASS_BEFORE_RE.match(names[0]) and (place := _world(names[1])) and place.place:
         return "place", start, end
+    if single and world is None and lang == "de" and _compass_compound(joined):
+        return "place", start, end  # Nordengland, Ostafrika
     if single and world is None and lang == "de" and _german_noun(text, joined, start) and not (
             _place_genitive(joined)):
         return None, start, end  # the usual German capitalised word: a noun (but Deutschlands, Syriens)
