@@ -7,6 +7,7 @@ import json
 import pytest
 
 from reader.core.semantic.model import installed
+from reader.core.translation.dictionaries import dictionaries_file
 from reader.core.translation.dictionaries import installed as dictionaries_installed
 from tests.cli.test_cli import run
 
@@ -41,12 +42,17 @@ def test_as_typed_turns_translations_off_everywhere(demo_corpus):
 
 
 @pytest.mark.skipif(not FRA_ENG, reason="dict-freedict-fra-eng is not installed (apt-get install dict-freedict-fra-eng)")
-def test_installed_dictionaries_are_pointed_out_then_read(demo_corpus, tmp_path):
+def test_installed_dictionaries_are_pointed_out_then_read(demo_corpus, tmp_path, monkeypatch):
     folder = tmp_path / "dictd"  # `READER_DICTIONARIES`: this machine's fra-eng alone
     folder.mkdir()
     for path in FRA_ENG[0].parent.glob(FRA_ENG[0].stem + ".*"):
         (folder / path.name).symlink_to(path)
     env = {"READER_DICTIONARIES": str(folder)}
+    monkeypatch.setenv("READER_DICTIONARIES", str(folder))
+    damaged = dictionaries_file()  # reader's own compiled copy, damaged: searches go on without it
+    damaged.parent.mkdir(parents=True, exist_ok=True)
+    damaged.write_bytes(b"not a database " * 20)
+    assert run("search", "equipment", env=env, corpus=demo_corpus).returncode == 0
 
     def dictionary_matches() -> list:
         hits = json.loads(run("search", "equipment", "--format", "json", env=env, corpus=demo_corpus).stdout)

@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Iterator
 
@@ -109,7 +110,7 @@ class Dictionaries:
 
     def compile(self, dictionaries: list[tuple[Path, str, str]]) -> None:
         """Read the dictionaries not compiled yet (or changed since)."""
-        read = self.read()
+        read = dict(self._db.execute("SELECT name, version FROM files"))  # path -> version compiled
         for index, source, target in dictionaries:
             name, version = str(index), _version(index)
             if read.get(name) == version:
@@ -131,10 +132,6 @@ class Dictionaries:
                 self._db.executemany("INSERT INTO words VALUES (?, ?, ?, ?, ?, ?)", rows)
                 self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (name, version))
             self._sources = None
-
-    def read(self) -> dict[str, str]:
-        """The dictionary files compiled: their path -> the version read."""
-        return dict(self._db.execute("SELECT name, version FROM files"))
 
     def translate(self, word: str, langs: list[str]) -> Iterator[Translation]:
         wanted = set(langs)
@@ -166,7 +163,12 @@ def dictionaries_file() -> Path:
 def compiled_dictionaries() -> Dictionaries | None:
     """The compiled dictionaries when any is installed and compiled, else None (searches never wait)."""
     path = dictionaries_file()
-    return Dictionaries(path) if installed() and path.exists() else None
+    if not (installed() and path.exists()):
+        return None
+    try:
+        return Dictionaries(path)
+    except sqlite3.DatabaseError:  # a damaged copy: searches go on without it; `--dictionaries` remakes it
+        return None
 
 
 def not_read() -> list[Path]:
@@ -174,7 +176,11 @@ def not_read() -> list[Path]:
     found = installed()
     if not found:
         return []
-    read = Dictionaries(dictionaries_file()).read() if dictionaries_file().exists() else {}
+    try:
+        with closing(sqlite3.connect(f"file:{dictionaries_file()}?mode=ro", uri=True)) as db:
+            read = dict(db.execute("SELECT name, version FROM files"))
+    except sqlite3.Error:  # none compiled yet, or a copy that cannot be read
+        read = {}
     return [index for index, _, _ in found if read.get(str(index)) != _version(index)]
 
 
@@ -183,5 +189,11 @@ def compile_installed() -> int:
     many are installed."""
     found = installed()
     if found:
-        Dictionaries(dictionaries_file()).compile(found)
+        path = dictionaries_file()
+        try:
+            dictionaries = Dictionaries(path)
+        except sqlite3.DatabaseError:  # a damaged copy of reader's own: made anew
+            path.unlink()
+            dictionaries = Dictionaries(path)
+        dictionaries.compile(found)
     return len(found)
