@@ -90,8 +90,11 @@ def test_tables_are_cached_and_a_damaged_copy_is_ignored(tmp_path):
     [cached] = (tmp_path / "reader").glob("world-names-*.marshal")
     assert known() == "germany G True"  # read from the cache
     cached.write_bytes(marshal.dumps(None))  # well-formed, but not the tables
+    stale = cached.with_name("world-names-12-345-67-890.marshal")  # made from an earlier table
+    stale.write_bytes(b"old")
     assert known() == "germany G True"
     assert cached.stat().st_size > 100_000  # written again whole
+    assert not stale.exists()  # and the earlier version's copy removed
 
 
 def test_a_search_looks_countries_up_without_reading_the_whole_table(tmp_path, demo_corpus):

@@ -227,7 +227,8 @@ def cached(stem: str, suffix: str, sources: Iterable[Path], make: Callable[[], _
            dumps: Callable[[_Made], bytes], loads: Callable[[bytes], _Made | None]) -> _Made:
     """What `make` gives, kept in the user's cache as `<stem>-<size>-<mtime> of each source><suffix>`, so a
     copy made from other versions of the sources is never read. A copy that is missing or damaged
-    (`loads` raises or gives None) is made again and written atomically, where the cache is writable."""
+    (`loads` raises or gives None) is made again and written atomically, where the cache is writable;
+    copies made from earlier versions are then removed."""
     stamp = "-".join(f"{st.st_size}-{st.st_mtime_ns}" for st in map(os.stat, sources))
     path = cache_folder() / f"{stem}-{stamp}{suffix}"
     try:
@@ -240,6 +241,9 @@ def cached(stem: str, suffix: str, sources: Iterable[Path], make: Callable[[], _
     with contextlib.suppress(OSError, UserFileError):
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, dumps(made))
+        for stale in path.parent.glob(f"{stem}-*{suffix}"):
+            if stale != path and stale.name[len(stem) + 1 : -len(suffix)].replace("-", "").isdigit():
+                stale.unlink(missing_ok=True)
     return made
 
 
