@@ -258,6 +258,7 @@ _GERMAN_PLACE_HEADS = ("staat", "stadt", "gemeinde", "kreis", "provinz", "region
 _GERMAN_ORG_HEADS = ("hersteller", "bauer", "konzern", "unternehmen", "firma", "gesellschaft", "sender", "verlag",
                      "händler", "anbieter", "betreiber", "zeitung", "magazin", "agentur", "partei", "verein", "bank")
 _GERMAN_BARE_ORG_HEADS = _words("konzern unternehmen firma sender verlag zeitung magazin agentur partei verein")
+_GERMAN_COMPASS = ("Nord", "Süd", "Ost", "West", "Mittel", "Zentral")  # Nordengland, Ostafrika
 _TOPONYM_RE = re.compile(r"(?:Saint|Sainte|Val|San|Santa|Bad)-|-(?:sur|sous|en|lès|le|la|les|de|du|am|an)-|-d['’]")
 # Macro-regions no ISO or CLDR list names; countries, regions and cities come from `world_names`.
 _KNOWN_PLACES = frozenset(
@@ -507,23 +508,6 @@ _LIST_WORD_RE = re.compile(r"[^\W\d_][\w'’.-]*|,")
 _LIST_NAMES = 6  # names a list after one title may hold
 
 
-_BEFORE_AND_RE = re.compile(r"([^\W\d_][\w-]*)(?:,| and| et| und| и| y| e) $")
-_AND_AFTER_RE = re.compile(r"(?:,| and| et| und| и| y| e) ([^\W\d_][\w-]*)")
-
-
-def _beside_place(text: str, start: int, end: int) -> bool:
-    """Whether the word at text[start:end] is listed with a known place (`Hobart und Launceston`)."""
-    before = _BEFORE_AND_RE.search(text, max(0, start - 40), start)
-    after = _AND_AFTER_RE.match(text, end)
-    return any(found and _is_place_name(found.group(1)) for found in (before, after))
-
-
-def _place_genitive(word: str) -> bool:
-    """Whether a German word is a place's genitive (`Deutschlands`, `Chinas`), not a name of its own that
-    ends so (`Haas`, not Haa in Bhutan)."""
-    return word[-1] == "s" and _is_place_name(word[:-1]) and not _has(word, GIVEN + FAMILY)
-
-
 def _listed_after_title(text: str, start: int, lang: str) -> bool:
     """Whether the name at `start` ends a list of names that a title introduced (`les juges Scalia,
     Thomas, Alito et Kennedy`): names joined by commas and `and`, back to a lowercase title."""
@@ -540,6 +524,23 @@ def _listed_after_title(text: str, start: int, lang: str) -> bool:
         if names > _LIST_NAMES:
             return False
     return False
+
+
+_BEFORE_AND_RE = re.compile(r"([^\W\d_][\w-]*)(?:,| and| et| und| и| y| e) $")
+_AND_AFTER_RE = re.compile(r"(?:,| and| et| und| и| y| e) ([^\W\d_][\w-]*)")
+
+
+def _beside_place(text: str, start: int, end: int) -> bool:
+    """Whether the word at text[start:end] is listed with a known place (`Hobart und Launceston`)."""
+    before = _BEFORE_AND_RE.search(text, max(0, start - 40), start)
+    after = _AND_AFTER_RE.match(text, end)
+    return any(found and _is_place_name(found.group(1)) for found in (before, after))
+
+
+def _place_genitive(word: str) -> bool:
+    """Whether a German word is a place's genitive (`Deutschlands`, `Chinas`), not a name of its own that
+    ends so (`Haas`, not Haa in Bhutan)."""
+    return word[-1] == "s" and _is_place_name(word[:-1]) and not _has(word, GIVEN + FAMILY)
 
 
 @lru_cache(maxsize=100_000)
@@ -641,9 +642,6 @@ def _is_org_word(low: str) -> bool:
 def _is_street(low: str) -> bool:
     """Whether a lowercased German word names a street (`domgasse`), not the common noun (`straße`)."""
     return len(low) > 7 and low.endswith(_STREET_SUFFIXES)
-
-
-_GERMAN_COMPASS = ("Nord", "Süd", "Ost", "West", "Mittel", "Zentral")
 
 
 def _compass_compound(word: str) -> bool:
