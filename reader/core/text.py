@@ -6,7 +6,7 @@ import re
 import unicodedata
 from itertools import filterfalse
 
-from reader.core.unicode_marks import MARK_CLASS
+from reader.core.unicode_marks import MARKS, MarkPattern
 
 # C0 controls except tab and newline, DEL, and C1 controls.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
@@ -18,8 +18,8 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # digits) keep inner separators (64.2, 3,000, 1,00,000); CJK characters are one token each; other words
 # are runs of word characters and combining marks of every script (Devanagari vowel signs and viramas
 # are not \w on their own), never punctuation such as the danda (।).
-TOKEN_RE = re.compile(rf"\d+(?:[.,]\d+)*|[{_CJK}]|(?:[^\W{_CJK}]+|[{MARK_CLASS}])+")
-_LETTERS_RE = re.compile(rf"(?:[^\W\d_]|[{MARK_CLASS}])+")
+TOKEN_RE = MarkPattern(rf"\d+(?:[.,]\d+)*|[{_CJK}]|(?:[^\W{_CJK}]+|[{MARKS}])+")
+_LETTERS_RE = MarkPattern(rf"(?:[^\W\d_]|[{MARKS}])+")
 
 
 def is_letters(word: str) -> bool:

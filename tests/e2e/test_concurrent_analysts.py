@@ -128,8 +128,9 @@ def test_three_apps_and_a_script_tag_at_once(tmp_path):
             time.sleep(0.3)  # let the script's first `reader tag` start: the apps then write while it writes
             for analyst in analysts:
                 analyst.pane.keys("Enter")
-            for analyst in analysts:
-                analyst.pane.wait_for(f"added #{analyst.tag}", timeout=15)
+            for analyst in analysts:  # said in the status line, or (once a later message took it) the tag line
+                landed = re.compile(rf"added #{analyst.tag}\b|tags: (?:.*, )?{analyst.tag}\b")
+                analyst.pane.wait_for(landed, timeout=15)
         finally:
             script.join(timeout=120)
         assert not script.is_alive(), "the `reader tag` loop did not finish"

@@ -15,7 +15,7 @@ import yaml
 from reader.core.entities.spans import ENTITY_TYPES, Span, normalise_name
 from reader.core.errors import ReaderError
 from reader.core.text import find_word, fold
-from reader.core.unicode_marks import MARK_CLASS
+from reader.core.unicode_marks import MARKS, MarkPattern
 from reader.core.userdata.files import LockUnavailable, read_text, replace_file, transient_lock
 from reader.core.userdata.yaml_files import dump, editor
 
@@ -26,9 +26,9 @@ NEW_FILE_HEADER = """\
 # and every name they go by, in any language or script. Matching ignores case and accents.
 """
 
-_WORD_RE = re.compile(rf"(?:\w|[{MARK_CLASS}])+")  # vowel signs and viramas are inside their word
+_WORD_RE = MarkPattern(rf"(?:\w|[{MARKS}])+")  # vowel signs and viramas are inside their word
 # The next word of a multi-word name, after what may separate the words in running text.
-_NEXT_WORD_RE = re.compile(rf"(?:[\s\-\u2010\u2011\u2013'’&/]{{1,3}}|\.|(?<=(?<!\w)\w)\.\s)((?:\w|[{MARK_CLASS}])+)")
+_NEXT_WORD_RE = MarkPattern(rf"(?:[\s\-\u2010\u2011\u2013'’&/]{{1,3}}|\.|(?<=(?<!\w)\w)\.\s)((?:\w|[{MARKS}])+)")
 _CYRILLIC_VOWELS = "аяоеёэыиуюйь"
 
 

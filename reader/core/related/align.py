@@ -7,7 +7,7 @@ import re
 from difflib import SequenceMatcher
 
 from reader.core.related.features import paragraph_anchors
-from reader.core.unicode_marks import MARK_CLASS
+from reader.core.unicode_marks import MARKS, MarkPattern
 
 # Gale–Church: prior probability of each move (left paragraphs, right paragraphs) and the variance
 # of the length difference per character.
@@ -17,7 +17,7 @@ ANCHOR_WEIGHT = 3.0  # cost units (-log probability) saved per unit of shared, d
 STEM_ANCHOR_SHARE = 0.5  # a shared word stem counts for less than a shared number or name
 ORPHAN_LENGTH_COST = 2.0  # lengths of two neighbouring orphans agree: at most about 1.6 deviations apart
 BAND = 30  # paragraphs off the length-proportional diagonal considered when the lists are long
-_TOKEN_RE = re.compile(rf"(?:\w|[{MARK_CLASS}])+|[^\w\s]")  # a vowel sign is inside its word
+_TOKEN_RE = MarkPattern(rf"(?:\w|[{MARKS}])+|[^\w\s]")  # a vowel sign is inside its word
 
 
 def _length_cost(left: int, right: int, ratio: float) -> float:

@@ -16,7 +16,7 @@ from typing import Mapping
 
 from reader.core.memo import Memo
 from reader.core.spelling import STEM_CONSONANTS, skeleton, transliterate
-from reader.core.unicode_marks import MARK_CLASS
+from reader.core.unicode_marks import MARKS, MarkPattern
 
 # Weight of one occurrence of each kind of feature; rarer evidence of a shared story weighs more.
 KIND_WEIGHTS = {"n": 2.0, "name": 3.0, "sk": 1.5, "g": 1.0}
@@ -39,17 +39,17 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 # Words: letter runs with the combining marks of any script inside (vowel signs, viramas); Katakana runs
 # (foreign names in Japanese) and Han runs apart; Hiragana (particles, endings) separates words.
-_WORD_RE = re.compile(rf"(?:[^\W\d_{_HAN}{_KANA}]+|[{MARK_CLASS}])+"
-                      rf"|[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]+|[{_HAN}]+")
+_WORD_RE = MarkPattern(rf"(?:[^\W\d_{_HAN}{_KANA}]+|[{MARKS}])+"
+                       rf"|[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]+|[{_HAN}]+")
 # Words, and the punctuation after which the next word starts a sentence (any script's full stops).
-_TOKEN_RE = re.compile(rf"{_WORD_RE.pattern}|[.!?…:;\n«»“”\"()\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f]")
+_TOKEN_RE = MarkPattern(rf"{_WORD_RE.template}|[.!?…:;\n«»“”\"()\u0964\u0965\u061f\u06d4\u3002\uff01\uff1f]")
 _HAN_RE = re.compile(rf"[{_HAN}]")
 _ONE_LIQUID_RE = re.compile(rf"[{_KANA}\u1100-\u11ff\uac00-\ud7af]")  # kana and Hangul: one letter for l and r
 _LIQUID_VARIANTS = 3  # at most this many r of a kana name are also read as l (8 skeletons)
 _ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # A word after a number that multiplies it (`2.5 million`, `25 लाख`, `3 тысячи`), transliterated, with its
 # power of ten; Han multipliers follow the digits directly (`2500万`).
-_SCALE_WORD_RE = re.compile(rf"[ \u00a0]?((?:[^\W\d_]|[{MARK_CLASS}])+)")
+_SCALE_WORD_RE = MarkPattern(rf"[ \u00a0]?((?:[^\W\d_]|[{MARKS}])+)")
 _SCALES = (
     (re.compile(r"(?:thousand|tausend|tysyach|tysiach|tisic|tisyach|hjar|hazar)|(?:tys|tis)$"), 3),
     (re.compile(r"lakh|lacs?$"), 5),
@@ -67,10 +67,10 @@ _LETTER_NAMES = {name: letter for letter, names in (
     ("q", "kyu kiu"), ("r", "ar aar"), ("s", "es ess"), ("t", "ti tii"), ("u", "yu yuu iu"), ("v", "vi vii"),
     ("w", "dblyu dblu dabalyu dablyu"), ("x", "eks iks aiks"), ("y", "vai uai wai"), ("z", "jed zed zet"),
 ) for name in names.split()}
-_LETTER = rf"(?:[^\W\d_]|[{MARK_CLASS}])"
+_LETTER = rf"(?:[^\W\d_]|[{MARKS}])"
 _SEPARATORS = ".-\u2010"  # between the letters of a spelt acronym
 _SEPARATOR_CLASS = f"[{re.escape(_SEPARATORS)}]"
-_SPELLED_RE = re.compile(rf"{_LETTER}{{1,8}}(?:{_SEPARATOR_CLASS}{_LETTER}{{1,8}})+(?![\w{MARK_CLASS}])")
+_SPELLED_RE = MarkPattern(rf"{_LETTER}{{1,8}}(?:{_SEPARATOR_CLASS}{_LETTER}{{1,8}})+(?![\w{MARKS}])")
 _SEPARATOR_RE = re.compile(rf"{_SEPARATOR_CLASS}(?=[^\W\d_])")  # where one may be: found at C speed
 _SPLIT_RE = re.compile(_SEPARATOR_CLASS)
 _BOUNDARY = 2
