@@ -63,16 +63,21 @@ class MarkPattern:
     with all of them otherwise. The same matches either way, found faster."""
 
     def __init__(self, template: str, flags: int = 0) -> None:
-        self.template = template
+        self.template, self._flags = template, flags
         self._bmp = re.compile(template.replace(MARKS, BMP_MARK_CLASS), flags)
-        self._all = re.compile(template.replace(MARKS, MARK_CLASS), flags)
+        self._all: re.Pattern[str] | None = None  # compiled when first needed: every process pays for it
         self._last: tuple[str, re.Pattern[str]] = ("", self._bmp)  # callers match one text many times
 
     def _for(self, text: str) -> re.Pattern[str]:
         last = self._last
         if text is not last[0]:
-            last = self._last = (text, self._all if not text.isascii() and max(text) > "\uffff" else self._bmp)
+            last = self._last = (text, self._whole() if not text.isascii() and max(text) > "\uffff" else self._bmp)
         return last[1]
+
+    def _whole(self) -> re.Pattern[str]:
+        if self._all is None:
+            self._all = re.compile(self.template.replace(MARKS, MARK_CLASS), self._flags)
+        return self._all
 
     def findall(self, text: str, *bounds: int) -> list:
         return self._for(text).findall(text, *bounds)
