@@ -56,7 +56,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         print("reader: another process is updating the index; waiting for it…", file=sys.stderr)
         report = engine.update(rebuild=args.rebuild, wait=True, progress=bar)
     bar.finish()
-    _read_dictionaries(args.dictionaries)
+    _read_dictionaries(engine, args.dictionaries)
     _tell(engine)
     if args.format == "json":
         write_json({"articles": report.total - len(report.skipped), "added": report.added,
@@ -92,15 +92,13 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_dictionaries(asked: bool) -> None:
+def _read_dictionaries(engine: Engine, asked: bool) -> None:
     """With `--dictionaries`, compile the installed bilingual dictionaries for cross-language search;
     without, say when some are installed but not read yet."""
-    from reader.core.translation.dictionaries import compile_installed, not_read
-
     if asked:
-        print(f"reader: {_dictionaries(compile_installed())} ready for cross-language search", file=sys.stderr)
-    elif unread := not_read():
-        names = ", ".join(safe_text(path.stem) for path in unread)
+        print(f"reader: {_dictionaries(engine.read_dictionaries())} ready for cross-language search", file=sys.stderr)
+    elif unread := engine.dictionaries_not_read():
+        names = ", ".join(map(safe_text, unread))
         print(f"reader: {_dictionaries(len(unread), 'installed ')} not read yet ({one_line(names)}); "
               "`reader index --dictionaries` reads them for cross-language search", file=sys.stderr)
 

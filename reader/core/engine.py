@@ -866,6 +866,21 @@ class Engine:
         with self._lock:
             return describe(self, self._require_index(), word, lang)
 
+    @staticmethod
+    def read_dictionaries() -> int:
+        """Compile the installed bilingual dictionaries that are new or changed, for every corpus's
+        cross-language search; how many are installed."""
+        from reader.core.translation.dictionaries import compile_installed
+
+        return compile_installed()
+
+    @staticmethod
+    def dictionaries_not_read() -> list[str]:
+        """The names of the installed dictionaries not compiled yet (or changed since)."""
+        from reader.core.translation.dictionaries import not_read
+
+        return [path.stem for path in not_read()]
+
     def add_translation(self, word: str, lang: str, translation: str, forbid: bool = False) -> Path:
         """Add (or forbid) a translation of a query word into `lang` in the analyst's lexicon.yaml (see
         lexicon.edit_lexicon); the file written. Later searches use it."""

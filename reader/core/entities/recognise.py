@@ -511,9 +511,10 @@ _LIST_NAMES = 6  # names a list after one title may hold
 def _listed_after_title(text: str, start: int, lang: str) -> bool:
     """Whether the name at `start` ends a list of names that a title introduced (`les juges Scalia,
     Thomas, Alito et Kennedy`): names joined by commas and `and`, back to a lowercase title."""
-    words = _LIST_WORD_RE.findall(text, max(0, start - 40 * _LIST_NAMES), start)
-    if not words or not (words[-1] == "," or f" {words[-1]} " in _AND_GAPS):
+    close = text[max(0, start - 5) : start]  # most names follow no comma or `and`: the regex is spared
+    if not (close.endswith(", ") or any(map(close.endswith, _AND_GAPS))):
         return False
+    words = _LIST_WORD_RE.findall(text, max(0, start - 40 * _LIST_NAMES), start)
     names = 0
     for word in reversed(words):
         if word == "," or f" {word} " in _AND_GAPS:
@@ -658,7 +659,7 @@ def _known_whole(names: list[str]) -> bool:
 
 def _is_org_head(low: str) -> bool:
     """Whether a lowercased German word says that an organisation's name follows (`autobauer`, `konzern`)."""
-    return low in _GERMAN_BARE_ORG_HEADS or any(
+    return low in _GERMAN_BARE_ORG_HEADS or low.endswith(_GERMAN_ORG_HEADS) and any(
         low.endswith(head) and len(low) > len(head) + 2 for head in _GERMAN_ORG_HEADS)
 
 

@@ -1,6 +1,6 @@
-"""Names as translations: every name of a gazetteer entity and of a country (tier 1), and the same name
-(or a cognate) written in another script or spelling, found by consonant skeleton in the index's
-vocabulary (tier 2)."""
+"""Names as translations: every name of a gazetteer entity, of a country and of a city of a million
+(tier 1), and the same name (or a cognate) written in another script or spelling, found by consonant
+skeleton in the index's vocabulary (tier 2)."""
 
 from __future__ import annotations
 
@@ -103,11 +103,13 @@ def latin(term: str) -> str:
 def skeleton_pairs(terms: Iterable[str]) -> Iterator[tuple[str, str]]:
     """(consonant skeleton of its Latin form, term) for index terms that are words of letters."""
     for term in terms:
-        if len(term) > MAX_TERM_CHARS or not is_letters(term):
-            continue
-        key = skeleton_key(latin(term))
-        if key is not None:
+        if (key := _stored_key(term)) is not None:
             yield key, term
+
+
+def _stored_key(term: str) -> str | None:
+    """The skeleton key an index term is kept under in the store; None for one it does not keep."""
+    return skeleton_key(latin(term)) if len(term) <= MAX_TERM_CHARS and is_letters(term) else None
 
 
 class ScriptNames:
@@ -265,7 +267,7 @@ class SkeletonStore:
     def holds(self, code: str, term: str) -> bool | None:
         """Whether the vocabulary of analysis language `code` has `term`; None for a term the store does
         not keep (not letters, too long, too few consonants: `us`)."""
-        if len(term) > MAX_TERM_CHARS or not is_letters(term) or (key := skeleton_key(latin(term))) is None:
+        if (key := _stored_key(term)) is None:
             return None
         query = "SELECT 1 FROM terms WHERE skeleton=? AND code=? AND term=?"
         return self._db.execute(query, (key, code, term)).fetchone() is not None
