@@ -16,12 +16,16 @@ QUERIES = ["police", "police officers", "government OR police", "polic*", "gouv*
            "the police NOT economy", "la OR police", "the la", "Shoigu officers", "Choïgou police"]
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("scoring") / "corpus"
+def _write_articles(corpus):
     write_word_articles(corpus, 300, ["police", "government", "gouvernement", "economy", "court", "officers",
                                       "the", "drones"],
                         ["la", "police", "du", "gouvernement", "a", "dit", "mardi", "policier"], lambda n: 10 + n % 50)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("scoring") / "corpus"
+    _write_articles(corpus)
     for n in range(0, 300, 17):
         write(corpus, f"a{n:03}.txt.yaml", "tags: [watch]\n")
     for path in DEMO_CORPUS.glob("*.txt"):
@@ -47,6 +51,27 @@ def _whoosh_ranking(engine, query, **options):
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_scores_and_order_equal_whooshs(engine, query):
+    _assert_ranked_as_whoosh(engine, query)
+
+
+def test_a_deleted_article_leaves_the_other_posting_blocks_whole(tmp_path):
+    """Deletions are filtered only from the blocks whose range holds one: the rest are read as stored."""
+    corpus = tmp_path / "corpus"
+    _write_articles(corpus)
+    engine = Engine(corpus, tmp_path / "index")
+    try:
+        engine.update()
+        before = engine.search("police", limit=None, snippets=False).total
+        (corpus / "a200.txt").unlink()  # in the second block (of 128 postings) of its segment
+        assert engine.update().removed == 1
+        for query in ("police", "police officers", '"la police"', "polic*"):
+            _assert_ranked_as_whoosh(engine, query)
+        assert engine.search("police", limit=None, snippets=False).total == before - 1
+    finally:
+        engine.close()
+
+
+def _assert_ranked_as_whoosh(engine, query):
     assert index_module.can_rank(engine._require_index().parse(query, engine._resolve_entity))
     ours = engine.search(query, limit=None, snippets=False)
     theirs = _whoosh_ranking(engine, query)

@@ -10,8 +10,9 @@ Fuzzy terms, ranges, phrases with slop and date order stay with Whoosh.
 
 from __future__ import annotations
 
+import functools
 import heapq
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import accumulate, chain
 from typing import Iterator
 from weakref import WeakKeyDictionary
@@ -48,9 +49,9 @@ def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: b
             matcher = reader.postings(fieldname, text)
         except Exception:  # noqa: BLE001 - whoosh.reading.TermNotFound: not in this segment
             continue
-        deleted = frozenset()
+        deleted: tuple[int, ...] = ()
         if isinstance(matcher, FilterMatcher) and matcher._exclude:  # the segment's deleted documents
-            matcher, deleted = matcher.child, matcher._ids
+            matcher, deleted = matcher.child, _in_order(matcher._ids)
         if not hasattr(matcher, "_read_ids"):  # not a block matcher: one posting at a time
             postings = []
             while matcher.is_active():
@@ -72,8 +73,9 @@ def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: b
             matcher._next_block()
 
 
-def _block(matcher, deleted: frozenset, weights: bool, values: bool) -> list:
-    """The current block's document numbers, weights and values (None when not asked for)."""
+def _block(matcher, deleted: tuple[int, ...], weights: bool, values: bool) -> list:
+    """The current block's document numbers, weights and values (None when not asked for), without the
+    segment's `deleted` documents (in order)."""
     if matcher._data is None:
         matcher._read_data()
     ids = matcher._data[0]
@@ -84,10 +86,19 @@ def _block(matcher, deleted: frozenset, weights: bool, values: bool) -> list:
     if values:
         matcher._read_values()
         block[2] = matcher._values
-    if deleted:
-        kept = [i for i, doc in enumerate(block[0]) if doc not in deleted]
-        block = [[part[i] for i in kept] if part is not None else None for part in block]
+    if deleted and block[0]:  # filtered in Python only when a deleted document falls in the block's range
+        at = bisect_left(deleted, block[0][0])
+        if at < len(deleted) and deleted[at] <= block[0][-1]:
+            gone = frozenset(deleted[at:bisect_right(deleted, block[0][-1], at)])
+            kept = [i for i, doc in enumerate(block[0]) if doc not in gone]
+            block = [[part[i] for i in kept] if part is not None else None for part in block]
     return block
+
+
+@functools.lru_cache(maxsize=64)
+def _in_order(deleted: frozenset) -> tuple[int, ...]:
+    """A segment's deleted document numbers in order (sorted once for every term read from it)."""
+    return tuple(sorted(deleted))
 
 
 def expansions(query, reader, memo: dict) -> list:
