@@ -15,7 +15,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 from reader.core.corpus.articles import (
     GAZETTEER_FILE,
@@ -24,6 +24,7 @@ from reader.core.corpus.articles import (
     CorpusError,
     FileEntry,
     ParsedFile,
+    Scope,
     file_fingerprint,
     is_article_name,
     is_container_name,
@@ -55,7 +56,7 @@ from reader.core.semantic import VECTORS_FILE
 from reader.core.translation import learning_queue
 from reader.core.translation.expansion import Expander, Matched
 from reader.core.userdata import data_overlay
-from reader.core.userdata.batch import FIRST_SEEN_FILE, now_utc, update_first_seen
+from reader.core.userdata.batch import FIRST_SEEN_FILE, note_first_seen, now_utc, update_first_seen
 from reader.core.userdata.files import (
     INDEX_RECORD_BYTES,
     LockHeld,
@@ -81,6 +82,7 @@ SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long art
 SPELLINGS_KEPT = 256  # articles whose own spelling of names the engine keeps (related-article reasons)
 STORY_HITS = 100  # `with_stories` adds the stories of this many hits at most
 VECTORS_LOCK = "semantic-vectors"  # held by the one process making them
+QUICK_FOLDERS_SHARE = 0.25  # a quick update walks the changed folders alone when they are at most this share
 LEARN_AT_ONCE = 50  # an update leaving at most this many articles to learn from learns at once (about 1 s)
 
 Progress = Callable[[int, int], None]
@@ -196,6 +198,16 @@ def _version(path: Path) -> list[int]:
 
 def _read_json(path: Path) -> dict:
     return read_json_object(path, INDEX_RECORD_BYTES)
+
+
+def _within_folders(folder: str, folders: Iterable[str]) -> bool:
+    """Whether a relative folder is one of `folders` (not the corpus itself) or inside one of them."""
+    return any(folder == parent or folder.startswith(f"{parent}/") for parent in folders)
+
+
+def _outside(by_folder: dict[str, int], gone: tuple[str, ...]) -> dict[str, int]:
+    """The entries of folders neither gone nor inside a gone folder."""
+    return {rel: value for rel, value in by_folder.items() if not _within_folders(rel, gone)}
 
 
 def _mtime_or_zero(path: Path) -> int:
@@ -371,16 +383,19 @@ class Engine:
 
     # -- updating ------------------------------------------------------------------------------
     def update(self, *, rebuild: bool = False, wait: bool = True, progress: Progress | None = None,
-               cancel: threading.Event | None = None) -> UpdateReport:
+               cancel: threading.Event | None = None, quick: bool = False) -> UpdateReport:
         """Bring the index up to date with the corpus: only new, changed and deleted files are processed.
 
+        `quick` walks only the folders whose listing changed since the last update (files added, removed
+        or replaced, as git, rsync, sidecar writes and most editors do), when they are few; a file
+        edited in place then waits for an update that walks the whole corpus.
         Raises IndexBusy when another process holds the index and `wait` is False.
         """
         started = time.perf_counter()
         lock = IndexLock(self.index_dir)
         lock.acquire(wait)
         try:
-            report = self._update_locked(rebuild, progress, cancel)
+            report = self._update_locked(rebuild, progress, cancel, quick)
         finally:
             lock.release()
         if (report.added or report.changed or report.removed or report.rebuilt) and not report.cancelled:
@@ -398,7 +413,7 @@ class Engine:
             update_store(self.index_dir, lambda store: store.refresh(index.generation(), index.segment_vocabularies))
 
     def _update_locked(self, rebuild: bool, progress: Progress | None,
-                       cancel: threading.Event | None) -> UpdateReport:
+                       cancel: threading.Event | None, quick: bool) -> UpdateReport:
         report = UpdateReport()
         report.rebuilt = self._why_rebuild(rebuild)
         with self._lock:
@@ -408,7 +423,9 @@ class Engine:
         fresh = bool(report.rebuilt) or not SearchIndex.exists(self.index_dir)
         if report.rebuilt:
             self.messages.append(f"Rebuilding the index: {report.rebuilt}.")
-        stored = manifest_store.load(self.index_dir)
+        scope, gone_folders = self._changed_part() if quick and not fresh else (None, ())
+        stored = manifest_store.load(self.index_dir) if scope is None else \
+            manifest_store.load_within(self.index_dir, scope.walked, gone_folders)
         manifest = {} if fresh else stored.files
         members = {} if fresh else stored.members  # container -> key -> digest
         prints = dict(stored.prints)  # kept through a rebuild: renames still follow
@@ -428,14 +445,14 @@ class Engine:
         unknown: list[str] = []
         data_folders: dict[str, int] = {}
         entries = {e.id: e for e in scan_corpus(self.corpus, report.warnings, folders, unknown,
-                                                     report.orphans, data_folders)}
+                                                     report.orphans, data_folders, scope)}
         report.skipped += [Skipped(name, f"unknown type ({Path(name).suffix or 'no extension'}), not read")
                            for name in unknown]
         self._follow_renames(report, entries, stored.files, prints, folders)
         related = self._related_index()
         if fresh:
             related.clear()
-        elif related.count() != len(known := self._ids_of(manifest, members)):
+        elif scope is None and related.count() != len(known := self._ids_of(manifest, members)):
             # the relatedness store was emptied (new format) while the index was kept, or fell behind it
             missing = {split_member(Path(i))[0].as_posix() for i in set(known) - related.article_ids()}
             manifest = {i: manifest_store.UNREAD if i in missing else v for i, v in manifest.items()}
@@ -522,22 +539,58 @@ class Engine:
         now = set(self._ids_of({rel: None for rel in left if rel in new_manifest}, new_members))
         gone = [i for i in self._ids_of(left, members) if i not in now]
         report.removed = len(gone)
-        report.total = len(ids) + len(report.skipped)
         self._note_learning([i for i in new_manifest if new_manifest[i] != manifest.get(i)
                              and not is_container_name(i)], gone)
         kept_prints = self._kept_fingerprints(prints, entries, new_manifest, report.orphans)
         now_stored = manifest_store.Manifest(new_manifest, new_members, kept_prints)
         if now_stored != stored or fresh:
             manifest_store.save(self.index_dir, now_stored, None if fresh else stored)
-        if fresh or report.added or report.removed or not (self.index_dir / FIRST_SEEN_FILE).exists():
-            update_first_seen(self.index_dir, ids, now_utc())
-        _write_json(self.index_dir / SKIPPED_FILE, {"skipped": [[item.name, item.reason] for item in report.skipped]})
+        skipped = [[item.name, item.reason] for item in report.skipped]
+        if scope is None:
+            report.total = len(ids) + len(report.skipped)
+            if fresh or report.added or report.removed or not (self.index_dir / FIRST_SEEN_FILE).exists():
+                update_first_seen(self.index_dir, ids, now_utc())
+        else:  # the rest of the corpus keeps what the last update found there
+            meta = self._meta()
+            skipped += [[row.name, row.reason] for row in self.last_skipped()
+                        if (folder := split_member(Path(row.name))[0].parent.as_posix()) not in folders
+                        and not _within_folders(folder, gone_folders)]
+            folders = {**_outside(meta.get("folders") or {}, gone_folders), **folders}
+            data_folders = {**_outside(self._data_folders(meta), gone_folders), **data_folders}
+            if report.added or report.removed:
+                note_first_seen(self.index_dir, set(ids) - set(self._ids_of(manifest, members)), gone, now_utc())
+            report.total = self.doc_count() + len(skipped)
+        _write_json(self.index_dir / SKIPPED_FILE, {"skipped": skipped})
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
                                                  "gazetteer": self._gazetteer_version(),
                                                  "fields": self._fields_version(), "related": RELATED_FORMAT,
                                                  "data_folders": data_folders,
                                                  "data": str(self.data) if self.data else None})
         return report
+
+    def _changed_part(self) -> tuple[Scope | None, tuple[str, ...]]:
+        """For a quick update: the folders whose listing changed since the last update (walked again)
+        and the folders gone since; (None, ()) when the whole corpus is to be walked (no record of its
+        folders, a change that touches every article, or too many changed folders to gain from it)."""
+        meta = self._meta()
+        known = meta.get("folders") or {}
+        if not known or not (self.index_dir / manifest_store.FILE).exists() \
+                or meta.get("gazetteer") != self._gazetteer_version() or meta.get("fields") != self._fields_version() \
+                or meta.get("data") != (str(self.data) if self.data else None):
+            return None, ()
+        changed, gone = [], []
+        for rel, mtime in known.items():
+            try:
+                if os.stat(self.corpus / rel).st_mtime_ns != mtime:
+                    changed.append(rel)
+            except OSError:
+                gone.append(rel)
+        changed += [rel for rel, mtime in self._data_folders(meta).items()
+                    if rel in known and rel not in changed and rel not in gone
+                    and _mtime_or_zero(self.data / rel) != mtime]
+        if len(changed) + len(gone) > QUICK_FOLDERS_SHARE * len(known):
+            return None, ()
+        return Scope(tuple(changed), frozenset(known)), tuple(gone)
 
     def _note_learning(self, changed: list[str], removed: list[str]) -> None:
         """Note the update's articles for learning translations (learnt at once when they are few) and,
@@ -809,13 +862,14 @@ class Engine:
         return estimate(self.segments())
 
     def ensure_fresh(self) -> UpdateReport | None:
-        """Update the index when it looks stale; when another process is updating it, use it as it is. A first
-        build also learns translations, as `reader index` would; later ones leave a large batch to it."""
+        """Update the index when it looks stale (walking only the folders that changed); when another process
+        is updating it, use it as it is. A first build also learns translations, as `reader index` would;
+        later ones leave a large batch to it."""
         if not self.is_stale():
             return None
         first = not SearchIndex.exists(self.index_dir)
         try:
-            report = self.update(wait=first)
+            report = self.update(wait=first, quick=True)
         except IndexBusy:
             return None
         if first:

@@ -94,7 +94,7 @@ class EngineJobs:
         self._cancel.set()
         self._newer_search.set()
 
-    def _update(self, wait_if_busy: bool) -> None:
+    def _update(self, wait_if_busy: bool, quick: bool = False) -> None:
         engine = self.engine
         if engine is None or not self._update_lock.acquire(blocking=False):
             return
@@ -112,12 +112,12 @@ class EngineJobs:
 
             start_resource_tracker()
             try:
-                report = engine.update(wait=False, progress=progress, cancel=self._cancel)
+                report = engine.update(wait=False, progress=progress, cancel=self._cancel, quick=quick)
             except IndexBusy as exc:
                 if not wait_if_busy:  # a poll: the next one tries again
                     return
                 self.post_message(msg.IndexFailed(str(exc), busy=True))
-                report = engine.update(wait=True, progress=progress, cancel=self._cancel)
+                report = engine.update(wait=True, progress=progress, cancel=self._cancel, quick=quick)
             notices = list(engine.messages)
             engine.messages.clear()
             notices += renames_notices(report, getattr(self.app, "keymap_keys", {}).get("orphans", ""))
@@ -145,8 +145,8 @@ class EngineJobs:
         except Exception:  # noqa: BLE001 - the next poll tries again
             return
         seen, self._seen_generation = self._seen_generation, generation
-        if stale:
-            self._update(wait_if_busy=False)
+        if stale:  # the folders that changed: a pull or a file saved beside the others
+            self._update(wait_if_busy=False, quick=True)
         elif seen is not None and generation != seen:  # another process re-indexed (tags, notes)
             self.post_message(msg.IndexUpdated(1, engine.doc_count(), []))
 

@@ -105,9 +105,18 @@ def split_member(path: Path) -> tuple[Path, str]:
     return path, ""
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The part of a corpus an update walks again: the `walked` folders (relative; '.' is the corpus
+    itself), each without its subfolders in `known` (those are walked when they changed themselves)."""
+
+    walked: tuple[str, ...]
+    known: frozenset[str]
+
+
 def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str, int] | None = None,
                 unknown: list[str] | None = None, orphans: list[str] | None = None,
-                data_folders: dict[str, int] | None = None) -> Iterator[FileEntry]:
+                data_folders: dict[str, int] | None = None, scope: Scope | None = None) -> Iterator[FileEntry]:
     """Walk `root` recursively and yield every article file, skipping hidden folders.
 
     Symlinked folders are followed once each (cycles do not loop); links leading out of the
@@ -115,6 +124,7 @@ def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str
     `unknown` the relative paths of files of no type reader reads (YAML files are the analyst's), `orphans`
     the id of each article that is gone but left its sidecar (`a.txt.yaml` without `a.txt`); `data_folders`
     the mtime of each folder's copy in the corpus's data folder (0: not there), whose sidecars come first.
+    With a `scope`, only its folders are walked, each without the subfolders it already knew.
     """
     root = Path(root)
     data = data_of(root)
@@ -123,7 +133,8 @@ def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str
     real_root = os.path.realpath(root)
     prefix_len = len(str(root).rstrip(os.sep)) + 1
     seen_dirs: set[tuple[int, int]] = set()
-    stack = [str(root)]
+    stack = [str(root)] if scope is None else \
+        [str(root) if rel == "." else os.path.join(root, rel) for rel in reversed(scope.walked)]
     while stack:
         folder = stack.pop()
         rel_folder = folder[prefix_len:].replace(os.sep, "/")
@@ -159,7 +170,8 @@ def scan_corpus(root: Path, warnings: list[str] | None = None, folders: dict[str
                     _warn(warnings, f"{entry.path}: link leads out of the corpus, skipped")
                     continue
                 if entry.is_dir():
-                    subdirs.append(entry.path)
+                    if scope is None or (f"{rel_folder}/{name}" if rel_folder else name) not in scope.known:
+                        subdirs.append(entry.path)
                     continue
                 if not is_article_name(name) or not entry.is_file():
                     if unknown is not None and not name.lower().endswith(USER_SUFFIXES) and entry.is_file():

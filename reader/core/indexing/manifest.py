@@ -14,6 +14,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import Iterable
 
 from reader.core.userdata.files import INDEX_RECORD_BYTES, read_json_object
 
@@ -61,6 +62,28 @@ def load(index_dir: Path) -> Manifest:
         remove(index_dir)
         return Manifest()
     return Manifest(files, members, prints)
+
+
+def load_within(index_dir: Path, direct: Iterable[str], whole: Iterable[str]) -> Manifest:
+    """The rows of the files right inside the `direct` folders and anywhere under the `whole` ones
+    (relative paths, '.' the corpus itself): what an update of part of the corpus compares and writes."""
+    rows: dict[str, list] = {"files": [], "members": [], "prints": []}
+    columns = {"files": "id, mtime, size, sidecar", "members": "id, digests", "prints": "id, print"}
+    with closing(_connect(index_dir)) as db:
+        for folders, deep in ((direct, False), (whole, True)):
+            for folder in folders:
+                for table, found in rows.items():
+                    if folder == ".":
+                        part = db.execute(f"SELECT {columns[table]} FROM {table}" + ("" if deep else
+                                          " WHERE instr(id, '/') = 0")).fetchall()
+                    else:  # ids between 'a/b/' and 'a/b0' ('0' follows '/'): the folder's, by the primary key
+                        part = db.execute(f"SELECT {columns[table]} FROM {table} WHERE id >= ? AND id < ?",
+                                          (folder + "/", folder + "0")).fetchall()
+                        if not deep:
+                            part = [row for row in part if "/" not in row[0][len(folder) + 1:]]
+                    found += part
+    return Manifest({row[0]: tuple(row[1:]) for row in rows["files"]},
+                    {row[0]: json.loads(row[1]) for row in rows["members"]}, dict(rows["prints"]))
 
 
 def save(index_dir: Path, now: Manifest, before: Manifest | None) -> None:

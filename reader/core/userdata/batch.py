@@ -112,6 +112,22 @@ def update_first_seen(index_dir: Path, article_ids: Iterable[str], when: dt.date
     if before.keys() == ids:  # nothing added or removed (the usual update): no 100,000-entry rewrite
         return
     stamp = when.isoformat()
-    after = {i: before[i] if isinstance(before.get(i), str) else stamp for i in ids}
+    _write_first_seen(path, before, {i: before[i] if isinstance(before.get(i), str) else stamp for i in ids})
+
+
+def note_first_seen(index_dir: Path, added: Iterable[str], removed: Iterable[str], when: dt.datetime) -> None:
+    """Give the `added` ids the time `when` unless they have one, and forget the `removed` (an update of
+    part of the corpus; called with the index lock held)."""
+    path = Path(index_dir) / FIRST_SEEN_FILE
+    before = read_json_object(path, INDEX_RECORD_BYTES)
+    after = dict(before)
+    for article_id in removed:
+        after.pop(article_id, None)
+    stamp = when.isoformat()
+    after.update((i, stamp) for i in added if not isinstance(after.get(i), str))
+    _write_first_seen(path, before, after)
+
+
+def _write_first_seen(path: Path, before: dict, after: dict) -> None:
     if after != before:
         write_atomic(path, json.dumps(after, separators=(",", ":"), sort_keys=True))

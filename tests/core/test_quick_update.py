@@ -1,0 +1,135 @@
+"""A quick update walks only the folders whose listing changed (as a pull or a saved file leaves them) and
+ends where a whole-corpus update would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.core.engine import Engine
+from reader.core.userdata.batch import FIRST_SEEN_FILE
+from tests.conftest import write
+
+ARTICLE = "{title}\n\n{body} reported by the wire on Monday.\n"
+
+
+def _article(title: str, body: str) -> str:
+    return ARTICLE.format(title=title, body=body)
+
+
+def _changed(*folders: Path) -> None:
+    """Move the folders' mtimes past the last update's (a pull comes later than the clock's tick)."""
+    later = time.time_ns() + 2_000_000_000
+    for folder in folders:
+        os.utime(folder, ns=(later, later))
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a file as git does: a new file renamed over the old one."""
+    fresh = path.with_name(path.name + ".new")
+    fresh.write_text(text, encoding="utf-8")
+    os.replace(fresh, path)
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    root = tmp_path / "corpus"
+    write(root, "top.txt", _article("Harbour strike", "Dockers stopped work in the harbour"))
+    write(root, "a/one.txt", _article("Copper prices", "Copper prices rose sharply"))
+    write(root, "a/notes.xyz", "not an article")
+    write(root, "b/two.txt", _article("Flood warning", "Rivers rose after the storm"))
+    write(root, "b/c/three.txt", _article("Vaccine trial", "The trial enrolled volunteers"))
+    write(root, "b/c/four.txt", _article("Rail tender", "The tender for the railway closed"))
+    return root
+
+
+def _ids(engine: Engine, query: str) -> set[str]:
+    return {hit.id for hit in engine.search(query, limit=None, snippets=False).hits}
+
+
+def test_a_quick_update_takes_in_what_changed_in_the_changed_folders(corpus, tmp_path):
+    engine = Engine(corpus, tmp_path / "index")
+    try:
+        engine.update()
+        assert [skip.name for skip in engine.last_skipped()] == ["a/notes.xyz"]
+        write(corpus, "a/five.txt", _article("Bakery prices", "Bread prices rose again"))  # added
+        _replace(corpus / "b/two.txt", _article("Flood warning lifted", "Rivers fell after the storm"))
+        (corpus / "b/c/four.txt").unlink()  # removed
+        write(corpus, "d/e/six.txt", _article("Orchard harvest", "Apple growers picked early"))  # new folders
+        _changed(corpus / "a", corpus / "b", corpus / "b/c", corpus)
+        assert engine.is_stale()
+
+        report = engine.update(quick=True)
+
+        assert (report.added, report.changed, report.removed) == (2, 1, 1)
+        assert not engine.is_stale()
+        assert _ids(engine, "bread") == {"a/five.txt"}
+        assert _ids(engine, "fell") == {"b/two.txt"}
+        assert _ids(engine, "railway") == set()
+        assert _ids(engine, "apple") == {"d/e/six.txt"}
+        assert [skip.name for skip in engine.last_skipped()] == ["a/notes.xyz"]  # kept from the last walk
+        seen = json.loads((tmp_path / "index" / FIRST_SEEN_FILE).read_text(encoding="utf-8"))
+        assert "a/five.txt" in seen and "d/e/six.txt" in seen and "b/c/four.txt" not in seen
+
+        shutil.rmtree(corpus / "b" / "c")  # a folder gone, with its articles
+        _changed(corpus / "b")
+        assert engine.update(quick=True).removed == 1
+        assert _ids(engine, "volunteers") == set()
+
+        again = engine.update()  # the whole corpus walked: nothing left to do
+        assert (again.added, again.changed, again.removed) == (0, 0, 0)
+        assert again.total == 6  # five articles and the skipped file
+        assert sorted(engine.all_ids()) == ["a/five.txt", "a/one.txt", "b/two.txt", "d/e/six.txt", "top.txt"]
+    finally:
+        engine.close()
+
+
+def test_a_tag_written_beside_an_article_is_searchable_after_a_quick_update(corpus, tmp_path):
+    engine = Engine(corpus, tmp_path / "index")
+    try:
+        engine.update()
+        _replace(corpus / "b/c/three.txt.yaml", "tags: [pulled]\n")  # a teammate's tag, arriving by a pull
+        _changed(corpus / "b/c")
+        assert engine.update(quick=True).changed == 1
+        assert _ids(engine, "tag:pulled") == {"b/c/three.txt"}
+    finally:
+        engine.close()
+
+
+def test_a_file_edited_in_place_waits_for_a_whole_walk(corpus, tmp_path):
+    """Its folder's listing did not change: only an update that walks the whole corpus reads it again."""
+    engine = Engine(corpus, tmp_path / "index")
+    try:
+        engine.update()
+        with open(corpus / "a/one.txt", "a", encoding="utf-8") as file:
+            file.write("Zinc followed.\n")
+        later = time.time_ns() + 2_000_000_000
+        os.utime(corpus / "a/one.txt", ns=(later, later))
+        assert engine.update(quick=True).changed == 0
+        assert engine.update().changed == 1
+        assert _ids(engine, "zinc") == {"a/one.txt"}
+    finally:
+        engine.close()
+
+
+def test_a_search_after_a_pull_sees_it_without_a_whole_walk(corpus, tmp_path):
+    """`ensure_fresh` (every command that reads the index) takes a quick update: the files of folders
+    that did not change are not even looked at, so one edited in place there stays as indexed."""
+    engine = Engine(corpus, tmp_path / "index")
+    try:
+        engine.update()
+        with open(corpus / "a/one.txt", "a", encoding="utf-8") as file:
+            file.write("Zinc followed.\n")
+        write(corpus, "b/seven.txt", _article("Ferry delays", "Ferries ran late in the fog"))
+        _changed(corpus / "b")
+        report = engine.ensure_fresh()
+        assert report is not None and (report.added, report.changed) == (1, 0)
+        assert _ids(engine, "fog") == {"b/seven.txt"}
+        assert _ids(engine, "zinc") == set()
+    finally:
+        engine.close()
