@@ -202,6 +202,11 @@ def bench_size(size: int, work: Path, segments_only: bool = False, parallel: Pat
     victim.write_text(victim.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     seconds = run_timed(reader_cmd("index", "--corpus", str(corpus), "--no-vectors"))[0]
     print(f"re-index, 1 file changed   {seconds:6.2f} s   {_segment_count(index_dir)} segments")
+    replaced = victim.with_name(victim.name + ".new")  # as git writes a file: a new one renamed over it
+    replaced.write_text(victim.read_text(encoding="utf-8") + "\nAnd another.\n", encoding="utf-8")
+    os.replace(replaced, victim)
+    seconds = run_timed(reader_cmd("search", "--corpus", str(corpus), RG_WORDS[0], "--limit", "20"))[0]
+    print(f"search after 1 file replaced (its update included)  {seconds:6.2f} s")
     extra = corpus / "zz-added"
     make_corpus(extra, 100, seed=size)
     seconds = run_timed(reader_cmd("index", "--corpus", str(corpus), "--no-vectors"))[0]
