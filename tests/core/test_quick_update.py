@@ -133,3 +133,23 @@ def test_a_search_after_a_pull_sees_it_without_a_whole_walk(corpus, tmp_path):
         assert _ids(engine, "zinc") == set()
     finally:
         engine.close()
+
+
+def test_when_most_folders_changed_the_whole_corpus_is_walked(corpus, tmp_path):
+    """Past a quarter of the folders, walking them alone gains nothing: the update walks everything and so
+    also finds the file edited in place."""
+    engine = Engine(corpus, tmp_path / "index")
+    try:
+        engine.update()
+        with open(corpus / "a/one.txt", "a", encoding="utf-8") as file:
+            file.write("Zinc followed.\n")
+        later = time.time_ns() + 2_000_000_000
+        os.utime(corpus / "a/one.txt", ns=(later, later))
+        for folder in ("b", "b/c"):
+            write(corpus, f"{folder}/added.txt", _article("Market note", "Traders waited for the figures"))
+        _changed(corpus / "b", corpus / "b/c")  # two of the four folders
+        report = engine.update(quick=True)
+        assert (report.added, report.changed) == (2, 1)
+        assert _ids(engine, "zinc") == {"a/one.txt"}
+    finally:
+        engine.close()
