@@ -7,8 +7,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+
+from reader.core.engine import Engine
 
 pytest_plugins = ["tests.read_only"]  # the read_only_corpus fixture
 REPO = Path(__file__).resolve().parent.parent
@@ -45,6 +48,14 @@ def demo_corpus(tmp_path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(DEMO_CORPUS, target, ignore=shutil.ignore_patterns(".reader"))
     return target
+
+
+def indexed(corpus: Path, index_dir: Path) -> Iterator[Engine]:
+    """An engine over `corpus` after a first update, closed when the fixture that yields from it ends."""
+    engine = Engine(corpus, index_dir)
+    engine.update()
+    yield engine
+    engine.close()
 
 
 def write(root: Path, rel: str, content: str | bytes) -> Path:

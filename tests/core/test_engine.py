@@ -16,7 +16,7 @@ from reader.core.engine import META_FILE, Engine, IndexBusy, IndexLock
 from reader.core.indexing import manifest as manifest_store
 from reader.core.query import QueryError
 from reader.core.results.snippets import plain
-from tests.conftest import replace_and_delete, write, write_word_articles
+from tests.conftest import indexed, replace_and_delete, write, write_word_articles
 from tests.damage import truncate_segments, truncate_stored_fields
 
 
@@ -27,10 +27,7 @@ def found(engine: Engine, query: str, **options) -> list[str]:
 
 @pytest.fixture
 def engine(small_corpus, tmp_path):
-    engine = Engine(small_corpus, tmp_path / "index")
-    engine.update()
-    yield engine
-    engine.close()
+    yield from indexed(small_corpus, tmp_path / "index")
 
 
 def test_each_language_is_stemmed_and_a_query_searches_all_of_them(engine):

@@ -13,7 +13,7 @@ import pytest
 
 from reader.core.engine import Engine
 from reader.core.userdata.batch import FIRST_SEEN_FILE
-from tests.conftest import write
+from tests.conftest import indexed, write
 
 ARTICLE = "{title}\n\n{body} reported by the wire on Monday.\n"
 ARCHIVE_FROM, ARCHIVE_FOLDERS = 2000, 16  # with the others, 21 folders: four changed are under a quarter
@@ -54,10 +54,7 @@ def corpus(tmp_path) -> Path:
 @pytest.fixture
 def engine(corpus, tmp_path):
     """The corpus, indexed by an update that walked all of it."""
-    engine = Engine(corpus, tmp_path / "index")
-    engine.update()
-    yield engine
-    engine.close()
+    yield from indexed(corpus, tmp_path / "index")
 
 
 def _edit_in_place(path: Path) -> None:
