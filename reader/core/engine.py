@@ -545,22 +545,21 @@ class Engine:
         now_stored = manifest_store.Manifest(new_manifest, new_members, kept_prints)
         if now_stored != stored or fresh:
             manifest_store.save(self.index_dir, now_stored, None if fresh else stored)
-        skipped = [[item.name, item.reason] for item in report.skipped]
         if scope is None:
             report.total = len(ids) + len(report.skipped)
             if fresh or report.added or report.removed or not (self.index_dir / FIRST_SEEN_FILE).exists():
                 update_first_seen(self.index_dir, ids, now_utc())
         else:  # the rest of the corpus keeps what the last update found there
             meta = self._meta()
-            skipped += [[row.name, row.reason] for row in self.last_skipped()
-                        if (folder := split_member(Path(row.name))[0].parent.as_posix()) not in folders
-                        and not _within_folders(folder, gone_folders)]
+            report.skipped += [row for row in self.last_skipped()
+                               if (folder := split_member(Path(row.name))[0].parent.as_posix()) not in folders
+                               and not _within_folders(folder, gone_folders)]
             folders = {**_outside(meta.get("folders") or {}, gone_folders), **folders}
             data_folders = {**_outside(self._data_folders(meta), gone_folders), **data_folders}
             if report.added or report.removed:
                 note_first_seen(self.index_dir, set(ids) - set(self._ids_of(manifest, members)), gone, now_utc())
-            report.total = self.doc_count() + len(skipped)
-        _write_json(self.index_dir / SKIPPED_FILE, {"skipped": skipped})
+            report.total = self.doc_count() + len(report.skipped)
+        _write_json(self.index_dir / SKIPPED_FILE, {"skipped": [[item.name, item.reason] for item in report.skipped]})
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
                                                  "gazetteer": self._gazetteer_version(),
                                                  "fields": self._fields_version(), "related": RELATED_FORMAT,

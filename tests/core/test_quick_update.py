@@ -93,7 +93,9 @@ def test_a_quick_update_takes_in_what_changed_in_the_changed_folders(corpus, eng
 
     shutil.rmtree(corpus / "b" / "c")  # a folder gone, with its articles
     _changed(corpus / "b")
-    assert engine.update(quick=True).removed == 1
+    second = engine.update(quick=True)
+    assert second.removed == 1
+    assert [skip.name for skip in second.skipped] == ["a/notes.xyz"]  # what the app lists stays whole
     assert _ids(engine, "volunteers") == set()
 
     assert _ids(engine, "zinc") == set()
