@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import heapq
 from bisect import bisect_left, bisect_right
-from itertools import accumulate, chain
+from collections import deque
+from itertools import accumulate, chain, compress, repeat
 from typing import Iterator
 from weakref import WeakKeyDictionary
 
@@ -30,6 +31,8 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index uses
 _LENGTHS = [byte_to_length(b) or 1 for b in range(256)]  # field lengths are stored as one byte each
 _LANGUAGES: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> {language: scores of its documents}
+_CODES: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> (a code per document, {language: its code})
+MAX_LANGUAGES = 255  # languages a searcher codes (one byte a document; 0: not coded)
 
 
 def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: bool = False,
@@ -217,15 +220,7 @@ class Ranker:
             excluded = self._doc_set(query.b)
             return {doc: score for doc, score in self._scores(query.a).items() if doc not in excluded}
         if type(query) is wq.And:
-            parts = [self._scores(q) for q in query.subqueries if type(q) is not wq.Not]
-            nots = [q for q in query.subqueries if type(q) is wq.Not]
-            common = set(min(parts, key=len)).intersection(*parts)
-            for excluded in nots:
-                common -= self._doc_set(excluded.query)
-            extra = sum(q.boost for q in nots)  # Whoosh scores each NOT as its boost for the documents kept
-            docs = list(common)  # the parts' scores column by column, summed in order as Whoosh sums them
-            totals = map(sum, zip(*(list(map(part.__getitem__, docs)) for part in parts)))
-            return dict(zip(docs, [total + extra for total in totals] if extra else totals))
+            return self._and_scores(query)
         if type(query) is wq.DisjunctionMax:  # each document scores its best alternative
             best: dict[int, float] = {}
             for part in map(self._scores, query.subqueries):  # compared in Python only where parts overlap
@@ -239,6 +234,59 @@ class Ranker:
             total.update(part)
             total.update(shared)
         return total
+
+    def _and_scores(self, query) -> dict[int, float]:
+        """Scores of the documents every positive part matches and no NOT part does.
+
+        A translated query's parts are `word OR lang:x OR lang:y…` (the word, or any document of a
+        language it has no translation into). Such a part is not made whole (a union of most of the
+        index): its documents are found among those the other parts all match."""
+        positive = [q for q in query.subqueries if type(q) is not wq.Not]
+        nots = [q for q in query.subqueries if type(q) is wq.Not]
+        split = [_language_part(q) for q in positive]
+        if all(split):  # no part to start from: every part is made whole
+            split = [None] * len(positive)
+        parts: list = [self._scores(q) if part is None else part for q, part in zip(positive, split)]
+        common = set(min((p for p in parts if type(p) is dict), key=len)).intersection(
+            *(p for p in parts if type(p) is dict))
+        for excluded in nots:
+            common -= self._doc_set(excluded.query)
+        for index, part in enumerate(parts):
+            if type(part) is not dict:
+                parts[index] = self._language_scores(*part, common)
+                common = set(parts[index])
+        extra = sum(q.boost for q in nots)  # Whoosh scores each NOT as its boost for the documents kept
+        docs = list(common)  # the parts' scores column by column, summed in order as Whoosh sums them
+        totals = map(sum, zip(*(list(map(part.__getitem__, docs)) for part in parts)))
+        return dict(zip(docs, [total + extra for total in totals] if extra else totals))
+
+    def _language_scores(self, word, langs: list[str], among: set[int]) -> dict[int, float]:
+        """The scores `word OR lang:x OR lang:y…` gives the documents of `among` it matches, as Whoosh
+        sums them: the word's score, plus the language's when both match."""
+        scores = self._scores(word)
+        boost = self._searcher.schema["lang"].format.field_boost  # a language term's score (it has no lengths)
+        in_langs = self._in_languages(among, langs)
+        found = dict.fromkeys(in_langs, boost)
+        matched = list(filter(scores.__contains__, among))
+        found.update(zip(matched, map(scores.__getitem__, matched)))
+        found.update({doc: scores[doc] + boost for doc in set(in_langs).intersection(matched)})
+        return found
+
+    def _in_languages(self, docs: set[int], langs: list[str]) -> list[int]:
+        """The documents of `docs` written in one of `langs`, through a code per document kept while the
+        searcher lasts (each language's documents are read once)."""
+        searcher = self._searcher
+        codes, numbers = _CODES.setdefault(searcher, (bytearray(searcher.doc_count_all()), {}))
+        if len(numbers) + len(langs) > MAX_LANGUAGES:  # codes start again (no index holds that many)
+            codes, numbers = _CODES[searcher] = (bytearray(searcher.doc_count_all()), {})
+        wanted = bytearray(256)
+        for text in langs:
+            if text not in numbers:
+                numbers[text] = len(numbers) + 1
+                deque(map(codes.__setitem__, self._term_scores("lang", text), repeat(numbers[text])), maxlen=0)
+            wanted[numbers[text]] = 1
+        ordered = list(docs)
+        return list(compress(ordered, map(wanted.__getitem__, map(codes.__getitem__, ordered))))
 
     def _term_scores(self, fieldname: str, text) -> dict[int, float]:
         """Scores of every document with a term."""
@@ -297,6 +345,17 @@ class Ranker:
             except Exception:  # noqa: BLE001 - another codec: the public, slower way
                 self._lengths[fieldname] = None
         return self._lengths[fieldname]
+
+
+def _language_part(query) -> tuple | None:
+    """(word query, languages) of a query `word OR lang:x OR lang:y…` (no boosts), else None."""
+    if type(query) is not wq.Or or query.boost != 1.0 or len(query.subqueries) < 2:
+        return None
+    word, *langs = query.subqueries
+    if getattr(word, "fieldname", None) == "lang" or len(langs) > MAX_LANGUAGES or any(
+            type(q) is not wq.Term or q.fieldname != "lang" or q.boost != 1.0 for q in langs):
+        return None
+    return word, [q.text for q in langs]
 
 
 def _tree_sum(values: list[float]) -> float:
