@@ -14,6 +14,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -26,7 +27,6 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
     from whoosh.filedb.filestore import FileStorage
     from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin
-    from whoosh.sorting import FieldFacet
     from whoosh.writing import SegmentWriter
 
 from reader.core.corpus.dates import rewrite_date_query
@@ -42,6 +42,7 @@ from reader.core.search.analysis import (
     analysis_lang,
     analyzer_for,
 )
+from reader.core.search.date_order import date_order
 from reader.core.search.exact import ControlsPlugin, QueryControls, check_controls, holds_phrase, widen_patterns
 from reader.core.search.parsing import field_code, ignore_stop_words, multifield_parser, plain_clause, plain_words
 from reader.core.search.posting_pool import GroupedPostingPool
@@ -610,12 +611,27 @@ class SearchIndex:
                                 terms, controls, via)
         if isinstance(parsed, wq.Every) and sort == "relevance":  # no ranking to keep: newest first, stable
             sort = "date"
-        options = {"sortedby": [FieldFacet("date", reverse=True), FieldFacet("id")]} if sort == "date" else {}
+        if sort == "date":
+            return self._by_date(searcher, parsed, filters, limit, IndexResults(None, [], terms, controls, via))
         parsed, filters = _unscored_parts_as_filters(parsed, filters)
-        results = searcher.search(parsed, limit=limit, filter=filters, **options)
-        hits = [_stored_hit(hit.fields(), 0.0 if options else hit.score) for hit in results]  # sorted: no score
+        results = searcher.search(parsed, limit=limit, filter=filters)
+        hits = [_stored_hit(hit.fields(), hit.score) for hit in results]
         total = len(results) if results.has_exact_length() else _count(searcher, parsed, filters) if count else None
         return IndexResults(total, hits, terms, controls, via)
+
+    @staticmethod
+    def _by_date(searcher, parsed, filters, limit: int | None, results: IndexResults) -> IndexResults:
+        """`results` with the query's matches newest first (no score), counted."""
+        order = date_order(searcher)
+        if isinstance(parsed, wq.Every) and filters is None:
+            matches, results.total = iter(order), len(order)
+        else:
+            matched = _doc_set(searcher, parsed)
+            if filters is not None:
+                matched &= _doc_set(searcher, filters)
+            matches, results.total = filter(matched.__contains__, order), len(matched)
+        results.hits = [_stored_hit(searcher.stored_fields(doc), 0.0) for doc in islice(matches, limit)]
+        return results
 
     @staticmethod
     def _fused(searcher, ranked: list[tuple[int, float]], near: dict[int, float], parsed, filters,
