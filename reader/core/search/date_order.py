@@ -28,6 +28,8 @@ def date_order(searcher) -> list[int]:
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
             count = reader.doc_count_all()
+            if not count:  # an empty index's reader has no columns at all
+                continue
             deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
             numbers = [number for number in range(offset, offset + count) if number - offset not in deleted] \
                 if deleted else range(offset, offset + count)
