@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build or update the index (progress on stderr)")
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="start the index over")
+    p.add_argument("--quick", action="store_true",
+                   help="read only the folders whose listing changed (files added, removed or replaced, as git "
+                        "and rsync do); a file edited in place waits for a plain `reader index`")
     p.add_argument("--optimize", action="store_true",
                    help="then merge every segment into one (says how long it will take; searches go on)")
     p.add_argument("--verbose", "-v", action="store_true", help="list every skipped file, and the warnings")

@@ -51,10 +51,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     engine = open_engine(args)
     bar = ProgressBar()
     try:
-        report = engine.update(rebuild=args.rebuild, wait=False, progress=bar)
+        report = engine.update(rebuild=args.rebuild, wait=False, progress=bar, quick=args.quick)
     except IndexBusy:
         print("reader: another process is updating the index; waiting for it…", file=sys.stderr)
-        report = engine.update(rebuild=args.rebuild, wait=True, progress=bar)
+        report = engine.update(rebuild=args.rebuild, wait=True, progress=bar, quick=args.quick)
     bar.finish()
     _read_dictionaries(engine, args.dictionaries)
     _tell(engine)

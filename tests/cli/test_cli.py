@@ -284,3 +284,20 @@ def test_with_stories_follows_each_hit_with_its_other_tellings(demo_corpus):
     assert hits[1]["story_of"] == "002_fbf23ee5ad2ba58c.txt" and hits[1]["story"] == "rewrite"
     text = run("search", "masses", "--with-stories", corpus=demo_corpus).stdout
     assert "004_4921ef0473f76c4f.txt · fr · ↳ rewrite of 002_fbf23ee5ad2ba58c.txt" in text
+
+
+def test_a_quick_index_reads_only_the_folders_that_changed(tmp_path):
+    corpus = tmp_path / "archive"
+    for day in range(1, 6):
+        write(corpus, f"2024-05-0{day}/wire.txt", f"Wire of May {day}\n\nPort workers met on day {day}.\n")
+    assert run("index", corpus=corpus).returncode == 0
+    write(corpus, "2024-05-03/late.txt", "Late wire\n\nA zeppelin was seen over the port.\n")  # a synced file
+    edited = corpus / "2024-05-01/wire.txt"
+    with open(edited, "a", encoding="utf-8") as file:  # edited in place: its folder's listing stays
+        file.write("Dockers joined them.\n")
+    quick = run("index", "--quick", "--format", "json", corpus=corpus)
+    assert quick.returncode == 0, quick.stderr
+    report = json.loads(quick.stdout)
+    assert (report["added"], report["changed"], report["articles"]) == (1, 0, 6)
+    thorough = json.loads(run("index", "--format", "json", corpus=corpus).stdout)
+    assert (thorough["added"], thorough["changed"]) == (0, 1)
