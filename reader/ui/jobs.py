@@ -94,10 +94,11 @@ class EngineJobs:
         self._cancel.set()
         self._newer_search.set()
 
-    def _update(self, wait_if_busy: bool, quick: bool = False) -> None:
+    def _update(self, wait_if_busy: bool, quick: bool = False) -> bool:
+        """Update the index and tell the screen; False when it did not run (another update was under way)."""
         engine = self.engine
         if engine is None or not self._update_lock.acquire(blocking=False):
-            return
+            return False
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -115,7 +116,7 @@ class EngineJobs:
                 report = engine.update(wait=False, progress=progress, cancel=self._cancel, quick=quick)
             except IndexBusy as exc:
                 if not wait_if_busy:  # a poll: the next one tries again
-                    return
+                    return False
                 self.post_message(msg.IndexFailed(str(exc), busy=True))
                 report = engine.update(wait=True, progress=progress, cancel=self._cancel, quick=quick)
             notices = list(engine.messages)
@@ -127,6 +128,7 @@ class EngineJobs:
             self.post_message(msg.IndexFailed(problem_line(exc)))
         finally:
             self._update_lock.release()
+        return True
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def update_index(self) -> None:
@@ -146,7 +148,10 @@ class EngineJobs:
             return
         seen, self._seen_generation = self._seen_generation, generation
         if stale:  # the folders that changed: a pull or a file saved beside the others
-            self._update(wait_if_busy=False, quick=True)
+            if not self._update(wait_if_busy=False, quick=True):
+                # another process holds the index (a tag's re-index, between its commit and its record of the
+                # folders): the next poll must still see the generation as new, or the change is never shown
+                self._seen_generation = seen
         elif seen is not None and generation != seen:  # another process re-indexed (tags, notes)
             self.post_message(msg.IndexUpdated(1, engine.doc_count(), []))
 
