@@ -94,11 +94,12 @@ class EngineJobs:
         self._cancel.set()
         self._newer_search.set()
 
-    def _update(self, wait_if_busy: bool, quick: bool = False) -> bool:
-        """Update the index and tell the screen; False when it did not run (another update was under way)."""
+    def _update(self, wait_if_busy: bool, quick: bool = False) -> int | None:
+        """Update the index and tell the screen; the articles it added, changed or removed, None when it did
+        not run (another update was under way)."""
         engine = self.engine
         if engine is None or not self._update_lock.acquire(blocking=False):
-            return False
+            return None
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -116,19 +117,20 @@ class EngineJobs:
                 report = engine.update(wait=False, progress=progress, cancel=self._cancel, quick=quick)
             except IndexBusy as exc:
                 if not wait_if_busy:  # a poll: the next one tries again
-                    return False
+                    return None
                 self.post_message(msg.IndexFailed(str(exc), busy=True))
                 report = engine.update(wait=True, progress=progress, cancel=self._cancel, quick=quick)
             notices = list(engine.messages)
             engine.messages.clear()
             notices += renames_notices(report, getattr(self.app, "keymap_keys", {}).get("orphans", ""))
-            self.post_message(msg.IndexUpdated(report.added + report.changed + report.removed,
-                                               engine.doc_count(), notices, report.skipped))
+            changes = report.added + report.changed + report.removed
+            self.post_message(msg.IndexUpdated(changes, engine.doc_count(), notices, report.skipped))
+            return changes
         except Exception as exc:  # noqa: BLE001
             self.post_message(msg.IndexFailed(problem_line(exc)))
+            return 0
         finally:
             self._update_lock.release()
-        return True
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def update_index(self) -> None:
@@ -142,17 +144,20 @@ class EngineJobs:
         if engine is None or self._update_lock.locked() or self._tag_lock.locked():
             return
         try:
-            stale = engine.is_stale()
+            if engine.is_stale():  # the folders that changed: a pull or a file saved beside the others
+                changes = self._update(wait_if_busy=False, quick=True)
+                if changes is None:  # another process holds the index: the next poll looks again
+                    return
+                if changes:  # shown already
+                    self._seen_generation = engine.index_generation()
+                    return
             generation = engine.index_generation()
         except Exception:  # noqa: BLE001 - the next poll tries again
             return
+        # Another process re-indexed (a tag, a note; or, just before this poll's update, what it found
+        # changed): its articles are shown again however the poll found the folders.
         seen, self._seen_generation = self._seen_generation, generation
-        if stale:  # the folders that changed: a pull or a file saved beside the others
-            if not self._update(wait_if_busy=False, quick=True):
-                # another process holds the index (a tag's re-index, between its commit and its record of the
-                # folders): the next poll must still see the generation as new, or the change is never shown
-                self._seen_generation = seen
-        elif seen is not None and generation != seen:  # another process re-indexed (tags, notes)
+        if seen is not None and generation != seen:
             self.post_message(msg.IndexUpdated(1, engine.doc_count(), []))
 
     @work(thread=True, group="maintain", exit_on_error=False)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import time
+
+from reader.core.engine import Engine
 from reader.core.userdata.sidecars import read_sidecar, update_sidecar
 from reader.ui.screens import main as main_screen
 from reader.ui.screens.dialogs import NotesEditor, TagPanel, TagPrompt
@@ -158,6 +162,29 @@ async def test_sidecars_changed_by_someone_else_show_within_seconds(demo_corpus,
         await until(pilot, lambda: any("from-elsewhere" in h.tags for h in screen.results.hits if h.id == article),
                     timeout=8)
         await until(pilot, lambda: screen.tags.counts.get("from-elsewhere") == 1)
+
+
+async def test_a_tag_indexed_by_another_process_shows_though_the_poll_finds_nothing_left(demo_corpus, monkeypatch):
+    """`reader tag` elsewhere re-indexes the article itself; a poll that then finds the folder changed has
+    nothing left to update, and must still show the article again."""
+    monkeypatch.setattr(main_screen, "POLL_SECONDS", 3600)  # polls only when the test asks
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        screen.poll_changes()  # the generation as it is now
+        await settle(pilot)
+        article = screen.results.hits[2].id
+        other = Engine(demo_corpus)  # another analyst's `reader tag`
+        try:
+            update_sidecar(demo_corpus / article, add_tags=["indexed-elsewhere"])
+            other.reindex([article])
+        finally:
+            other.close()
+        later = time.time_ns() + 2_000_000_000  # then an editor's swap file comes and goes in the folder
+        os.utime(demo_corpus, ns=(later, later))
+        screen.poll_changes()
+        await until(pilot, lambda: any("indexed-elsewhere" in h.tags for h in screen.results.hits if h.id == article),
+                    timeout=8)
 
 
 async def test_tag_panel_with_many_tags_lists_the_most_used_and_filters(demo_corpus):
