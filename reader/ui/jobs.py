@@ -144,6 +144,9 @@ class EngineJobs:
         if engine is None or self._update_lock.locked() or self._tag_lock.locked():
             return
         try:
+            generation = engine.index_generation()
+            if self._seen_generation is None:  # the first poll: what the screen shows
+                self._seen_generation = generation
             if engine.is_stale():  # the folders that changed: a pull or a file saved beside the others
                 changes = self._update(wait_if_busy=False, quick=True)
                 if changes is None:  # another process holds the index: the next poll looks again
@@ -151,13 +154,13 @@ class EngineJobs:
                 if changes:  # shown already
                     self._seen_generation = engine.index_generation()
                     return
-            generation = engine.index_generation()
+                generation = engine.index_generation()
         except Exception:  # noqa: BLE001 - the next poll tries again
             return
         # Another process re-indexed (a tag, a note; or, just before this poll's update, what it found
         # changed): its articles are shown again however the poll found the folders.
         seen, self._seen_generation = self._seen_generation, generation
-        if seen is not None and generation != seen:
+        if generation != seen:
             self.post_message(msg.IndexUpdated(1, engine.doc_count(), []))
 
     @work(thread=True, group="maintain", exit_on_error=False)
