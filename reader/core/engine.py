@@ -338,20 +338,31 @@ class Engine:
         their folder's mtime; `update()` also catches files edited in place.
         """
         meta = self._meta()
-        if meta.get("schema") != SCHEMA_VERSION or not SearchIndex.exists(self.index_dir):
+        if meta.get("schema") != SCHEMA_VERSION or not SearchIndex.exists(self.index_dir) \
+                or not self._read_alike(meta):
             return True
-        if meta.get("gazetteer", [0, 0]) != self._gazetteer_version() or meta.get("related") != RELATED_FORMAT \
-                or meta.get("fields", [0, 0]) != self._fields_version():
-            return True
-        if meta.get("data") != (str(self.data) if self.data else None):
-            return True
+        return any(self._folder_changes(meta))
+
+    def _read_alike(self, meta: dict) -> bool:
+        """Whether articles would be read as the last update read them: the same gazetteer, JSON fields,
+        relatedness format and data folder."""
+        return meta.get("gazetteer", [0, 0]) == self._gazetteer_version() and meta.get("related") == RELATED_FORMAT \
+            and meta.get("fields", [0, 0]) == self._fields_version() \
+            and meta.get("data") == (str(self.data) if self.data else None)
+
+    def _folder_changes(self, meta: dict) -> tuple[list[str], list[str]]:
+        """The folders the last update recorded whose listing, or whose copy in the data folder, changed
+        since; and those gone."""
+        changed, gone = [], []
         for rel, mtime in (meta.get("folders") or {}).items():
             try:
                 if os.stat(self.corpus / rel).st_mtime_ns != mtime:
-                    return True
+                    changed.append(rel)
             except OSError:
-                return True
-        return any(_mtime_or_zero(self.data / rel) != mtime for rel, mtime in self._data_folders(meta).items())
+                gone.append(rel)
+        changed += [rel for rel, mtime in self._data_folders(meta).items() if rel not in changed
+                    and rel not in gone and _mtime_or_zero(self.data / rel) != mtime]
+        return changed, gone
 
     def _data_folders(self, meta: dict) -> dict[str, int]:
         """The data folder's mtimes the last update recorded (corpus folder -> mtime, 0: not there)."""
@@ -570,23 +581,12 @@ class Engine:
     def _changed_part(self) -> tuple[Scope | None, tuple[str, ...]]:
         """For a quick update: the folders whose listing changed since the last update (walked again)
         and the folders gone since; (None, ()) when the whole corpus is to be walked (no record of its
-        folders, a change that touches every article, or too many changed folders to gain from it)."""
+        folders, a change in how articles are read, or too many changed folders to gain from it)."""
         meta = self._meta()
         known = meta.get("folders") or {}
-        if not known or not (self.index_dir / manifest_store.FILE).exists() \
-                or meta.get("gazetteer") != self._gazetteer_version() or meta.get("fields") != self._fields_version() \
-                or meta.get("data") != (str(self.data) if self.data else None):
+        if not known or not (self.index_dir / manifest_store.FILE).exists() or not self._read_alike(meta):
             return None, ()
-        changed, gone = [], []
-        for rel, mtime in known.items():
-            try:
-                if os.stat(self.corpus / rel).st_mtime_ns != mtime:
-                    changed.append(rel)
-            except OSError:
-                gone.append(rel)
-        changed += [rel for rel, mtime in self._data_folders(meta).items()
-                    if rel in known and rel not in changed and rel not in gone
-                    and _mtime_or_zero(self.data / rel) != mtime]
+        changed, gone = self._folder_changes(meta)
         if len(changed) + len(gone) > QUICK_FOLDERS_SHARE * len(known):
             return None, ()
         return Scope(tuple(changed), frozenset(known)), tuple(gone)

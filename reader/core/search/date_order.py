@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from array import array
+from itertools import filterfalse
 from weakref import WeakKeyDictionary
 
 from reader.core.search.lean_import import deferring
@@ -30,12 +31,11 @@ def date_order(searcher) -> list[int]:
             count = reader.doc_count_all()
             if not count:  # an empty index's reader has no columns at all
                 continue
-            deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
-            numbers = [number for number in range(offset, offset + count) if number - offset not in deleted] \
-                if deleted else range(offset, offset + count)
+            live = range(count) if not reader.has_deletions() else \
+                list(filterfalse(reader.deleted_docs_set.__contains__, range(count)))
             dates, ids = _dates(reader, count), _ids(reader, count)
-            keys += zip([-dates[n - offset] for n in numbers], [ids[n - offset] for n in numbers], numbers) \
-                if deleted else zip(map(int.__neg__, dates), ids, numbers)
+            keys += zip(map(int.__neg__, map(dates.__getitem__, live)), map(ids.__getitem__, live),
+                        map(offset.__add__, live))
         keys.sort()
         order = _ORDERS[searcher] = [number for _, _, number in keys]
     return order
