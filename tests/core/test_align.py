@@ -1,8 +1,8 @@
-"""Paragraph alignment and word differences for the side-by-side view."""
+"""Paragraph and sentence alignment, and word differences for the side-by-side view."""
 
 from __future__ import annotations
 
-from reader.core.related.align import align_paragraphs, word_diff
+from reader.core.related.align import align_paragraphs, aligned_sentences, split_sentences, word_diff
 
 ENGLISH = [
     "Putin met Shoigu in Moscow on Monday to discuss the war.",
@@ -112,3 +112,35 @@ def test_word_differences_mark_whole_words_with_their_vowel_signs():
     left, right = "नरेंद्र मोदी जमशेदपुर पहुंचे", "नरेंद्र मोदी जमशेदपुर पहुँचे"
     changed_left, changed_right = word_diff(left, right)
     assert [left[a:b] for a, b in changed_left] == ["पहुंचे"] and [right[a:b] for a, b in changed_right] == ["पहुँचे"]
+
+
+def test_sentences_end_at_stops_but_not_at_initials_ordinals_or_numbers() -> None:
+    assert split_sentences("M. Dupont est venu le 3. Mai. Il a payé 3.5 millions! Pourquoi? Personne") == [
+        "M. Dupont est venu le 3. Mai.", "Il a payé 3.5 millions!", "Pourquoi?", "Personne"]
+    assert split_sentences("यह पहला वाक्य है। यह दूसरा है।") == ["यह पहला वाक्य है।", "यह दूसरा है।"]
+    assert split_sentences("東京で会議が開かれた。首相が出席した。") == ["東京で会議が開かれた。", "首相が出席した。"]
+
+
+def test_aligned_paragraphs_are_cut_into_aligned_sentences() -> None:
+    english = "The minister resigned on Monday. Her party lost the vote. Elections follow in May."
+    french = "La ministre a démissionné lundi. Son parti a perdu le vote. Des élections suivront en mai."
+    assert aligned_sentences(english, french) == [
+        ("The minister resigned on Monday.", "La ministre a démissionné lundi."),
+        ("Her party lost the vote.", "Son parti a perdu le vote."),
+        ("Elections follow in May.", "Des élections suivront en mai.")]
+
+
+def test_a_sentence_without_counterpart_joins_its_neighbour_and_nothing_is_lost() -> None:
+    english = "The minister resigned on Monday after a long and bitter dispute with the prime minister. " \
+              "Her party lost the vote."
+    french = "La ministre a démissionné lundi. Elle était en conflit depuis longtemps avec le premier ministre. " \
+             "Son parti a perdu le vote."
+    pieces = aligned_sentences(english, french)
+    assert len(pieces) == 2
+    assert " ".join(a for a, _ in pieces) == english and " ".join(b for _, b in pieces) == french
+    assert pieces[-1] == ("Her party lost the vote.", "Son parti a perdu le vote.")
+
+
+def test_a_paragraph_of_one_sentence_stays_whole() -> None:
+    assert aligned_sentences("One sentence only.", "Une phrase. Deux phrases.") == [
+        ("One sentence only.", "Une phrase. Deux phrases.")]

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from reader.core.translation.expansion import analysed_terms
-from reader.core.translation.lexicon import AnalystLexicon, LearnedLexicon, LexiconSource, update_learned
+from reader.core.translation.lexicon import AnalystLexicon, LearnedLexicon, LexiconSource, segments_of, update_learned
 from reader.core.translation.lexicon_learning import learn_pair
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "aligned" / "en-fr.jsonl"
@@ -71,6 +71,20 @@ def test_function_words_of_a_language_without_stop_words_are_not_learned():
     assert "a" not in czech_to_english and "said" not in english_to_czech
     assert czech_to_english["slovo3"][0].term == "word3"
     assert all(t.term != "said" for options in czech_to_english.values() for t in options)
+
+
+def test_aligned_paragraphs_are_learned_from_sentence_by_sentence():
+    english = ("en", "Floods in the north", "The river rose overnight. Soldiers built a wall of sand.\n\n"
+               "Schools stayed closed.")
+    french = ("fr", "Inondations dans le nord", "La rivière a monté pendant la nuit. Des soldats ont bâti un mur "
+              "de sable.\n\nLes écoles sont restées fermées.")
+    segments, _ = segments_of(english, french)
+    assert [(list(a), list(b)) for a, b in segments] == [
+        (list(analysed_terms(left, "en")), list(analysed_terms(right, "fr"))) for left, right in [
+            ("Floods in the north", "Inondations dans le nord"),
+            ("The river rose overnight.", "La rivière a monté pendant la nuit."),
+            ("Soldiers built a wall of sand.", "Des soldats ont bâti un mur de sable."),
+            ("Schools stayed closed.", "Les écoles sont restées fermées.")]]
 
 
 def test_nothing_to_learn_from_no_segments():

@@ -1,4 +1,4 @@
-"""Paragraph alignment and word differences for the side-by-side view."""
+"""Paragraph alignment and word differences for the side-by-side view; sentences of aligned paragraphs."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ STEM_ANCHOR_SHARE = 0.5  # a shared word stem counts for less than a shared numb
 ORPHAN_LENGTH_COST = 2.0  # lengths of two neighbouring orphans agree: at most about 1.6 deviations apart
 BAND = 30  # paragraphs off the length-proportional diagonal considered when the lists are long
 _TOKEN_RE = MarkPattern(rf"(?:\w|[{MARKS}])+|[^\w\s]")  # a vowel sign is inside its word
+# A sentence ends at a full stop, question or exclamation mark (Latin, Devanagari danda, CJK) before a space,
+# or at a CJK one anywhere; a full stop after one or two letters is an initial or an abbreviation (`M.`, `St.`).
+_SENTENCE_END_RE = re.compile(r"(?<!\b\w)(?<!\b\w\w)[.!?](?=\s+\S)|[।॥](?=\s*\S)|[。！？](?=\S)")
 
 
 def _length_cost(left: int, right: int, ratio: float) -> float:
@@ -153,3 +156,31 @@ def word_diff(left: str, right: str) -> tuple[list[tuple[int, int]], list[tuple[
         if j2 > j1:
             right_spans.append((right_tokens[j1].start(), right_tokens[j2 - 1].end()))
     return left_spans, right_spans
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """The sentences of a paragraph, stripped."""
+    cuts = [match.end() for match in _SENTENCE_END_RE.finditer(paragraph)]
+    pieces = (paragraph[start:end].strip() for start, end in zip([0, *cuts], [*cuts, len(paragraph)]))
+    return [piece for piece in pieces if piece]
+
+
+def aligned_sentences(left: str, right: str) -> list[tuple[str, str]]:
+    """Two paragraphs that translate each other, cut into the smallest pieces that still do: their sentences
+    aligned as paragraphs are (`align_paragraphs`), a sentence without a counterpart joined to the piece
+    before it (or after it, at the start). A paragraph of one sentence stays whole."""
+    lefts, rights = split_sentences(left), split_sentences(right)
+    if len(lefts) < 2 or len(rights) < 2:
+        return [(left, right)]
+    pieces: list[tuple[list[str], list[str]]] = []
+    waiting: tuple[list[str], list[str]] = ([], [])  # sentences before the first pair
+    for i, j in align_paragraphs(lefts, rights):
+        if i is not None and j is not None:
+            pieces.append(([*waiting[0], lefts[i]], [*waiting[1], rights[j]]))
+            waiting = ([], [])
+        else:
+            into = pieces[-1] if pieces else waiting
+            into[0 if j is None else 1].append(lefts[i] if j is None else rights[j])
+    if not pieces:
+        return [(left, right)]
+    return [(" ".join(a), " ".join(b)) for a, b in pieces]

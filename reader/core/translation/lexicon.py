@@ -81,6 +81,7 @@ class LearnedLexicon:
 def segments_of(left: tuple[str, str, str], right: tuple[str, str, str]) -> tuple[list[Segment], Counter]:
     """The aligned segments (title, paragraphs) of two articles given as (lang, title, body), and the
     words seen for each (lang, term)."""
+    from reader.core.related.align import aligned_sentences
     from reader.core.related.pairing import align_rows, split_paragraphs
 
     seen: Counter = Counter()
@@ -101,7 +102,8 @@ def segments_of(left: tuple[str, str, str], right: tuple[str, str, str]) -> tupl
     segments: list[Segment] = [(terms(left[1], left[0]), terms(right[1], right[0]))]
     for i, j in align_rows(*sides):
         if i is not None and j is not None:
-            segments.append((terms(sides[0][i], left[0]), terms(sides[1][j], right[0])))
+            pieces = aligned_sentences(sides[0][i], sides[1][j])
+            segments += [(terms(a, left[0]), terms(b, right[0])) for a, b in pieces]
     return segments, seen
 
 
