@@ -128,6 +128,22 @@ def test_names_with_vowel_signs_and_transcribed_sounds_meet_across_scripts(tmp_p
     assert not _ids(engine.search("Jamshedpur lang:ru"))
 
 
+def test_names_whose_vowels_an_indian_script_leaves_unwritten_meet_by_their_consonants(tmp_path):
+    """Hindi writes `Anderson` एंडरसन (`endrsn`: an anusvara, no inherent vowels) and `Dronacharya`
+    द्रोणाचार्य (a `c` English writes `ch`); a common word whose stem shares a few consonants with a Hindi
+    word (`according`, करोड़; `President`, प्रसाद) does not meet it."""
+    engine = _engine_over(tmp_path / "c", {
+        "en.txt": "Pamela Anderson on stage\n\nShe played Dronacharya's pupil in the new play.\n",
+        "hi.md": "---\nlang: hi\n---\nनाटक\n\nपामेला एंडरसन ने एक और द्रोणाचार्य नाटक में भूमिका निभाई।\n",
+        "hi2.md": "---\nlang: hi\n---\nबजट\n\nसरकार ने दस करोड़ रुपये दिए। प्रसाद बांटा गया।\n"})
+    assert _ids(engine.search("Anderson lang:hi")) == ["hi.md"]
+    assert _ids(engine.search("Dronacharya lang:hi")) == ["hi.md"]
+    assert _ids(engine.search("एंडरसन lang:en")) == ["en.txt"]
+    assert [(m.term, m.source) for m in engine.search("Anderson lang:hi").hits[0].matched] == [("एंडरसन", "script")]
+    assert not _ids(engine.search("According lang:hi"))
+    assert not _ids(engine.search("President lang:hi"))
+
+
 def test_cognates_meet_across_scripts_with_their_endings_and_hard_c(tmp_path):
     """A word inflected in its own language meets the stem of the same word in another (`экстремизму`,
     English `extrem`), cut by its language's analysis even when no article has it (`трейдеров`); a hard c

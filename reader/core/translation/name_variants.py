@@ -18,7 +18,7 @@ from reader.core.text import is_letters
 from reader.core.translation.expansion import Translation, analysed_terms
 
 SKELETON_FILE = "name-skeletons.sqlite"
-_LAYOUT = "2"  # the store's layout: terms taken in segment by segment
+_LAYOUT = "3"  # the store's layout: terms taken in segment by segment, Indic ones keyed as `latin` reads them
 # each segment of the index: its id, and its vocabularies ((analysis language, terms) pairs) when called
 SegmentVocabularies = list[tuple[str, Callable[[], Iterable[tuple[str, Iterable[str]]]]]]
 MIN_NAME_CHARS = 4  # shorter words (US, EU, Xi) are left to the gazetteer
@@ -35,6 +35,7 @@ PLACE_WEIGHT = 0.9  # a place's name is sure, but some are words too (`Turkey`, 
 # first, two a language (a name in a phrase of many words costs a phrase search in every segment).
 PLACE_TERM_LETTERS, PLACE_SPELLINGS = 4, 2
 _VOWELS = "aeiouy"
+_NO_VOWELS = str.maketrans("", "", _VOWELS)
 _SOFT_C_RE = re.compile(r"c(?=[eiy])")
 _SOFT_G_RE = re.compile(r"g(?=[eiy])|(?<=[dnr])ge$")
 _LONE_H_RE = re.compile(r"(?<![cgkpstz])h")
@@ -43,6 +44,12 @@ _SOUNDS = (("dzh", "j"), ("zh", "j"), ("dj", "j"), ("kh", "h"), ("tch", "c"), ("
            ("ee", "i"), ("ea", "i"))
 _HARD_C_RE = re.compile(r"c(?![hkz])")  # `arctic`, `arktik`; a soft c is an `s` among the spellings
 _DOUBLE_RE = re.compile(r"(.)\1+")
+_INDIC_RE = re.compile("[\u0900-\u0dff]")  # Devanagari to Malayalam: Hindi, Marathi, Bengali, Tamil…
+_INDIC_C_RE = re.compile(r"c(?!h)")
+_NASAL_RE = re.compile(r"m(?=[bcdfgjklnqrstvxz])")  # not before p, b's sounds or a vowel
+# Those scripts leave out the inherent vowel where a word's sound drops it (एंडरसन is `endrsn`), so a term
+# in them is also compared by its consonants alone: all of them alike, a tenth less sure.
+MIN_CONSONANT_ALIKE, CONSONANT_WEIGHT, MIN_CONSONANTS = 0.85, 0.9, 4
 
 
 class GazetteerNames:
@@ -96,8 +103,21 @@ class PlaceNames:
 
 
 def latin(term: str) -> str:
-    """The lower-case Latin letters of a word or term in any script."""
-    return "".join(ch for ch in (term if term.isascii() else transliterate(term)).lower() if ch.isalnum())
+    """The lower-case Latin letters of a word or term in any script; in the scripts of India, as English
+    writes their names: `c` as `ch` (द्रोणाचार्य, Dronacharya), an anusvara before a consonant as the nasal
+    it is said as (एंडरसन, Anderson)."""
+    if term.isascii():
+        form = term
+    else:
+        form = transliterate(term)
+        if _INDIC_RE.search(term):
+            form = _NASAL_RE.sub("n", _INDIC_C_RE.sub("ch", form))
+    return "".join(ch for ch in form.lower() if ch.isalnum())
+
+
+def _indic(term: str) -> bool:
+    """Whether a term is written in a script of India, which leaves a consonant's inherent vowel unwritten."""
+    return _INDIC_RE.search(term) is not None
 
 
 def skeleton_pairs(terms: Iterable[str]) -> Iterator[tuple[str, str]]:
@@ -143,13 +163,14 @@ class ScriptNames:
                 continue
             code = analysis_lang(lang)
             forms = {form for term in (own[0], *native) for form in spellings(latin(term))}
+            whole, indic = spellings(latin(word)), _indic(word)
             best: dict[str, float] = {}
             for key in filter(None, {k for form in forms for k in _keys(form)}):
                 if key not in found:
                     found[key] = self.store.terms(key)
                 for term in found[key].get(code, ()):
                     if term not in best:
-                        best[term] = similarity(forms, latin(term))
+                        best[term] = similarity(forms, latin(term), whole if indic or _indic(term) else ())
             for term, alike in best.items():
                 if alike >= MIN_SIMILARITY:
                     yield Translation(lang, (term,), word, "script", alike, term)
@@ -169,13 +190,21 @@ def spellings(form: str) -> set[str]:
     return found
 
 
-def similarity(forms: set[str], other: str) -> float:
+def similarity(forms: set[str], other: str, unvoweled: Iterable[str] = ()) -> float:
     """How alike the best of `forms` and `other` are spelt, as sounds (`dzh` and `j` alike, a hard c as
     k: `arctic`, `arktik`) and final vowels aside (a stem `sibir` and `siberia`). When one is much
     shorter, 0 (a name is not a word that starts like it) unless the shorter is `other`, a stem of five
-    sounds or more, and the longer starts like it (`extrem`, `ekstremizm`): then a tenth less."""
+    sounds or more, and the longer starts like it (`extrem`, `ekstremizm`): then a tenth less. When
+    `other` comes from a script that may leave vowels unwritten, the consonants of the `unvoweled` forms
+    (a whole word's, not a stem's: stems share too many) are compared with its own too."""
     other = _sounds(other)
     best = 0.0
+    bare = _consonants(other)
+    for form in (_consonants(_sounds(form)) for form in unvoweled):
+        if min(len(form), len(bare)) >= max(MIN_CONSONANTS, MIN_LENGTH_RATIO * max(len(form), len(bare))):
+            alike = SequenceMatcher(None, form, bare).ratio()
+            if alike >= MIN_CONSONANT_ALIKE:
+                best = max(best, CONSONANT_WEIGHT * alike)
     for form in map(_sounds, forms):
         if min(len(form), len(other)) >= MIN_LENGTH_RATIO * max(len(form), len(other)):
             best = max(best, SequenceMatcher(None, form, other).ratio())
@@ -184,6 +213,10 @@ def similarity(forms: set[str], other: str) -> float:
             if alike >= MIN_PREFIX_ALIKE:
                 best = max(best, PREFIX_WEIGHT * alike)
     return best
+
+
+def _consonants(form: str) -> str:
+    return form.translate(_NO_VOWELS)
 
 
 def _sounds(form: str) -> str:
