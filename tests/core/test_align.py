@@ -117,6 +117,7 @@ def test_word_differences_mark_whole_words_with_their_vowel_signs():
 def test_sentences_end_at_stops_but_not_at_initials_ordinals_or_numbers() -> None:
     assert split_sentences("M. Dupont est venu le 3. Mai. Il a payé 3.5 millions! Pourquoi? Personne") == [
         "M. Dupont est venu le 3. Mai.", "Il a payé 3.5 millions!", "Pourquoi?", "Personne"]
+    assert split_sentences("Who did it? Nobody.") == ["Who did it?", "Nobody."]
     assert split_sentences("यह पहला वाक्य है। यह दूसरा है।") == ["यह पहला वाक्य है।", "यह दूसरा है।"]
     assert split_sentences("東京で会議が開かれた。首相が出席した。") == ["東京で会議が開かれた。", "首相が出席した。"]
 

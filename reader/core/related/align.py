@@ -20,7 +20,7 @@ BAND = 30  # paragraphs off the length-proportional diagonal considered when the
 _TOKEN_RE = MarkPattern(rf"(?:\w|[{MARKS}])+|[^\w\s]")  # a vowel sign is inside its word
 # A sentence ends at a full stop, question or exclamation mark (Latin, Devanagari danda, CJK) before a space,
 # or at a CJK one anywhere; a full stop after one or two letters is an initial or an abbreviation (`M.`, `St.`).
-_SENTENCE_END_RE = re.compile(r"(?<!\b\w)(?<!\b\w\w)[.!?](?=\s+\S)|[।॥](?=\s*\S)|[。！？](?=\S)")
+_SENTENCE_END_RE = re.compile(r"(?<!\b\w)(?<!\b\w\w)\.(?=\s+\S)|[!?](?=\s+\S)|[।॥](?=\s*\S)|[。！？](?=\S)")
 
 
 def _length_cost(left: int, right: int, ratio: float) -> float:

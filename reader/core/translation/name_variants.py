@@ -46,7 +46,7 @@ _HARD_C_RE = re.compile(r"c(?![hkz])")  # `arctic`, `arktik`; a soft c is an `s`
 _DOUBLE_RE = re.compile(r"(.)\1+")
 _INDIC_RE = re.compile("[\u0900-\u0dff]")  # Devanagari to Malayalam: Hindi, Marathi, Bengali, Tamil…
 _INDIC_C_RE = re.compile(r"c(?!h)")
-_NASAL_RE = re.compile(r"m(?=[bcdfgjklnqrstvxz])")  # not before p, b's sounds or a vowel
+_NASAL_RE = re.compile(r"m(?=[cdfgjklnqrstvxz])")  # an anusvara's `m` before a consonant but a labial
 # Those scripts leave out the inherent vowel where a word's sound drops it (एंडरसन is `endrsn`), so a term
 # in them is also compared by its consonants alone: all of them alike, a tenth less sure.
 MIN_CONSONANT_ALIKE, CONSONANT_WEIGHT, MIN_CONSONANTS = 0.85, 0.9, 4
@@ -110,7 +110,7 @@ def latin(term: str) -> str:
         form = term
     else:
         form = transliterate(term)
-        if _INDIC_RE.search(term):
+        if _indic(term):
             form = _NASAL_RE.sub("n", _INDIC_C_RE.sub("ch", form))
     return "".join(ch for ch in form.lower() if ch.isalnum())
 
@@ -158,12 +158,12 @@ class ScriptNames:
         # analysis cuts something; when enough is left of it to tell it apart
         cut = held or {lang for lang, own in analysed.items() if len(own) == 1 and own[0] != word.lower()}
         native = {analysed[lang][0] for lang in cut if len(latin(analysed[lang][0])) > MIN_PREFIX_CHARS}
+        whole, indic = spellings(latin(word)), _indic(word)  # compared by consonants with Indian scripts
         for lang, own in analysed.items():
             if len(own) != 1 or lang in held:
                 continue
             code = analysis_lang(lang)
             forms = {form for term in (own[0], *native) for form in spellings(latin(term))}
-            whole, indic = spellings(latin(word)), _indic(word)
             best: dict[str, float] = {}
             for key in filter(None, {k for form in forms for k in _keys(form)}):
                 if key not in found:
