@@ -144,6 +144,17 @@ def test_names_whose_vowels_an_indian_script_leaves_unwritten_meet_by_their_cons
     assert not _ids(engine.search("President lang:hi"))
 
 
+def test_a_j_that_english_writes_y_meets_both_ways(tmp_path):
+    """German, Czech and Polish write Russian names with `j` where English writes `y`."""
+    engine = _engine_over(tmp_path / "c", {
+        "de.md": "---\nlang: de\n---\nLiteratur\n\nMan könnte ihn den Dostojewski der USA nennen, sagte Jelzin.\n",
+        "en.md": "---\nlang: en\n---\nBooks\n\nCritics call him the Dostoevsky of America, Yeltsin said.\n"})
+    assert _ids(engine.search("Dostoevsky lang:de")) == ["de.md"]
+    assert _ids(engine.search("Dostojewski lang:en")) == ["en.md"]
+    assert _ids(engine.search("Yeltsin lang:de")) == ["de.md"]
+    assert _ids(engine.search("Jelzin lang:en")) == ["en.md"]
+
+
 def test_cognates_meet_across_scripts_with_their_endings_and_hard_c(tmp_path):
     """A word inflected in its own language meets the stem of the same word in another (`экстремизму`,
     English `extrem`), cut by its language's analysis even when no article has it (`трейдеров`); a hard c

@@ -18,7 +18,7 @@ from reader.core.text import is_letters
 from reader.core.translation.expansion import Translation, analysed_terms
 
 SKELETON_FILE = "name-skeletons.sqlite"
-_LAYOUT = "3"  # the store's layout: terms taken in segment by segment, Indic ones keyed as `latin` reads them
+_LAYOUT = "3"  # the store's layout: terms taken in segment by segment; Indic ones as `latin` reads them, j as y
 # each segment of the index: its id, and its vocabularies ((analysis language, terms) pairs) when called
 SegmentVocabularies = list[tuple[str, Callable[[], Iterable[tuple[str, Iterable[str]]]]]]
 MIN_NAME_CHARS = 4  # shorter words (US, EU, Xi) are left to the gazetteer
@@ -121,10 +121,13 @@ def _indic(term: str) -> bool:
 
 
 def skeleton_pairs(terms: Iterable[str]) -> Iterator[tuple[str, str]]:
-    """(consonant skeleton of its Latin form, term) for index terms that are words of letters."""
+    """(consonant skeleton key of its Latin form, term) for index terms that are words of letters; a term
+    with a `j` also under the key of its reading as `y`, as English spells the sound (Jelzin, Yeltsin)."""
     for term in terms:
         if (key := _stored_key(term)) is not None:
             yield key, term
+            if "j" in (form := latin(term)) and (as_y := skeleton_key(form.replace("j", "y"))) not in (None, key):
+                yield as_y, term
 
 
 def _stored_key(term: str) -> str | None:
@@ -177,16 +180,17 @@ class ScriptNames:
 
 
 def spellings(form: str) -> set[str]:
-    """The ways a Latin-written word may come back from another script's transliteration: as written,
-    with soft c and g as `s` and `j`, `h` as `kh`, `w` as `u`, an initial `j` as `y` (George: Джордж,
-    dzhordzh; Halloween: Хэллоуин, khellouin; Juventus: Ювентус, yuventus)."""
+    """The ways a Latin-written word may come back from another script's transliteration or another
+    language's spelling: as written, with soft c and g as `s` and `j`, `h` as `kh`, `w` as `u`, `j` as
+    `y` (George: Джордж, dzhordzh; Halloween: Хэллоуин, khellouin; Juventus: Ювентус, yuventus;
+    Dostojewski: Dostoevsky)."""
     soft = _SOFT_G_RE.sub("j", _SOFT_C_RE.sub("s", form))
     found = {form, soft}
     for spelling in (form, soft):
         found.add(_LONE_H_RE.sub("kh", spelling))
         found.add(spelling.replace("w", "u"))
-        if spelling.startswith("j"):
-            found.add("y" + spelling[1:])
+    if "j" in form:
+        found.add(form.replace("j", "y"))
     return found
 
 
@@ -196,7 +200,12 @@ def similarity(forms: set[str], other: str, unvoweled: Iterable[str] = ()) -> fl
     shorter, 0 (a name is not a word that starts like it) unless the shorter is `other`, a stem of five
     sounds or more, and the longer starts like it (`extrem`, `ekstremizm`): then a tenth less. When
     `other` comes from a script that may leave vowels unwritten, the consonants of the `unvoweled` forms
-    (a whole word's, not a stem's: stems share too many) are compared with its own too."""
+    (a whole word's, not a stem's: stems share too many) are compared with its own too. A `j` of `other`
+    is also read as `y` (Jelzin, Yeltsin)."""
+    return max(_alike(forms, reading, unvoweled) for reading in {other, other.replace("j", "y")})
+
+
+def _alike(forms: set[str], other: str, unvoweled: Iterable[str]) -> float:
     other = _sounds(other)
     best = 0.0
     bare = _consonants(other)
