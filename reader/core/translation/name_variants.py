@@ -115,6 +115,12 @@ def latin(term: str) -> str:
     return "".join(ch for ch in form.lower() if ch.isalnum())
 
 
+def _latin_j(term: str) -> bool:
+    """Whether a term has a `j` of the Latin script (German `Jelzin`), which may be English `y`; not a
+    transliteration's (Devanagari ज, Arabic ج: English `j`)."""
+    return "j" in term.lower() and max(term) < "\u0250"
+
+
 def _indic(term: str) -> bool:
     """Whether a term is written in a script of India, which leaves a consonant's inherent vowel unwritten."""
     return _INDIC_RE.search(term) is not None
@@ -126,7 +132,7 @@ def skeleton_pairs(terms: Iterable[str]) -> Iterator[tuple[str, str]]:
     for term in terms:
         if (key := _stored_key(term)) is not None:
             yield key, term
-            if "j" in (form := latin(term)) and (as_y := skeleton_key(form.replace("j", "y"))) not in (None, key):
+            if _latin_j(term) and (as_y := skeleton_key(latin(term).replace("j", "y"))) not in (None, key):
                 yield as_y, term
 
 
@@ -161,48 +167,51 @@ class ScriptNames:
         # analysis cuts something; when enough is left of it to tell it apart
         cut = held or {lang for lang, own in analysed.items() if len(own) == 1 and own[0] != word.lower()}
         native = {analysed[lang][0] for lang in cut if len(latin(analysed[lang][0])) > MIN_PREFIX_CHARS}
-        whole, indic = spellings(latin(word)), _indic(word)  # compared by consonants with Indian scripts
+        as_y = _latin_j(word)
+        whole, indic = spellings(latin(word), as_y), _indic(word)  # compared by consonants with Indian scripts
         for lang, own in analysed.items():
             if len(own) != 1 or lang in held:
                 continue
             code = analysis_lang(lang)
-            forms = {form for term in (own[0], *native) for form in spellings(latin(term))}
+            forms = {form for term in (own[0], *native) for form in spellings(latin(term), as_y)}
             best: dict[str, float] = {}
             for key in filter(None, {k for form in forms for k in _keys(form)}):
                 if key not in found:
                     found[key] = self.store.terms(key)
                 for term in found[key].get(code, ()):
                     if term not in best:
-                        best[term] = similarity(forms, latin(term), whole if indic or _indic(term) else ())
+                        best[term] = similarity(forms, latin(term), whole if indic or _indic(term) else (),
+                                                _latin_j(term))
             for term, alike in best.items():
                 if alike >= MIN_SIMILARITY:
                     yield Translation(lang, (term,), word, "script", alike, term)
 
 
-def spellings(form: str) -> set[str]:
+def spellings(form: str, j_as_y: bool = True) -> set[str]:
     """The ways a Latin-written word may come back from another script's transliteration or another
-    language's spelling: as written, with soft c and g as `s` and `j`, `h` as `kh`, `w` as `u`, `j` as
-    `y` (George: Джордж, dzhordzh; Halloween: Хэллоуин, khellouin; Juventus: Ювентус, yuventus;
-    Dostojewski: Dostoevsky)."""
+    language's spelling: as written, with soft c and g as `s` and `j`, `h` as `kh`, `w` as `u`, a Latin
+    `j` (`j_as_y`) as `y` (George: Джордж, dzhordzh; Halloween: Хэллоуин, khellouin; Juventus: Ювентус,
+    yuventus; Dostojewski: Dostoevsky)."""
     soft = _SOFT_G_RE.sub("j", _SOFT_C_RE.sub("s", form))
     found = {form, soft}
     for spelling in (form, soft):
         found.add(_LONE_H_RE.sub("kh", spelling))
         found.add(spelling.replace("w", "u"))
-    if "j" in form:
+    if j_as_y and "j" in form:
         found.add(form.replace("j", "y"))
     return found
 
 
-def similarity(forms: set[str], other: str, unvoweled: Iterable[str] = ()) -> float:
+def similarity(forms: set[str], other: str, unvoweled: Iterable[str] = (), j_as_y: bool = True) -> float:
     """How alike the best of `forms` and `other` are spelt, as sounds (`dzh` and `j` alike, a hard c as
     k: `arctic`, `arktik`) and final vowels aside (a stem `sibir` and `siberia`). When one is much
     shorter, 0 (a name is not a word that starts like it) unless the shorter is `other`, a stem of five
     sounds or more, and the longer starts like it (`extrem`, `ekstremizm`): then a tenth less. When
     `other` comes from a script that may leave vowels unwritten, the consonants of the `unvoweled` forms
     (a whole word's, not a stem's: stems share too many) are compared with its own too. A `j` of `other`
-    is also read as `y` (Jelzin, Yeltsin)."""
-    return max(_alike(forms, reading, unvoweled) for reading in {other, other.replace("j", "y")})
+    is also read as `y` (Jelzin, Yeltsin) unless told otherwise."""
+    readings = {other, other.replace("j", "y")} if j_as_y else {other}
+    return max(_alike(forms, reading, unvoweled) for reading in readings)
 
 
 def _alike(forms: set[str], other: str, unvoweled: Iterable[str]) -> float:
