@@ -2,7 +2,7 @@
 
 English, French and German come from newstest2014 (`READER_NEWSTEST`); with a folder of prepared parallel
 sets (`READER_PARALLEL` or `parallel=`: files `<xx>-en.jsonl`, see `newstest.load_parallel`) the other
-side of each set adds its language and script (Russian, Hindi, Chinese…), one paragraph a sentence.
+side of each set adds its language and script (Russian, Hindi, Chinese…), its paragraphs cut into sentences.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import random
 from pathlib import Path
 
 from benchmarks.newstest import FILES, load, load_parallel
+from reader.core.related.align import split_sentences
 
 FILES_PER_FOLDER = 1000
 PARALLEL_DIR = os.environ.get("READER_PARALLEL")
@@ -26,8 +27,8 @@ def sentence_pools(parallel: Path | None = None) -> dict[str, list[str]]:
     for path in sorted(parallel.glob("*-en.jsonl")) if parallel else []:
         lang = path.name.split("-")[0]
         if lang not in pools:
-            pools[lang] = [s for doc in load_parallel(parallel, path.stem)[lang].values()
-                           for s in [doc.title, *doc.sentences]]
+            pools[lang] = [sentence for doc in load_parallel(parallel, path.stem)[lang].values()
+                           for paragraph in [doc.title, *doc.sentences] for sentence in split_sentences(paragraph)]
     return pools
 
 
