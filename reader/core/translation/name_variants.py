@@ -130,15 +130,20 @@ def skeleton_pairs(terms: Iterable[str]) -> Iterator[tuple[str, str]]:
     """(consonant skeleton key of its Latin form, term) for index terms that are words of letters; a term
     with a `j` also under the key of its reading as `y`, as English spells the sound (Jelzin, Yeltsin)."""
     for term in terms:
-        if (key := _stored_key(term)) is not None:
+        if (form := _stored_form(term)) is not None and (key := skeleton_key(form)) is not None:
             yield key, term
-            if _latin_j(term) and (as_y := skeleton_key(latin(term).replace("j", "y"))) not in (None, key):
+            if _latin_j(term) and (as_y := skeleton_key(form.replace("j", "y"))) not in (None, key):
                 yield as_y, term
+
+
+def _stored_form(term: str) -> str | None:
+    """The Latin form of an index term the store keeps; None for one it does not keep."""
+    return latin(term) if len(term) <= MAX_TERM_CHARS and is_letters(term) else None
 
 
 def _stored_key(term: str) -> str | None:
     """The skeleton key an index term is kept under in the store; None for one it does not keep."""
-    return skeleton_key(latin(term)) if len(term) <= MAX_TERM_CHARS and is_letters(term) else None
+    return skeleton_key(form) if (form := _stored_form(term)) is not None else None
 
 
 class ScriptNames:
