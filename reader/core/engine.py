@@ -354,9 +354,10 @@ class Engine:
         """The folders the last update recorded whose listing, or whose copy in the data folder, changed
         since; and those gone."""
         changed, gone = [], []
+        root = os.fspath(self.corpus)  # joined as strings: a million articles' folders are stat-ed per search
         for rel, mtime in (meta.get("folders") or {}).items():
             try:
-                if os.stat(self.corpus / rel).st_mtime_ns != mtime:
+                if os.stat(os.path.join(root, rel)).st_mtime_ns != mtime:
                     changed.append(rel)
             except OSError:
                 gone.append(rel)

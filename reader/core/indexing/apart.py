@@ -38,5 +38,5 @@ def run_apart(target: Callable[..., None], args: tuple, cancel: threading.Event,
 
 def _child(target: Callable[..., None], args: tuple, parent: int) -> None:
     exit_with_parent(parent)
-    os.nice(10)
+    os.nice(19)
     target(*args)
