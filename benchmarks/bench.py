@@ -241,6 +241,7 @@ def bench_semantic(engine, corpus: Path, sample: int = 400) -> None:
     import numpy as np
 
     from reader.core.semantic import model, vectors
+    from reader.core.semantic.embedding import BATCH
 
     if not model.available():
         print("semantic tier             not installed (pip install -e '.[semantic]')")
@@ -250,8 +251,8 @@ def bench_semantic(engine, corpus: Path, sample: int = 400) -> None:
     texts = [model.passage_text(engine.stored(i).title, engine._body(i) or "") for i in picked]
     model.embed_passages(texts[:4])
     started = time.perf_counter()
-    for start in range(0, len(texts), 16):
-        model.embed_passages(texts[start:start + 16])
+    for start in range(0, len(texts), BATCH):
+        model.embed_passages(texts[start:start + BATCH])
     print(f"semantic vectors          {len(texts) / (time.perf_counter() - started):6.1f} articles/s "
           f"({len(texts)} sampled)", flush=True)
     rows = np.random.default_rng(0).standard_normal((len(ids), model.DIMENSION)).astype(np.float32)
