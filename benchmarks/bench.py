@@ -166,6 +166,7 @@ def bench_size(size: int, work: Path, segments_only: bool = False, parallel: Pat
         return
 
     from reader.core.engine import Engine
+    from reader.core.search.scoring import forget_recent_scores
 
     engine = Engine(corpus)
     engine.search("warmup", limit=20)
@@ -173,6 +174,7 @@ def bench_size(size: int, work: Path, segments_only: bool = False, parallel: Pat
         timings = []
         for _ in range(5):
             for query in queries:
+                forget_recent_scores()  # each query timed as if it came first
                 started = time.perf_counter()
                 engine.search(query, limit=20)
                 timings.append((time.perf_counter() - started) * 1000)
@@ -240,6 +242,7 @@ def bench_semantic(engine, corpus: Path, sample: int = 400) -> None:
     they hold; embedding them all would take an hour at 100,000): figures of speed only."""
     import numpy as np
 
+    from reader.core.search.scoring import forget_recent_scores
     from reader.core.semantic import model, vectors
     from reader.core.semantic.embedding import BATCH
 
@@ -263,6 +266,7 @@ def bench_semantic(engine, corpus: Path, sample: int = 400) -> None:
         timings = []
         for _ in range(3):
             for query in QUERIES["single word"] + QUERIES["two words"] + QUERIES["field-filtered"]:
+                forget_recent_scores()
                 started = time.perf_counter()
                 engine.search(query, limit=20)
                 timings.append((time.perf_counter() - started) * 1000)

@@ -6,6 +6,7 @@ import pytest
 
 from reader.core.engine import Engine
 from reader.core.search import index as index_module
+from reader.core.search import scoring
 from tests.conftest import DEMO_CORPUS, replace_and_delete, write, write_word_articles
 
 QUERIES = ["police", "police officers", "government OR police", "polic*", "gouv*", "police NOT government",
@@ -98,3 +99,33 @@ def test_a_query_whoosh_ranks_lists_every_match_of_its_translated_words(engine):
             assert found.total > 100
             assert len(found.hits) == min(found.total, limit or found.total)
 
+
+
+def test_recent_scores_keep_the_most_recently_used_within_their_budget(monkeypatch):
+    monkeypatch.setattr(scoring, "KEPT_SCORES", 5)
+    recent = scoring.RecentScores()
+    recent.keep("a", {1: 1.0, 2: 1.0})
+    recent.keep("b", {3: 1.0, 4: 1.0})
+    assert recent.get("a") == {1: 1.0, 2: 1.0}  # now the most recently used
+    recent.keep("c", {5: 1.0, 6: 1.0})  # six scores: the least recently used goes
+    assert recent.get("b") is None
+    assert recent.get("a") is not None and recent.get("c") is not None
+    recent.keep("d", dict.fromkeys(range(9), 1.0))  # larger than the budget alone: kept by itself
+    assert recent.get("a") is None and recent.get("c") is None and recent.get("d") is not None
+
+
+def test_a_query_typed_on_ranks_as_if_searched_first_and_an_update_is_not_hidden(tmp_path):
+    corpus = tmp_path / "corpus"
+    _write_articles(corpus)
+    engine = Engine(corpus, tmp_path / "index")
+    engine.update()
+    typed = ["p", "po", "pol", "police", "police o", "police off", "police officers", "police"]
+    as_typed = [[(h.id, h.score) for h in engine.search(q, limit=15, snippets=False).hits] for q in typed]
+    scoring.forget_recent_scores()
+    for query, seen in zip(typed, as_typed):
+        scoring.forget_recent_scores()
+        assert [(h.id, h.score) for h in engine.search(query, limit=15, snippets=False).hits] == seen, query
+    write(corpus, "zz-new.txt", "Police police police\n\npolice police police officers police\n")
+    engine.update()  # a new searcher: the scores kept for the old one are not used
+    assert engine.search("police", limit=1, snippets=False).hits[0].id == "zz-new.txt"
+    engine.close()

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import functools
 import heapq
+import threading
 from bisect import bisect_left, bisect_right
-from collections import deque
+from collections import OrderedDict, deque
 from itertools import accumulate, chain, compress, repeat
 from typing import Iterator
 from weakref import WeakKeyDictionary
@@ -33,6 +34,40 @@ _LENGTHS = [byte_to_length(b) or 1 for b in range(256)]  # field lengths are sto
 _LANGUAGES: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> {language: scores of its documents}
 _CODES: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> (a code per document, {language: its code})
 MAX_LANGUAGES = 255  # languages a searcher codes (one byte a document; 0: not coded)
+_RECENT: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> RecentScores
+KEPT_SCORES = 2_000_000  # document scores of recent queries' parts a searcher keeps (about 100 bytes each)
+
+
+class RecentScores:
+    """The scores of the parts (words, translations, clauses) of a searcher's recent queries, least
+    recently used dropped beyond KEPT_SCORES document scores: a query typed on, asked again for its
+    whole list or counted scores only what it did not have (`police` once for `police o`, `police of`…)."""
+
+    def __init__(self) -> None:
+        self._scores: OrderedDict = OrderedDict()  # query -> {document number: score}, never changed
+        self._size = 0
+        self._lock = threading.Lock()  # the app's workers share a searcher
+
+    def get(self, query) -> dict[int, float] | None:
+        with self._lock:
+            found = self._scores.get(query)
+            if found is not None:
+                self._scores.move_to_end(query)
+            return found
+
+    def keep(self, query, scores: dict[int, float]) -> None:
+        with self._lock:
+            if query in self._scores:
+                return
+            self._scores[query] = scores
+            self._size += len(scores)
+            while self._size > KEPT_SCORES and len(self._scores) > 1:
+                self._size -= len(self._scores.popitem(last=False)[1])
+
+
+def forget_recent_scores() -> None:
+    """Forget every searcher's recent scores (a benchmark timing queries as if each came first)."""
+    _RECENT.clear()
 
 
 def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: bool = False,
@@ -176,7 +211,7 @@ class Ranker:
         self._doc_set = doc_set  # query -> set of document numbers (for AND NOT)
         self._memo = memo  # wildcard expansions, shared with the query's highlighting terms
         self._lengths: dict[str, bytes | None] = {}
-        self._scored_queries: dict = {}  # query -> scores: a word stands in a query more than once
+        self._recent: RecentScores = _RECENT.setdefault(searcher, RecentScores())
 
     def rank(self, query, allowed: set[int] | None, limit: int | None) -> tuple[list[tuple[int, float]], int]:
         """The `limit` best (document number, score) pairs, best first (ties: lower number first), and how
@@ -192,8 +227,10 @@ class Ranker:
         return ranked[:limit] if limit is not None else ranked, len(scores)
 
     def _scores(self, query) -> dict[int, float]:
-        """{document number: score} of a query (computed once per query; never changed by callers)."""
-        if query not in self._scored_queries:
+        """{document number: score} of a query (kept among the searcher's recent scores; never changed
+        by callers)."""
+        scores = self._recent.get(query)
+        if scores is None:
             boost = query.boost
             if boost == 0.0 and type(query) in (wq.Or, wq.DisjunctionMax):  # which documents, not how well
                 scores = dict.fromkeys(chain.from_iterable(map(self._scores, query.subqueries)), 0.0)
@@ -201,8 +238,8 @@ class Ranker:
                 scores = self._unboosted(query)
                 if boost != 1.0:
                     scores = {doc: score * boost for doc, score in scores.items()}
-            self._scored_queries[query] = scores
-        return self._scored_queries[query]
+            self._recent.keep(query, scores)
+        return scores
 
     def _unboosted(self, query) -> dict[int, float]:
         if type(query) is wq.Term:
