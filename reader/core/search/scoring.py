@@ -35,6 +35,7 @@ _LANGUAGES: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> {language: sc
 _CODES: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> (a code per document, {language: its code})
 MAX_LANGUAGES = 255  # languages a searcher codes (one byte a document; 0: not coded)
 _RECENT: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> RecentScores
+_FIELD_LENGTHS: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> {field: a length byte per document}
 KEPT_SCORES = 2_000_000  # document scores of recent queries' parts a searcher keeps (about 100 bytes each)
 
 
@@ -204,13 +205,13 @@ def can_rank(query) -> bool:
 
 
 class Ranker:
-    """Scores for one searcher; each field's lengths are read once."""
+    """Scores for one searcher; each field's lengths are read once while the searcher lasts."""
 
     def __init__(self, searcher, doc_set, memo: dict) -> None:
         self._searcher = searcher
         self._doc_set = doc_set  # query -> set of document numbers (for AND NOT)
         self._memo = memo  # wildcard expansions, shared with the query's highlighting terms
-        self._lengths: dict[str, bytes | None] = {}
+        self._lengths: dict[str, bytes | None] = _FIELD_LENGTHS.setdefault(searcher, {})
         self._recent: RecentScores = _RECENT.setdefault(searcher, RecentScores())
 
     def rank(self, query, allowed: set[int] | None, limit: int | None) -> tuple[list[tuple[int, float]], int]:
@@ -369,7 +370,7 @@ class Ranker:
 
     def _field_lengths(self, fieldname: str) -> bytes | None:
         """The stored length byte of every document for a field, all segments in order (None: the codec
-        does not store them where expected; they are then read one by one)."""
+        does not store them where expected; they are then read one by one); read once per searcher."""
         if fieldname not in self._lengths:
             parts = []
             try:
