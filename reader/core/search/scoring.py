@@ -307,7 +307,8 @@ class Ranker:
         found = dict.fromkeys(in_langs, boost)
         matched = list(filter(scores.__contains__, among))
         found.update(zip(matched, map(scores.__getitem__, matched)))
-        found.update({doc: scores[doc] + boost for doc in set(in_langs).intersection(matched)})
+        both = list(filter(scores.__contains__, in_langs))  # in_langs is within among: matched there too
+        found.update(zip(both, map(boost.__add__, map(scores.__getitem__, both))))
         return found
 
     def _in_languages(self, docs: set[int], langs: list[str]) -> list[int]:
