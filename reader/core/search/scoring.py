@@ -16,7 +16,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, deque
 from itertools import accumulate, chain, compress, repeat
-from typing import Iterator
+from typing import Collection, Iterator
 from weakref import WeakKeyDictionary
 
 from reader.core.search.analysis import FastPositions, positions
@@ -292,13 +292,13 @@ class Ranker:
         for index, part in enumerate(parts):
             if type(part) is not dict:
                 parts[index] = self._language_scores(*part, common)
-                common = set(parts[index])
+                common = parts[index].keys()  # a view: iterated and looked in, never changed
         extra = sum(q.boost for q in nots)  # Whoosh scores each NOT as its boost for the documents kept
         docs = list(common)  # the parts' scores column by column, summed in order as Whoosh sums them
         totals = map(sum, zip(*(list(map(part.__getitem__, docs)) for part in parts)))
         return dict(zip(docs, [total + extra for total in totals] if extra else totals))
 
-    def _language_scores(self, word, langs: list[str], among: set[int]) -> dict[int, float]:
+    def _language_scores(self, word, langs: list[str], among: Collection[int]) -> dict[int, float]:
         """The scores `word OR lang:x OR lang:y…` gives the documents of `among` it matches, as Whoosh
         sums them: the word's score, plus the language's when both match."""
         scores = self._scores(word)
@@ -311,7 +311,7 @@ class Ranker:
         found.update(zip(both, map(boost.__add__, map(scores.__getitem__, both))))
         return found
 
-    def _in_languages(self, docs: set[int], langs: list[str]) -> list[int]:
+    def _in_languages(self, docs: Collection[int], langs: list[str]) -> list[int]:
         """The documents of `docs` written in one of `langs`, through a code per document kept while the
         searcher lasts (each language's documents are read once)."""
         searcher = self._searcher
