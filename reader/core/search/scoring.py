@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, deque
 from itertools import accumulate, chain, compress, repeat
@@ -31,11 +30,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index uses
 _LENGTHS = [byte_to_length(b) or 1 for b in range(256)]  # field lengths are stored as one byte each
-_LANGUAGES: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> {language: scores of its documents}
-_CODES: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> (a code per document, {language: its code})
 MAX_LANGUAGES = 255  # languages a searcher codes (one byte a document; 0: not coded)
-_RECENT: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> RecentScores
-_FIELD_LENGTHS: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> {field: a length byte per document}
 KEPT_SCORES = 2_000_000  # document scores of recent queries' parts a searcher keeps (about 100 bytes each)
 
 
@@ -47,28 +42,39 @@ class RecentScores:
     def __init__(self) -> None:
         self._scores: OrderedDict = OrderedDict()  # query -> {document number: score}, never changed
         self._size = 0
-        self._lock = threading.Lock()  # the app's workers share a searcher
 
     def get(self, query) -> dict[int, float] | None:
-        with self._lock:
-            found = self._scores.get(query)
-            if found is not None:
-                self._scores.move_to_end(query)
-            return found
+        found = self._scores.get(query)
+        if found is not None:
+            self._scores.move_to_end(query)
+        return found
 
     def keep(self, query, scores: dict[int, float]) -> None:
-        with self._lock:
-            if query in self._scores:
-                return
-            self._scores[query] = scores
-            self._size += len(scores)
-            while self._size > KEPT_SCORES and len(self._scores) > 1:
-                self._size -= len(self._scores.popitem(last=False)[1])
+        """Keep the scores of a query `get` did not have."""
+        self._scores[query] = scores
+        self._size += len(scores)
+        while self._size > KEPT_SCORES and len(self._scores) > 1:
+            self._size -= len(self._scores.popitem(last=False)[1])
+
+
+class _Kept:
+    """What a searcher keeps between queries, as long as it lasts (a commit makes a new searcher). An
+    engine runs one search at a time (its lock), so nothing here is locked."""
+
+    def __init__(self) -> None:
+        self.languages: dict[str, dict[int, float]] = {}  # language -> the scores of its documents
+        self.codes: tuple[bytearray, dict[str, int]] | None = None  # a code per document, {language: code}
+        self.lengths: dict[str, bytes | None] = {}  # field -> a length byte per document
+        self.recent = RecentScores()
+
+
+_KEPT: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> _Kept
 
 
 def forget_recent_scores() -> None:
     """Forget every searcher's recent scores (a benchmark timing queries as if each came first)."""
-    _RECENT.clear()
+    for kept in list(_KEPT.values()):
+        kept.recent = RecentScores()
 
 
 def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: bool = False,
@@ -211,8 +217,7 @@ class Ranker:
         self._searcher = searcher
         self._doc_set = doc_set  # query -> set of document numbers (for AND NOT)
         self._memo = memo  # wildcard expansions, shared with the query's highlighting terms
-        self._lengths: dict[str, bytes | None] = _FIELD_LENGTHS.setdefault(searcher, {})
-        self._recent: RecentScores = _RECENT.setdefault(searcher, RecentScores())
+        self._kept: _Kept = _KEPT.setdefault(searcher, _Kept())
 
     def rank(self, query, allowed: set[int] | None, limit: int | None) -> tuple[list[tuple[int, float]], int]:
         """The `limit` best (document number, score) pairs, best first (ties: lower number first), and how
@@ -230,7 +235,7 @@ class Ranker:
     def _scores(self, query) -> dict[int, float]:
         """{document number: score} of a query (kept among the searcher's recent scores; never changed
         by callers)."""
-        scores = self._recent.get(query)
+        scores = self._kept.recent.get(query)
         if scores is None:
             boost = query.boost
             if boost == 0.0 and type(query) in (wq.Or, wq.DisjunctionMax):  # which documents, not how well
@@ -239,7 +244,7 @@ class Ranker:
                 scores = self._unboosted(query)
                 if boost != 1.0:
                     scores = {doc: score * boost for doc, score in scores.items()}
-            self._recent.keep(query, scores)
+            self._kept.recent.keep(query, scores)
         return scores
 
     def _unboosted(self, query) -> dict[int, float]:
@@ -314,10 +319,10 @@ class Ranker:
     def _in_languages(self, docs: Collection[int], langs: list[str]) -> list[int]:
         """The documents of `docs` written in one of `langs`, through a code per document kept while the
         searcher lasts (each language's documents are read once)."""
-        searcher = self._searcher
-        codes, numbers = _CODES.setdefault(searcher, (bytearray(searcher.doc_count_all()), {}))
-        if len(numbers) + len(langs) > MAX_LANGUAGES:  # codes start again (no index holds that many)
-            codes, numbers = _CODES[searcher] = (bytearray(searcher.doc_count_all()), {})
+        kept = self._kept
+        if kept.codes is None or len(kept.codes[1]) + len(langs) > MAX_LANGUAGES:  # full: no index holds that many
+            kept.codes = (bytearray(self._searcher.doc_count_all()), {})
+        codes, numbers = kept.codes
         wanted = bytearray(256)
         for text in langs:
             if text not in numbers:
@@ -333,7 +338,7 @@ class Ranker:
         field_format = searcher.schema[fieldname].format
         existence = isinstance(field_format, Existence)  # ids, languages: every posting weighs the field boost
         if fieldname == "lang":  # large, and in every translated query: kept while the searcher lasts
-            kept = _LANGUAGES.setdefault(searcher, {})
+            kept = self._kept.languages
             if text not in kept:
                 kept[text] = self._read_term_scores(fieldname, text, field_format, existence)
             return kept[text]
@@ -372,7 +377,8 @@ class Ranker:
     def _field_lengths(self, fieldname: str) -> bytes | None:
         """The stored length byte of every document for a field, all segments in order (None: the codec
         does not store them where expected; they are then read one by one); read once per searcher."""
-        if fieldname not in self._lengths:
+        lengths = self._kept.lengths
+        if fieldname not in lengths:
             parts = []
             try:
                 for leaf, _ in self._searcher.leaf_searchers():
@@ -380,10 +386,10 @@ class Ranker:
                     column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
                     data = column._dbfile.get(column._basepos, column._count) if column is not None else b""
                     parts.append(data.ljust(reader.doc_count_all(), b"\0"))
-                self._lengths[fieldname] = b"".join(parts)
+                lengths[fieldname] = b"".join(parts)
             except Exception:  # noqa: BLE001 - another codec: the public, slower way
-                self._lengths[fieldname] = None
-        return self._lengths[fieldname]
+                lengths[fieldname] = None
+        return lengths[fieldname]
 
 
 def _language_part(query) -> tuple | None:
