@@ -40,6 +40,13 @@ def engine(tmp_path_factory):
     engine.close()
 
 
+@pytest.fixture(params=["dictionaries", "arrays"])
+def ranking(request, monkeypatch):
+    """Each ranker in turn: on dictionaries (small indexes) and on NumPy arrays (large ones)."""
+    monkeypatch.setattr(index_module, "ARRAY_RANKING_DOCS", 0 if request.param == "arrays" else 10**12)
+    return request.param
+
+
 def _whoosh_ranking(engine, query, **options):
     """What Whoosh's own matchers give for the query."""
     original = index_module.can_rank
@@ -51,11 +58,11 @@ def _whoosh_ranking(engine, query, **options):
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_scores_and_order_equal_whooshs(engine, query):
+def test_scores_and_order_equal_whooshs(engine, query, ranking):
     _assert_ranked_as_whoosh(engine, query)
 
 
-def test_a_deleted_article_leaves_the_other_posting_blocks_whole(tmp_path):
+def test_a_deleted_article_leaves_the_other_posting_blocks_whole(tmp_path, ranking):
     """Deletions are filtered only from the blocks whose range holds one: the rest are read as stored."""
     corpus = tmp_path / "corpus"
     _write_articles(corpus)
@@ -82,7 +89,7 @@ def _assert_ranked_as_whoosh(engine, query):
     assert ours.terms == theirs.terms
 
 
-def test_a_limit_keeps_the_best_and_the_filters_hold(engine):
+def test_a_limit_keeps_the_best_and_the_filters_hold(engine, ranking):
     for query, options in [("police", {"lang": "fr"}), ("polic*", {"tag": "watch"}), ("police officers", {})]:
         full = _whoosh_ranking(engine, query, **options)
         top = engine.search(query, limit=7, snippets=False, **options)
@@ -101,20 +108,32 @@ def test_a_query_whoosh_ranks_lists_every_match_of_its_translated_words(engine):
 
 
 
+def test_arrays_give_the_dictionaries_scores_to_the_last_bit(engine, monkeypatch):
+    for query in QUERIES:
+        for options in ({"limit": None}, {"limit": 5}, {"limit": None, "lang": "fr"}, {"limit": 3, "tag": "watch"}):
+            found = []
+            for documents in (10**12, 0):  # dictionaries, then arrays
+                monkeypatch.setattr(index_module, "ARRAY_RANKING_DOCS", documents)
+                scoring.forget_recent_scores()
+                results = engine.search(query, snippets=False, **options)
+                found.append((results.total, [(hit.id, hit.score) for hit in results.hits]))
+            assert found[0] == found[1], (query, options)
+
+
 def test_recent_scores_keep_the_most_recently_used_within_their_budget(monkeypatch):
     monkeypatch.setattr(scoring, "KEPT_SCORES", 5)
     recent = scoring.RecentScores()
-    recent.keep("a", {1: 1.0, 2: 1.0})
-    recent.keep("b", {3: 1.0, 4: 1.0})
+    recent.keep("a", {1: 1.0, 2: 1.0}, 2)
+    recent.keep("b", {3: 1.0, 4: 1.0}, 2)
     assert recent.get("a") == {1: 1.0, 2: 1.0}  # now the most recently used
-    recent.keep("c", {5: 1.0, 6: 1.0})  # six scores: the least recently used goes
+    recent.keep("c", {5: 1.0, 6: 1.0}, 2)  # six scores: the least recently used goes
     assert recent.get("b") is None
     assert recent.get("a") is not None and recent.get("c") is not None
-    recent.keep("d", dict.fromkeys(range(9), 1.0))  # larger than the budget alone: kept by itself
+    recent.keep("d", dict.fromkeys(range(9), 1.0), 9)  # larger than the budget alone: kept by itself
     assert recent.get("a") is None and recent.get("c") is None and recent.get("d") is not None
 
 
-def test_a_query_typed_on_ranks_as_if_searched_first_and_an_update_is_not_hidden(tmp_path):
+def test_a_query_typed_on_ranks_as_if_searched_first_and_an_update_is_not_hidden(tmp_path, ranking):
     corpus = tmp_path / "corpus"
     _write_articles(corpus)
     engine = Engine(corpus, tmp_path / "index")

@@ -46,7 +46,7 @@ from reader.core.search.date_order import date_order
 from reader.core.search.exact import ControlsPlugin, QueryControls, check_controls, holds_phrase, widen_patterns
 from reader.core.search.parsing import field_code, ignore_stop_words, multifield_parser, plain_clause, plain_words
 from reader.core.search.posting_pool import GroupedPostingPool
-from reader.core.search.scoring import Ranker, can_rank, expansions, phrase_docs, term_blocks
+from reader.core.search.scoring import Ranker, can_rank, expansions, holds, phrase_docs, term_blocks
 from reader.core.text import TOKEN_RE, normalise_tag
 from reader.core.translation.expansion import TRANSLATED_BOOST, Expander, Matched
 
@@ -59,6 +59,7 @@ NEAR_DEPTH = 10  # at most this many articles nearest in meaning are fused, and 
 SIMILARITY_GAP = 0.03  # those at most this much less similar to the query than the nearest allowed one
 MEANING_WEIGHT = 1.0  # of the meaning's ranking in the fusion, the words' counting 1
 MEANING_FIELD = "#meaning"  # in `IndexResults.via`: a hit found by meaning only
+ARRAY_RANKING_DOCS = 200_000  # from this many documents a query is ranked on NumPy arrays (array_ranking)
 
 # words, which articles may be found (by id), how many: (article id, similarity), most similar first
 Meaning = Callable[[str, Callable[[str], bool], int], "list[tuple[str, float]]"]
@@ -508,7 +509,8 @@ class SearchIndex:
             return wq.Every(), QueryControls()
         check_controls(text)
         titles, texts, langs = self._layout()
-        reader = self.searcher().reader()
+        searcher = self.searcher()
+        reader = searcher.reader()
         parser = multifield_parser(titles, texts, self._ix.schema)
         parser.add_plugin(FuzzyTermPlugin())
         parser.add_plugin(GtLtPlugin())
@@ -524,11 +526,11 @@ class SearchIndex:
         if expander is not None:
             fields = set(titles + texts)
             expand = lambda clause: _translated(clause, expander, fields, {} if via is None else via,  # noqa: E731
-                                                lambda name, term: (name, term) in reader, known)
+                                                partial(holds, searcher), known)
         try:
             raw = parser.parse(text, normalize=False)
             words = plain_words(raw, text) if plain is not None and not controls.found.terms else None
-            if words is not None and any(_known(clause, reader, expander) for clause in words[2]):
+            if words is not None and any(_known(clause, searcher, expander) for clause in words[2]):
                 rest = _field_values(wq.And(words[1]).normalize(), resolve_entity) if words[1] else None
                 plain.append((words[0], rest))
             parsed = ignore_stop_words(raw,
@@ -572,7 +574,7 @@ class SearchIndex:
 
     def has_term(self, code: str, term: str) -> bool:
         """Whether the text field of analysis language `code` holds `term`."""
-        return (text_field(code), term) in self.searcher().reader()
+        return holds(self.searcher(), text_field(code), term)
 
     def langs(self) -> list[str]:
         """The article languages in the index."""
@@ -600,7 +602,7 @@ class SearchIndex:
         terms = _query_terms(parsed, searcher.reader(), memo)
         if sort == "relevance" and can_rank(parsed):  # scored from posting blocks: much faster
             allowed = _doc_set(searcher, filters) if filters is not None else None
-            ranker = Ranker(searcher, lambda q: _doc_set(searcher, q), memo)
+            ranker = _ranker(searcher, memo)
             if plain:
                 typed = _doc_set(searcher, self.parse(text, resolve_entity, read_body)) if expander else None
                 return self._fused(searcher, ranker.rank(parsed, allowed, max(limit or 0, FUSION_DEPTH))[0],
@@ -721,6 +723,16 @@ def _count(searcher, parsed, filters) -> int:
     return len(docs)
 
 
+def _ranker(searcher, memo: dict) -> Ranker:
+    """The ranker of a searcher: on NumPy arrays from ARRAY_RANKING_DOCS documents, where the time it saves
+    on a common word outweighs importing NumPy."""
+    if searcher.doc_count_all() < ARRAY_RANKING_DOCS:
+        return Ranker(searcher, lambda q: _doc_set(searcher, q), memo)
+    from reader.core.search.array_ranking import ArrayRanker
+
+    return ArrayRanker(searcher, lambda q: _doc_set(searcher, q), memo)
+
+
 def _doc_set(searcher, query) -> set[int]:
     """The numbers of the (undeleted) documents a query matches."""
     if isinstance(query, (wq.Or, wq.DisjunctionMax)):
@@ -791,10 +803,10 @@ def _query_terms(parsed, reader, memo: dict) -> frozenset[tuple[str, str]]:
     return frozenset(terms)
 
 
-def _known(clause, reader, expander: Expander | None) -> bool:
+def _known(clause, searcher, expander: Expander | None) -> bool:
     """Whether a query word is in the index (as typed, in some language's analysis) or has translations:
     a query with no known word (keys struck at random) finds nothing, by its letters or by its meaning."""
-    return any(pair in reader for pair in plain_clause(clause).iter_all_terms()) or \
+    return any(holds(searcher, *pair) for pair in plain_clause(clause).iter_all_terms()) or \
         (expander is not None and bool(expander.translations(clause.word)))
 
 

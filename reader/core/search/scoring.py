@@ -15,6 +15,7 @@ import heapq
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, deque
 from itertools import accumulate, chain, compress, repeat
+from math import log
 from typing import Collection, Iterator
 from weakref import WeakKeyDictionary
 
@@ -29,7 +30,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh.util.numeric import byte_to_length
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index uses
-_LENGTHS = [byte_to_length(b) or 1 for b in range(256)]  # field lengths are stored as one byte each
+LENGTHS = [byte_to_length(b) or 1 for b in range(256)]  # field lengths are stored as one byte each
 MAX_LANGUAGES = 255  # languages a searcher codes (one byte a document; 0: not coded)
 KEPT_SCORES = 2_000_000  # document scores of recent queries' parts a searcher keeps (about 100 bytes each)
 
@@ -40,21 +41,22 @@ class RecentScores:
     whole list or counted scores only what it did not have (`police` once for `police o`, `police of`…)."""
 
     def __init__(self) -> None:
-        self._scores: OrderedDict = OrderedDict()  # query -> {document number: score}, never changed
+        self._scores: OrderedDict = OrderedDict()  # query -> (scores, how many documents), never changed
         self._size = 0
 
-    def get(self, query) -> dict[int, float] | None:
+    def get(self, query):
         found = self._scores.get(query)
-        if found is not None:
-            self._scores.move_to_end(query)
-        return found
+        if found is None:
+            return None
+        self._scores.move_to_end(query)
+        return found[0]
 
-    def keep(self, query, scores: dict[int, float]) -> None:
-        """Keep the scores of a query `get` did not have."""
-        self._scores[query] = scores
-        self._size += len(scores)
+    def keep(self, query, scores, size: int) -> None:
+        """Keep the scores of `size` documents for a query `get` did not have."""
+        self._scores[query] = (scores, size)
+        self._size += size
         while self._size > KEPT_SCORES and len(self._scores) > 1:
-            self._size -= len(self._scores.popitem(last=False)[1])
+            self._size -= self._scores.popitem(last=False)[1][1]
 
 
 class _Kept:
@@ -65,16 +67,54 @@ class _Kept:
         self.languages: dict[str, dict[int, float]] = {}  # language -> the scores of its documents
         self.codes: tuple[bytearray, dict[str, int]] | None = None  # a code per document, {language: code}
         self.lengths: dict[str, bytes | None] = {}  # field -> a length byte per document
+        self.holding: dict[str, list] = {}  # field -> the (leaf searcher, offset) of segments that may hold it
+        self.averages: dict[str, float] = {}  # field -> its average length (a sum over every segment)
         self.recent = RecentScores()
 
 
 _KEPT: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> _Kept
+KEPT_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> _Kept of an ArrayRanker (scores as arrays)
 
 
 def forget_recent_scores() -> None:
     """Forget every searcher's recent scores (a benchmark timing queries as if each came first)."""
-    for kept in list(_KEPT.values()):
+    for kept in [*_KEPT.values(), *KEPT_ARRAYS.values()]:
         kept.recent = RecentScores()
+
+
+def _holding(searcher, fieldname: str) -> list:
+    """The (leaf searcher, offset) of the segments that may hold terms of a field: a scored field's terms
+    are not looked up in segments where it has no length (a language's field in another's segments)."""
+    holding = _KEPT.setdefault(searcher, _Kept()).holding
+    if fieldname not in holding:
+        field = searcher.schema[fieldname] if fieldname in searcher.schema else None
+        holding[fieldname] = [(leaf, offset) for leaf, offset in searcher.leaf_searchers()
+                              if field is None or not field.scorable or leaf.reader().field_length(fieldname)]
+    return holding[fieldname]
+
+
+def doc_frequency(searcher, fieldname: str, text) -> int:
+    """How many documents hold a term (deleted ones included, as Whoosh counts), looked up only in the
+    segments that may hold it."""
+    return sum(leaf.reader().doc_frequency(fieldname, text) for leaf, _ in _holding(searcher, fieldname))
+
+
+def holds(searcher, fieldname: str, text) -> bool:
+    """Whether the index holds a term, looked up only in the segments that may hold it."""
+    return any((fieldname, text) in leaf.reader() for leaf, _ in _holding(searcher, fieldname))
+
+
+def average_length(searcher, fieldname: str) -> float:
+    """A scored field's average length in the documents (1 when it has none), summed once per searcher."""
+    averages = _KEPT.setdefault(searcher, _Kept()).averages
+    if fieldname not in averages:
+        averages[fieldname] = searcher.avg_field_length(fieldname) or 1
+    return averages[fieldname]
+
+
+def idf_of(searcher, fieldname: str, text) -> float:
+    """Whoosh's inverse document frequency of a term (`WeightingModel.idf`), to the last bit."""
+    return log(searcher.doc_count_all() / (doc_frequency(searcher, fieldname, text) + 1)) + 1
 
 
 def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: bool = False,
@@ -82,7 +122,7 @@ def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: b
     """(segment offset, document numbers, weights, values) for each posting block of a
     term, deleted documents left out; weights and values are None unless asked for. With `within`
     (sorted document numbers), blocks that cannot hold any of them are skipped without being read."""
-    for leaf, offset in searcher.leaf_searchers():
+    for leaf, offset in _holding(searcher, fieldname):
         reader = leaf.reader()
         local = None
         if within is not None:
@@ -159,7 +199,7 @@ def phrase_postings(searcher, fieldname: str, words) -> list[dict[int, tuple[flo
     stand one right after another in the field (empty dictionaries when none does).
 
     The rarest word is read first; the others only in the blocks that can hold its documents."""
-    order = sorted(range(len(words)), key=lambda i: searcher.doc_frequency(fieldname, words[i]))
+    order = sorted(range(len(words)), key=lambda i: doc_frequency(searcher, fieldname, words[i]))
     per_word: list[dict[int, tuple[float, bytes]]] = [{} for _ in words]
     candidates: set[int] | None = None
     for index in order:
@@ -211,13 +251,16 @@ def can_rank(query) -> bool:
 
 
 class Ranker:
-    """Scores for one searcher; each field's lengths are read once while the searcher lasts."""
+    """Scores for one searcher, as dictionaries {document number: score}; each field's lengths are read
+    once while the searcher lasts."""
+
+    _store = _KEPT  # where a searcher's recent scores and language scores are kept
 
     def __init__(self, searcher, doc_set, memo: dict) -> None:
         self._searcher = searcher
         self._doc_set = doc_set  # query -> set of document numbers (for AND NOT)
         self._memo = memo  # wildcard expansions, shared with the query's highlighting terms
-        self._kept: _Kept = _KEPT.setdefault(searcher, _Kept())
+        self._kept: _Kept = self._store.setdefault(searcher, _Kept())
 
     def rank(self, query, allowed: set[int] | None, limit: int | None) -> tuple[list[tuple[int, float]], int]:
         """The `limit` best (document number, score) pairs, best first (ties: lower number first), and how
@@ -239,13 +282,26 @@ class Ranker:
         if scores is None:
             boost = query.boost
             if boost == 0.0 and type(query) in (wq.Or, wq.DisjunctionMax):  # which documents, not how well
-                scores = dict.fromkeys(chain.from_iterable(map(self._scores, query.subqueries)), 0.0)
+                scores = self._any_of(list(map(self._scores, query.subqueries)))
             else:
                 scores = self._unboosted(query)
                 if boost != 1.0:
-                    scores = {doc: score * boost for doc, score in scores.items()}
-            self._kept.recent.keep(query, scores)
+                    scores = self._boosted(scores, boost)
+            self._kept.recent.keep(query, scores, self._size(scores))
         return scores
+
+    @staticmethod
+    def _size(scores: dict[int, float]) -> int:
+        return len(scores)
+
+    @staticmethod
+    def _any_of(parts: list[dict[int, float]]) -> dict[int, float]:
+        """The documents of any of `parts`, each scoring 0."""
+        return dict.fromkeys(chain.from_iterable(parts), 0.0)
+
+    @staticmethod
+    def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
+        return {doc: score * boost for doc, score in scores.items()}
 
     def _unboosted(self, query) -> dict[int, float]:
         if type(query) is wq.Term:
@@ -286,7 +342,7 @@ class Ranker:
         index): its documents are found among those the other parts all match."""
         positive = [q for q in query.subqueries if type(q) is not wq.Not]
         nots = [q for q in query.subqueries if type(q) is wq.Not]
-        split = [_language_part(q) for q in positive]
+        split = [language_part(q) for q in positive]
         if all(split):  # no part to start from: every part is made whole
             split = [None] * len(positive)
         parts: list = [self._scores(q) if part is None else part for q, part in zip(positive, split)]
@@ -317,18 +373,8 @@ class Ranker:
         return found
 
     def _in_languages(self, docs: Collection[int], langs: list[str]) -> list[int]:
-        """The documents of `docs` written in one of `langs`, through a code per document kept while the
-        searcher lasts (each language's documents are read once)."""
-        kept = self._kept
-        if kept.codes is None or len(kept.codes[1]) + len(langs) > MAX_LANGUAGES:  # full: no index holds that many
-            kept.codes = (bytearray(self._searcher.doc_count_all()), {})
-        codes, numbers = kept.codes
-        wanted = bytearray(256)
-        for text in langs:
-            if text not in numbers:
-                numbers[text] = len(numbers) + 1
-                deque(map(codes.__setitem__, self._term_scores("lang", text), repeat(numbers[text])), maxlen=0)
-            wanted[numbers[text]] = 1
+        """The documents of `docs` written in one of `langs` (see `language_codes`)."""
+        codes, wanted = language_codes(self._searcher, langs, lambda text: self._term_scores("lang", text))
         ordered = list(docs)
         return list(compress(ordered, map(wanted.__getitem__, map(codes.__getitem__, ordered))))
 
@@ -365,8 +411,8 @@ class Ranker:
             return {}
         if not searcher.schema[fieldname].scorable:
             return dict(zip(docs, weights))
-        idf, avgfl = searcher.idf(fieldname, text), searcher.avg_field_length(fieldname) or 1
-        lengths = self._field_lengths(fieldname)
+        idf, avgfl = idf_of(searcher, fieldname, text), average_length(searcher, fieldname)
+        lengths = field_lengths(self._searcher, fieldname)
         if lengths is None:
             return {doc: _bm25(idf, weight, searcher.doc_field_length(doc, fieldname, 1), avgfl)
                     for doc, weight in zip(docs, weights)}
@@ -374,25 +420,42 @@ class Ranker:
         scores = _Bm25Table(idf, avgfl)
         return dict(zip(docs, map(scores.__getitem__, zip(weights, map(lengths.__getitem__, docs)))))
 
-    def _field_lengths(self, fieldname: str) -> bytes | None:
-        """The stored length byte of every document for a field, all segments in order (None: the codec
-        does not store them where expected; they are then read one by one); read once per searcher."""
-        lengths = self._kept.lengths
-        if fieldname not in lengths:
-            parts = []
-            try:
-                for leaf, _ in self._searcher.leaf_searchers():
-                    reader = leaf.reader()
-                    column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-                    data = column._dbfile.get(column._basepos, column._count) if column is not None else b""
-                    parts.append(data.ljust(reader.doc_count_all(), b"\0"))
-                lengths[fieldname] = b"".join(parts)
-            except Exception:  # noqa: BLE001 - another codec: the public, slower way
-                lengths[fieldname] = None
-        return lengths[fieldname]
+
+def language_codes(searcher, langs: list[str], read_docs) -> tuple[bytearray, bytearray]:
+    """A code per document (its language's, 0: not coded) and, by code, whether it is one of `langs`:
+    kept while the searcher lasts, each language's documents (`read_docs(language)`) read once."""
+    kept = _KEPT.setdefault(searcher, _Kept())
+    if kept.codes is None or len(kept.codes[1]) + len(langs) > MAX_LANGUAGES:  # full: no index holds that many
+        kept.codes = (bytearray(searcher.doc_count_all()), {})
+    codes, numbers = kept.codes
+    wanted = bytearray(256)
+    for text in langs:
+        if text not in numbers:
+            numbers[text] = len(numbers) + 1
+            deque(map(codes.__setitem__, read_docs(text), repeat(numbers[text])), maxlen=0)
+        wanted[numbers[text]] = 1
+    return codes, wanted
 
 
-def _language_part(query) -> tuple | None:
+def field_lengths(searcher, fieldname: str) -> bytes | None:
+    """The stored length byte of every document for a field, all segments in order (None: the codec
+    does not store them where expected; they are then read one by one); read once per searcher."""
+    lengths = _KEPT.setdefault(searcher, _Kept()).lengths
+    if fieldname not in lengths:
+        parts = []
+        try:
+            for leaf, _ in searcher.leaf_searchers():
+                reader = leaf.reader()
+                column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+                data = column._dbfile.get(column._basepos, column._count) if column is not None else b""
+                parts.append(data.ljust(reader.doc_count_all(), b"\0"))
+            lengths[fieldname] = b"".join(parts)
+        except Exception:  # noqa: BLE001 - another codec: the public, slower way
+            lengths[fieldname] = None
+    return lengths[fieldname]
+
+
+def language_part(query) -> tuple | None:
     """(word query, languages) of a query `word OR lang:x OR lang:y…` (no boosts), else None."""
     if type(query) is not wq.Or or query.boost != 1.0 or len(query.subqueries) < 2:
         return None
@@ -425,5 +488,5 @@ class _Bm25Table(dict):
         self.idf, self.avgfl = idf, avgfl
 
     def __missing__(self, key: tuple[float, int]) -> float:
-        score = self[key] = _bm25(self.idf, key[0], _LENGTHS[key[1]], self.avgfl)
+        score = self[key] = _bm25(self.idf, key[0], LENGTHS[key[1]], self.avgfl)
         return score

@@ -1,0 +1,197 @@
+"""The ranker for large indexes: the same scores as `scoring.Ranker`, to the last bit, computed on NumPy
+arrays instead of dictionaries.
+
+A common word matches a fifth of a million-article index; summing, intersecting and comparing those
+scores one dictionary entry at a time was most of a query's time. Here a query part's scores are two
+arrays, its document numbers (sorted, distinct) and their scores, and every step works on whole
+arrays. Each sum is made in the order `scoring.Ranker` makes it, so every float is the same. NumPy
+costs about 60 ms to import, more than a query on a small index takes: the search index chooses the
+ranker by the index's size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reader.core.search.lean_import import deferring
+from reader.core.search.scoring import (
+    K1,
+    KEPT_ARRAYS,
+    LENGTHS,
+    B,
+    Ranker,
+    average_length,
+    field_lengths,
+    idf_of,
+    language_codes,
+    language_part,
+    phrase_postings,
+    term_blocks,
+)
+
+with deferring():
+    from whoosh import query as wq
+
+Scores = tuple[np.ndarray, np.ndarray]  # document numbers (int64, ascending, distinct), scores (float64)
+_NONE: Scores = (np.zeros(0, np.int64), np.zeros(0, np.float64))
+_LENGTH_OF = np.array(LENGTHS, np.float64)  # a field length by its stored byte
+_DENSE_SHARE = 32  # parts holding more than 1/32 of the index are merged through index-wide arrays
+
+
+class ArrayRanker(Ranker):
+    """`scoring.Ranker` on arrays (see the module's docstring)."""
+
+    _store = KEPT_ARRAYS
+
+    def rank(self, query, allowed: set[int] | None, limit: int | None) -> tuple[list[tuple[int, float]], int]:
+        docs, scores = self._scores(query)
+        if allowed is not None:
+            keep = _within(docs, _array(allowed))[0]
+            docs, scores = docs[keep], scores[keep]
+        count = len(docs)
+        if limit and count > limit:  # only those scoring at least the limit-th best
+            top = scores >= np.partition(scores, count - limit)[count - limit]
+            docs, scores = docs[top], scores[top]
+        order = np.lexsort((docs, -scores))[:limit]  # best first, ties by document number
+        return list(zip(docs[order].tolist(), scores[order].tolist())), count
+
+    @staticmethod
+    def _size(scores: Scores) -> int:
+        return len(scores[0])
+
+    def _any_of(self, parts: list[Scores]) -> Scores:
+        docs = _union([part[0] for part in parts], self._searcher.doc_count_all())
+        return docs, np.zeros(len(docs))
+
+    @staticmethod
+    def _boosted(scores: Scores, boost: float) -> Scores:
+        return scores[0], scores[1] * boost
+
+    def _unboosted(self, query) -> Scores:
+        kind = type(query)
+        if kind is wq.Term:
+            return self._term_scores(query.fieldname, query.text)
+        if kind is wq.Phrase:  # Whoosh scores a phrase as its words together, added as a tree
+            matches = phrase_postings(self._searcher, query.fieldname, query.words)
+            docs = np.array(sorted(matches[0]), np.int64)
+            parts = [self._scored(query.fieldname, word, docs, [found[doc][0] for doc in docs.tolist()])[1]
+                     for word, found in zip(query.words, matches)]
+            return docs, _tree_sum(parts)
+        if kind is wq.AndNot:
+            docs, scores = self._scores(query.a)
+            keep = ~_within(docs, _array(self._doc_set(query.b)))[0]
+            return docs[keep], scores[keep]
+        if kind is wq.And:
+            return self._and_scores(query)
+        if kind in (wq.Or, wq.DisjunctionMax):  # a sum, or each document's best alternative
+            return self._merged(list(map(self._scores, query.subqueries)), kind is wq.DisjunctionMax)
+        return super()._unboosted(query)  # wildcards: the Or of their terms
+
+    def _merged(self, parts: list[Scores], best: bool) -> Scores:
+        """The union of `parts`, each document scoring the sum of its parts' scores (added in order) or,
+        with `best`, the highest."""
+        parts = [part for part in parts if len(part[0])]
+        if len(parts) <= 1:
+            return parts[0] if parts else _NONE
+        docs = _union([part[0] for part in parts], self._searcher.doc_count_all())
+        total = np.full(len(docs), -np.inf) if best else np.zeros(len(docs))
+        for part_docs, part_scores in parts:
+            at = np.searchsorted(docs, part_docs)
+            total[at] = np.maximum(total[at], part_scores) if best else total[at] + part_scores
+        return docs, total
+
+    def _and_scores(self, query) -> Scores:
+        """As `Ranker._and_scores`: a translated query's language parts are scored only on the documents
+        the other parts all match."""
+        positive = [q for q in query.subqueries if type(q) is not wq.Not]
+        nots = [q for q in query.subqueries if type(q) is wq.Not]
+        split = [language_part(q) for q in positive]
+        if all(split):
+            split = [None] * len(positive)
+        parts: list = [self._scores(q) if part is None else None for q, part in zip(positive, split)]
+        whole = sorted((part for part in parts if part is not None), key=lambda part: len(part[0]))
+        common = whole[0][0]
+        for other in whole[1:]:
+            common = common[_within(common, other[0])[0]]
+        for excluded in nots:
+            common = common[~_within(common, _array(self._doc_set(excluded.query)))[0]]
+        for index, part in enumerate(split):
+            if part is not None:  # (word query, languages)
+                parts[index] = self._language_scores(*part, common)
+                common = parts[index][0]
+        total = np.zeros(len(common))  # the parts' scores summed in order, as Whoosh sums them
+        for docs, scores in parts:
+            total = total + scores[np.searchsorted(docs, common)]
+        extra = sum(q.boost for q in nots)  # Whoosh scores each NOT as its boost for the documents kept
+        return common, total + extra if extra else total
+
+    def _language_scores(self, word, langs: list[str], among: np.ndarray) -> Scores:
+        """The scores `word OR lang:x OR lang:y…` gives the documents of `among` it matches: the word's
+        score, the language's, or the language's plus the word's when both match."""
+        docs, scores = self._scores(word)
+        boost = self._searcher.schema["lang"].format.field_boost
+        codes, wanted = language_codes(self._searcher, langs, lambda text: self._term_scores("lang", text)[0].tolist())
+        in_langs = np.frombuffer(wanted, np.uint8)[np.frombuffer(codes, np.uint8)[among]].astype(bool)
+        matched, at = _within(among, docs)
+        keep = matched | in_langs
+        word_scores = np.zeros(len(among))
+        word_scores[matched] = scores[at[matched]]
+        found = np.where(matched, np.where(in_langs, boost + word_scores, word_scores), boost)
+        return among[keep], found[keep]
+
+    def _read_term_scores(self, fieldname: str, text, field_format, existence: bool) -> Scores:
+        docs: list[int] = []
+        weights: list[float] = []
+        for offset, ids, block_weights, _ in term_blocks(self._searcher, fieldname, text, weights=not existence):
+            docs += map(offset.__add__, ids) if offset else ids
+            if not existence:
+                weights += block_weights
+        numbers = np.array(docs, np.int64)
+        if existence:
+            return numbers, np.full(len(numbers), float(field_format.field_boost))
+        return self._scored(fieldname, text, numbers, weights)
+
+    def _scored(self, fieldname: str, text, docs: np.ndarray, weights: list[float]) -> Scores:
+        """BM25F written as `scoring._bm25`, element by element (the same float operations in the same
+        order), or the weights for fields without lengths."""
+        searcher = self._searcher
+        weight = np.array(weights, np.float64)
+        if not len(docs) or not searcher.schema[fieldname].scorable:
+            return docs, weight
+        idf, avgfl = idf_of(searcher, fieldname, text), average_length(searcher, fieldname)
+        lengths = field_lengths(searcher, fieldname)
+        length = _LENGTH_OF[np.frombuffer(lengths, np.uint8)[docs]] if lengths is not None else \
+            np.array([searcher.doc_field_length(doc, fieldname, 1) for doc in docs.tolist()], np.float64)
+        return docs, idf * ((weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * length / avgfl)))
+
+
+def _array(docs) -> np.ndarray:
+    """Document numbers (a set or any collection) as a sorted array."""
+    return np.sort(np.fromiter(docs, np.int64, len(docs)))
+
+
+def _within(docs: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of the sorted `docs` are in the sorted `among`, and where each would stand there."""
+    at = np.searchsorted(among, docs)
+    found = at < len(among)
+    found[found] = among[at[found]] == docs[found]
+    return found, at
+
+
+def _union(parts: list[np.ndarray], size: int) -> np.ndarray:
+    """The sorted distinct document numbers of `parts`: through a mark per document of the index (`size`
+    documents) when they are many beside it."""
+    if sum(map(len, parts)) * _DENSE_SHARE > size:
+        marks = np.zeros(size, bool)
+        for part in parts:
+            marks[part] = True
+        return np.flatnonzero(marks)
+    return np.unique(np.concatenate(parts)) if parts else _NONE[0]
+
+
+def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
+    """Arrays added as `scoring._tree_sum` adds values (a + (b + c))."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
