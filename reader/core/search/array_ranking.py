@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from reader.core.search.analysis import positions
 from reader.core.search.lean_import import deferring
 from reader.core.search.scoring import (
     K1,
@@ -20,6 +21,7 @@ from reader.core.search.scoring import (
     LENGTHS,
     B,
     Ranker,
+    adjacent_docs,
     average_length,
     field_lengths,
     idf_of,
@@ -72,7 +74,7 @@ class ArrayRanker(Ranker):
         if kind is wq.Term:
             return self._term_scores(query.fieldname, query.text)
         if kind is wq.Phrase:  # Whoosh scores a phrase as its words together, added as a tree
-            matches = phrase_postings(self._searcher, query.fieldname, query.words)
+            matches = phrase_postings(self._searcher, query.fieldname, query.words, _adjacent_docs)
             docs = np.array(sorted(matches[0]), np.int64)
             parts = [self._scored(query.fieldname, word, docs, [found[doc][0] for doc in docs.tolist()])[1]
                      for word, found in zip(query.words, matches)]
@@ -163,6 +165,41 @@ class ArrayRanker(Ranker):
         length = _LENGTH_OF[np.frombuffer(lengths, np.uint8)[docs]] if lengths is not None else \
             np.array([searcher.doc_field_length(doc, fieldname, 1) for doc in docs.tolist()], np.float64)
         return docs, idf * ((weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * length / avgfl)))
+
+
+def _adjacent_docs(candidates: set[int], per_word: list[dict[int, tuple[float, bytes]]], decode) -> set[int]:
+    """`scoring.adjacent_docs` on arrays: each word's positions in every candidate are decoded at once,
+    and the (document, first word's position) pairs that every word has at its distance are kept."""
+    if decode is not positions:  # another format of positions
+        return adjacent_docs(candidates, per_word, decode)
+    docs = list(candidates)  # one order for every word
+    if not docs:
+        return set()
+    pairs = None
+    for distance, found in enumerate(per_word):
+        starts = _phrase_starts([found[doc][1] for doc in docs], distance - len(per_word))
+        pairs = starts if pairs is None else np.intersect1d(pairs, starts, assume_unique=True)
+        if not len(pairs):
+            return set()
+    return set(np.array(docs, np.int64)[np.unique(pairs >> 32)].tolist())
+
+
+def _phrase_starts(values: list[bytes], distance: int) -> np.ndarray:
+    """(i << 32) + position - `distance` for every position of every `values[i]`, sorted: FastPositions'
+    gaps, one, two or four bytes each (little-endian) after a code letter."""
+    codes = np.frombuffer(bytes(value[0] for value in values), np.uint8)
+    starts = []
+    for code, width in ((b"B", "u1"), (b"H", "<u2"), (b"I", "<u4")):
+        owners = np.flatnonzero(codes == code[0])
+        if not len(owners):
+            continue
+        chosen = [values[owner] for owner in owners.tolist()]
+        gaps = np.frombuffer(b"".join(value[1:] for value in chosen), width).astype(np.int64)
+        counts = (np.fromiter(map(len, chosen), np.int64, len(chosen)) - 1) // np.dtype(width).itemsize
+        summed = np.concatenate(([0], np.cumsum(gaps)))
+        found = summed[1:] - np.repeat(summed[np.cumsum(counts) - counts], counts)  # each value's own sums
+        starts.append((np.repeat(owners, counts) << 32) + found - distance)
+    return np.sort(np.concatenate(starts)) if len(starts) > 1 else starts[0]
 
 
 def _array(docs) -> np.ndarray:

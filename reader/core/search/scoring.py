@@ -194,9 +194,10 @@ def expansions(query, reader, memo: dict) -> list:
     return memo[key]
 
 
-def phrase_postings(searcher, fieldname: str, words) -> list[dict[int, tuple[float, bytes]]]:
+def phrase_postings(searcher, fieldname: str, words, adjacent=None) -> list[dict[int, tuple[float, bytes]]]:
     """For each word of a phrase, {document number: (weight, value)} of the documents where `words`
-    stand one right after another in the field (empty dictionaries when none does).
+    stand one right after another in the field (empty dictionaries when none does); `adjacent` finds
+    them among the documents that have every word (`adjacent_docs`, or one as good).
 
     The rarest word is read first; the others only in the blocks that can hold its documents."""
     order = sorted(range(len(words)), key=lambda i: doc_frequency(searcher, fieldname, words[i]))
@@ -213,9 +214,16 @@ def phrase_postings(searcher, fieldname: str, words) -> list[dict[int, tuple[flo
             return [{} for _ in words]
     field_format = searcher.schema[fieldname].format
     decode = positions if isinstance(field_format, FastPositions) else field_format.decode_positions
+    matched = (adjacent or adjacent_docs)(candidates or set(), per_word, decode)
+    return [{doc: found[doc] for doc in matched} for found in per_word]
+
+
+def adjacent_docs(candidates: set[int], per_word: list[dict[int, tuple[float, bytes]]], decode) -> set[int]:
+    """The `candidates` where the words stand one right after another: each word's postings in
+    `per_word` ({document: (weight, value)}), its positions decoded from the value by `decode`."""
     first, rest = per_word[0], list(enumerate(per_word[1:], 1))
     matched = set()
-    for doc in candidates or ():
+    for doc in candidates:
         starts = set(decode(first[doc][1]))
         for distance, found in rest:
             starts.intersection_update(map(distance.__rsub__, decode(found[doc][1])))
@@ -223,7 +231,7 @@ def phrase_postings(searcher, fieldname: str, words) -> list[dict[int, tuple[flo
                 break
         if starts:
             matched.add(doc)
-    return [{doc: found[doc] for doc in matched} for found in per_word]
+    return matched
 
 
 def phrase_docs(searcher, fieldname: str, words) -> set[int]:
