@@ -599,7 +599,7 @@ class SearchIndex:
         searcher = self.searcher()
         filters = _filters(lang, tag)
         memo: dict = {}  # wildcard expansions, looked up once for the ranking and the highlighting terms
-        terms = _query_terms(parsed, searcher.reader(), memo)
+        terms = _query_terms(parsed, searcher, memo)
         if sort == "relevance" and can_rank(parsed):  # scored from posting blocks: much faster
             allowed = _doc_set(searcher, filters) if filters is not None else None
             ranker = _ranker(searcher, memo)
@@ -790,12 +790,12 @@ def _unscored_parts_as_filters(parsed, filters):
     return wq.And(scored, boost=parsed.boost), wq.And(unscored + ([filters] if filters is not None else []))
 
 
-def _query_terms(parsed, reader, memo: dict) -> frozenset[tuple[str, str]]:
+def _query_terms(parsed, searcher, memo: dict) -> frozenset[tuple[str, str]]:
     """(field, term) pairs the query looks for, with wildcard/fuzzy/prefix terms expanded."""
     terms: set[tuple[str, str]] = set()
     for leaf in [parsed] if parsed.is_leaf() else parsed.leaves():
         if hasattr(leaf, "_btexts"):  # multi-term queries: expand against the index's terms
-            pairs = ((leaf.fieldname, t) for t in expansions(leaf, reader, memo))
+            pairs = ((leaf.fieldname, t) for t in expansions(leaf, searcher, memo))
         else:
             pairs = leaf.iter_all_terms()
         for name, value in pairs:

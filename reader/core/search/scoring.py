@@ -186,11 +186,14 @@ def _in_order(deleted: frozenset) -> tuple[int, ...]:
     return tuple(sorted(deleted))
 
 
-def expansions(query, reader, memo: dict) -> list:
-    """The index terms a wildcard, prefix or fuzzy term stands for, looked up once per query (`memo`)."""
+def expansions(query, searcher, memo: dict) -> list:
+    """The index terms a wildcard, prefix or fuzzy term stands for, in order, looked up once per query
+    (`memo`) in each segment that may hold its field (one walk of the merged terms of every segment
+    took 0.3 s at a million articles)."""
     key = repr(query)
     if key not in memo:
-        memo[key] = list(query._btexts(reader))
+        found = set().union(*(query._btexts(leaf.reader()) for leaf, _ in _holding(searcher, query.fieldname)))
+        memo[key] = sorted(found)
     return memo[key]
 
 
@@ -321,7 +324,7 @@ class Ranker:
             return {doc: _tree_sum([part[doc] for part in parts]) for doc in matches[0]}
         if type(query) in (wq.Prefix, wq.Wildcard):
             terms = [wq.Term(query.fieldname, text)
-                     for text in expansions(query, self._searcher.reader(), self._memo)]
+                     for text in expansions(query, self._searcher, self._memo)]
             return self._scores(wq.Or(terms))
         if type(query) is wq.AndNot:
             excluded = self._doc_set(query.b)
@@ -382,9 +385,13 @@ class Ranker:
 
     def _in_languages(self, docs: Collection[int], langs: list[str]) -> list[int]:
         """The documents of `docs` written in one of `langs` (see `language_codes`)."""
-        codes, wanted = language_codes(self._searcher, langs, lambda text: self._term_scores("lang", text))
+        codes, wanted = language_codes(self._searcher, langs, self._mark_language)
         ordered = list(docs)
         return list(compress(ordered, map(wanted.__getitem__, map(codes.__getitem__, ordered))))
+
+    def _mark_language(self, codes: bytearray, text: str, code: int) -> None:
+        """Give the documents of a language their code."""
+        deque(map(codes.__setitem__, self._term_scores("lang", text), repeat(code)), maxlen=0)
 
     def _term_scores(self, fieldname: str, text) -> dict[int, float]:
         """Scores of every document with a term."""
@@ -429,9 +436,10 @@ class Ranker:
         return dict(zip(docs, map(scores.__getitem__, zip(weights, map(lengths.__getitem__, docs)))))
 
 
-def language_codes(searcher, langs: list[str], read_docs) -> tuple[bytearray, bytearray]:
+def language_codes(searcher, langs: list[str], mark) -> tuple[bytearray, bytearray]:
     """A code per document (its language's, 0: not coded) and, by code, whether it is one of `langs`:
-    kept while the searcher lasts, each language's documents (`read_docs(language)`) read once."""
+    kept while the searcher lasts, each language's documents given their code once (`mark(codes,
+    language, code)`)."""
     kept = _KEPT.setdefault(searcher, _Kept())
     if kept.codes is None or len(kept.codes[1]) + len(langs) > MAX_LANGUAGES:  # full: no index holds that many
         kept.codes = (bytearray(searcher.doc_count_all()), {})
@@ -440,7 +448,7 @@ def language_codes(searcher, langs: list[str], read_docs) -> tuple[bytearray, by
     for text in langs:
         if text not in numbers:
             numbers[text] = len(numbers) + 1
-            deque(map(codes.__setitem__, read_docs(text), repeat(numbers[text])), maxlen=0)
+            mark(codes, text, numbers[text])
         wanted[numbers[text]] = 1
     return codes, wanted
 
