@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from reader.core.engine import Engine
 from reader.core.search import index as index_module
 from reader.core.search import scoring
+from reader.core.search.array_ranking import ArrayRanker
+from reader.core.search.scoring import Ranker
 from tests.conftest import DEMO_CORPUS, replace_and_delete, write, write_word_articles
 
 QUERIES = ["police", "police officers", "government OR police", "polic*", "gouv*", "police NOT government",
@@ -40,10 +44,10 @@ def engine(tmp_path_factory):
     engine.close()
 
 
-@pytest.fixture(params=["dictionaries", "arrays"])
+@pytest.fixture(params=[Ranker, ArrayRanker])
 def ranking(request, monkeypatch):
-    """Each ranker in turn: on dictionaries (small indexes) and on NumPy arrays (large ones)."""
-    monkeypatch.setattr(index_module, "ARRAY_RANKING_DOCS", 0 if request.param == "arrays" else 10**12)
+    """Each ranker in turn: on dictionaries (small indexes, without NumPy) and on NumPy arrays."""
+    monkeypatch.setattr(index_module, "_ranker_class", lambda searcher: request.param)
     return request.param
 
 
@@ -112,8 +116,8 @@ def test_arrays_give_the_dictionaries_scores_to_the_last_bit(engine, monkeypatch
     for query in QUERIES:
         for options in ({"limit": None}, {"limit": 5}, {"limit": None, "lang": "fr"}, {"limit": 3, "tag": "watch"}):
             found = []
-            for documents in (10**12, 0):  # dictionaries, then arrays
-                monkeypatch.setattr(index_module, "ARRAY_RANKING_DOCS", documents)
+            for ranker in (Ranker, ArrayRanker):
+                monkeypatch.setattr(index_module, "_ranker_class", lambda searcher, ranker=ranker: ranker)
                 scoring.forget_recent_scores()
                 results = engine.search(query, snippets=False, **options)
                 found.append((results.total, [(hit.id, hit.score) for hit in results.hits]))
@@ -148,3 +152,14 @@ def test_a_query_typed_on_ranks_as_if_searched_first_and_an_update_is_not_hidden
     engine.update()  # a new searcher: the scores kept for the old one are not used
     assert engine.search("police", limit=1, snippets=False).hits[0].id == "zz-new.txt"
     engine.close()
+
+
+def test_a_searcher_ranks_on_arrays_once_numpy_is_loaded(engine, monkeypatch):
+    import numpy  # noqa: F401 - loaded, as the app loads it
+
+    searcher = engine._require_index().searcher()
+    assert index_module._ranker_class(searcher) is ArrayRanker
+    monkeypatch.delitem(sys.modules, "numpy")
+    assert index_module._ranker_class(searcher) is Ranker  # a small index, NumPy not loaded
+    monkeypatch.setattr(index_module, "ARRAY_RANKING_DOCS", searcher.doc_count_all())
+    assert index_module._ranker_class(searcher) is ArrayRanker  # large enough to load it

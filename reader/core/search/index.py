@@ -12,6 +12,7 @@ import os
 import pickle
 import re
 import shutil
+import sys
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -59,7 +60,7 @@ NEAR_DEPTH = 10  # at most this many articles nearest in meaning are fused, and 
 SIMILARITY_GAP = 0.03  # those at most this much less similar to the query than the nearest allowed one
 MEANING_WEIGHT = 1.0  # of the meaning's ranking in the fusion, the words' counting 1
 MEANING_FIELD = "#meaning"  # in `IndexResults.via`: a hit found by meaning only
-ARRAY_RANKING_DOCS = 200_000  # from this many documents a query is ranked on NumPy arrays (array_ranking)
+ARRAY_RANKING_DOCS = 200_000  # from this many documents a query is ranked on NumPy arrays (see _ranker_class)
 
 # words, which articles may be found (by id), how many: (article id, similarity), most similar first
 Meaning = Callable[[str, Callable[[str], bool], int], "list[tuple[str, float]]"]
@@ -602,7 +603,7 @@ class SearchIndex:
         terms = _query_terms(parsed, searcher, memo)
         if sort == "relevance" and can_rank(parsed):  # scored from posting blocks: much faster
             allowed = _doc_set(searcher, filters) if filters is not None else None
-            ranker = _ranker(searcher, memo)
+            ranker = _ranker_class(searcher)(searcher, lambda q: _doc_set(searcher, q), memo)
             if plain:
                 typed = _doc_set(searcher, self.parse(text, resolve_entity, read_body)) if expander else None
                 return self._fused(searcher, ranker.rank(parsed, allowed, max(limit or 0, FUSION_DEPTH))[0],
@@ -723,14 +724,15 @@ def _count(searcher, parsed, filters) -> int:
     return len(docs)
 
 
-def _ranker(searcher, memo: dict) -> Ranker:
-    """The ranker of a searcher: on NumPy arrays from ARRAY_RANKING_DOCS documents, where the time it saves
-    on a common word outweighs importing NumPy."""
-    if searcher.doc_count_all() < ARRAY_RANKING_DOCS:
-        return Ranker(searcher, lambda q: _doc_set(searcher, q), memo)
+def _ranker_class(searcher) -> type[Ranker]:
+    """How a searcher ranks: on NumPy arrays (several times faster on common words) once NumPy is loaded
+    (the app loads it) or the index is large enough to repay its import (60 ms, as long as a query on
+    100,000 articles), else on dictionaries."""
+    if "numpy" not in sys.modules and searcher.doc_count_all() < ARRAY_RANKING_DOCS:
+        return Ranker
     from reader.core.search.array_ranking import ArrayRanker
 
-    return ArrayRanker(searcher, lambda q: _doc_set(searcher, q), memo)
+    return ArrayRanker
 
 
 def _doc_set(searcher, query) -> set[int]:
