@@ -132,7 +132,7 @@ class ArrayRanker(Ranker):
         score, the language's, or the language's plus the word's when both match."""
         docs, scores = self._scores(word)
         boost = self._searcher.schema["lang"].format.field_boost
-        codes, wanted = language_codes(self._searcher, langs, self._mark_language)
+        codes, wanted = language_codes(self._searcher, self._folder, langs)
         in_langs = np.frombuffer(wanted, np.uint8)[np.frombuffer(codes, np.uint8)[among]].astype(bool)
         matched, at = _within(among, docs)
         keep = matched | in_langs
@@ -140,9 +140,6 @@ class ArrayRanker(Ranker):
         word_scores[matched] = scores[at[matched]]
         found = np.where(matched, np.where(in_langs, boost + word_scores, word_scores), boost)
         return among[keep], found[keep]
-
-    def _mark_language(self, codes: bytearray, text: str, code: int) -> None:
-        np.frombuffer(codes, np.uint8)[self._term_scores("lang", text)[0]] = code
 
     def _read_term_scores(self, fieldname: str, text, field_format, existence: bool) -> Scores:
         docs: list[int] = []

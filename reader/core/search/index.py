@@ -603,7 +603,8 @@ class SearchIndex:
         terms = _query_terms(parsed, searcher, memo)
         if sort == "relevance" and can_rank(parsed):  # scored from posting blocks: much faster
             allowed = _doc_set(searcher, filters) if filters is not None else None
-            ranker = _ranker_class(searcher)(searcher, lambda q: _doc_set(searcher, q), memo)
+            ranker = _ranker_class(searcher)(searcher, lambda q: _doc_set(searcher, q), memo,
+                                             _folder(self._ix))
             if plain:
                 typed = _doc_set(searcher, self.parse(text, resolve_entity, read_body)) if expander else None
                 return self._fused(searcher, ranker.rank(parsed, allowed, max(limit or 0, FUSION_DEPTH))[0],
@@ -722,6 +723,12 @@ def _count(searcher, parsed, filters) -> int:
     if filters is not None:
         docs &= _doc_set(searcher, filters)
     return len(docs)
+
+
+def _folder(ix) -> Path | None:
+    """The folder of a Whoosh index (None: it is in memory)."""
+    folder = getattr(ix.storage, "folder", None)
+    return Path(folder) if folder else None
 
 
 def _ranker_class(searcher) -> type[Ranker]:

@@ -13,13 +13,15 @@ from __future__ import annotations
 import functools
 import heapq
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict, deque
-from itertools import accumulate, chain, compress, repeat
+from collections import OrderedDict
+from itertools import accumulate, chain, compress
 from math import log
+from pathlib import Path
 from typing import Collection, Iterator
 from weakref import WeakKeyDictionary
 
 from reader.core.search.analysis import FastPositions, positions
+from reader.core.search.language_codes import MAX_LANGUAGES, index_codes
 from reader.core.search.lean_import import deferring
 
 with deferring():  # Whoosh without urllib and asyncio: see lean_import
@@ -31,7 +33,6 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index uses
 LENGTHS = [byte_to_length(b) or 1 for b in range(256)]  # field lengths are stored as one byte each
-MAX_LANGUAGES = 255  # languages a searcher codes (one byte a document; 0: not coded)
 KEPT_SCORES = 2_000_000  # document scores of recent queries' parts a searcher keeps (about 100 bytes each)
 
 
@@ -65,7 +66,7 @@ class _Kept:
 
     def __init__(self) -> None:
         self.languages: dict[str, dict[int, float]] = {}  # language -> the scores of its documents
-        self.codes: tuple[bytearray, dict[str, int]] | None = None  # a code per document, {language: code}
+        self.codes: tuple[bytes, dict[str, int]] | None = None  # a code per document, {language: code}
         self.lengths: dict[str, bytes | None] = {}  # field -> a length byte per document
         self.holding: dict[str, list] = {}  # field -> the (leaf searcher, offset) of segments that may hold it
         self.averages: dict[str, float] = {}  # field -> its average length (a sum over every segment)
@@ -130,32 +131,40 @@ def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: b
             local = [doc - offset for doc in within[first:last]]
             if not local:
                 continue
-        try:
-            matcher = reader.postings(fieldname, text)
-        except Exception:  # noqa: BLE001 - whoosh.reading.TermNotFound: not in this segment
-            continue
-        deleted: tuple[int, ...] = ()
-        if isinstance(matcher, FilterMatcher) and matcher._exclude:  # the segment's deleted documents
-            matcher, deleted = matcher.child, _in_order(matcher._ids)
-        if not hasattr(matcher, "_read_ids"):  # not a block matcher: one posting at a time
-            postings = []
-            while matcher.is_active():
-                if matcher.id() not in deleted:
-                    postings.append((matcher.id(), matcher.weight(), matcher.value() if values else None))
-                matcher.next()
-            yield (offset, [p[0] for p in postings], [p[1] for p in postings] if weights else None,
-                   [p[2] for p in postings] if values else None)
-            continue
-        low = 0  # the smallest document number the current block can hold
+        for block in segment_blocks(reader, fieldname, text, weights, values, local):
+            yield (offset, *block)
+
+
+def segment_blocks(reader, fieldname: str, text, weights: bool = False, values: bool = False,
+                   local: list[int] | None = None) -> Iterator[list]:
+    """`term_blocks` in one segment (its `reader`): [document numbers, weights, values] of each block,
+    numbered in the segment."""
+    try:
+        matcher = reader.postings(fieldname, text)
+    except Exception:  # noqa: BLE001 - whoosh.reading.TermNotFound: not in this segment
+        return
+    deleted: tuple[int, ...] = ()
+    if isinstance(matcher, FilterMatcher) and matcher._exclude:  # the segment's deleted documents
+        matcher, deleted = matcher.child, _in_order(matcher._ids)
+    if not hasattr(matcher, "_read_ids"):  # not a block matcher: one posting at a time
+        postings = []
         while matcher.is_active():
-            high, wanted = matcher._maxid, True
-            if local is not None:
-                at = bisect_left(local, low)
-                wanted = at < len(local) and local[at] <= high
-            low = high + 1
-            if wanted:
-                yield (offset, *_block(matcher, deleted, weights, values))
-            matcher._next_block()
+            if matcher.id() not in deleted:
+                postings.append((matcher.id(), matcher.weight(), matcher.value() if values else None))
+            matcher.next()
+        yield [[p[0] for p in postings], [p[1] for p in postings] if weights else None,
+               [p[2] for p in postings] if values else None]
+        return
+    low = 0  # the smallest document number the current block can hold
+    while matcher.is_active():
+        high, wanted = matcher._maxid, True
+        if local is not None:
+            at = bisect_left(local, low)
+            wanted = at < len(local) and local[at] <= high
+        low = high + 1
+        if wanted:
+            yield _block(matcher, deleted, weights, values)
+        matcher._next_block()
 
 
 def _block(matcher, deleted: tuple[int, ...], weights: bool, values: bool) -> list:
@@ -267,10 +276,11 @@ class Ranker:
 
     _store = _KEPT  # where a searcher's recent scores and language scores are kept
 
-    def __init__(self, searcher, doc_set, memo: dict) -> None:
+    def __init__(self, searcher, doc_set, memo: dict, folder: Path | None = None) -> None:
         self._searcher = searcher
         self._doc_set = doc_set  # query -> set of document numbers (for AND NOT)
         self._memo = memo  # wildcard expansions, shared with the query's highlighting terms
+        self._folder = folder  # the index folder, where each segment's language codes are kept
         self._kept: _Kept = self._store.setdefault(searcher, _Kept())
 
     def rank(self, query, allowed: set[int] | None, limit: int | None) -> tuple[list[tuple[int, float]], int]:
@@ -385,13 +395,9 @@ class Ranker:
 
     def _in_languages(self, docs: Collection[int], langs: list[str]) -> list[int]:
         """The documents of `docs` written in one of `langs` (see `language_codes`)."""
-        codes, wanted = language_codes(self._searcher, langs, self._mark_language)
+        codes, wanted = language_codes(self._searcher, self._folder, langs)
         ordered = list(docs)
         return list(compress(ordered, map(wanted.__getitem__, map(codes.__getitem__, ordered))))
-
-    def _mark_language(self, codes: bytearray, text: str, code: int) -> None:
-        """Give the documents of a language their code."""
-        deque(map(codes.__setitem__, self._term_scores("lang", text), repeat(code)), maxlen=0)
 
     def _term_scores(self, fieldname: str, text) -> dict[int, float]:
         """Scores of every document with a term."""
@@ -436,20 +442,20 @@ class Ranker:
         return dict(zip(docs, map(scores.__getitem__, zip(weights, map(lengths.__getitem__, docs)))))
 
 
-def language_codes(searcher, langs: list[str], mark) -> tuple[bytearray, bytearray]:
-    """A code per document (its language's, 0: not coded) and, by code, whether it is one of `langs`:
-    kept while the searcher lasts, each language's documents given their code once (`mark(codes,
-    language, code)`)."""
+def language_codes(searcher, folder: Path | None, langs: list[str]) -> tuple[bytes, bytearray]:
+    """A code per document (its language's, 0: none) and, by code, whether it is one of `langs`: kept
+    while the searcher lasts, and per segment in the index `folder` (see search.language_codes)."""
     kept = _KEPT.setdefault(searcher, _Kept())
-    if kept.codes is None or len(kept.codes[1]) + len(langs) > MAX_LANGUAGES:  # full: no index holds that many
-        kept.codes = (bytearray(searcher.doc_count_all()), {})
+    if kept.codes is None:
+        leaves = [(leaf.reader(), getattr(leaf.reader().segment(), "segment_id", lambda: None)())
+                  for leaf, _ in searcher.leaf_searchers()]
+        kept.codes = index_codes(leaves, folder, lambda reader, lang: chain.from_iterable(
+            block[0] for block in segment_blocks(reader, "lang", lang)))
     codes, numbers = kept.codes
     wanted = bytearray(256)
     for text in langs:
-        if text not in numbers:
-            numbers[text] = len(numbers) + 1
-            mark(codes, text, numbers[text])
-        wanted[numbers[text]] = 1
+        if text in numbers:
+            wanted[numbers[text]] = 1
     return codes, wanted
 
 
