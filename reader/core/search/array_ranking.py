@@ -16,19 +16,19 @@ import numpy as np
 from reader.core.search.analysis import positions
 from reader.core.search.lean_import import deferring
 from reader.core.search.scoring import (
-    K1,
     KEPT_ARRAYS,
     LENGTHS,
-    B,
     Ranker,
     adjacent_docs,
     average_length,
+    bm25,
     field_lengths,
     idf_of,
     language_codes,
     language_part,
     phrase_postings,
     term_blocks,
+    tree_sum,
 )
 
 with deferring():
@@ -78,7 +78,7 @@ class ArrayRanker(Ranker):
             docs = np.array(sorted(matches[0]), np.int64)
             parts = [self._scored(query.fieldname, word, docs, [found[doc][0] for doc in docs.tolist()])[1]
                      for word, found in zip(query.words, matches)]
-            return docs, _tree_sum(parts)
+            return docs, tree_sum(parts)
         if kind is wq.AndNot:
             docs, scores = self._scores(query.a)
             keep = ~_within(docs, _array(self._doc_set(query.b)))[0]
@@ -154,8 +154,8 @@ class ArrayRanker(Ranker):
         return self._scored(fieldname, text, numbers, weights)
 
     def _scored(self, fieldname: str, text, docs: np.ndarray, weights: list[float]) -> Scores:
-        """BM25F written as `scoring._bm25`, element by element (the same float operations in the same
-        order), or the weights for fields without lengths."""
+        """`scoring.bm25` element by element (the same float operations in the same order), or the
+        weights for fields without lengths."""
         searcher = self._searcher
         weight = np.array(weights, np.float64)
         if not len(docs) or not searcher.schema[fieldname].scorable:
@@ -164,7 +164,7 @@ class ArrayRanker(Ranker):
         lengths = field_lengths(searcher, fieldname)
         length = _LENGTH_OF[np.frombuffer(lengths, np.uint8)[docs]] if lengths is not None else \
             np.array([searcher.doc_field_length(doc, fieldname, 1) for doc in docs.tolist()], np.float64)
-        return docs, idf * ((weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * length / avgfl)))
+        return docs, bm25(idf, weight, length, avgfl)
 
 
 def _adjacent_docs(candidates: set[int], per_word: list[dict[int, tuple[float, bytes]]], decode) -> set[int]:
@@ -224,11 +224,3 @@ def _union(parts: list[np.ndarray], size: int) -> np.ndarray:
             marks[part] = True
         return np.flatnonzero(marks)
     return np.unique(np.concatenate(parts)) if parts else _NONE[0]
-
-
-def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
-    """Arrays added as `scoring._tree_sum` adds values (a + (b + c))."""
-    if len(parts) == 1:
-        return parts[0]
-    half = len(parts) // 2
-    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])

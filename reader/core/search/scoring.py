@@ -33,7 +33,7 @@ with deferring():  # Whoosh without urllib and asyncio: see lean_import
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index uses
 LENGTHS = [byte_to_length(b) or 1 for b in range(256)]  # field lengths are stored as one byte each
-KEPT_SCORES = 2_000_000  # document scores of recent queries' parts a searcher keeps (about 100 bytes each)
+KEPT_SCORES = 2_000_000  # document scores of recent queries' parts a searcher keeps (~100 bytes each in a dict)
 
 
 class RecentScores:
@@ -74,7 +74,7 @@ class _Kept:
 
 
 _KEPT: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> _Kept
-KEPT_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> _Kept of an ArrayRanker (scores as arrays)
+KEPT_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> an ArrayRanker's recent and language scores
 
 
 def forget_recent_scores() -> None:
@@ -331,7 +331,7 @@ class Ranker:
             matches = phrase_postings(self._searcher, query.fieldname, query.words)
             parts = [self._scored(query.fieldname, word, list(found), [weight for weight, _ in found.values()])
                      for word, found in zip(query.words, matches)]
-            return {doc: _tree_sum([part[doc] for part in parts]) for doc in matches[0]}
+            return {doc: tree_sum([part[doc] for part in parts]) for doc in matches[0]}
         if type(query) in (wq.Prefix, wq.Wildcard):
             terms = [wq.Term(query.fieldname, text)
                      for text in expansions(query, self._searcher, self._memo)]
@@ -435,7 +435,7 @@ class Ranker:
         idf, avgfl = idf_of(searcher, fieldname, text), average_length(searcher, fieldname)
         lengths = field_lengths(self._searcher, fieldname)
         if lengths is None:
-            return {doc: _bm25(idf, weight, searcher.doc_field_length(doc, fieldname, 1), avgfl)
+            return {doc: bm25(idf, weight, searcher.doc_field_length(doc, fieldname, 1), avgfl)
                     for doc, weight in zip(docs, weights)}
         # a score depends only on the weight and the length byte: each pair is computed once, looked up in C
         scores = _Bm25Table(idf, avgfl)
@@ -488,17 +488,19 @@ def language_part(query) -> tuple | None:
     return word, [q.text for q in langs]
 
 
-def _tree_sum(values: list[float]) -> float:
-    """The sum of `values` added as Whoosh's binary tree of matchers adds them (a + (b + c)): the same
-    float to the last bit, so ties are broken as Whoosh breaks them."""
+def tree_sum(values: list):
+    """The sum of `values` (floats, or arrays added element by element) as Whoosh's binary tree of
+    matchers adds them (a + (b + c)): the same float to the last bit, so ties are broken as Whoosh
+    breaks them."""
     if len(values) == 1:
         return values[0]
     half = len(values) // 2
-    return _tree_sum(values[:half]) + _tree_sum(values[half:])
+    return tree_sum(values[:half]) + tree_sum(values[half:])
 
 
-def _bm25(idf: float, weight: float, length: float, avgfl: float) -> float:
-    """whoosh.scoring.bm25, written the same way so the scores are the same to the last bit."""
+def bm25(idf: float, weight, length, avgfl: float):
+    """whoosh.scoring.bm25, written the same way so the scores are the same to the last bit (a weight
+    and a length, or arrays of them)."""
     return idf * ((weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * length / avgfl)))
 
 
@@ -510,5 +512,5 @@ class _Bm25Table(dict):
         self.idf, self.avgfl = idf, avgfl
 
     def __missing__(self, key: tuple[float, int]) -> float:
-        score = self[key] = _bm25(self.idf, key[0], LENGTHS[key[1]], self.avgfl)
+        score = self[key] = bm25(self.idf, key[0], LENGTHS[key[1]], self.avgfl)
         return score
