@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
+from reader.core.corpus import folder_digests
 from reader.core.corpus.articles import (
     GAZETTEER_FILE,
     Article,
@@ -435,9 +436,18 @@ class Engine:
         fresh = bool(report.rebuilt) or not SearchIndex.exists(self.index_dir)
         if report.rebuilt:
             self.messages.append(f"Rebuilding the index: {report.rebuilt}.")
-        scope, gone_folders = self._changed_part() if quick and not fresh else (None, ())
-        stored = manifest_store.load(self.index_dir) if scope is None else \
-            manifest_store.load_within(self.index_dir, scope.walked, gone_folders)
+        digests = None  # of every folder's listing, kept for the next update that walks the whole corpus
+        if quick and not fresh:
+            scope, gone_folders = self._changed_part()
+        elif fresh:
+            scope, gone_folders, digests = None, (), folder_digests.digest_folders(self.corpus)
+        else:
+            scope, gone_folders, digests = self._digest_scope()
+        try:
+            stored = manifest_store.load(self.index_dir) if scope is None else \
+                manifest_store.load_within(self.index_dir, scope.walked, gone_folders)
+        except manifest_store.Damaged:  # the whole corpus is read again
+            scope, gone_folders, stored = None, (), manifest_store.load(self.index_dir)
         manifest = {} if fresh else stored.files
         members = {} if fresh else stored.members  # container -> key -> digest
         prints = dict(stored.prints)  # kept through a rebuild: renames still follow
@@ -572,6 +582,8 @@ class Engine:
                 note_first_seen(self.index_dir, set(ids) - set(self._ids_of(manifest, members)), gone, now_utc())
             report.total = self.doc_count() + len(report.skipped)
         _write_json(self.index_dir / SKIPPED_FILE, {"skipped": [[item.name, item.reason] for item in report.skipped]})
+        if digests is not None:
+            folder_digests.save(self.index_dir, digests)
         _write_json(self.index_dir / META_FILE, {"schema": SCHEMA_VERSION, "folders": folders,
                                                  "gazetteer": self._gazetteer_version(),
                                                  "fields": self._fields_version(), "related": RELATED_FORMAT,
@@ -591,6 +603,38 @@ class Engine:
         if len(changed) + len(gone) > QUICK_FOLDERS_SHARE * len(known):
             return None, ()
         return Scope(tuple(changed), frozenset(known)), tuple(gone)
+
+    def _digest_scope(self) -> tuple[Scope | None, tuple[str, ...], dict[str, str]]:
+        """For an update that walks the whole corpus: the digest of every folder's listing (kept for the
+        next one) and, as for a quick update, the folders whose digest changed since the last such
+        update and those gone ((None, ()) when the whole corpus is to be read: no digests kept, a change
+        in how articles are read, or too many changed folders to gain from it)."""
+        before = folder_digests.load(self.index_dir)
+        digests = folder_digests.digest_folders(self.corpus, len(before) >= folder_digests.PARALLEL_FOLDERS)
+        meta = self._meta()
+        known = meta.get("folders") or {}
+        if not before or not known or not (self.index_dir / manifest_store.FILE).exists() \
+                or not self._read_alike(meta) or self._related_index().count() != self._indexed_count():
+            return None, (), digests  # the last: the relatedness store fell behind the index (a crash)
+        changed = [rel for rel, digest in digests.items() if before.get(rel) != digest]
+        changed += [rel for rel, mtime in self._data_folders(meta).items()
+                    if rel in digests and rel not in changed and _mtime_or_zero(self.data / rel) != mtime]
+        # a folder the last update walked and the digests do not name: gone, or reached through a link
+        # the digests met by another path first (walked again)
+        undigested = [rel for rel in known if rel not in digests]
+        changed += [rel for rel in undigested if os.path.isdir(os.path.join(self.corpus, rel))]
+        gone = tuple(rel for rel in undigested if rel not in changed)
+        if len(changed) + len(gone) > QUICK_FOLDERS_SHARE * len(known):
+            return None, (), digests
+        return Scope(tuple(changed), frozenset(known)), gone, digests
+
+    def _indexed_count(self) -> int:
+        """How many articles the index holds, read from an index opened for it alone (in an update)."""
+        index = SearchIndex.open(self.index_dir)
+        try:
+            return index.doc_count()
+        finally:
+            index.close()
 
     def _note_learning(self, changed: list[str], removed: list[str]) -> None:
         """Note the update's articles for learning translations (learnt at once when they are few) and,

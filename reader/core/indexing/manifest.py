@@ -64,9 +64,23 @@ def load(index_dir: Path) -> Manifest:
     return Manifest(files, members, prints)
 
 
+class Damaged(Exception):
+    """The manifest cannot be read as one (`load` then forgets it: every file is read again)."""
+
+
 def load_within(index_dir: Path, direct: Iterable[str], whole: Iterable[str]) -> Manifest:
     """The rows of the files right inside the `direct` folders and anywhere under the `whole` ones
-    (relative paths, '.' the corpus itself): what an update of part of the corpus compares and writes."""
+    (relative paths, '.' the corpus itself): what an update of part of the corpus compares and writes.
+    Raises Damaged when the manifest is not a database of ours."""
+    try:
+        return _load_within(index_dir, direct, whole)
+    except (sqlite3.DatabaseError, ValueError) as exc:
+        if isinstance(exc, sqlite3.OperationalError):  # the machine's refusal (I/O, space, lock), not damage
+            raise
+        raise Damaged(str(exc)) from None
+
+
+def _load_within(index_dir: Path, direct: Iterable[str], whole: Iterable[str]) -> Manifest:
     rows: dict[str, list] = {"files": [], "members": [], "prints": []}
     columns = {"files": "id, mtime, size, sidecar", "members": "id, digests", "prints": "id, print"}
     with closing(_connect(index_dir)) as db:
