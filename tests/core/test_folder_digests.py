@@ -12,7 +12,6 @@ from reader.core.corpus.folder_digests import digest_folders
 from reader.core.engine import Engine
 from tests.conftest import write
 
-
 FOLDERS = ("a", "b", "c/d", *(f"f{n}" for n in range(8)))  # few changed folders beside them: read alone
 
 

@@ -217,11 +217,23 @@ def test_maintenance_on_a_budget_leaves_long_merges_unless_segments_pile_up(tmp_
     report = engine.maintain(budget=0.0)
     assert report.merges == [] and report.segments_after == 13
     assert report.left is not None and report.left.segments >= 2 and report.left.seconds > 0
-    monkeypatch.setattr(segment_policy, "MOST_SEGMENTS", 12)  # too many to leave: merged anyway
+    monkeypatch.setattr(segment_policy, "MOST_SEGMENTS", 11)  # twelve that can merge: too many to leave
     report = engine.maintain(budget=0.0)
     assert report.merges and report.segments_after <= 12  # then the rest is left again
     report = engine.maintain(budget=1000.0)  # a long update (a build) may wait as long for its merges
     assert report.left is None and plan(engine.segments()) == []
+
+
+def test_segments_too_large_to_merge_do_not_force_merges_on_a_budget(tmp_path, small_policy, monkeypatch):
+    """A million articles leave 70 segments past half the cap, which no merge takes: they do not make a
+    command wait for merges of the others."""
+    engine = _many_segments(tmp_path / "corpus")
+    monkeypatch.setattr(segment_policy, "FOREGROUND_SECONDS", 0.0)
+    infos = engine.segments()
+    assert len(infos) == 13 and sum(map(segment_policy.can_merge, infos)) == 12  # the build's is too large
+    monkeypatch.setattr(segment_policy, "MOST_SEGMENTS", 12)
+    report = engine.maintain(budget=0.0)
+    assert report.merges == [] and report.left is not None and report.segments_after == 13
 
 
 def test_layout_ignores_files_that_vanish_while_it_reads(tmp_path, monkeypatch):

@@ -266,8 +266,8 @@ def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event
     merges and inside one; `quick` does one merge at most, and only one of QUICK_MERGE_BYTES at most
     (after a tag: bounded, whatever the index); `budget` (seconds a command the analyst waits for may
     spend on one merge, FOREGROUND_SECONDS at least) stops before a merge estimated past it while the
-    index has MOST_SEGMENTS or fewer, and reports that merge as `left`. `on_merge` is told each merge
-    before it starts.
+    index has MOST_SEGMENTS or fewer segments that can still merge, and reports that merge as `left`.
+    `on_merge` is told each merge before it starts.
     """
     started = time.perf_counter()
     report = MaintenanceReport()
@@ -288,7 +288,7 @@ def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event
             if not chosen or (quick and sum(s.live_bytes for s in chosen) > policy.QUICK_MERGE_BYTES):
                 break
             cost = policy.estimate(chosen)
-            if budget is not None and not optimize and len(infos) <= policy.MOST_SEGMENTS and (
+            if budget is not None and not optimize and sum(map(policy.can_merge, infos)) <= policy.MOST_SEGMENTS and (
                     cost.seconds > max(budget, policy.FOREGROUND_SECONDS)):
                 report.left = cost
                 break

@@ -20,7 +20,7 @@ QUICK_MERGE_BYTES = 2 * 2**20  # merges this small run right after a tag (well u
 MERGE_BYTES_PER_SECOND = 3 * 2**20  # about, on one core of the benchmark machine: for estimates
 # A command the analyst waits for (`reader index`) merges only what takes this long by estimate, or as long
 # as its own update took, leaving longer merges to an idle app or `--optimize`, unless the index has more
-# than MOST_SEGMENTS.
+# than MOST_SEGMENTS segments that can still merge (a million articles make 70 final ones).
 FOREGROUND_SECONDS = 2.0
 MOST_SEGMENTS = 40
 
@@ -57,6 +57,11 @@ def estimate(segments: list[SegmentInfo]) -> MergeEstimate:
                          size / MERGE_BYTES_PER_SECOND)
 
 
+def can_merge(segment: SegmentInfo) -> bool:
+    """Whether a segment may still merge: no larger than half of MAX_MERGED_BYTES."""
+    return segment.live_bytes * 2 <= MAX_MERGED_BYTES
+
+
 def _tier(size: int) -> int:
     return int(math.log(max(size, FLOOR_BYTES) / FLOOR_BYTES, MERGE_FACTOR))
 
@@ -70,9 +75,8 @@ def plan(segments: list[SegmentInfo]) -> list[SegmentInfo]:
     MERGE_FACTOR - 1 segments a tier remain, and no merge rewrites a large segment for a small one.
     """
     tiers: dict[int, list[SegmentInfo]] = {}
-    for segment in segments:
-        if segment.live_bytes * 2 <= MAX_MERGED_BYTES:
-            tiers.setdefault(_tier(segment.live_bytes), []).append(segment)
+    for segment in filter(can_merge, segments):
+        tiers.setdefault(_tier(segment.live_bytes), []).append(segment)
     for tier in sorted(tiers):
         members = sorted(tiers[tier], key=lambda s: s.live_bytes)
         if len(members) < MERGE_FACTOR:
