@@ -733,8 +733,9 @@ class Engine:
                 def counterparts(article_id: str) -> list[str]:  # direct same-story links: a story costs 5x more
                     return [r.id for r in related.related(article_id, limit=10) if r.same_story]
 
+                langs = related.languages()  # once: a scan of every article
                 update_learned(self.index_dir, read, counterparts, taken.changed, taken.removed,
-                               lambda i, lang: mutual_best(best, i, lang, related.languages())).save(self.index_dir)
+                               lambda i, lang: mutual_best(best, i, lang, langs)).save(self.index_dir)
                 learning_queue.done(self.index_dir, taken)
         except LockHeld:
             return LearningReport(busy=True)
