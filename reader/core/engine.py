@@ -83,6 +83,7 @@ SNIPPET_SCAN_CHARS = 20_000  # snippets come from the beginning of very long art
 SPELLINGS_KEPT = 256  # articles whose own spelling of names the engine keeps (related-article reasons)
 STORY_HITS = 100  # `with_stories` adds the stories of this many hits at most
 VECTORS_LOCK = "semantic-vectors"  # held by the one process making them
+DATA_DIGEST = "data:"  # before a corpus folder's name: the digest of its folder in the data folder
 QUICK_FOLDERS_SHARE = 0.25  # a quick update walks the changed folders alone when they are at most this share
 LEARN_AT_ONCE = 50  # an update leaving at most this many articles to learn from learns at once (about 1 s)
 
@@ -440,7 +441,7 @@ class Engine:
         if quick and not fresh:
             scope, gone_folders = self._changed_part()
         elif fresh:
-            scope, gone_folders, digests = None, (), folder_digests.digest_folders(self.corpus)
+            scope, gone_folders, digests = None, (), self._digests(False)
         else:
             scope, gone_folders, digests = self._digest_scope()
         try:
@@ -610,15 +611,15 @@ class Engine:
         update and those gone ((None, ()) when the whole corpus is to be read: no digests kept, a change
         in how articles are read, or too many changed folders to gain from it)."""
         before = folder_digests.load(self.index_dir)
-        digests = folder_digests.digest_folders(self.corpus, len(before) >= folder_digests.PARALLEL_FOLDERS)
+        digests = self._digests(len(before) >= folder_digests.PARALLEL_FOLDERS)
         meta = self._meta()
         known = meta.get("folders") or {}
         if not before or not known or not (self.index_dir / manifest_store.FILE).exists() \
                 or not self._read_alike(meta) or self._related_index().count() != self._indexed_count():
             return None, (), digests  # the last: the relatedness store fell behind the index (a crash)
-        changed = [rel for rel, digest in digests.items() if before.get(rel) != digest]
-        changed += [rel for rel, mtime in self._data_folders(meta).items()
-                    if rel in digests and rel not in changed and _mtime_or_zero(self.data / rel) != mtime]
+        changed = list(dict.fromkeys(rel.removeprefix(DATA_DIGEST) for rel, digest in digests.items()
+                                     if before.get(rel) != digest))  # a data folder's: its corpus folder
+        changed = [rel for rel in changed if rel in digests]
         # a folder the last update walked and the digests do not name: gone, or reached through a link
         # the digests met by another path first (walked again)
         undigested = [rel for rel in known if rel not in digests]
@@ -627,6 +628,15 @@ class Engine:
         if len(changed) + len(gone) > QUICK_FOLDERS_SHARE * len(known):
             return None, (), digests
         return Scope(tuple(changed), frozenset(known)), gone, digests
+
+    def _digests(self, parallel: bool) -> dict[str, str]:
+        """The digest of every corpus folder's listing and, with a data folder, of each of its folders
+        (their sidecars), named DATA_DIGEST + the corpus folder."""
+        digests = folder_digests.digest_folders(self.corpus, parallel)
+        if self.data is not None and self.data.is_dir():
+            overlay = folder_digests.digest_folders(self.data)
+            digests.update((DATA_DIGEST + rel, digest) for rel, digest in overlay.items())
+        return digests
 
     def _indexed_count(self) -> int:
         """How many articles the index holds, read from an index opened for it alone (in an update)."""

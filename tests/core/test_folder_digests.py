@@ -27,6 +27,7 @@ def _edit_in_place(path, text):
     folder_mtime = os.stat(path.parent).st_mtime_ns
     with open(path, "r+", encoding="utf-8") as handle:
         handle.write(text)
+        handle.truncate()
     stat = os.stat(path)
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     assert os.stat(path.parent).st_mtime_ns == folder_mtime
@@ -104,3 +105,23 @@ def test_two_processes_give_the_digests_of_one(tmp_path):
     one = digest_folders(root)
     assert len(one) == 1 + 5 + 25 + 25
     assert digest_folders(root, parallel=True) == one
+
+
+def test_a_sidecar_edited_in_place_in_the_data_folder_is_found(tmp_path):
+    from reader.core.userdata.data_overlay import register
+    from reader.core.userdata.sidecars import update_sidecar
+
+    root = _corpus(tmp_path / "corpus")
+    data = tmp_path / "data"
+    engine = Engine(root, tmp_path / "index", data)
+    try:
+        update_sidecar(root / "f3" / "1.txt", add_tags=["first"])
+        sidecar = data / "f3" / "1.txt.yaml"
+        engine.update()
+        assert [hit.id for hit in engine.search("tag:first", snippets=False).hits] == ["f3/1.txt"]
+        _edit_in_place(sidecar, "tags: [other]\n")
+        assert engine.update().changed == 1
+        assert [hit.id for hit in engine.search("tag:other", snippets=False).hits] == ["f3/1.txt"]
+    finally:
+        engine.close()
+        register(root, None)
