@@ -37,7 +37,7 @@ with deferring():
 Scores = tuple[np.ndarray, np.ndarray]  # document numbers (int64, ascending, distinct), scores (float64)
 _NONE: Scores = (np.zeros(0, np.int64), np.zeros(0, np.float64))
 _LENGTH_OF = np.array(LENGTHS, np.float64)  # a field length by its stored byte
-_DENSE_SHARE = 32  # parts holding more than 1/32 of the index are merged through index-wide arrays
+_DENSE_SHARE = 32  # parts holding more than 1/32 of the index are merged and placed through index-wide arrays
 
 
 class ArrayRanker(Ranker):
@@ -95,10 +95,12 @@ class ArrayRanker(Ranker):
         parts = [part for part in parts if len(part[0])]
         if len(parts) <= 1:
             return parts[0] if parts else _NONE
-        docs = _union([part[0] for part in parts], self._searcher.doc_count_all())
+        size = self._searcher.doc_count_all()
+        docs = _union([part[0] for part in parts], size)
+        place = _placer(docs, size)
         total = np.full(len(docs), -np.inf) if best else np.zeros(len(docs))
         for part_docs, part_scores in parts:
-            at = np.searchsorted(docs, part_docs)
+            at = place(part_docs)
             total[at] = np.maximum(total[at], part_scores) if best else total[at] + part_scores
         return docs, total
 
@@ -122,8 +124,9 @@ class ArrayRanker(Ranker):
                 parts[index] = self._language_scores(*part, common)
                 common = parts[index][0]
         total = np.zeros(len(common))  # the parts' scores summed in order, as Whoosh sums them
+        size = self._searcher.doc_count_all()
         for docs, scores in parts:
-            total = total + scores[np.searchsorted(docs, common)]
+            total = total + scores[_placer(docs, size)(common)]
         extra = sum(q.boost for q in nots)  # Whoosh scores each NOT as its boost for the documents kept
         return common, total + extra if extra else total
 
@@ -205,6 +208,16 @@ def _phrase_starts(values: list[bytes], distance: int) -> np.ndarray:
 def _array(docs) -> np.ndarray:
     """Document numbers (a set or any collection) as a sorted array."""
     return np.sort(np.fromiter(docs, np.int64, len(docs)))
+
+
+def _placer(docs: np.ndarray, size: int):
+    """A function giving the place in `docs` (sorted) of document numbers it holds: read from an
+    index-wide map (`size` documents) when `docs` are many beside it, else searched."""
+    if len(docs) * _DENSE_SHARE <= size:
+        return docs.searchsorted
+    places = np.empty(size, np.int64)
+    places[docs] = np.arange(len(docs))
+    return places.__getitem__
 
 
 def _within(docs: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
