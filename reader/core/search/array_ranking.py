@@ -5,8 +5,8 @@ A common word matches a fifth of a million-article index; summing, intersecting 
 scores one dictionary entry at a time was most of a query's time. Here a query part's scores are two
 arrays, its document numbers (sorted, distinct) and their scores, and every step works on whole
 arrays. Each sum is made in the order `scoring.Ranker` makes it, so every float is the same. NumPy
-costs about 60 ms to import, more than a query on a small index takes: the search index chooses the
-ranker by the index's size.
+costs about 60 ms to import, more than a query on a small index takes: a search ranks on arrays once
+NumPy is loaded or when the index is large (`index._ranker_class`).
 """
 
 from __future__ import annotations
