@@ -55,11 +55,12 @@ class ReaderApp(App, inherit_bindings=False):
             stale = engine.is_stale()
             documents = engine.doc_count()
             skipped = engine.last_skipped()
+            generation = engine.index_generation()
         except Exception as exc:  # noqa: BLE001 - shown in the status line
             listener.post_message(msg.EngineFailed(problem_line(exc)))
             return
         self.engine = engine
-        listener.post_message(msg.EngineOpened(stale, documents, skipped))
+        listener.post_message(msg.EngineOpened(stale, documents, skipped, generation))
         try:  # load the language model and the world names now, not when the first article is opened (2 s)
             from reader.core.corpus.language import detect_language
             from reader.core.entities.world_names import lookup

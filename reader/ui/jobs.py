@@ -136,6 +136,8 @@ class EngineJobs:
     def update_index(self) -> None:
         """Bring a stale index up to date in the background, posting progress."""
         self._update(wait_if_busy=True)
+        if self._seen_generation is None and self.engine is not None:  # what the screen shows first: a later
+            self._seen_generation = self.engine.index_generation()  # commit (another's tag) is shown again
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def poll_changes(self) -> None:

@@ -12,11 +12,13 @@ from reader.ui.document import Document, Mark, Span
 
 @dataclass
 class EngineOpened(Message):
-    """The app opened its engine; `stale` says the index needs an update, `documents` how many it holds."""
+    """The app opened its engine; `stale` says the index needs an update, `documents` how many it holds,
+    `generation` which state of the index the screen shows first."""
 
     stale: bool
     documents: int
     skipped: list = field(default_factory=list)  # files the last index update could not read
+    generation: int | None = None
 
 
 @dataclass

@@ -187,6 +187,25 @@ async def test_a_tag_indexed_by_another_process_shows_though_the_poll_finds_noth
                     timeout=8)
 
 
+async def test_a_tag_indexed_elsewhere_before_the_first_poll_shows_too(demo_corpus, monkeypatch):
+    """The screen's first results fix the index generation it shows: another process's commit before
+    the first poll is shown again like a later one (the first poll took the generation it found)."""
+    monkeypatch.setattr(main_screen, "POLL_SECONDS", 3600)  # polls only when the test asks
+    app = make_app(demo_corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        article = screen.results.hits[2].id
+        other = Engine(demo_corpus)  # another analyst's `reader tag`, before any poll
+        try:
+            update_sidecar(demo_corpus / article, add_tags=["before-the-poll"])
+            other.reindex([article])
+        finally:
+            other.close()
+        screen.poll_changes()
+        await until(pilot, lambda: any("before-the-poll" in h.tags for h in screen.results.hits if h.id == article),
+                    timeout=8)
+
+
 async def test_tag_panel_with_many_tags_lists_the_most_used_and_filters(demo_corpus):
     from reader.ui.screens.dialogs import PANEL_ROWS
 
