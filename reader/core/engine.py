@@ -212,6 +212,14 @@ def _outside(by_folder: dict[str, int], gone: tuple[str, ...]) -> dict[str, int]
     return {rel: value for rel, value in by_folder.items() if not _within_folders(rel, gone)}
 
 
+def _scope(known: dict[str, int], changed: list[str], gone: list[str]) -> tuple[Scope | None, tuple[str, ...]]:
+    """The part of the corpus an update walks again (the `changed` folders), and the folders `gone`;
+    (None, ()) when too many of the `known` ones changed to gain from it."""
+    if len(changed) + len(gone) > QUICK_FOLDERS_SHARE * len(known):
+        return None, ()
+    return Scope(tuple(changed), frozenset(known)), tuple(gone)
+
+
 def _mtime_or_zero(path: Path) -> int:
     try:
         return os.stat(path).st_mtime_ns
@@ -598,12 +606,9 @@ class Engine:
         folders, a change in how articles are read, or too many changed folders to gain from it)."""
         meta = self._meta()
         known = meta.get("folders") or {}
-        if not known or not (self.index_dir / manifest_store.FILE).exists() or not self._read_alike(meta):
+        if not self._partly_updatable(meta):
             return None, ()
-        changed, gone = self._folder_changes(meta)
-        if len(changed) + len(gone) > QUICK_FOLDERS_SHARE * len(known):
-            return None, ()
-        return Scope(tuple(changed), frozenset(known)), tuple(gone)
+        return _scope(known, *self._folder_changes(meta))
 
     def _digest_scope(self) -> tuple[Scope | None, tuple[str, ...], dict[str, str]]:
         """For an update that walks the whole corpus: the digest of every folder's listing (kept for the
@@ -614,8 +619,8 @@ class Engine:
         digests = self._digests(len(before) >= folder_digests.PARALLEL_FOLDERS)
         meta = self._meta()
         known = meta.get("folders") or {}
-        if not before or not known or not (self.index_dir / manifest_store.FILE).exists() \
-                or not self._read_alike(meta) or self._related_index().count() != self._indexed_count():
+        if not before or not self._partly_updatable(meta) \
+                or self._related_index().count() != self._indexed_count():
             return None, (), digests  # the last: the relatedness store fell behind the index (a crash)
         changed = list(dict.fromkeys(rel.removeprefix(DATA_DIGEST) for rel, digest in digests.items()
                                      if before.get(rel) != digest))  # a data folder's: its corpus folder
@@ -624,10 +629,14 @@ class Engine:
         # the digests met by another path first (walked again)
         undigested = [rel for rel in known if rel not in digests]
         changed += [rel for rel in undigested if os.path.isdir(os.path.join(self.corpus, rel))]
-        gone = tuple(rel for rel in undigested if rel not in changed)
-        if len(changed) + len(gone) > QUICK_FOLDERS_SHARE * len(known):
-            return None, (), digests
-        return Scope(tuple(changed), frozenset(known)), gone, digests
+        gone = [rel for rel in undigested if rel not in changed]
+        return *_scope(known, changed, gone), digests
+
+    def _partly_updatable(self, meta: dict) -> bool:
+        """Whether an update may read only the folders that changed: the last one recorded the corpus's
+        folders and manifest, and articles would be read as it read them."""
+        return bool(meta.get("folders")) and (self.index_dir / manifest_store.FILE).exists() \
+            and self._read_alike(meta)
 
     def _digests(self, parallel: bool) -> dict[str, str]:
         """The digest of every corpus folder's listing and, with a data folder, of each of its folders

@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from reader.core.corpus.articles import within
@@ -38,10 +39,16 @@ def digest_folders(root: Path, parallel: bool = False) -> dict[str, str]:
     pending = [root_path]  # breadth first, until there are subtrees enough to share
     while pending and len(pending) < SUBTREES:
         digests.update(_digest_trees(root_path, [pending.pop(0)], seen, pending))
+    mine, theirs = pending[1::2], pending[::2]
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        theirs = pool.submit(_digest_trees, root_path, pending[::2], seen)
-        digests.update(_digest_trees(root_path, pending[1::2], seen))
-        digests.update(theirs.result())
+        other = pool.submit(_digest_trees, root_path, theirs, set(seen))  # a copy: `seen` grows meanwhile
+        digests.update(_digest_trees(root_path, mine, seen))
+        try:
+            digests.update(other.result())
+            theirs = []
+        except (OSError, BrokenProcessPool):  # the second process could not run: digested here
+            pass
+    digests.update(_digest_trees(root_path, theirs, seen))
     return digests
 
 

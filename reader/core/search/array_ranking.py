@@ -20,14 +20,14 @@ from reader.core.search.scoring import (
     LENGTHS,
     Ranker,
     adjacent_docs,
+    and_plan,
     average_length,
     bm25,
     field_lengths,
     idf_of,
     language_codes,
-    language_part,
     phrase_postings,
-    term_blocks,
+    term_postings,
     tree_sum,
 )
 
@@ -107,11 +107,7 @@ class ArrayRanker(Ranker):
     def _and_scores(self, query) -> Scores:
         """As `Ranker._and_scores`: a translated query's language parts are scored only on the documents
         the other parts all match."""
-        positive = [q for q in query.subqueries if type(q) is not wq.Not]
-        nots = [q for q in query.subqueries if type(q) is wq.Not]
-        split = [language_part(q) for q in positive]
-        if all(split):
-            split = [None] * len(positive)
+        positive, nots, split = and_plan(query)
         parts: list = [self._scores(q) if part is None else None for q, part in zip(positive, split)]
         whole = sorted((part for part in parts if part is not None), key=lambda part: len(part[0]))
         common = whole[0][0]
@@ -145,12 +141,7 @@ class ArrayRanker(Ranker):
         return among[keep], found[keep]
 
     def _read_term_scores(self, fieldname: str, text, field_format, existence: bool) -> Scores:
-        docs: list[int] = []
-        weights: list[float] = []
-        for offset, ids, block_weights, _ in term_blocks(self._searcher, fieldname, text, weights=not existence):
-            docs += map(offset.__add__, ids) if offset else ids
-            if not existence:
-                weights += block_weights
+        docs, weights = term_postings(self._searcher, fieldname, text, not existence)
         numbers = np.array(docs, np.int64)
         if existence:
             return numbers, np.full(len(numbers), float(field_format.field_boost))

@@ -60,21 +60,28 @@ class RecentScores:
             self._size -= self._scores.popitem(last=False)[1][1]
 
 
-class _Kept:
-    """What a searcher keeps between queries, as long as it lasts (a commit makes a new searcher). An
+class _Facts:
+    """What a searcher's rankers read once and keep while it lasts (a commit makes a new searcher). An
     engine runs one search at a time (its lock), so nothing here is locked."""
 
     def __init__(self) -> None:
-        self.languages: dict[str, dict[int, float]] = {}  # language -> the scores of its documents
         self.codes: tuple[bytes, dict[str, int]] | None = None  # a code per document, {language: code}
         self.lengths: dict[str, bytes | None] = {}  # field -> a length byte per document
         self.holding: dict[str, list] = {}  # field -> the (leaf searcher, offset) of segments that may hold it
         self.averages: dict[str, float] = {}  # field -> its average length (a sum over every segment)
+
+
+class _Kept:
+    """The scores one kind of ranker keeps for a searcher while it lasts (as dictionaries or arrays)."""
+
+    def __init__(self) -> None:
+        self.languages: dict = {}  # language -> the scores of its documents (`lang:fr` in a query)
         self.recent = RecentScores()
 
 
-_KEPT: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> _Kept
-KEPT_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> an ArrayRanker's recent and language scores
+_FACTS: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> _Facts
+_KEPT: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> the dictionary ranker's _Kept
+KEPT_ARRAYS: WeakKeyDictionary = WeakKeyDictionary()  # searcher -> the array ranker's _Kept
 
 
 def forget_recent_scores() -> None:
@@ -83,10 +90,14 @@ def forget_recent_scores() -> None:
         kept.recent = RecentScores()
 
 
+def _facts(searcher) -> _Facts:
+    return _FACTS.setdefault(searcher, _Facts())
+
+
 def _holding(searcher, fieldname: str) -> list:
     """The (leaf searcher, offset) of the segments that may hold terms of a field: a scored field's terms
     are not looked up in segments where it has no length (a language's field in another's segments)."""
-    holding = _KEPT.setdefault(searcher, _Kept()).holding
+    holding = _facts(searcher).holding
     if fieldname not in holding:
         field = searcher.schema[fieldname] if fieldname in searcher.schema else None
         holding[fieldname] = [(leaf, offset) for leaf, offset in searcher.leaf_searchers()
@@ -107,7 +118,7 @@ def holds(searcher, fieldname: str, text) -> bool:
 
 def average_length(searcher, fieldname: str) -> float:
     """A scored field's average length in the documents (1 when it has none), summed once per searcher."""
-    averages = _KEPT.setdefault(searcher, _Kept()).averages
+    averages = _facts(searcher).averages
     if fieldname not in averages:
         averages[fieldname] = searcher.avg_field_length(fieldname) or 1
     return averages[fieldname]
@@ -165,6 +176,17 @@ def segment_blocks(reader, fieldname: str, text, weights: bool = False, values: 
         if wanted:
             yield _block(matcher, deleted, weights, values)
         matcher._next_block()
+
+
+def term_postings(searcher, fieldname: str, text, weights: bool) -> tuple[list[int], list[float]]:
+    """A term's document numbers in order, and with `weights` its weight in each (else [])."""
+    docs: list[int] = []
+    found: list[float] = []
+    for offset, ids, block_weights, _ in term_blocks(searcher, fieldname, text, weights=weights):
+        docs += map(offset.__add__, ids) if offset else ids
+        if weights:
+            found += block_weights
+    return docs, found
 
 
 def _block(matcher, deleted: tuple[int, ...], weights: bool, values: bool) -> list:
@@ -361,11 +383,7 @@ class Ranker:
         A translated query's parts are `word OR lang:x OR lang:y…` (the word, or any document of a
         language it has no translation into). Such a part is not made whole (a union of most of the
         index): its documents are found among those the other parts all match."""
-        positive = [q for q in query.subqueries if type(q) is not wq.Not]
-        nots = [q for q in query.subqueries if type(q) is wq.Not]
-        split = [language_part(q) for q in positive]
-        if all(split):  # no part to start from: every part is made whole
-            split = [None] * len(positive)
+        positive, nots, split = and_plan(query)
         parts: list = [self._scores(q) if part is None else part for q, part in zip(positive, split)]
         common = set(min((p for p in parts if type(p) is dict), key=len)).intersection(
             *(p for p in parts if type(p) is dict))
@@ -404,7 +422,7 @@ class Ranker:
         searcher = self._searcher
         field_format = searcher.schema[fieldname].format
         existence = isinstance(field_format, Existence)  # ids, languages: every posting weighs the field boost
-        if fieldname == "lang":  # large, and in every translated query: kept while the searcher lasts
+        if fieldname == "lang":  # large (`lang:fr` in a query): kept while the searcher lasts
             kept = self._kept.languages
             if text not in kept:
                 kept[text] = self._read_term_scores(fieldname, text, field_format, existence)
@@ -413,13 +431,7 @@ class Ranker:
 
     def _read_term_scores(self, fieldname: str, text, field_format, existence: bool) -> dict[int, float]:
         """A term's scores, read from its posting blocks."""
-        searcher = self._searcher
-        docs: list[int] = []
-        weights: list[float] = []
-        for offset, ids, block_weights, _ in term_blocks(searcher, fieldname, text, weights=not existence):
-            docs += map(offset.__add__, ids) if offset else ids
-            if not existence:
-                weights += block_weights
+        docs, weights = term_postings(self._searcher, fieldname, text, not existence)
         if existence:
             return dict.fromkeys(docs, field_format.field_boost)
         return self._scored(fieldname, text, docs, weights)
@@ -445,7 +457,7 @@ class Ranker:
 def language_codes(searcher, folder: Path | None, langs: list[str]) -> tuple[bytes, bytearray]:
     """A code per document (its language's, 0: none) and, by code, whether it is one of `langs`: kept
     while the searcher lasts, and per segment in the index `folder` (see search.language_codes)."""
-    kept = _KEPT.setdefault(searcher, _Kept())
+    kept = _facts(searcher)
     if kept.codes is None:
         leaves = [(leaf.reader(), getattr(leaf.reader().segment(), "segment_id", lambda: None)())
                   for leaf, _ in searcher.leaf_searchers()]
@@ -462,7 +474,7 @@ def language_codes(searcher, folder: Path | None, langs: list[str]) -> tuple[byt
 def field_lengths(searcher, fieldname: str) -> bytes | None:
     """The stored length byte of every document for a field, all segments in order (None: the codec
     does not store them where expected; they are then read one by one); read once per searcher."""
-    lengths = _KEPT.setdefault(searcher, _Kept()).lengths
+    lengths = _facts(searcher).lengths
     if fieldname not in lengths:
         parts = []
         try:
@@ -475,6 +487,17 @@ def field_lengths(searcher, fieldname: str) -> bytes | None:
         except Exception:  # noqa: BLE001 - another codec: the public, slower way
             lengths[fieldname] = None
     return lengths[fieldname]
+
+
+def and_plan(query) -> tuple[list, list, list]:
+    """An AND's positive parts, its NOT parts, and for each positive part (word query, languages) when it
+    is `word OR lang:x OR lang:y…` (scored only among the documents the others match), else None."""
+    positive = [q for q in query.subqueries if type(q) is not wq.Not]
+    nots = [q for q in query.subqueries if type(q) is wq.Not]
+    split = [language_part(q) for q in positive]
+    if all(split):  # no part to start from: every part is made whole
+        split = [None] * len(positive)
+    return positive, nots, split
 
 
 def language_part(query) -> tuple | None:

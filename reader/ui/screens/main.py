@@ -162,13 +162,12 @@ class MainScreen(EngineJobs, Screen, inherit_bindings=False):
     def on_engine_opened(self, message: msg.EngineOpened) -> None:
         self.documents, self.skipped = message.documents, message.skipped
         self.usable = message.documents > 0 or not message.stale
-        if not message.stale:  # what the first search shows: a later commit (another's tag) is shown again
-            self._seen_generation = message.generation
         if message.stale:
             self.index_state = "indexing…"
             self.update_index()
         else:
             self.index_state = "index up to date"
+            self._seen_generation = message.generation  # what the first search shows: a later commit is shown
         self.show_facts()
         if self.usable:
             self.search()
