@@ -172,6 +172,19 @@ def test_cognates_meet_across_scripts_with_their_endings_and_hard_c(tmp_path):
     assert not _ids(engine.search("экстремизму lang:en", as_typed=True))
 
 
+def test_words_from_other_scripts_meet_the_english_spellings_of_their_sounds(tmp_path):
+    """Cyrillic and Devanagari write an English `h` as `kh` (Хэллоуин), a `w` before a vowel as `u`
+    (Уильям) and a soft `c` as `s` (स्पेशल, सेल्सियस): searched from those scripts, such words still meet
+    the English ones; a hard `c` does not stand for an `s` (पुलिस is not `public`)."""
+    engine = _engine_over(tmp_path / "c", {
+        "en.txt": "Halloween parade\n\nWilliam wore a special costume though it was five degrees Celsius.\n",
+        "public.txt": "Budget\n\nThe public was told about it in a press release.\n",
+        "other.txt": "Weather\n\nIt was cold and snowed all day on the coast.\n"})
+    for word in ("Хэллоуин", "Уильям", "स्पेशल", "सेल्सियस"):
+        assert _ids(engine.search(f"{word} lang:en")) == ["en.txt"], word
+    assert not _ids(engine.search("पुलिस lang:en"))
+
+
 def test_lexicon_yaml_adds_and_forbids_translations(demo_corpus):
     engine = Engine(demo_corpus)
     assert not engine.search("hardware").hits

@@ -42,6 +42,9 @@ _LONE_H_RE = re.compile(r"(?<![cgkpstz])h")
 _SOUNDS = (("dzh", "j"), ("zh", "j"), ("dj", "j"), ("kh", "h"), ("tch", "c"), ("ch", "c"), ("ts", "c"),
            ("ph", "f"), ("ck", "k"), ("x", "ks"), ("w", "v"), ("y", "i"), ("oo", "u"), ("ou", "u"),
            ("ee", "i"), ("ea", "i"))
+_KH_RE = re.compile(r"kh")
+_U_AS_W_RE = re.compile(r"o?u(?=[aeiy])")
+_LONE_S_RE = re.compile(r"(?<![dtz])s(?![hz])")  # not a letter of `ts`, `sh`, `sz`: a sound of its own
 _HARD_C_RE = re.compile(r"c(?![hkz])")  # `arctic`, `arktik`; a soft c is an `s` among the spellings
 _DOUBLE_RE = re.compile(r"(.)\1+")
 _INDIC_RE = re.compile("[\u0900-\u0dff]")  # Devanagari to Malayalam: Hindi, Marathi, Bengali, Tamil…
@@ -172,15 +175,19 @@ class ScriptNames:
         # analysis cuts something; when enough is left of it to tell it apart
         cut = held or {lang for lang, own in analysed.items() if len(own) == 1 and own[0] != word.lower()}
         native = {analysed[lang][0] for lang in cut if len(latin(analysed[lang][0])) > MIN_PREFIX_CHARS}
-        as_y = _latin_j(word)
+        as_y, foreign = _latin_j(word), not word.isascii()
         whole, indic = spellings(latin(word), as_y), _indic(word)  # compared by consonants with Indian scripts
         for lang, own in analysed.items():
             if len(own) != 1 or lang in held:
                 continue
             code = analysis_lang(lang)
             forms = {form for term in (own[0], *native) for form in spellings(latin(term), as_y)}
+            keyed = forms
+            if foreign:
+                forms = {back for form in forms for back in written_back(form)}
+                keyed = forms | {soft for form in forms for soft in _soft_c(form)}
             best: dict[str, float] = {}
-            for key in filter(None, {k for form in forms for k in _keys(form)}):
+            for key in filter(None, {k for form in keyed for k in _keys(form)}):
                 if key not in found:
                     found[key] = self.store.terms(key)
                 for term in found[key].get(code, ()):
@@ -207,16 +214,31 @@ def spellings(form: str, j_as_y: bool = True) -> set[str]:
     return found
 
 
+def written_back(form: str) -> set[str]:
+    """The ways a Latin spelling may have been written that a transliteration from another script reads
+    as `form`: `kh` as `h` (Хьюстон, Houston), `u` before a vowel as `w` (Уильям, William)."""
+    found = {form, _KH_RE.sub("h", form)}
+    return found | {_U_AS_W_RE.sub("w", spelling) for spelling in found}
+
+
+def _soft_c(form: str) -> Iterator[str]:
+    """`form` with one `s` written as a `c`, which its skeleton reads as `k`: the keys under which a Latin
+    word with a soft `c` is kept (सेल्सियस, Celsius; स्पेशल, special). Only for finding such words: they are
+    compared as `spellings` reads them, with the soft `c` as `s`."""
+    for match in _LONE_S_RE.finditer(form):
+        yield form[:match.start()] + "c" + form[match.end():]
+
+
 def similarity(forms: set[str], other: str, unvoweled: Iterable[str] = (), j_as_y: bool = True) -> float:
     """How alike the best of `forms` and `other` are spelt, as sounds (`dzh` and `j` alike, a hard c as
     k: `arctic`, `arktik`) and final vowels aside (a stem `sibir` and `siberia`). When one is much
     shorter, 0 (a name is not a word that starts like it) unless the shorter is `other`, a stem of five
     sounds or more, and the longer starts like it (`extrem`, `ekstremizm`): then a tenth less. When
     `other` comes from a script that may leave vowels unwritten, the consonants of the `unvoweled` forms
-    (a whole word's, not a stem's: stems share too many) are compared with its own too. A `j` of `other`
-    is also read as `y` (Jelzin, Yeltsin) unless told otherwise."""
-    readings = {other, other.replace("j", "y")} if j_as_y else {other}
-    return max(_alike(forms, reading, unvoweled) for reading in readings)
+    (a whole word's, not a stem's: stems share too many) are compared with its own too. `other` is read
+    in each of its `spellings` (a soft c as `s`: `special`, स्पेशल), its `j` as `y` (Jelzin, Yeltsin)
+    unless told otherwise."""
+    return max(_alike(forms, reading, unvoweled) for reading in spellings(other, j_as_y))
 
 
 def _alike(forms: set[str], other: str, unvoweled: Iterable[str]) -> float:
