@@ -1,35 +1,29 @@
-"""The array ranker's own steps give what the dictionary ranker's give (the whole queries are compared in
-test_scoring.py)."""
+"""The array ranker's own steps give what the dictionary ranker's give (the whole queries, phrases
+included, are compared in test_scoring.py)."""
 
 from __future__ import annotations
 
 import random
 
+import numpy as np
+
 from reader.core.search.analysis import FastPositions, positions
-from reader.core.search.array_ranking import _adjacent_docs
-from reader.core.search.scoring import adjacent_docs
+from reader.core.search.array_ranking import _phrase_starts
 
 
-def _postings(rng: random.Random, documents: int) -> dict[int, tuple[float, bytes]]:
-    """Random positions a document, some far apart (gaps of two and four bytes)."""
+def _values(rng: random.Random, count: int) -> list[bytes]:
+    """Random positions of a word in `count` documents, some far apart (gaps of one, two and four bytes)."""
     encode = FastPositions().encode
-    found = {}
-    for doc in range(documents):
-        spread = rng.choice([40, 400, 100_000])
-        found[doc] = (1.0, encode(sorted(rng.sample(range(spread), rng.randint(1, 12)))))
-    return found
+    return [encode(sorted(rng.sample(range(rng.choice([40, 400, 100_000])), rng.randint(1, 12))))
+            for _ in range(count)]
 
 
-def test_phrases_are_found_as_the_dictionary_ranker_finds_them():
+def test_positions_are_decoded_at_once_as_one_at_a_time():
     rng = random.Random(7)
-    for words in (2, 3):
-        per_word = [_postings(rng, 400) for _ in range(words)]
-        for doc in range(0, 400, 9):  # plant the phrase in some documents, wide positions too
-            start = rng.choice([3, 300, 70_000])
-            for distance, found in enumerate(per_word):
-                kept = list(positions(found[doc][1]))
-                found[doc] = (1.0, FastPositions().encode(sorted({*kept, start + distance})))
-        candidates = set(range(400))
-        expected = adjacent_docs(candidates, per_word, positions)
-        assert len(expected) >= 400 // 9
-        assert _adjacent_docs(candidates, per_word, positions) == expected
+    values = _values(rng, 500)
+    assert {value[:1] for value in values} == {b"B", b"H", b"I"}  # every width of gap is met
+    for distance in (0, -1, -3):
+        expected = sorted((i << 32) + at - distance for i, value in enumerate(values) for at in positions(value))
+        assert _phrase_starts(values, distance).tolist() == expected
+    assert _phrase_starts(values[:1], -2).tolist() == [at + 2 for at in positions(values[0])]
+    assert isinstance(_phrase_starts(values, 0), np.ndarray)

@@ -83,6 +83,23 @@ def test_a_deleted_article_leaves_the_other_posting_blocks_whole(tmp_path, ranki
         engine.close()
 
 
+def test_phrases_whose_words_stand_far_apart_are_found_as_whoosh_finds_them(tmp_path, ranking):
+    """Positions far apart are kept as gaps of two and four bytes; the phrase is found across them."""
+    filler = " ".join(["word"] * 70_000)
+    corpus = tmp_path / "corpus"
+    write(corpus, "far.txt", f"Far\n\nred word car {filler} red car\n")
+    write(corpus, "near.txt", f"Near\n\nred car {' '.join(['word'] * 300)} red car and red paint\n")
+    write(corpus, "apart.txt", f"Apart\n\nred {filler} car\n")
+    engine = Engine(corpus, tmp_path / "index")
+    try:
+        engine.update()
+        for query in ('"red car"', '"word red car"', '"red car" OR paint'):
+            _assert_ranked_as_whoosh(engine, query)
+        assert {hit.id for hit in engine.search('"red car"').hits} == {"far.txt", "near.txt"}
+    finally:
+        engine.close()
+
+
 def _assert_ranked_as_whoosh(engine, query):
     assert index_module.can_rank(engine._require_index().parse(query, engine._resolve_entity))
     ours = engine.search(query, limit=None, snippets=False)

@@ -11,6 +11,8 @@ NumPy is loaded or when the index is large (`index._ranker_class`).
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 import numpy as np
 
 from reader.core.search.analysis import positions
@@ -19,7 +21,6 @@ from reader.core.search.scoring import (
     KEPT_ARRAYS,
     LENGTHS,
     Ranker,
-    adjacent_docs,
     and_plan,
     average_length,
     bm25,
@@ -27,6 +28,8 @@ from reader.core.search.scoring import (
     idf_of,
     language_codes,
     phrase_postings,
+    positions_decoder,
+    read_phrase,
     term_postings,
     tree_sum,
 )
@@ -74,11 +77,9 @@ class ArrayRanker(Ranker):
         if kind is wq.Term:
             return self._term_scores(query.fieldname, query.text)
         if kind is wq.Phrase:  # Whoosh scores a phrase as its words together, added as a tree
-            matches = phrase_postings(self._searcher, query.fieldname, query.words, _adjacent_docs)
-            docs = np.array(sorted(matches[0]), np.int64)
-            parts = [self._scored(query.fieldname, word, docs, [found[doc][0] for doc in docs.tolist()])[1]
-                     for word, found in zip(query.words, matches)]
-            return docs, tree_sum(parts)
+            docs, weights = self._phrase(query.fieldname, query.words)
+            return docs, tree_sum([self._scored(query.fieldname, word, docs, found)[1]
+                                   for word, found in zip(query.words, weights)])
         if kind is wq.AndNot:
             docs, scores = self._scores(query.a)
             keep = ~_within(docs, _array(self._doc_set(query.b)))[0]
@@ -140,6 +141,44 @@ class ArrayRanker(Ranker):
         found = np.where(matched, np.where(in_langs, boost + word_scores, word_scores), boost)
         return among[keep], found[keep]
 
+    def _phrase(self, fieldname: str, words) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The documents where `words` stand one right after another in the field, and each word's
+        weights in them (`scoring.phrase_postings` on arrays)."""
+        if positions_decoder(self._searcher, fieldname) is not positions:  # another format of positions
+            matches = phrase_postings(self._searcher, fieldname, words)
+            docs = np.array(sorted(matches[0]), np.int64)
+            return docs, [np.array([found[doc][0] for doc in docs.tolist()], np.float64) for found in matches]
+        read: list = [None] * len(words)  # each word's (document numbers, weights, values), in order
+        candidates: np.ndarray | None = None
+
+        def keep(index: int, blocks) -> np.ndarray:
+            nonlocal candidates
+            docs: list[int] = []
+            weights: list[float] = []
+            values: list[bytes] = []
+            for offset, ids, block_weights, block_values in blocks:
+                docs += map(offset.__add__, ids) if offset else ids
+                weights += block_weights
+                values += block_values
+            numbers = np.array(docs, np.int64)
+            read[index] = numbers, weights, values
+            candidates = numbers if candidates is None else candidates[_within(candidates, numbers)[0]]
+            return candidates
+
+        if not read_phrase(self._searcher, fieldname, words, keep):
+            return _NONE[0], [_NONE[1]] * len(words)
+        places = [numbers.searchsorted(candidates) for numbers, _, _ in read]  # each candidate's, per word
+        pairs = None
+        for distance, ((_, _, values), at) in enumerate(zip(read, places)):
+            starts = _phrase_starts(_picked(values, at), distance - len(words))
+            pairs = starts if pairs is None else pairs[_within(pairs, starts)[0]]
+            if not len(pairs):
+                break
+        owners = pairs >> 32  # in order: the candidates (their places) where the phrase stands
+        matched = owners[np.flatnonzero(np.diff(owners, prepend=-1))]
+        return candidates[matched], [np.array(_picked(weights, at[matched]), np.float64)
+                                     for (_, weights, _), at in zip(read, places)]
+
     def _read_term_scores(self, fieldname: str, text, field_format, existence: bool) -> Scores:
         docs, weights = term_postings(self._searcher, fieldname, text, not existence)
         numbers = np.array(docs, np.int64)
@@ -161,39 +200,34 @@ class ArrayRanker(Ranker):
         return docs, bm25(idf, weight, length, avgfl)
 
 
-def _adjacent_docs(candidates: set[int], per_word: list[dict[int, tuple[float, bytes]]], decode) -> set[int]:
-    """`scoring.adjacent_docs` on arrays: each word's positions in every candidate are decoded at once,
-    and the (document, first word's position) pairs that every word has at its distance are kept."""
-    if decode is not positions:  # another format of positions
-        return adjacent_docs(candidates, per_word, decode)
-    docs = list(candidates)  # one order for every word
-    if not docs:
-        return set()
-    pairs = None
-    for distance, found in enumerate(per_word):
-        starts = _phrase_starts([found[doc][1] for doc in docs], distance - len(per_word))
-        pairs = starts if pairs is None else np.intersect1d(pairs, starts, assume_unique=True)
-        if not len(pairs):
-            return set()
-    return set(np.array(docs, np.int64)[np.unique(pairs >> 32)].tolist())
-
-
 def _phrase_starts(values: list[bytes], distance: int) -> np.ndarray:
     """(i << 32) + position - `distance` for every position of every `values[i]`, sorted: FastPositions'
-    gaps, one, two or four bytes each (little-endian) after a code letter."""
-    codes = np.frombuffer(bytes(value[0] for value in values), np.uint8)
+    gaps, one, two or four bytes each (little-endian) after a code letter, decoded from all the values
+    joined."""
+    lengths = np.fromiter(map(len, values), np.int64, len(values))
+    data = np.frombuffer(b"".join(values), np.uint8)
+    begins = np.cumsum(lengths) - lengths
+    codes = data[begins]
+    gap_bytes = np.ones(len(data), bool)
+    gap_bytes[begins] = False
+    owner_of_byte = np.repeat(np.arange(len(values)), lengths)
     starts = []
     for code, width in ((b"B", "u1"), (b"H", "<u2"), (b"I", "<u4")):
-        owners = np.flatnonzero(codes == code[0])
+        chosen = codes == code[0]
+        owners = np.flatnonzero(chosen)
         if not len(owners):
             continue
-        chosen = [values[owner] for owner in owners.tolist()]
-        gaps = np.frombuffer(b"".join(value[1:] for value in chosen), width).astype(np.int64)
-        counts = (np.fromiter(map(len, chosen), np.int64, len(chosen)) - 1) // np.dtype(width).itemsize
+        gaps = data[gap_bytes & chosen[owner_of_byte]].view(width).astype(np.int64)
+        counts = (lengths[owners] - 1) // np.dtype(width).itemsize
         summed = np.concatenate(([0], np.cumsum(gaps)))
         found = summed[1:] - np.repeat(summed[np.cumsum(counts) - counts], counts)  # each value's own sums
         starts.append((np.repeat(owners, counts) << 32) + found - distance)
     return np.sort(np.concatenate(starts)) if len(starts) > 1 else starts[0]
+
+
+def _picked(items: list, at: np.ndarray) -> list:
+    """The `items` at the places `at`, in that order."""
+    return list(itemgetter(*at.tolist())(items)) if len(at) > 1 else [items[i] for i in at.tolist()]
 
 
 def _array(docs) -> np.ndarray:

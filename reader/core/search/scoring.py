@@ -228,27 +228,43 @@ def expansions(query, searcher, memo: dict) -> list:
     return memo[key]
 
 
-def phrase_postings(searcher, fieldname: str, words, adjacent=None) -> list[dict[int, tuple[float, bytes]]]:
-    """For each word of a phrase, {document number: (weight, value)} of the documents where `words`
-    stand one right after another in the field (empty dictionaries when none does); `adjacent` finds
-    them among the documents that have every word (`adjacent_docs`, or one as good).
-
-    The rarest word is read first; the others only in the blocks that can hold its documents."""
+def read_phrase(searcher, fieldname: str, words, keep) -> bool:
+    """Read each word of a phrase's postings, rarest word first, the others only in the blocks that can
+    hold documents every word read so far has: `keep(index, blocks)` takes in word `index`'s blocks
+    (`term_blocks` with weights and values) and gives those documents, sorted. False when none is left."""
     order = sorted(range(len(words)), key=lambda i: doc_frequency(searcher, fieldname, words[i]))
+    within = None
+    for index in order:
+        within = keep(index, term_blocks(searcher, fieldname, words[index], weights=True, values=True,
+                                         within=within))
+        if not len(within):
+            return False
+    return True
+
+
+def positions_decoder(searcher, fieldname: str):
+    """The function giving the positions a field's posting value holds."""
+    field_format = searcher.schema[fieldname].format
+    return positions if isinstance(field_format, FastPositions) else field_format.decode_positions
+
+
+def phrase_postings(searcher, fieldname: str, words) -> list[dict[int, tuple[float, bytes]]]:
+    """For each word of a phrase, {document number: (weight, value)} of the documents where `words`
+    stand one right after another in the field (empty dictionaries when none does)."""
     per_word: list[dict[int, tuple[float, bytes]]] = [{} for _ in words]
     candidates: set[int] | None = None
-    for index in order:
-        within = sorted(candidates) if candidates is not None else None
+
+    def keep(index: int, blocks) -> list[int]:
+        nonlocal candidates
         found = per_word[index]
-        for offset, ids, weights, values in term_blocks(searcher, fieldname, words[index], weights=True,
-                                                           values=True, within=within):
+        for offset, ids, weights, values in blocks:
             found.update(zip(map(offset.__add__, ids), zip(weights, values)))
         candidates = set(found) if candidates is None else candidates.intersection(found)
-        if not candidates:
-            return [{} for _ in words]
-    field_format = searcher.schema[fieldname].format
-    decode = positions if isinstance(field_format, FastPositions) else field_format.decode_positions
-    matched = (adjacent or adjacent_docs)(candidates or set(), per_word, decode)
+        return sorted(candidates)
+
+    if not read_phrase(searcher, fieldname, words, keep):
+        return [{} for _ in words]
+    matched = adjacent_docs(candidates or set(), per_word, positions_decoder(searcher, fieldname))
     return [{doc: found[doc] for doc in matched} for found in per_word]
 
 
