@@ -12,7 +12,7 @@ from tests.conftest import DEMO_CORPUS
 
 NOT_NEEDED = ("textual", "rich", "asyncio", "urllib.request", "http.client", "reader.core.related.features",
               "reader.core.entities.recognise", "anyascii", "whoosh.lang.morph_en",
-              "whoosh.qparser.dateparse", "numpy")
+              "whoosh.qparser.dateparse", "numpy", "multiprocessing", "concurrent.futures")
 
 
 TRANSLATING = ("reader.core.related.features", "reader.core.entities.recognise", "anyascii")  # names across scripts, the gazetteer

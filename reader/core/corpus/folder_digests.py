@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from reader.core.corpus.articles import within
@@ -40,6 +37,10 @@ def digest_folders(root: Path, parallel: bool = False) -> dict[str, str]:
     while pending and len(pending) < SUBTREES:
         digests.update(_digest_trees(root_path, [pending.pop(0)], seen, pending))
     mine, theirs = pending[1::2], pending[::2]
+    import multiprocessing  # here: a search checks folders but never digests them in two processes
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         other = pool.submit(_digest_trees, root_path, theirs, set(seen))  # a copy: `seen` grows meanwhile
         digests.update(_digest_trees(root_path, mine, seen))
