@@ -45,3 +45,16 @@ def test_a_deferred_module_loads_when_first_used():
     except BaseException:  # noqa: BLE001 - what it does with pytest's stdin does not matter
         pass
     assert name in sys.modules and sys.modules[name].main is not main  # the real module
+
+
+def test_a_corpus_without_a_gazetteer_is_searched_without_the_yaml_parser(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Harbour strike\n\nDockers stopped work in the harbour.\n", encoding="utf-8")
+    search = ("import sys\nfrom reader.cli import main\n"
+              f"try:\n    main(['search', 'harbour', '--corpus', {str(corpus)!r}])\nexcept SystemExit:\n    pass\n"
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'ruamel'}), file=sys.stderr)")
+    subprocess.run([sys.executable, "-c", search], check=True, capture_output=True)  # builds the index
+    loaded = subprocess.run([sys.executable, "-c", search], check=True, capture_output=True, text=True)
+    assert "a.txt" in loaded.stdout
+    assert loaded.stderr.strip().splitlines()[-1] == "[]"

@@ -8,9 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
-
-import yaml
+from typing import TYPE_CHECKING, Iterable
 
 from reader.core.entities.spans import ENTITY_TYPES, Span, normalise_name
 from reader.core.errors import ReaderError
@@ -18,6 +16,9 @@ from reader.core.text import find_word, fold
 from reader.core.unicode_marks import MARKS, MarkPattern
 from reader.core.userdata.files import LockUnavailable, read_text, replace_file, transient_lock
 from reader.core.userdata.yaml_files import dump, editor
+
+if TYPE_CHECKING:  # a search of a corpus without a gazetteer never loads the YAML parser
+    import yaml
 
 MAX_GAZETTEER_BYTES = 4 * 1024 * 1024
 MAX_NAME_CHARS = 200
@@ -212,6 +213,8 @@ class Gazetteer:
 
 def _check_expansion(path: Path, root: yaml.Node, text: str) -> None:
     """Reject documents whose aliases expand far beyond their text (billion laughs)."""
+    import yaml
+
     budget = 10_000 + len(text)
     pending = [root]
     while pending:
@@ -228,6 +231,8 @@ def _check_expansion(path: Path, root: yaml.Node, text: str) -> None:
 
 def _parse(path: Path, text: str) -> tuple[object, yaml.Node | None]:
     """Safely parse YAML text into (data, root node), with errors as GazetteerError."""
+    import yaml
+
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -249,6 +254,8 @@ def _parse(path: Path, text: str) -> tuple[object, yaml.Node | None]:
 
 
 def _entities_from_text(path: Path, text: str) -> list[Entity]:
+    import yaml
+
     data, root = _parse(path, text)
     if data is None:
         return []
