@@ -133,6 +133,22 @@ def test_optimize_merges_everything_into_one(tmp_path):
     assert _state(engine) == before
 
 
+def test_a_merge_leaves_out_segments_whose_every_document_was_replaced(tmp_path):
+    """Tagging one article twice leaves a segment whose one document is deleted: it gives the merge no
+    posting, and every search finds what it found before."""
+    root = tmp_path / "corpus"
+    engine = _many_segments(root)
+    for tag in ("again", "and again"):
+        update_sidecar(root / "a005.txt", add_tags=[tag])
+        engine.reindex(["a005.txt"])
+    assert any(segment.deleted and not segment.docs - segment.deleted for segment in engine.segments())
+    before = _state(engine)
+    engine.maintain(optimize=True)
+    assert len(engine.segments()) == 1 and engine.segments()[0].deleted == 0
+    assert _state(engine) == before
+    assert [hit.id for hit in engine.search('tag:"and again"').hits] == ["a005.txt"]
+
+
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path

@@ -156,7 +156,14 @@ def segment_blocks(reader, fieldname: str, text, weights: bool = False, values: 
         return
     deleted: tuple[int, ...] = ()
     if isinstance(matcher, FilterMatcher) and matcher._exclude:  # the segment's deleted documents
-        matcher, deleted = matcher.child, _in_order(matcher._ids)
+        matcher, deleted = matcher.child, in_order(matcher._ids)
+    yield from matcher_blocks(matcher, deleted, weights, values, local)
+
+
+def matcher_blocks(matcher, deleted: tuple[int, ...] = (), weights: bool = False, values: bool = False,
+                   local: list[int] | None = None) -> Iterator[list]:
+    """`segment_blocks` of a term's postings matcher in one segment, without its `deleted` documents
+    (in order)."""
     if not hasattr(matcher, "_read_ids"):  # not a block matcher: one posting at a time
         postings = []
         while matcher.is_active():
@@ -212,7 +219,7 @@ def _block(matcher, deleted: tuple[int, ...], weights: bool, values: bool) -> li
 
 
 @functools.lru_cache(maxsize=64)
-def _in_order(deleted: frozenset) -> tuple[int, ...]:
+def in_order(deleted: frozenset) -> tuple[int, ...]:
     """A segment's deleted document numbers in order (sorted once for every term read from it)."""
     return tuple(sorted(deleted))
 
