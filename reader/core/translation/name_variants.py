@@ -121,7 +121,12 @@ def latin(term: str) -> str:
 def _latin_j(term: str) -> bool:
     """Whether a term has a `j` of the Latin script (German `Jelzin`), which may be English `y`; not a
     transliteration's (Devanagari ज, Arabic ج: English `j`)."""
-    return "j" in term.lower() and max(term) < "\u0250"
+    return "j" in term.lower() and not _other_script(term)
+
+
+def _other_script(term: str) -> bool:
+    """Whether a word is written in a script other than Latin (its Latin form is a transliteration)."""
+    return max(term) >= "\u0250"
 
 
 def _indic(term: str) -> bool:
@@ -175,7 +180,7 @@ class ScriptNames:
         # analysis cuts something; when enough is left of it to tell it apart
         cut = held or {lang for lang, own in analysed.items() if len(own) == 1 and own[0] != word.lower()}
         native = {analysed[lang][0] for lang in cut if len(latin(analysed[lang][0])) > MIN_PREFIX_CHARS}
-        as_y, foreign = _latin_j(word), not word.isascii()
+        as_y, foreign = _latin_j(word), _other_script(word)
         whole, indic = spellings(latin(word), as_y), _indic(word)  # compared by consonants with Indian scripts
         for lang, own in analysed.items():
             if len(own) != 1 or lang in held:
