@@ -118,6 +118,18 @@ def test_a_limit_keeps_the_best_and_the_filters_hold(engine, ranking):
         assert top.total == full.total
 
 
+def test_a_count_is_the_total_of_its_search_with_or_without_filters(engine, ranking):
+    """`count` takes the documents from the scores the ranker keeps (or from the postings when it cannot
+    rank the query): the same number as the search's total, with whoosh's own count for the rest."""
+    for query in QUERIES + ["police~", "date:2024"]:
+        for options in ({}, {"lang": "fr"}, {"tag": "watch"}):
+            scoring.forget_recent_scores()
+            counted = engine.count(query, **options)
+            assert counted == engine.search(query, limit=None, snippets=False, **options).total, (query, options)
+            scoring.forget_recent_scores()
+            assert engine.count(query, **options) == counted  # scored first by the count itself
+
+
 def test_a_query_whoosh_ranks_lists_every_match_of_its_translated_words(engine):
     """A fuzzy word keeps the query with Whoosh; the `at least one word` part of a translated query
     must not make it lose matches (it did: 2 listed of 286)."""

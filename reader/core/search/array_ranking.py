@@ -60,6 +60,10 @@ class ArrayRanker(Ranker):
         order = np.lexsort((docs, -scores))[:limit]  # best first, ties by document number
         return list(zip(docs[order].tolist(), scores[order].tolist())), count
 
+    def matched(self, query, allowed: set[int] | None) -> set[int]:
+        docs = self._scores(query)[0]
+        return set((docs if allowed is None else docs[_within(docs, _array(allowed))[0]]).tolist())
+
     @staticmethod
     def _size(scores: Scores) -> int:
         return len(scores[0])

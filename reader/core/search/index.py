@@ -606,9 +606,11 @@ class SearchIndex:
             ranker = _ranker_class(searcher)(searcher, lambda q: _doc_set(searcher, q), memo,
                                              _folder(self._ix))
             if plain:
-                typed = _doc_set(searcher, self.parse(text, resolve_entity, read_body)) if expander else None
-                return self._fused(searcher, ranker.rank(parsed, allowed, max(limit or 0, FUSION_DEPTH))[0],
-                                   _near(searcher, plain[0], filters, meaning), parsed, filters, limit,
+                ranked = ranker.rank(parsed, allowed, max(limit or 0, FUSION_DEPTH))[0]
+                typed = _matched(ranker, searcher, self.parse(text, resolve_entity, read_body), allowed) \
+                    if expander else None
+                return self._fused(searcher, ranked, _near(searcher, plain[0], filters, meaning),
+                                   ranker.matched(parsed, allowed), limit,
                                    IndexResults(None, [], terms, controls, via), plain[0][0], typed)
             ranked, total = ranker.rank(parsed, allowed, limit)
             return IndexResults(total, [_stored_hit(searcher.stored_fields(doc), score) for doc, score in ranked],
@@ -638,18 +640,15 @@ class SearchIndex:
         return results
 
     @staticmethod
-    def _fused(searcher, ranked: list[tuple[int, float]], near: dict[int, float], parsed, filters,
+    def _fused(searcher, ranked: list[tuple[int, float]], near: dict[int, float], matched: set[int],
                limit: int | None, results: IndexResults, words: str, typed: set[int] | None) -> IndexResults:
-        """`results` with the words' ranking and the meaning's fused (see semantic.fusion). The articles
-        that have every word as typed (`typed`: the query's matches without translations) come first, in
-        the words' order, scoring above 1: exact matches are never drowned. The others are fused by
-        reciprocal ranks, each ranking counting once, so the meaning lifts what the translations found
-        weakly and adds what they missed."""
+        """`results` with the words' ranking and the meaning's fused (see semantic.fusion); `matched`: the
+        documents the words match. The articles that have every word as typed (`typed`: the query's
+        matches without translations) come first, in the words' order, scoring above 1: exact matches are
+        never drowned. The others are fused by reciprocal ranks, each ranking counting once, so the
+        meaning lifts what the translations found weakly and adds what they missed."""
         from reader.core.semantic.fusion import RRF_K, fuse
 
-        matched = _doc_set(searcher, parsed)
-        if filters is not None:
-            matched &= _doc_set(searcher, filters)
         exact = matched & typed if typed is not None else set()
         order = [doc for doc, _ in ranked]
         fused = [(doc, 1.0 + 1.0 / (RRF_K + rank)) for rank, doc in enumerate((d for d in order if d in exact), 1)]
@@ -677,9 +676,9 @@ class SearchIndex:
         parsed, _ = self.parse_controlled(text, resolve_entity, read_body, expander, None,
                                           plain if meaning is not None else None)
         searcher, filters = self.searcher(), _filters(lang, tag)
-        docs = _doc_set(searcher, parsed)
-        if filters is not None:
-            docs &= _doc_set(searcher, filters)
+        allowed = _doc_set(searcher, filters) if filters is not None else None
+        ranker = _ranker_class(searcher)(searcher, lambda q: _doc_set(searcher, q), {}, _folder(self._ix))
+        docs = _matched(ranker, searcher, parsed, allowed)
         return docs | set(_near(searcher, plain[0], filters, meaning)) if plain and can_rank(parsed) else docs
 
     def matching_fields(self, text: str, *, lang: str | None = None, tag: str | None = None,
@@ -740,6 +739,15 @@ def _ranker_class(searcher) -> type[Ranker]:
     from reader.core.search.array_ranking import ArrayRanker
 
     return ArrayRanker
+
+
+def _matched(ranker: Ranker, searcher, query, allowed: set[int] | None) -> set[int]:
+    """The documents a query matches within `allowed`: from the scores the ranker keeps when it can
+    rank the query (a search just scored it, or its words), else read from the postings."""
+    if can_rank(query):
+        return ranker.matched(query, allowed)
+    docs = _doc_set(searcher, query)
+    return docs if allowed is None else docs & allowed
 
 
 def _doc_set(searcher, query) -> set[int]:

@@ -341,6 +341,11 @@ class Ranker:
         ranked = sorted(items, key=lambda item: (-item[1], item[0]))
         return ranked[:limit] if limit is not None else ranked, len(scores)
 
+    def matched(self, query, allowed: set[int] | None) -> set[int]:
+        """The documents a query matches, within `allowed`: those `rank` scores (kept from it)."""
+        scores = self._scores(query)
+        return set(scores) if allowed is None else scores.keys() & allowed
+
     def _scores(self, query) -> dict[int, float]:
         """{document number: score} of a query (kept among the searcher's recent scores; never changed
         by callers)."""
