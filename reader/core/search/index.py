@@ -603,8 +603,7 @@ class SearchIndex:
         terms = _query_terms(parsed, searcher, memo)
         if sort == "relevance" and can_rank(parsed):  # scored from posting blocks: much faster
             allowed = _doc_set(searcher, filters) if filters is not None else None
-            ranker = _ranker_class(searcher)(searcher, lambda q: _doc_set(searcher, q), memo,
-                                             _folder(self._ix))
+            ranker = self._ranker(searcher, memo)
             if plain:
                 ranked = ranker.rank(parsed, allowed, max(limit or 0, FUSION_DEPTH))[0]
                 typed = _matched(ranker, searcher, self.parse(text, resolve_entity, read_body), allowed) \
@@ -638,6 +637,11 @@ class SearchIndex:
             matches, results.total = filter(matched.__contains__, order), len(matched)
         results.hits = [_stored_hit(searcher.stored_fields(doc), 0.0) for doc in islice(matches, limit)]
         return results
+
+    def _ranker(self, searcher, memo: dict) -> Ranker:
+        """The ranker of a query on `searcher` (`memo`: its wildcard expansions, shared with the
+        highlighting terms)."""
+        return _ranker_class(searcher)(searcher, lambda q: _doc_set(searcher, q), memo, _folder(self._ix))
 
     @staticmethod
     def _fused(searcher, ranked: list[tuple[int, float]], near: dict[int, float], matched: set[int],
@@ -677,8 +681,7 @@ class SearchIndex:
                                           plain if meaning is not None else None)
         searcher, filters = self.searcher(), _filters(lang, tag)
         allowed = _doc_set(searcher, filters) if filters is not None else None
-        ranker = _ranker_class(searcher)(searcher, lambda q: _doc_set(searcher, q), {}, _folder(self._ix))
-        docs = _matched(ranker, searcher, parsed, allowed)
+        docs = _matched(self._ranker(searcher, {}), searcher, parsed, allowed)
         return docs | set(_near(searcher, plain[0], filters, meaning)) if plain and can_rank(parsed) else docs
 
     def matching_fields(self, text: str, *, lang: str | None = None, tag: str | None = None,
