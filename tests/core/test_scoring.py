@@ -7,8 +7,9 @@ import sys
 import pytest
 
 from reader.core.engine import Engine
+from reader.core.indexing.segment_merge import fill_arrays
 from reader.core.search import index as index_module
-from reader.core.search import scoring
+from reader.core.search import posting_arrays, scoring
 from reader.core.search.array_ranking import ArrayRanker
 from reader.core.search.scoring import Ranker
 from tests.conftest import DEMO_CORPUS, replace_and_delete, write, write_word_articles
@@ -40,6 +41,14 @@ def engine(tmp_path_factory):
     # replaced and deleted documents, in a second segment
     replace_and_delete(corpus, 300, 11, "Title {n} police\n\nnothing here but economy police\n")
     engine.update()
+    # the array ranker reads the terms of 20 documents or more in a segment from its posting arrays, the
+    # others from their blocks
+    for path in (corpus.parent / "index").glob("*" + posting_arrays.EXTENSION):
+        path.unlink()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(posting_arrays, "MIN_DOCS", 20)
+        assert fill_arrays(corpus.parent / "index") == 2
+    engine.close()
     yield engine
     engine.close()
 

@@ -28,7 +28,11 @@ from whoosh.util.numeric import byte_to_length
 
 from reader.core.indexing import segment_policy as policy
 from reader.core.indexing.segment_policy import MergeEstimate, SegmentInfo, plan, segment_infos
+from reader.core.search import posting_arrays
+from reader.core.search.analysis import FastPositions
 from reader.core.search.index import _storage, _Writer
+from reader.core.search.posting_arrays import EXTENSION as ARRAYS
+from reader.core.search.posting_arrays import ArraysWriter
 from reader.core.search.posting_pool import _FieldLengths, _TermWriter
 from reader.core.search.scoring import in_order, matcher_blocks
 from reader.core.userdata.files import flock_within
@@ -51,6 +55,7 @@ class MaintenanceReport:
     cancelled: bool = False
     busy: bool = False  # another process was merging: nothing done
     left: MergeEstimate | None = None  # a merge too long for a command to wait for
+    arrays_written: int = 0  # segments of an earlier version given their posting arrays
 
 
 class MergeLock:
@@ -138,14 +143,15 @@ def merge_segments(ix, sources: list, folder: Path, progress: Progress | None = 
         writer.perdocwriter.close()
         lengths = writer.per_document_reader()
         fieldwriter = writer.fieldwriter
-        for fieldname in sorted(set().union(*(r.indexed_field_names() for r in readers)) & set(ix.schema.names())):
-            fieldwriter.start_field(fieldname, ix.schema[fieldname])
-            terms = _TermWriter(fieldwriter, _FieldLengths({}, lengths, fieldname))
-            for count, posting in enumerate(_merged_postings(readers, fieldname, docmaps, bases)):
-                terms.write(*posting)
-                if count % 2048 == 0:  # done: the new postings file's share of the sources'
-                    tick(docs + min(3 * docs * terms._offset // source_postings, 3 * docs))
-            fieldwriter.finish_field()
+        with ArraysWriter(folder / writer.get_segment().make_filename(ARRAYS)) as arrays:
+            for fieldname in sorted(set().union(*(r.indexed_field_names() for r in readers)) & set(ix.schema.names())):
+                fieldwriter.start_field(fieldname, ix.schema[fieldname])
+                terms = _TermWriter(fieldwriter, _FieldLengths({}, lengths, fieldname), arrays)
+                for count, posting in enumerate(_merged_postings(readers, fieldname, docmaps, bases)):
+                    terms.write(*posting)
+                    if count % 2048 == 0:  # done: the new postings file's share of the sources'
+                        tick(docs + min(3 * docs * terms._offset // source_postings, 3 * docs))
+                fieldwriter.finish_field()
         fieldwriter.close()
         writer._close_segment()
         segment = writer.get_segment()
@@ -218,16 +224,46 @@ def _merged_postings(readers: list, fieldname: str, docmaps: list, bases: list[i
             yield term, docs, weights, values
 
 
-def _field_postings(reader, fieldname: str) -> Iterator[tuple[bytes, object]]:
-    """(term, its postings' matcher) for every term of a field of a segment, in order: read along the
-    segment's term table, not looked up term by term (a lookup, 20 µs, was most of the time of merging
-    small segments)."""
+def _field_postings(reader, fieldname: str, least: int = 0) -> Iterator[tuple[bytes, object]]:
+    """(term, its postings' matcher) for every term of a field of a segment held by `least` documents
+    or more, in order: read along the segment's term table, not looked up term by term (a lookup,
+    20 µs, was most of the time of merging small segments)."""
     table = reader._terms
     field_format = reader.schema[fieldname].format
     for (name, text), info in table.items_from(fieldname, b""):
         if name != fieldname:
             return
-        yield text, table._codec.postings_reader(table._postfile, info, field_format, term=(fieldname, text))
+        if info.doc_frequency() >= least:
+            yield text, table._codec.postings_reader(table._postfile, info, field_format, term=(fieldname, text))
+
+
+def fill_arrays(index_dir: Path, cancel: threading.Event | None = None) -> int:
+    """Write the posting arrays of the index's segments written before they were kept (see
+    `posting_arrays`); how many were written. Each appears whole (a temporary name, then renamed)."""
+    ix = _storage(index_dir).open_index()
+    written = 0
+    for segment in ix._segments():
+        path = Path(index_dir) / segment.make_filename(ARRAYS)
+        if path.exists() or (cancel is not None and cancel.is_set()):
+            continue
+        reader = ix._reader(ix.storage, ix.schema, [segment], 0)
+        try:
+            with ArraysWriter(path) as arrays:
+                for fieldname in sorted(set(reader.indexed_field_names()) & set(ix.schema.names())):
+                    if isinstance(ix.schema[fieldname].format, FastPositions):
+                        prefix = reader._terms._keycoder(fieldname, b"")
+                        for term, matcher in _field_postings(reader, fieldname, posting_arrays.MIN_DOCS):
+                            docs, weights = [], []
+                            for ids, block_weights, _ in matcher_blocks(matcher, (), True):
+                                docs += ids
+                                weights += block_weights
+                            arrays.add(prefix + term, docs, weights)
+            written += 1
+        except OSError:  # a rebuild removed the segment meanwhile
+            pass
+        finally:
+            reader.close()
+    return written
 
 
 def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> tuple[bool, float]:
@@ -326,6 +362,8 @@ def maintain(index_dir: Path, *, optimize: bool = False, cancel: threading.Event
             if quick:
                 break
             optimize = False
+        if not quick:
+            report.arrays_written = fill_arrays(Path(index_dir), cancel)
         report.cancelled = cancel is not None and cancel.is_set()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -11,12 +11,14 @@ NumPy is loaded or when the index is large (`index._ranker_class`).
 
 from __future__ import annotations
 
+from itertools import chain
 from operator import itemgetter
 
 import numpy as np
 
 from reader.core.search.analysis import positions
 from reader.core.search.lean_import import deferring
+from reader.core.search.posting_arrays import open_arrays
 from reader.core.search.scoring import (
     KEPT_ARRAYS,
     LENGTHS,
@@ -24,18 +26,22 @@ from reader.core.search.scoring import (
     and_plan,
     average_length,
     bm25,
+    facts,
     field_lengths,
+    holding,
     idf_of,
+    in_order,
     language_codes,
+    matcher_blocks,
     phrase_postings,
     positions_decoder,
     read_phrase,
-    term_postings,
     tree_sum,
 )
 
 with deferring():
     from whoosh import query as wq
+    from whoosh.codec.whoosh3 import W3TermInfo
 
 Scores = tuple[np.ndarray, np.ndarray]  # document numbers (int64, ascending, distinct), scores (float64)
 _NONE: Scores = (np.zeros(0, np.int64), np.zeros(0, np.float64))
@@ -184,13 +190,12 @@ class ArrayRanker(Ranker):
                                      for (_, weights, _), at in zip(read, places)]
 
     def _read_term_scores(self, fieldname: str, text, field_format, existence: bool) -> Scores:
-        docs, weights = term_postings(self._searcher, fieldname, text, not existence)
-        numbers = np.array(docs, np.int64)
+        docs, weights = term_arrays(self._searcher, fieldname, text, not existence)
         if existence:
-            return numbers, np.full(len(numbers), float(field_format.field_boost))
-        return self._scored(fieldname, text, numbers, weights)
+            return docs, np.full(len(docs), float(field_format.field_boost))
+        return self._scored(fieldname, text, docs, weights)
 
-    def _scored(self, fieldname: str, text, docs: np.ndarray, weights: list[float]) -> Scores:
+    def _scored(self, fieldname: str, text, docs: np.ndarray, weights) -> Scores:
         """`scoring.bm25` element by element (the same float operations in the same order), or the
         weights for fields without lengths."""
         searcher = self._searcher
@@ -202,6 +207,54 @@ class ArrayRanker(Ranker):
         length = _LENGTH_OF[np.frombuffer(lengths, np.uint8)[docs]] if lengths is not None else \
             np.array([searcher.doc_field_length(doc, fieldname, 1) for doc in docs.tolist()], np.float64)
         return docs, bm25(idf, weight, length, avgfl)
+
+
+def term_arrays(searcher, fieldname: str, text, weights: bool) -> tuple[np.ndarray, np.ndarray]:
+    """`scoring.term_postings` as arrays (weights float64; empty unless asked for): read from a segment's
+    posting arrays when they hold the term, else from its blocks. The term's documents are counted on
+    the way (`doc_frequency` then looks up nothing)."""
+    docs, found, frequency = [], [], 0
+    field_format = searcher.schema[fieldname].format
+    for leaf, offset in holding(searcher, fieldname):
+        reader = leaf.reader()
+        arrays, deleted = _segment_arrays(searcher, reader)
+        table = reader._terms
+        try:
+            key = table._keycoder(fieldname, reader._text_to_bytes(fieldname, text))
+        except KeyError:  # the segment has no such field
+            continue
+        held = arrays.postings(key) if arrays is not None else None
+        if held is not None:
+            ids, held_weights = held
+            frequency += len(ids)
+            keep = ~_within(ids.astype(np.int64), deleted)[0] if len(deleted) else slice(None)
+            docs.append(ids[keep] + np.int64(offset))
+            if weights:
+                found.append(held_weights[keep].astype(np.float64))
+            continue
+        info = table._tindex.get(key)
+        if info is None:
+            continue
+        info = W3TermInfo.from_bytes(info)
+        frequency += info.doc_frequency()
+        matcher = table._codec.postings_reader(table._postfile, info, field_format, term=(fieldname, key[2:]))
+        blocks = list(matcher_blocks(matcher, in_order(reader.deleted_docs_set), weights))
+        docs.append(np.fromiter(chain.from_iterable(block[0] for block in blocks), np.int64) + offset)
+        if weights:
+            found.append(np.fromiter(chain.from_iterable(block[1] for block in blocks), np.float64))
+    facts(searcher).frequencies[(fieldname, text)] = frequency
+    if not docs:
+        return _NONE
+    return np.concatenate(docs), np.concatenate(found) if weights else _NONE[1]
+
+
+def _segment_arrays(searcher, reader) -> tuple:
+    """A segment's posting arrays (None without) and its deleted documents (sorted), kept while the
+    searcher lasts."""
+    kept = facts(searcher).arrays
+    if id(reader) not in kept:
+        kept[id(reader)] = (open_arrays(reader), np.array(in_order(reader.deleted_docs_set), np.int64))
+    return kept[id(reader)]
 
 
 def _phrase_starts(values: list[bytes], distance: int) -> np.ndarray:

@@ -46,6 +46,8 @@ from reader.core.search.analysis import (
 from reader.core.search.date_order import date_order
 from reader.core.search.exact import ControlsPlugin, QueryControls, check_controls, holds_phrase, widen_patterns
 from reader.core.search.parsing import field_code, ignore_stop_words, multifield_parser, plain_clause, plain_words
+from reader.core.search.posting_arrays import EXTENSION as ARRAYS
+from reader.core.search.posting_arrays import ArraysWriter
 from reader.core.search.posting_pool import GroupedPostingPool
 from reader.core.search.scoring import Ranker, can_rank, expansions, holds, phrase_docs, term_blocks
 from reader.core.text import TOKEN_RE, normalise_tag
@@ -312,7 +314,8 @@ class _Writer(SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
-        self.pool.write(self.fieldwriter, self.schema, lengths)
+        with ArraysWriter(Path(self.storage.folder) / self.get_segment().make_filename(ARRAYS)) as arrays:
+            self.pool.write(self.fieldwriter, self.schema, lengths, arrays)
         self.fieldwriter.close()
         if lengths:
             lengths.close()

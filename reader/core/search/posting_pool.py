@@ -28,6 +28,8 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from reader.core.memo import extend_each
+from reader.core.search.analysis import FastPositions
+from reader.core.search.posting_arrays import ArraysWriter
 
 # (field, term bytes, doc number, weight, value bytes): the item Whoosh's writer adds (when merging).
 Posting = tuple[str, bytes, int, float, "bytes | None"]
@@ -106,13 +108,13 @@ class GroupedPostingPool:
         fieldname, text, docnum, weight, value = item
         self.size += self._field(fieldname).add(docnum, (text,), (weight,), (value or b"",))
 
-    def write(self, fieldwriter, schema, lengths) -> None:
+    def write(self, fieldwriter, schema, lengths, arrays: ArraysWriter | None = None) -> None:
         """Write every posting into a Whoosh field writer's files, field by field and term by term (what
-        Whoosh's `add_postings` does one posting at a time)."""
+        Whoosh's `add_postings` does one posting at a time); common terms also into `arrays`."""
         for fieldname in sorted(self._fields):
             postings = self._fields.pop(fieldname)
             fieldwriter.start_field(fieldname, schema[fieldname])
-            terms = _TermWriter(fieldwriter, _FieldLengths(postings.lengths, lengths, fieldname))
+            terms = _TermWriter(fieldwriter, _FieldLengths(postings.lengths, lengths, fieldname), arrays)
             for term in sorted(postings.terms):
                 terms.write(term, *postings.term_postings(term))
             fieldwriter.finish_field()
@@ -152,7 +154,7 @@ class _TermWriter:
 
     min_compressed = MIN_COMPRESSED_BYTES
 
-    def __init__(self, fieldwriter, field_length: _FieldLengths) -> None:
+    def __init__(self, fieldwriter, field_length: _FieldLengths, arrays: ArraysWriter | None = None) -> None:
         postwriter = fieldwriter._postwriter
         self._field_length = field_length.__getitem__
         # Only this writer writes to the two files while the field is written: it counts their offsets.
@@ -162,6 +164,8 @@ class _TermWriter:
         self._limit, self._compression = postwriter._blocklimit, postwriter._compression
         self._value_size = fieldwriter._fieldobj.format.fixed_value_size()
         self._inline = getattr(fieldwriter._fieldobj.format, "inline_limit", 0)
+        # the ranked fields' common terms are also kept as arrays (see posting_arrays)
+        self._arrays = arrays if isinstance(fieldwriter._fieldobj.format, FastPositions) else None
 
     def write(self, term: bytes, docs: array, weights: list[float], values: list[bytes]) -> None:
         """Write one term's postings (in doc order) and its term info."""
@@ -198,6 +202,8 @@ class _TermWriter:
                                        0 if min_length is None else length_to_byte(min_length),
                                        length_to_byte(max_length), max_weight, docs[0], docs[-1])
         self._add_term(self._prefix + term, info + pack_long(start) + pack_int(len(written)))
+        if self._arrays is not None:
+            self._arrays.add(self._prefix + term, docs, weights)
 
     def _inlined(self, term: bytes, docs: array, weights: list[float]) -> None:
         """Write a term's few postings into its row of the term table (no weights or values: the

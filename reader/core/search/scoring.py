@@ -69,6 +69,8 @@ class _Facts:
         self.lengths: dict[str, bytes | None] = {}  # field -> a length byte per document
         self.holding: dict[str, list] = {}  # field -> the (leaf searcher, offset) of segments that may hold it
         self.averages: dict[str, float] = {}  # field -> its average length (a sum over every segment)
+        self.arrays: dict[int, tuple] = {}  # segment reader's id -> its posting arrays, deleted documents
+        self.frequencies: dict[tuple, int] = {}  # (field, term) -> its documents, counted as its postings were read
 
 
 class _Kept:
@@ -90,35 +92,38 @@ def forget_recent_scores() -> None:
         kept.recent = RecentScores()
 
 
-def _facts(searcher) -> _Facts:
+def facts(searcher) -> _Facts:
     return _FACTS.setdefault(searcher, _Facts())
 
 
-def _holding(searcher, fieldname: str) -> list:
+def holding(searcher, fieldname: str) -> list:
     """The (leaf searcher, offset) of the segments that may hold terms of a field: a scored field's terms
     are not looked up in segments where it has no length (a language's field in another's segments)."""
-    holding = _facts(searcher).holding
-    if fieldname not in holding:
+    held = facts(searcher).holding
+    if fieldname not in held:
         field = searcher.schema[fieldname] if fieldname in searcher.schema else None
-        holding[fieldname] = [(leaf, offset) for leaf, offset in searcher.leaf_searchers()
-                              if field is None or not field.scorable or leaf.reader().field_length(fieldname)]
-    return holding[fieldname]
+        held[fieldname] = [(leaf, offset) for leaf, offset in searcher.leaf_searchers()
+                           if field is None or not field.scorable or leaf.reader().field_length(fieldname)]
+    return held[fieldname]
 
 
 def doc_frequency(searcher, fieldname: str, text) -> int:
     """How many documents hold a term (deleted ones included, as Whoosh counts), looked up only in the
-    segments that may hold it."""
-    return sum(leaf.reader().doc_frequency(fieldname, text) for leaf, _ in _holding(searcher, fieldname))
+    segments that may hold it (or counted while its postings were read: `frequencies`)."""
+    known = facts(searcher).frequencies.get((fieldname, text))
+    if known is not None:
+        return known
+    return sum(leaf.reader().doc_frequency(fieldname, text) for leaf, _ in holding(searcher, fieldname))
 
 
 def holds(searcher, fieldname: str, text) -> bool:
     """Whether the index holds a term, looked up only in the segments that may hold it."""
-    return any((fieldname, text) in leaf.reader() for leaf, _ in _holding(searcher, fieldname))
+    return any((fieldname, text) in leaf.reader() for leaf, _ in holding(searcher, fieldname))
 
 
 def average_length(searcher, fieldname: str) -> float:
     """A scored field's average length in the documents (1 when it has none), summed once per searcher."""
-    averages = _facts(searcher).averages
+    averages = facts(searcher).averages
     if fieldname not in averages:
         averages[fieldname] = searcher.avg_field_length(fieldname) or 1
     return averages[fieldname]
@@ -134,7 +139,7 @@ def term_blocks(searcher, fieldname: str, text, weights: bool = False, values: b
     """(segment offset, document numbers, weights, values) for each posting block of a
     term, deleted documents left out; weights and values are None unless asked for. With `within`
     (sorted document numbers), blocks that cannot hold any of them are skipped without being read."""
-    for leaf, offset in _holding(searcher, fieldname):
+    for leaf, offset in holding(searcher, fieldname):
         reader = leaf.reader()
         local = None
         if within is not None:
@@ -230,7 +235,7 @@ def expansions(query, searcher, memo: dict) -> list:
     took 0.3 s at a million articles)."""
     key = repr(query)
     if key not in memo:
-        found = set().union(*(query._btexts(leaf.reader()) for leaf, _ in _holding(searcher, query.fieldname)))
+        found = set().union(*(query._btexts(leaf.reader()) for leaf, _ in holding(searcher, query.fieldname)))
         memo[key] = sorted(found)
     return memo[key]
 
@@ -485,7 +490,7 @@ class Ranker:
 def language_codes(searcher, folder: Path | None, langs: list[str]) -> tuple[bytes, bytearray]:
     """A code per document (its language's, 0: none) and, by code, whether it is one of `langs`: kept
     while the searcher lasts, and per segment in the index `folder` (see search.language_codes)."""
-    kept = _facts(searcher)
+    kept = facts(searcher)
     if kept.codes is None:
         leaves = [(leaf.reader(), getattr(leaf.reader().segment(), "segment_id", lambda: None)())
                   for leaf, _ in searcher.leaf_searchers()]
@@ -502,7 +507,7 @@ def language_codes(searcher, folder: Path | None, langs: list[str]) -> tuple[byt
 def field_lengths(searcher, fieldname: str) -> bytes | None:
     """The stored length byte of every document for a field, all segments in order (None: the codec
     does not store them where expected; they are then read one by one); read once per searcher."""
-    lengths = _facts(searcher).lengths
+    lengths = facts(searcher).lengths
     if fieldname not in lengths:
         parts = []
         try:

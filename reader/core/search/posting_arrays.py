@@ -1,0 +1,145 @@
+"""A segment's common terms as flat arrays, beside its Whoosh posting blocks.
+
+Whoosh keeps a term's postings in blocks of 128, each a compressed pickle of document numbers, weights
+and word positions. A word's ranking needs only the first two, yet reading a block decompresses and
+unpickles all three: at a million articles a common word's 2,000 blocks took most of a query. So when
+a segment is written, each term of a text or title field held by at least `MIN_DOCS` of its documents
+is also written into the segment's `.arr` file as two arrays, its document numbers (2 or 4 bytes each)
+and its weights (1 byte when they are small whole numbers, else 4), read back without a copy.
+Positions (phrases) and the other fields are still read from the blocks, and so is every term of a
+segment written before this file existed (`fill` writes it for them).
+
+The file, little-endian: per term its key (the term table's: field number and term bytes, checked on
+reading), its documents and its weights; then the keys' 64-bit hashes in order (8 bytes each), a row
+per term in that order (data offset, postings, key length, document and weight widths: 16 bytes),
+and the number of terms and `RPA1`. Deleted documents stay in the arrays; readers leave them out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+import os
+import struct
+import sys
+from array import array
+from pathlib import Path
+
+MIN_DOCS = 512  # a term of fewer documents in a segment is read from its blocks (four or fewer)
+EXTENSION = ".arr"
+_MAGIC = b"RPA1"
+_FOOTER = struct.Struct("<I4s")
+_ROW = struct.Struct("<QIHBB")  # data offset, postings, key length, document width, weight width
+
+
+def key_hash(key: bytes) -> int:
+    """The 64-bit hash of a term table key that orders the file's rows."""
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+
+
+def _little(values: array) -> bytes:
+    if sys.byteorder == "big":
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
+class ArraysWriter:
+    """Writes a segment's `.arr` file while its terms are written: each common term's arrays go to a
+    temporary file at once, and `close` adds the table and gives the file its name (as a context,
+    the file is discarded when what it is in fails)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path, self._temporary = path, path.with_name(path.name + ".tmp")
+        self._file = open(self._temporary, "wb")
+        self._rows: dict[int, bytes] = {}
+        self._offset = 0
+
+    def add(self, key: bytes, docs, weights) -> None:
+        """Keep a term's postings (document numbers in order, weights) when it is common enough."""
+        if len(docs) < MIN_DOCS:
+            return
+        hashed = key_hash(key)
+        if hashed in self._rows:  # two keys of one hash: the second is read from its blocks
+            return
+        ids = array("H" if docs[-1] < 1 << 16 else "I", docs)
+        small = all(weight == int(weight) and 0 <= weight < 256 for weight in weights)
+        stored = array("B", map(int, weights)) if small else array("f", weights)
+        data = key + _little(ids) + _little(stored)
+        self._rows[hashed] = _ROW.pack(self._offset, len(docs), len(key), ids.itemsize, stored.itemsize)
+        self._file.write(data)
+        self._offset += len(data)
+
+    def __enter__(self) -> ArraysWriter:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.discard()
+
+    def close(self) -> None:
+        """Write the table (of no terms when none was kept) and give the file its name."""
+        order = sorted(self._rows)
+        self._file.write(_little(array("Q", order)) + b"".join(map(self._rows.__getitem__, order)) +
+                         _FOOTER.pack(len(order), _MAGIC))
+        self._file.close()
+        os.replace(self._temporary, self._path)
+
+    def discard(self) -> None:
+        """Leave no file (the segment was not written)."""
+        self._file.close()
+        self._temporary.unlink(missing_ok=True)
+
+
+class SegmentArrays:
+    """The `.arr` file of one segment, mapped in memory; `postings(key)` gives a term's arrays."""
+
+    def __init__(self, path: Path) -> None:
+        import numpy as np
+
+        with open(path, "rb") as file:
+            self._map = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        if len(self._map) < _FOOTER.size:
+            raise ValueError(f"{path.name}: cut short")
+        count, magic = _FOOTER.unpack_from(self._map, len(self._map) - _FOOTER.size)
+        table = len(self._map) - _FOOTER.size - count * (8 + _ROW.size)
+        if magic != _MAGIC or table < 0:
+            raise ValueError(f"{path.name}: not a whole posting arrays file")
+        self.count = count
+        self._hashes = np.frombuffer(self._map, "<u8", count, table)
+        self._rows = table + count * 8
+        self._np = np
+
+    def postings(self, key: bytes):
+        """(document numbers, weights) of a term as arrays, or None when the file does not hold it."""
+        hashed = key_hash(key)
+        at = int(self._hashes.searchsorted(hashed))
+        if at == len(self._hashes) or int(self._hashes[at]) != hashed:
+            return None
+        offset, count, key_length, id_width, weight_width = _ROW.unpack_from(self._map, self._rows + at * _ROW.size)
+        if self._map[offset:offset + key_length] != key:
+            return None
+        np, start = self._np, offset + key_length
+        docs = np.frombuffer(self._map, "<u2" if id_width == 2 else "<u4", count, start)
+        weights = np.frombuffer(self._map, "u1" if weight_width == 1 else "<f4", count, start + count * id_width)
+        return docs, weights
+
+
+def arrays_path(reader) -> Path | None:
+    """Where a Whoosh segment reader's `.arr` file would be (None for a reader not of one segment)."""
+    segment, storage = getattr(reader, "_segment", None), getattr(reader, "_storage", None)
+    folder = getattr(storage, "folder", None)
+    return Path(folder) / segment.make_filename(EXTENSION) if segment is not None and folder else None
+
+
+def open_arrays(reader) -> SegmentArrays | None:
+    """The `.arr` file of a segment reader's segment; None when it has none, holds no term or cannot
+    be read."""
+    path = arrays_path(reader)
+    try:
+        arrays = SegmentArrays(path) if path is not None and path.stat().st_size else None
+    except (OSError, ValueError):
+        return None
+    return arrays if arrays is not None and arrays.count else None

@@ -1,0 +1,80 @@
+"""Posting arrays: a segment's common terms kept as arrays in its `.arr` file, written when a segment is
+(a merge here) or afterwards for older segments, rank exactly as their posting blocks do."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.core.engine import Engine
+from reader.core.indexing import segment_merge
+from reader.core.search import index as index_module
+from reader.core.search import posting_arrays
+from reader.core.search.array_ranking import ArrayRanker
+from reader.core.search.posting_arrays import EXTENSION, SegmentArrays
+from tests.conftest import replace_and_delete, write_word_articles
+
+WORDS = ["police", "minister", "economy", "border", "election", "harbour", "railway", "vaccine"]
+FRENCH = ["police", "ministre", "économie", "frontière", "élection", "port", "chemin", "vaccin"]
+QUERIES = ["police", "economy border", "polic*", "lang:fr police", "title:railway", "économie OR vaccin",
+           '"police said"', "minister NOT harbour"]
+
+
+@pytest.fixture
+def engine(tmp_path, monkeypatch):
+    """120 articles in two segments, the second replacing and deleting some of the first's; terms of
+    10 documents or more are kept as arrays; ranked on arrays."""
+    monkeypatch.setattr(posting_arrays, "MIN_DOCS", 10)
+    monkeypatch.setattr(index_module, "_ranker_class", lambda searcher: ArrayRanker)
+    write_word_articles(tmp_path / "corpus", 120, WORDS, FRENCH, lambda n: 20 + n % 30)
+    engine = Engine(tmp_path / "corpus", tmp_path / "index")
+    engine.update()
+    replace_and_delete(tmp_path / "corpus", 120, 7, "Title {n} police\n\nborder police economy\n")
+    engine.update()
+    yield engine
+    engine.close()
+
+
+def _found(engine: Engine) -> dict:
+    engine.close()  # a new searcher: it opens the arrays as they are now
+    return {query: [(hit.id, hit.score) for hit in engine.search(query, limit=None, snippets=False).hits]
+            for query in QUERIES}
+
+
+def _array_files(engine: Engine) -> list:
+    return sorted(engine.index_dir.glob("*" + EXTENSION))
+
+
+def _assert_ranked_as_from_blocks(engine: Engine) -> None:
+    with_arrays = _found(engine)
+    for path in _array_files(engine):
+        path.unlink()
+    assert _found(engine) == with_arrays
+
+
+def test_older_segments_get_their_arrays_and_rank_as_from_blocks(engine):
+    for path in _array_files(engine):
+        path.unlink()
+    report = segment_merge.maintain(engine.index_dir)
+    assert report.arrays_written == report.segments_after == len(_array_files(engine)) >= 1
+    assert any(SegmentArrays(path).count for path in _array_files(engine))
+    assert segment_merge.maintain(engine.index_dir).arrays_written == 0  # each segment once
+    _assert_ranked_as_from_blocks(engine)
+
+
+def test_a_merged_segment_is_written_with_its_arrays(engine):
+    for path in _array_files(engine):
+        path.unlink()
+    segment_merge.maintain(engine.index_dir, optimize=True)
+    (merged,) = _array_files(engine)
+    assert SegmentArrays(merged).count > 10
+    _assert_ranked_as_from_blocks(engine)
+
+
+def test_a_damaged_arrays_file_is_not_read(engine):
+    segment_merge.maintain(engine.index_dir, optimize=True)
+    (merged,) = _array_files(engine)
+    with_arrays = _found(engine)
+    merged.write_bytes(merged.read_bytes()[:-3])  # cut short
+    assert _found(engine) == with_arrays
+    merged.write_bytes(b"XXXX" + merged.read_bytes()[4:])  # not this kind of file
+    assert _found(engine) == with_arrays
