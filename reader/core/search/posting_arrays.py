@@ -115,7 +115,7 @@ class SegmentArrays:
     def postings(self, key: bytes):
         """(document numbers, weights) of a term as arrays, or None when the file does not hold it."""
         hashed = key_hash(key)
-        at = int(self._hashes.searchsorted(hashed))
+        at = int(self._hashes.searchsorted(self._np.uint64(hashed)))
         if at == len(self._hashes) or int(self._hashes[at]) != hashed:
             return None
         offset, count, key_length, id_width, weight_width = _ROW.unpack_from(self._map, self._rows + at * _ROW.size)

@@ -510,10 +510,12 @@ def field_lengths(searcher, fieldname: str) -> bytes | None:
     lengths = facts(searcher).lengths
     if fieldname not in lengths:
         parts = []
+        held = {id(leaf) for leaf, _ in holding(searcher, fieldname)}  # the others have no column to read
         try:
             for leaf, _ in searcher.leaf_searchers():
                 reader = leaf.reader()
-                column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+                column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN) \
+                    if id(leaf) in held else None
                 data = column._dbfile.get(column._basepos, column._count) if column is not None else b""
                 parts.append(data.ljust(reader.doc_count_all(), b"\0"))
             lengths[fieldname] = b"".join(parts)
