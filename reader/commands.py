@@ -153,6 +153,10 @@ def _merge_segments(engine: Engine, optimize: bool, updating: float) -> None:
     elif report.merges:
         print(f"Merged {sum(report.merges):,} segments into {len(report.merges)} in {report.seconds:.1f} s: "
               f"{report.segments_after} segments (were {report.segments_before}).", file=sys.stderr)
+    if report.arrays_written:
+        count = report.arrays_written
+        print(f"Wrote the posting arrays of {count:,} segment{'s' * (count != 1)} of an earlier version.",
+              file=sys.stderr)
     if report.left is not None:
         print(f"reader: a merge of {report.left.segments} segments (about {_duration(report.left.seconds)}) is "
               "left to the app when idle, or to `reader index --optimize`", file=sys.stderr)

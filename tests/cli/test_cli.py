@@ -106,6 +106,19 @@ def test_index_reports_skipped_files_and_lists_them_verbosely(demo_corpus):
     assert "rebuilt the index" in verbose.stderr
 
 
+def test_index_writes_the_posting_arrays_an_earlier_version_left_out(demo_corpus):
+    assert run("index", corpus=demo_corpus).returncode == 0
+    arrays = sorted((demo_corpus / ".reader" / "index").glob("*.arr"))
+    assert arrays  # one a segment, written with it
+    for path in arrays:
+        path.unlink()
+    result = run("index", corpus=demo_corpus)
+    assert result.returncode == 0, result.stderr
+    assert f"Wrote the posting arrays of {len(arrays)} segment" in result.stderr
+    assert sorted((demo_corpus / ".reader" / "index").glob("*.arr")) == arrays
+    assert "posting arrays" not in run("index", corpus=demo_corpus).stderr  # once
+
+
 def test_names_that_are_not_one_line_of_utf8_are_skipped_with_a_warning(demo_corpus):
     root = os.fsencode(demo_corpus)
     with open(os.path.join(root, b"caf\xe9.txt"), "w") as file:

@@ -10,7 +10,7 @@ from reader.core.indexing import segment_merge
 from reader.core.search import index as index_module
 from reader.core.search import posting_arrays
 from reader.core.search.array_ranking import ArrayRanker
-from reader.core.search.posting_arrays import EXTENSION, SegmentArrays
+from reader.core.search.posting_arrays import EXTENSION, ArraysWriter, SegmentArrays
 from tests.conftest import replace_and_delete, write_word_articles
 
 WORDS = ["police", "minister", "economy", "border", "election", "harbour", "railway", "vaccine"]
@@ -78,3 +78,30 @@ def test_a_damaged_arrays_file_is_not_read(engine):
     assert _found(engine) == with_arrays
     merged.write_bytes(b"XXXX" + merged.read_bytes()[4:])  # not this kind of file
     assert _found(engine) == with_arrays
+
+
+def test_arrays_read_back_what_was_written_in_every_width(tmp_path, monkeypatch):
+    monkeypatch.setattr(posting_arrays, "MIN_DOCS", 3)
+    terms = {b"\x00\x01small": ([1, 5, 9], [1.0, 2.0, 255.0]),  # 2-byte documents, 1-byte weights
+             b"\x00\x01far": ([3, 70_000, 80_000], [1.0, 2.0, 3.0]),  # 4-byte documents
+             b"\x00\x02boosted": ([0, 1, 2], [0.5, 1.25, 3.0]),  # 4-byte weights: not whole numbers
+             b"\x00\x02many": ([0, 1, 2, 4], [1.0, 256.0, 1.0, 1.0]),  # nor under 256
+             b"\x00\x02rare": ([0, 1], [1.0, 1.0])}  # under MIN_DOCS: left to the blocks
+    with ArraysWriter(tmp_path / "s.arr") as writer:
+        for key, (docs, weights) in terms.items():
+            writer.add(key, docs, weights)
+    arrays = SegmentArrays(tmp_path / "s.arr")
+    assert arrays.count == 4
+    for key, (docs, weights) in terms.items():
+        held = arrays.postings(key)
+        if key.endswith(b"rare"):
+            assert held is None
+        else:
+            assert held[0].tolist() == docs and held[1].astype(float).tolist() == weights
+    assert arrays.postings(b"\x00\x03small") is None  # the same term in another field
+
+
+def test_a_failed_write_leaves_no_file(tmp_path):
+    with pytest.raises(RuntimeError), ArraysWriter(tmp_path / "s.arr"):
+        raise RuntimeError("the segment was not written")
+    assert list(tmp_path.iterdir()) == []

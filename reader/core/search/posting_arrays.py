@@ -63,8 +63,12 @@ class ArraysWriter:
         if hashed in self._rows:  # two keys of one hash: the second is read from its blocks
             return
         ids = array("H" if docs[-1] < 1 << 16 else "I", docs)
-        small = all(weight == int(weight) and 0 <= weight < 256 for weight in weights)
-        stored = array("B", map(int, weights)) if small else array("f", weights)
+        try:
+            stored = array("B", map(int, weights))
+            if stored.tolist() != list(weights):  # not whole numbers
+                stored = array("f", weights)
+        except OverflowError:  # 256 or more, or negative
+            stored = array("f", weights)
         data = key + _little(ids) + _little(stored)
         self._rows[hashed] = _ROW.pack(self._offset, len(docs), len(key), ids.itemsize, stored.itemsize)
         self._file.write(data)
