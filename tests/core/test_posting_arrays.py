@@ -105,3 +105,13 @@ def test_a_failed_write_leaves_no_file(tmp_path):
     with pytest.raises(RuntimeError), ArraysWriter(tmp_path / "s.arr"):
         raise RuntimeError("the segment was not written")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_merge_policy_sizes_segments_without_their_arrays(engine):
+    from reader.core.indexing.segment_policy import layout
+
+    infos = layout(engine.index_dir)
+    assert len(infos) == len(_array_files(engine)) == 2
+    for info in infos:
+        files = list(engine.index_dir.glob(f"{info.id}.*"))
+        assert info.bytes == sum(path.stat().st_size for path in files if path.suffix != EXTENSION) > 0

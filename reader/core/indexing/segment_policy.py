@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.search.index import _storage
+from reader.core.search.posting_arrays import EXTENSION as ARRAYS
 
 FLOOR_BYTES = 4 * 2**20  # segments smaller than this count as this big: tiny ones merge together
 MERGE_FACTOR = 10  # a tier holding this many segments merges that many into one
@@ -93,12 +94,13 @@ def plan(segments: list[SegmentInfo]) -> list[SegmentInfo]:
 
 
 def segment_infos(storage, segments: list) -> list[SegmentInfo]:
-    """Whoosh segments in a storage, as the policy sees them."""
+    """Whoosh segments in a storage, as the policy sees them (their posting arrays left out: derived from
+    the postings, they would move every cap by a tenth)."""
     wanted = {s.segment_id() for s in segments}
     sizes: dict[str, int] = {}
     for name in storage.list():
-        segment_id = name.partition(".")[0]
-        if segment_id not in wanted:
+        segment_id, _, extension = name.partition(".")
+        if segment_id not in wanted or f".{extension}" == ARRAYS:
             continue  # other files share the folder, and come and go (e.g. a SQLite journal)
         try:
             sizes[segment_id] = sizes.get(segment_id, 0) + storage.file_length(name)
