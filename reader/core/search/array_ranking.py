@@ -217,44 +217,48 @@ def term_arrays(searcher, fieldname: str, text, weights: bool) -> tuple[np.ndarr
     field_format = searcher.schema[fieldname].format
     for leaf, offset in holding(searcher, fieldname):
         reader = leaf.reader()
-        arrays, deleted = _segment_arrays(searcher, reader)
-        table = reader._terms
         try:
-            key = table._keycoder(fieldname, reader._text_to_bytes(fieldname, text))
+            key = reader._terms._keycoder(fieldname, reader._text_to_bytes(fieldname, text))
         except KeyError:  # the segment has no such field
             continue
-        held = arrays.postings(key) if arrays is not None else None
-        if held is not None:
-            ids, held_weights = held
-            frequency += len(ids)
-            keep = ~_within(ids.astype(np.int64), deleted)[0] if len(deleted) else slice(None)
-            docs.append(ids[keep] + np.int64(offset))
-            if weights:
-                found.append(held_weights[keep].astype(np.float64))
-            continue
-        info = table._tindex.get(key)
-        if info is None:
-            continue
-        info = W3TermInfo.from_bytes(info)
-        frequency += info.doc_frequency()
-        matcher = table._codec.postings_reader(table._postfile, info, field_format, term=(fieldname, key[2:]))
-        blocks = list(matcher_blocks(matcher, in_order(reader.deleted_docs_set), weights))
-        docs.append(np.fromiter(chain.from_iterable(block[0] for block in blocks), np.int64) + offset)
-        if weights:
-            found.append(np.fromiter(chain.from_iterable(block[1] for block in blocks), np.float64))
+        read = _from_arrays(searcher, reader, key) or _from_blocks(reader, key, field_format, weights)
+        if read is not None:
+            frequency += read[0]
+            docs.append(read[1] + offset)
+            found.append(read[2])
     facts(searcher).frequencies[(fieldname, text)] = frequency
     if not docs:
         return _NONE
     return np.concatenate(docs), np.concatenate(found) if weights else _NONE[1]
 
 
-def _segment_arrays(searcher, reader) -> tuple:
-    """A segment's posting arrays (None without) and its deleted documents (sorted), kept while the
-    searcher lasts."""
+def _from_arrays(searcher, reader, key: bytes) -> tuple[int, np.ndarray, np.ndarray] | None:
+    """(postings, live documents, their weights) of a term table key in a segment's posting arrays;
+    None when they do not hold it (or the segment has none)."""
     kept = facts(searcher).arrays
     if id(reader) not in kept:
         kept[id(reader)] = (open_arrays(reader), np.array(in_order(reader.deleted_docs_set), np.int64))
-    return kept[id(reader)]
+    arrays, deleted = kept[id(reader)]
+    held = arrays.postings(key) if arrays is not None else None
+    if held is None:
+        return None
+    ids, held_weights = held
+    keep = ~_within(ids.astype(np.int64), deleted)[0] if len(deleted) else slice(None)
+    return len(ids), ids[keep].astype(np.int64), held_weights[keep].astype(np.float64)
+
+
+def _from_blocks(reader, key: bytes, field_format, weights: bool) -> tuple[int, np.ndarray, np.ndarray] | None:
+    """The same from the term's posting blocks (weights empty unless asked for); None when the segment
+    does not hold it."""
+    table = reader._terms
+    info = table._tindex.get(key)
+    if info is None:
+        return None
+    info = W3TermInfo.from_bytes(info)
+    matcher = table._codec.postings_reader(table._postfile, info, field_format)
+    blocks = list(matcher_blocks(matcher, in_order(reader.deleted_docs_set), weights))
+    return (info.doc_frequency(), np.fromiter(chain.from_iterable(block[0] for block in blocks), np.int64),
+            np.fromiter(chain.from_iterable(block[1] for block in blocks), np.float64) if weights else _NONE[1])
 
 
 def _phrase_starts(values: list[bytes], distance: int) -> np.ndarray:
