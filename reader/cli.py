@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
@@ -168,13 +169,34 @@ def _limit(value: str) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `reader` console script."""
+    """Run `reader` with these arguments (the command line's when None); the exit status."""
+    return _dispatch(_parsed(argv))
+
+
+def run() -> None:
+    """Entry point of the `reader` console script. A search's process then ends at once: its files are
+    closed and its locks released, and freeing every object it read took 35 ms at a million articles."""
+    args = _parsed(None)
+    status = _dispatch(args)
+    if args.command == "search":
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # closed, or its reader went away
+                stream.flush()
+        os._exit(status)
+    sys.exit(status)
+
+
+def _parsed(argv: list[str] | None) -> argparse.Namespace:
     parser = build_parser()
     args, extras = parser.parse_known_args(argv)
     if extras and args.command != "tag":
         parser.error(f"unrecognized arguments: {' '.join(extras)}")
     if args.command == "tag":
         args.items = [*args.items, *extras]  # `-TAG` words look like options to argparse
+    return args
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command is not None:  # a terminal or pipe that cannot show a character gets an escape
         for stream in (sys.stdout, sys.stderr):
             if hasattr(stream, "reconfigure"):
@@ -210,4 +232,4 @@ def _error(message: str) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

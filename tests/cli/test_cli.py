@@ -106,6 +106,22 @@ def test_index_reports_skipped_files_and_lists_them_verbosely(demo_corpus):
     assert "rebuilt the index" in verbose.stderr
 
 
+def test_a_search_process_ends_with_all_its_output_written(tmp_path):
+    """`reader search` ends its process at once after its command: its piped output (block-buffered) must
+    be whole, and a reader of it that goes away early is no error."""
+    for number in range(400):
+        write(tmp_path, f"n{number:03}.txt", f"Harbour note {number}\n\nThe harbour was busy on day {number}.\n")
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    command = f"{sys.executable} -m reader.cli search harbour --format jsonl --limit 0 --corpus {tmp_path}"
+    found = subprocess.run(command.split(), capture_output=True, text=True, env=buffered, timeout=120)
+    assert found.returncode == 0, found.stderr
+    assert len([json.loads(line) for line in found.stdout.splitlines()]) == 400
+    piped = subprocess.run(["bash", "-o", "pipefail", "-c", f"{command} | head -1"], capture_output=True,
+                           text=True, env=buffered, timeout=120)
+    assert piped.returncode == 0 and json.loads(piped.stdout)["id"].startswith("n")
+    assert "Traceback" not in piped.stderr and "Exception" not in piped.stderr
+
+
 def test_index_writes_the_posting_arrays_an_earlier_version_left_out(demo_corpus):
     assert run("index", corpus=demo_corpus).returncode == 0
     arrays = sorted((demo_corpus / ".reader" / "index").glob("*.arr"))
