@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 import sqlite3
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Collection, Iterable, Iterator
 
 from reader.core.entities.gazetteer import Gazetteer
 from reader.core.entities.world_names import place_names, world_key
@@ -234,7 +235,7 @@ def _soft_c(form: str) -> Iterator[str]:
         yield form[:match.start()] + "c" + form[match.end():]
 
 
-def similarity(forms: set[str], other: str, unvoweled: Iterable[str] = (), j_as_y: bool = True) -> float:
+def similarity(forms: set[str], other: str, unvoweled: Collection[str] = (), j_as_y: bool = True) -> float:
     """How alike the best of `forms` and `other` are spelt, as sounds (`dzh` and `j` alike, a hard c as
     k: `arctic`, `arktik`) and final vowels aside (a stem `sibir` and `siberia`). When one is much
     shorter, 0 (a name is not a word that starts like it) unless the shorter is `other`, a stem of five
@@ -246,20 +247,25 @@ def similarity(forms: set[str], other: str, unvoweled: Iterable[str] = (), j_as_
     return max(_alike(forms, reading, unvoweled) for reading in spellings(other, j_as_y))
 
 
-def _alike(forms: set[str], other: str, unvoweled: Iterable[str]) -> float:
+def _alike(forms: set[str], other: str, unvoweled: Collection[str]) -> float:
     other = _sounds(other)
     best = 0.0
     bare = _consonants(other)
+    matcher = SequenceMatcher(None, "", bare) if unvoweled else None  # `other`'s side indexed once
     for form in (_consonants(_sounds(form)) for form in unvoweled):
         if min(len(form), len(bare)) >= max(MIN_CONSONANTS, MIN_LENGTH_RATIO * max(len(form), len(bare))):
-            alike = SequenceMatcher(None, form, bare).ratio()
+            matcher.set_seq1(form)
+            alike = matcher.ratio()
             if alike >= MIN_CONSONANT_ALIKE:
                 best = max(best, CONSONANT_WEIGHT * alike)
+    matcher = SequenceMatcher(None, "", other)
     for form in map(_sounds, forms):
         if min(len(form), len(other)) >= MIN_LENGTH_RATIO * max(len(form), len(other)):
-            best = max(best, SequenceMatcher(None, form, other).ratio())
+            matcher.set_seq1(form)
+            best = max(best, matcher.ratio())
         elif len(form) > len(other) >= MIN_PREFIX_CHARS:  # a stem that cut a suffix the word keeps
-            alike = SequenceMatcher(None, form[:len(other)], other).ratio()
+            matcher.set_seq1(form[:len(other)])
+            alike = matcher.ratio()
             if alike >= MIN_PREFIX_ALIKE:
                 best = max(best, PREFIX_WEIGHT * alike)
     return best
@@ -269,6 +275,7 @@ def _consonants(form: str) -> str:
     return form.translate(_NO_VOWELS)
 
 
+@lru_cache(maxsize=1 << 16)
 def _sounds(form: str) -> str:
     """A Latin form with one letter for each sound that transliterations spell in several ways, doubled
     letters single and final vowels cut."""
