@@ -199,7 +199,7 @@ class ScriptNames:
                 for term in found[key].get(code, ()):
                     if term not in best:
                         best[term] = similarity(forms, latin(term), whole if indic or _indic(term) else (),
-                                                _latin_j(term))
+                                                _latin_j(term), MIN_SIMILARITY)
             for term, alike in best.items():
                 if alike >= MIN_SIMILARITY:
                     yield Translation(lang, (term,), word, "script", alike, term)
@@ -235,7 +235,8 @@ def _soft_c(form: str) -> Iterator[str]:
         yield form[:match.start()] + "c" + form[match.end():]
 
 
-def similarity(forms: set[str], other: str, unvoweled: Collection[str] = (), j_as_y: bool = True) -> float:
+def similarity(forms: set[str], other: str, unvoweled: Collection[str] = (), j_as_y: bool = True,
+               floor: float = 0.0) -> float:
     """How alike the best of `forms` and `other` are spelt, as sounds (`dzh` and `j` alike, a hard c as
     k: `arctic`, `arktik`) and final vowels aside (a stem `sibir` and `siberia`). When one is much
     shorter, 0 (a name is not a word that starts like it) unless the shorter is `other`, a stem of five
@@ -243,29 +244,40 @@ def similarity(forms: set[str], other: str, unvoweled: Collection[str] = (), j_a
     `other` comes from a script that may leave vowels unwritten, the consonants of the `unvoweled` forms
     (a whole word's, not a stem's: stems share too many) are compared with its own too. `other` is read
     in each of its `spellings` (a soft c as `s`: `special`, स्पेशल), its `j` as `y` (Jelzin, Yeltsin)
-    unless told otherwise."""
-    return max(_alike(forms, reading, unvoweled) for reading in spellings(other, j_as_y))
+    unless told otherwise. Below `floor` the answer may be lower than the true one: a comparison that
+    cannot reach it is left out."""
+    best = 0.0
+    for reading in spellings(other, j_as_y):
+        best = max(best, _alike(forms, reading, unvoweled, max(floor, best)))
+    return best
 
 
-def _alike(forms: set[str], other: str, unvoweled: Collection[str]) -> float:
+def _alike(forms: set[str], other: str, unvoweled: Collection[str], floor: float) -> float:
     other = _sounds(other)
     best = 0.0
     bare = _consonants(other)
     matcher = SequenceMatcher(None, "", bare) if unvoweled else None  # `other`'s side indexed once
+
+    def ratio(form: str, least: float, weight: float = 1.0) -> float:
+        """The ratio of `form` to the matcher's other side, or 0 when it cannot reach `least` nor give
+        more than `best` and `floor` once weighed (its multiset bound, cheaper, says so)."""
+        matcher.set_seq1(form)
+        bound = matcher.quick_ratio()
+        if bound < least or bound * weight <= best or bound * weight < floor:
+            return 0.0
+        return matcher.ratio()
+
     for form in (_consonants(_sounds(form)) for form in unvoweled):
         if min(len(form), len(bare)) >= max(MIN_CONSONANTS, MIN_LENGTH_RATIO * max(len(form), len(bare))):
-            matcher.set_seq1(form)
-            alike = matcher.ratio()
+            alike = ratio(form, MIN_CONSONANT_ALIKE, CONSONANT_WEIGHT)
             if alike >= MIN_CONSONANT_ALIKE:
                 best = max(best, CONSONANT_WEIGHT * alike)
     matcher = SequenceMatcher(None, "", other)
     for form in map(_sounds, forms):
         if min(len(form), len(other)) >= MIN_LENGTH_RATIO * max(len(form), len(other)):
-            matcher.set_seq1(form)
-            best = max(best, matcher.ratio())
+            best = max(best, ratio(form, 0.0))
         elif len(form) > len(other) >= MIN_PREFIX_CHARS:  # a stem that cut a suffix the word keeps
-            matcher.set_seq1(form[:len(other)])
-            alike = matcher.ratio()
+            alike = ratio(form[:len(other)], MIN_PREFIX_ALIKE, PREFIX_WEIGHT)
             if alike >= MIN_PREFIX_ALIKE:
                 best = max(best, PREFIX_WEIGHT * alike)
     return best
