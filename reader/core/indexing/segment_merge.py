@@ -29,10 +29,9 @@ from whoosh.util.numeric import byte_to_length
 from reader.core.indexing import segment_policy as policy
 from reader.core.indexing.segment_policy import MergeEstimate, SegmentInfo, plan, segment_infos
 from reader.core.search import posting_arrays
-from reader.core.search.analysis import FastPositions
 from reader.core.search.index import _storage, _Writer
 from reader.core.search.posting_arrays import EXTENSION as ARRAYS
-from reader.core.search.posting_arrays import ArraysWriter
+from reader.core.search.posting_arrays import ArraysWriter, keeps_arrays
 from reader.core.search.posting_pool import _FieldLengths, _TermWriter
 from reader.core.search.scoring import in_order, matcher_blocks
 from reader.core.userdata.files import flock_within
@@ -250,7 +249,7 @@ def fill_arrays(index_dir: Path, cancel: threading.Event | None = None) -> int:
         try:
             with ArraysWriter(path) as arrays:
                 for fieldname in sorted(set(reader.indexed_field_names()) & set(ix.schema.names())):
-                    if isinstance(ix.schema[fieldname].format, FastPositions):
+                    if keeps_arrays(ix.schema[fieldname].format):
                         prefix = reader._terms._keycoder(fieldname, b"")
                         for term, matcher in _field_postings(reader, fieldname, posting_arrays.MIN_DOCS):
                             docs, weights = [], []

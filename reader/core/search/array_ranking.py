@@ -36,12 +36,13 @@ from reader.core.search.scoring import (
     phrase_postings,
     positions_decoder,
     read_phrase,
+    term_key,
+    term_matcher,
     tree_sum,
 )
 
 with deferring():
     from whoosh import query as wq
-    from whoosh.codec.whoosh3 import W3TermInfo
 
 Scores = tuple[np.ndarray, np.ndarray]  # document numbers (int64, ascending, distinct), scores (float64)
 _NONE: Scores = (np.zeros(0, np.int64), np.zeros(0, np.float64))
@@ -214,14 +215,11 @@ def term_arrays(searcher, fieldname: str, text, weights: bool) -> tuple[np.ndarr
     posting arrays when they hold the term, else from its blocks. The term's documents are counted on
     the way (`doc_frequency` then looks up nothing)."""
     docs, found, frequency = [], [], 0
-    field_format = searcher.schema[fieldname].format
     for leaf, offset in holding(searcher, fieldname):
         reader = leaf.reader()
-        try:
-            key = reader._terms._keycoder(fieldname, reader._text_to_bytes(fieldname, text))
-        except KeyError:  # the segment has no such field
-            continue
-        read = _from_arrays(searcher, reader, key) or _from_blocks(reader, key, field_format, weights)
+        key = term_key(reader, fieldname, text)
+        read = (_from_arrays(searcher, reader, key) or _from_blocks(reader, fieldname, key, weights)) \
+            if key is not None else None
         if read is not None:
             frequency += read[0]
             docs.append(read[1] + offset)
@@ -242,22 +240,19 @@ def _from_arrays(searcher, reader, key: bytes) -> tuple[int, np.ndarray, np.ndar
     held = arrays.postings(key) if arrays is not None else None
     if held is None:
         return None
-    ids, held_weights = held
-    keep = ~_within(ids.astype(np.int64), deleted)[0] if len(deleted) else slice(None)
-    return len(ids), ids[keep].astype(np.int64), held_weights[keep].astype(np.float64)
+    ids, held_weights = held[0].astype(np.int64), held[1]
+    keep = ~_within(ids, deleted)[0] if len(deleted) else slice(None)
+    return len(ids), ids[keep], held_weights[keep].astype(np.float64)
 
 
-def _from_blocks(reader, key: bytes, field_format, weights: bool) -> tuple[int, np.ndarray, np.ndarray] | None:
+def _from_blocks(reader, fieldname: str, key: bytes, weights: bool) -> tuple[int, np.ndarray, np.ndarray] | None:
     """The same from the term's posting blocks (weights empty unless asked for); None when the segment
     does not hold it."""
-    table = reader._terms
-    info = table._tindex.get(key)
-    if info is None:
+    found = term_matcher(reader, fieldname, key)
+    if found is None:
         return None
-    info = W3TermInfo.from_bytes(info)
-    matcher = table._codec.postings_reader(table._postfile, info, field_format)
-    blocks = list(matcher_blocks(matcher, in_order(reader.deleted_docs_set), weights))
-    return (info.doc_frequency(), np.fromiter(chain.from_iterable(block[0] for block in blocks), np.int64),
+    blocks = list(matcher_blocks(found[1], in_order(reader.deleted_docs_set), weights))
+    return (found[0], np.fromiter(chain.from_iterable(block[0] for block in blocks), np.int64),
             np.fromiter(chain.from_iterable(block[1] for block in blocks), np.float64) if weights else _NONE[1])
 
 

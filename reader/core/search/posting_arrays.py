@@ -7,7 +7,7 @@ a segment is written, each term of a text or title field held by at least `MIN_D
 is also written into the segment's `.arr` file as two arrays, its document numbers (2 or 4 bytes each)
 and its weights (1 byte when they are small whole numbers, else 4), read back without a copy.
 Positions (phrases) and the other fields are still read from the blocks, and so is every term of a
-segment written before this file existed (`fill` writes it for them).
+segment written before this file existed (`segment_merge.fill_arrays` writes it for them).
 
 The file, little-endian: per term its key (the term table's: field number and term bytes, checked on
 reading), its documents and its weights; then the keys' 64-bit hashes in order (8 bytes each), a row
@@ -25,11 +25,18 @@ import sys
 from array import array
 from pathlib import Path
 
+from reader.core.search.analysis import FastPositions
+
 MIN_DOCS = 512  # a term of fewer documents in a segment is read from its blocks (four or fewer)
 EXTENSION = ".arr"
 _MAGIC = b"RPA1"
 _FOOTER = struct.Struct("<I4s")
 _ROW = struct.Struct("<QIHBB")  # data offset, postings, key length, document width, weight width
+
+
+def keeps_arrays(field_format) -> bool:
+    """Whether a field's common terms are kept as arrays: the ranked text and title fields (positions)."""
+    return isinstance(field_format, FastPositions)
 
 
 def key_hash(key: bytes) -> int:

@@ -28,8 +28,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from reader.core.memo import extend_each
-from reader.core.search.analysis import FastPositions
-from reader.core.search.posting_arrays import ArraysWriter
+from reader.core.search.posting_arrays import ArraysWriter, keeps_arrays
 
 # (field, term bytes, doc number, weight, value bytes): the item Whoosh's writer adds (when merging).
 Posting = tuple[str, bytes, int, float, "bytes | None"]
@@ -165,7 +164,7 @@ class _TermWriter:
         self._value_size = fieldwriter._fieldobj.format.fixed_value_size()
         self._inline = getattr(fieldwriter._fieldobj.format, "inline_limit", 0)
         # the ranked fields' common terms are also kept as arrays (see posting_arrays)
-        self._arrays = arrays if isinstance(fieldwriter._fieldobj.format, FastPositions) else None
+        self._arrays = arrays if keeps_arrays(fieldwriter._fieldobj.format) else None
 
     def write(self, term: bytes, docs: array, weights: list[float], values: list[bytes]) -> None:
         """Write one term's postings (in doc order) and its term info."""

@@ -26,9 +26,8 @@ from reader.core.search.lean_import import deferring
 
 with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh import query as wq
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo
     from whoosh.formats import Existence
-    from whoosh.matching.wrappers import FilterMatcher
     from whoosh.util.numeric import byte_to_length
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the index uses
@@ -155,14 +154,30 @@ def segment_blocks(reader, fieldname: str, text, weights: bool = False, values: 
                    local: list[int] | None = None) -> Iterator[list]:
     """`term_blocks` in one segment (its `reader`): [document numbers, weights, values] of each block,
     numbered in the segment."""
+    key = term_key(reader, fieldname, text)
+    found = term_matcher(reader, fieldname, key) if key is not None else None
+    if found is not None:
+        yield from matcher_blocks(found[1], in_order(reader.deleted_docs_set), weights, values, local)
+
+
+def term_key(reader, fieldname: str, text) -> bytes | None:
+    """A term's key in a segment's term table (field number and term bytes); None when the segment has
+    no such field."""
     try:
-        matcher = reader.postings(fieldname, text)
-    except Exception:  # noqa: BLE001 - whoosh.reading.TermNotFound: not in this segment
-        return
-    deleted: tuple[int, ...] = ()
-    if isinstance(matcher, FilterMatcher) and matcher._exclude:  # the segment's deleted documents
-        matcher, deleted = matcher.child, in_order(matcher._ids)
-    yield from matcher_blocks(matcher, deleted, weights, values, local)
+        return reader._terms._keycoder(fieldname, reader._text_to_bytes(fieldname, text))
+    except KeyError:
+        return None
+
+
+def term_matcher(reader, fieldname: str, key: bytes) -> tuple[int, object] | None:
+    """(documents, a matcher of its postings) of a term table key in one segment, deleted documents
+    included, looked up once; None when the segment does not hold it."""
+    table = reader._terms
+    info = table._tindex.get(key)
+    if info is None:
+        return None
+    info = W3TermInfo.from_bytes(info)
+    return info.doc_frequency(), table._codec.postings_reader(table._postfile, info, reader.schema[fieldname].format)
 
 
 def matcher_blocks(matcher, deleted: tuple[int, ...] = (), weights: bool = False, values: bool = False,
@@ -223,7 +238,7 @@ def _block(matcher, deleted: tuple[int, ...], weights: bool, values: bool) -> li
     return block
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=1024)
 def in_order(deleted: frozenset) -> tuple[int, ...]:
     """A segment's deleted document numbers in order (sorted once for every term read from it)."""
     return tuple(sorted(deleted))

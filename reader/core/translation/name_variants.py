@@ -256,31 +256,31 @@ def _alike(forms: set[str], other: str, unvoweled: Collection[str], floor: float
     other = _sounds(other)
     best = 0.0
     bare = _consonants(other)
-    matcher = SequenceMatcher(None, "", bare) if unvoweled else None  # `other`'s side indexed once
-
-    def ratio(form: str, least: float, weight: float = 1.0) -> float:
-        """The ratio of `form` to the matcher's other side, or 0 when it cannot reach `least` nor give
-        more than `best` and `floor` once weighed (its multiset bound, cheaper, says so)."""
-        matcher.set_seq1(form)
-        bound = matcher.quick_ratio()
-        if bound < least or bound * weight <= best or bound * weight < floor:
-            return 0.0
-        return matcher.ratio()
-
+    consonants = SequenceMatcher(None, "", bare) if unvoweled else None  # `other`'s side indexed once
     for form in (_consonants(_sounds(form)) for form in unvoweled):
         if min(len(form), len(bare)) >= max(MIN_CONSONANTS, MIN_LENGTH_RATIO * max(len(form), len(bare))):
-            alike = ratio(form, MIN_CONSONANT_ALIKE, CONSONANT_WEIGHT)
+            alike = _ratio(consonants, form, MIN_CONSONANT_ALIKE, CONSONANT_WEIGHT, best, floor)
             if alike >= MIN_CONSONANT_ALIKE:
                 best = max(best, CONSONANT_WEIGHT * alike)
-    matcher = SequenceMatcher(None, "", other)
+    whole = SequenceMatcher(None, "", other)
     for form in map(_sounds, forms):
         if min(len(form), len(other)) >= MIN_LENGTH_RATIO * max(len(form), len(other)):
-            best = max(best, ratio(form, 0.0))
+            best = max(best, _ratio(whole, form, 0.0, 1.0, best, floor))
         elif len(form) > len(other) >= MIN_PREFIX_CHARS:  # a stem that cut a suffix the word keeps
-            alike = ratio(form[:len(other)], MIN_PREFIX_ALIKE, PREFIX_WEIGHT)
+            alike = _ratio(whole, form[:len(other)], MIN_PREFIX_ALIKE, PREFIX_WEIGHT, best, floor)
             if alike >= MIN_PREFIX_ALIKE:
                 best = max(best, PREFIX_WEIGHT * alike)
     return best
+
+
+def _ratio(matcher: SequenceMatcher, form: str, least: float, weight: float, best: float, floor: float) -> float:
+    """difflib's ratio of `form` to the matcher's second side; 0 when its cheaper multiset bound says it
+    is under `least` or, weighed by `weight`, cannot beat `best` nor reach `floor`."""
+    matcher.set_seq1(form)
+    bound = matcher.quick_ratio()
+    if bound < least or bound * weight <= best or bound * weight < floor:
+        return 0.0
+    return matcher.ratio()
 
 
 def _consonants(form: str) -> str:
