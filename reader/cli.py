@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 
@@ -174,8 +175,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Entry point of the `reader` console script. A search's process then ends at once: its files are
-    closed and its locks released, and freeing every object it read took 35 ms at a million articles."""
+    """Entry point of the `reader` console script. The code loaded so far lives as long as the process,
+    so the garbage collector stops scanning it (`gc.freeze`): its rescans were a twelfth of a search
+    process. A search's process then ends at once: its files are closed and its locks released, and
+    freeing every object it read took 35 ms at a million articles."""
+    gc.freeze()
     args = _parsed(None)
     status = _dispatch(args)
     if args.command == "search":

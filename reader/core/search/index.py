@@ -1,6 +1,6 @@
 """The search index: a Whoosh schema with one analysed text field per language, behind a small interface.
 
-Only this module and its helpers (analysis, scoring, posting_pool) touch Whoosh; the rest of the
+Only this module and its helpers (analysis, codec, scoring, posting_pool…) touch Whoosh; the rest of the
 program uses SearchIndex. Article bodies are not stored (the index stays lean); snippets are cut
 from the article file at search time.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pickle
 import re
 import shutil
 import sys
@@ -23,8 +22,7 @@ from reader.core.search.lean_import import deferring
 
 with deferring():  # Whoosh without urllib and asyncio: see lean_import
     from whoosh import query as wq
-    from whoosh.codec import whoosh3
-    from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
+    from whoosh.columns import NumericColumn
     from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
     from whoosh.filedb.filestore import FileStorage
     from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin
@@ -43,6 +41,7 @@ from reader.core.search.analysis import (
     analysis_lang,
     analyzer_for,
 )
+from reader.core.search.codec import use_reader_codec
 from reader.core.search.date_order import date_order
 from reader.core.search.exact import ControlsPlugin, QueryControls, check_controls, holds_phrase, widen_patterns
 from reader.core.search.parsing import field_code, ignore_stop_words, multifield_parser, plain_clause, plain_words
@@ -66,35 +65,6 @@ ARRAY_RANKING_DOCS = 200_000  # from this many documents a query is ranked on Nu
 
 # words, which articles may be found (by id), how many: (article id, similarity), most similar first
 Meaning = Callable[[str, Callable[[str], bool], int], "list[tuple[str, float]]"]
-
-
-def _dumps(data, protocol: int | None = None) -> bytes:
-    """Pickle for Whoosh's codec, which asks for protocol 2: there every bytes value (a posting's word
-    positions) unpickles through a `codecs.encode` call, 60 µs a block of 128 postings instead of 8,
-    and compresses to 2.5 times the size."""
-    return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
-
-
-
-class _StoredBytesColumn(CompressedBytesColumn):
-    """Whoosh's column of stored fields, written with every document's offset. Whoosh writes offsets
-    only past 32,768 documents a segment and otherwise sums the lengths in a Python loop whenever a
-    segment is opened: 1.5 ms a segment of 10,000 articles on each search, for 4 bytes an article."""
-
-    def writer(self, dbfile):
-        writer = super().writer(dbfile)
-        writer.cutoff = 0
-        return writer
-
-
-def use_reader_codec() -> None:
-    """Make Whoosh's codec write segments as reader's index has them: posting blocks, term infos and
-    inlined postings pickled with the highest protocol (`loads` reads any), and stored fields with every
-    document's offset (Whoosh's own reader reads both). Called whenever reader opens an index folder,
-    never on import: importing this module changes nothing in Whoosh."""
-    if whoosh3.dumps is not _dumps:
-        whoosh3.dumps = _dumps
-        whoosh3.STORED_COLUMN = PickleColumn(_StoredBytesColumn())
 
 
 class IndexDamaged(Exception):

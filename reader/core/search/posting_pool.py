@@ -172,7 +172,7 @@ class _TermWriter:
             self._inlined(term, docs, weights)
             return
         start, limit, compression = self._offset, self._limit, self._compression
-        chunks, dumps = [WHOOSH3_HEADER_MAGIC], whoosh3.dumps  # the codec's pickling (see index._dumps)
+        chunks, dumps = [WHOOSH3_HEADER_MAGIC], whoosh3.dumps  # the codec's pickling (see codec._dumps)
         total_weight, min_length, max_length, max_weight = 0, None, 0, 0
         for first in range(0, len(docs), limit):
             block = slice(first, first + limit)

@@ -65,7 +65,7 @@ class _Facts:
 
     def __init__(self) -> None:
         self.codes: tuple[bytes, dict[str, int]] | None = None  # a code per document, {language: code}
-        self.lengths: dict[str, bytes | None] = {}  # field -> a length byte per document
+        self.lengths: dict[str, bytearray | None] = {}  # field -> a length byte per document
         self.holding: dict[str, list] = {}  # field -> the (leaf searcher, offset) of segments that may hold it
         self.averages: dict[str, float] = {}  # field -> its average length (a sum over every segment)
         self.arrays: dict[int, tuple] = {}  # segment reader's id -> its posting arrays, deleted documents
@@ -519,21 +519,18 @@ def language_codes(searcher, folder: Path | None, langs: list[str]) -> tuple[byt
     return codes, wanted
 
 
-def field_lengths(searcher, fieldname: str) -> bytes | None:
+def field_lengths(searcher, fieldname: str) -> bytearray | None:
     """The stored length byte of every document for a field, all segments in order (None: the codec
     does not store them where expected; they are then read one by one); read once per searcher."""
     lengths = facts(searcher).lengths
     if fieldname not in lengths:
-        parts = []
-        held = {id(leaf) for leaf, _ in holding(searcher, fieldname)}  # the others have no column to read
+        joined = bytearray(searcher.doc_count_all())  # zeros: the segments without the field stay so
         try:
-            for leaf, _ in searcher.leaf_searchers():
-                reader = leaf.reader()
-                column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN) \
-                    if id(leaf) in held else None
-                data = column._dbfile.get(column._basepos, column._count) if column is not None else b""
-                parts.append(data.ljust(reader.doc_count_all(), b"\0"))
-            lengths[fieldname] = b"".join(parts)
+            for leaf, offset in holding(searcher, fieldname):
+                column = leaf.reader()._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+                if column is not None:
+                    joined[offset:offset + column._count] = column._dbfile.get(column._basepos, column._count)
+            lengths[fieldname] = joined
         except Exception:  # noqa: BLE001 - another codec: the public, slower way
             lengths[fieldname] = None
     return lengths[fieldname]
