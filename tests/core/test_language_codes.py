@@ -84,3 +84,14 @@ def test_the_files_of_merged_segments_go(corpus):
     engine.close()
     assert {id_ for id_, _ in _hits(corpus, [])} == {id_ for id_, _ in before}
     assert len(list((corpus.parent / "index" / FOLDER).glob("*.bin"))) == 1
+
+
+def test_the_index_languages_are_read_from_the_codes(corpus):
+    from reader.core.search.index import SearchIndex
+
+    for _ in range(2):  # the codes made from the postings, then read from their files
+        index = SearchIndex.open(corpus.parent / "index")
+        lexicon = sorted(value.decode("utf-8") for value in index.searcher().reader().lexicon("lang"))
+        assert index.langs() == lexicon and {"en", "fr"} <= set(lexicon)
+        assert len(list((corpus.parent / "index" / FOLDER).glob("*.bin"))) == 2
+        index.close()

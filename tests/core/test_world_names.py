@@ -106,3 +106,20 @@ def test_a_search_looks_countries_up_without_reading_the_whole_table(tmp_path, d
             "print(len(hits) > 0, w._tables.cache_info().currsize)")
     assert printed_with_cache(tmp_path, code) == "True 1"  # the index built and the cached copies written
     assert printed_with_cache(tmp_path, code) == "True 0"
+
+
+def test_a_search_reads_only_the_shards_of_the_names_it_looks_up(tmp_path, demo_corpus):
+    import marshal
+
+    from tests.conftest import printed_with_cache
+
+    code = ("from pathlib import Path; from reader.core.engine import Engine; "
+            "import reader.core.entities.world_names as w; "
+            f"Engine(Path({str(demo_corpus)!r}), Path({str(tmp_path / 'index')!r})).search('Chine'); "
+            "forms, _, names = w._keyed(); "
+            "print(len(forms._read) <= 4, len(names._read), {'china', 'chine', 'китаи'} <= set(w.place_names('china')))")
+    assert printed_with_cache(tmp_path, code) == "True 1 True"  # a few of the 64 shards (building typed places)
+    [cached] = (tmp_path / "reader").glob("world-shards-*.marshal")
+    cached.write_bytes(marshal.dumps(({"chine": ("K", "china")}, {})))  # a copy of an earlier layout
+    assert printed_with_cache(tmp_path, code) == "True 1 True"
+    assert cached.stat().st_size > 100_000  # written again whole

@@ -6,6 +6,7 @@ word (`reader/data/organisations.txt`, written by hand)."""
 from __future__ import annotations
 
 import marshal
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -44,6 +45,7 @@ def _cyrillic(word: str) -> bool:
 
 
 Tables = tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]
+Lookup = "dict[str, tuple[str, str]] | _Shards"  # what is known of a form: (flags, key)
 
 
 @lru_cache(maxsize=1)
@@ -99,7 +101,7 @@ def lookup(name: str) -> Known | None:
     return _found(_tables(), name)
 
 
-def _found(tables: Tables, name: str) -> Known | None:
+def _found(tables: tuple[Lookup, Lookup], name: str) -> Known | None:
     forms, stems = tables
     folded = fold(name)
     found = forms.get(folded)
@@ -112,7 +114,7 @@ def _found(tables: Tables, name: str) -> Known | None:
     return Known._make(found) if found else None
 
 
-def _transliterated_person(word: str, forms: dict[str, tuple[str, str]]) -> Known | None:
+def _transliterated_person(word: str, forms: Lookup) -> Known | None:
     """A Cyrillic given or family name known in Latin letters (Владимира: Vladimir), case endings allowed."""
     for cut in (0, 1, 2):
         if len(word) - cut >= 3 and (found := forms.get(anyascii(word[: len(word) - cut]).lower())):
@@ -123,39 +125,67 @@ def _transliterated_person(word: str, forms: dict[str, tuple[str, str]]) -> Know
 
 def place_key(name: str) -> str | None:
     """The id of the country `name` names (`US`, `America`, `États-Unis` -> `united_states`), else None."""
-    found = _found(_keyed(), name)
+    found = _found(_keyed()[:2], name)
     return found.key if found is not None and COUNTRY in found.flags else None
 
 
 def world_key(name: str) -> str | None:
     """The id of the country or the city of a million people that `name` names in any language
     (`Moskau`, `Москве` -> the id of Moscow), else None: as every search looks query words up."""
-    found = _found(_keyed(), name)
+    found = _found(_keyed()[:2], name)
     return found.key if found is not None and found.key else None
 
 
+KEYED_SHARDS = 64
+
+
+class _Shards:
+    """A table of the user's cache kept as marshalled shards, each read the first time one of its keys
+    is looked up: a one-shot search looks a few words up, and reading the whole table took 10 ms."""
+
+    def __init__(self, shards: list[bytes]):
+        self._raw, self._read = shards, {}
+
+    def get(self, key: str, default=None):
+        place = zlib.crc32(key.encode("utf-8")) % len(self._raw)
+        if place not in self._read:
+            self._read[place] = marshal.loads(self._raw[place])
+        return self._read[place].get(key, default)
+
+
 @lru_cache(maxsize=1)
-def _keyed() -> Tables:
-    """The tables' forms that have an id, countries' and big cities' (a seventh of the forms): kept in
-    the user's cache too, so that a one-shot search does not read the whole table."""
+def _keyed() -> tuple[_Shards, _Shards, _Shards]:
+    """The tables' forms that have an id, countries' and big cities' (a seventh of the forms), their
+    Cyrillic stems, and every id's forms: kept in the user's cache as shards (see `_Shards`)."""
     from reader.core.userdata.files import cached
 
-    return cached("world-keyed", ".marshal", [TABLE, ORGANISATIONS], _read_keyed, marshal.dumps, _tables_or_none)
+    shards = cached("world-shards", ".marshal", [TABLE, ORGANISATIONS], _read_keyed, marshal.dumps, _shards_or_none)
+    return _Shards(shards[0]), _Shards(shards[1]), _Shards(shards[2])
 
 
-def _read_keyed() -> Tables:
-    forms, stems = _tables()
-    return tuple({form: known for form, known in table.items() if known[1]} for table in (forms, stems))
+def _read_keyed() -> tuple[list[bytes], ...]:
+    forms, stems = ({form: known for form, known in table.items() if known[1]} for table in _tables())
+    names: dict[str, tuple[str, ...]] = {}
+    for form, (_, key) in forms.items():
+        names[key] = (*names.get(key, ()), form)
+    return tuple(_sharded(table) for table in (forms, stems, names))
 
 
-@lru_cache(maxsize=1)
-def _place_names() -> dict[str, tuple[str, ...]]:
-    names: dict[str, list[str]] = {}
-    for form, (_, key) in _keyed()[0].items():
-        names.setdefault(key, []).append(form)
-    return {key: tuple(forms) for key, forms in names.items()}
+def _sharded(table: dict) -> list[bytes]:
+    shards: list[dict] = [{} for _ in range(KEYED_SHARDS)]
+    for key, value in table.items():
+        shards[zlib.crc32(key.encode("utf-8")) % KEYED_SHARDS][key] = value
+    return [marshal.dumps(shard) for shard in shards]
+
+
+def _shards_or_none(data: bytes) -> tuple[list[bytes], ...] | None:
+    """Shards read back from their marshalled copy; None for a copy of any other shape."""
+    shards = marshal.loads(data)
+    ok = isinstance(shards, tuple) and len(shards) == 3 and all(
+        isinstance(table, list) and table and all(isinstance(shard, bytes) for shard in table) for table in shards)
+    return shards if ok else None
 
 
 def place_names(key: str) -> tuple[str, ...]:
     """Every name (folded) the table knows for the country or city with id `key`, in every language."""
-    return _place_names().get(key, ())
+    return _keyed()[2].get(key, ())

@@ -48,7 +48,7 @@ from reader.core.search.parsing import field_code, ignore_stop_words, multifield
 from reader.core.search.posting_arrays import EXTENSION as ARRAYS
 from reader.core.search.posting_arrays import ArraysWriter
 from reader.core.search.posting_pool import GroupedPostingPool
-from reader.core.search.scoring import Ranker, can_rank, expansions, holds, phrase_docs, term_blocks
+from reader.core.search.scoring import Ranker, can_rank, expansions, holds, index_languages, phrase_docs, term_blocks
 from reader.core.text import TOKEN_RE, normalise_tag
 from reader.core.translation.expansion import TRANSLATED_BOOST, Expander, Matched
 
@@ -456,13 +456,14 @@ class SearchIndex:
 
     def _layout(self) -> tuple[list[str], list[str], list[str]]:
         """The title and text fields that hold something, and the languages, kept until the index changes:
-        each is a sum or a merge over every segment (2 ms a query at 30 segments, 8 at 100)."""
+        each is a sum or a merge over every segment (2 ms a query at 30 segments, 8 at 100), the languages
+        those of the documents' language codes, which translated queries read anyway."""
         searcher = self.searcher()
         if self._fields_of[0] is not searcher:
             reader = searcher.reader()
             self._fields_of = (searcher, (self._searched_fields(reader, "title") or ["title"],
                                           self._searched_fields(reader, "text") or ["text"],
-                                          [value.decode("utf-8") for value in reader.lexicon("lang")]))
+                                          index_languages(searcher, _folder(self._ix))))
         return self._fields_of[1]
 
     def parse(self, text: str, resolve_entity: Callable[[str], list[str]] | None = None,

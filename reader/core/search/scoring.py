@@ -519,6 +519,13 @@ def language_codes(searcher, folder: Path | None, langs: list[str]) -> tuple[byt
     return codes, wanted
 
 
+def index_languages(searcher, folder: Path | None) -> list[str]:
+    """The languages of the index's documents, sorted: those of `language_codes` (read once per searcher,
+    and per segment from the index `folder`), a merge of every segment's terms of `lang` otherwise."""
+    language_codes(searcher, folder, [])
+    return sorted(facts(searcher).codes[1])
+
+
 def field_lengths(searcher, fieldname: str) -> bytearray | None:
     """The stored length byte of every document for a field, all segments in order (None: the codec
     does not store them where expected; they are then read one by one); read once per searcher."""
