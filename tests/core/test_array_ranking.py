@@ -8,7 +8,7 @@ import random
 import numpy as np
 
 from reader.core.search.analysis import FastPositions, positions
-from reader.core.search.array_ranking import _phrase_starts
+from reader.core.search.array_ranking import _gathered, _phrase_starts
 
 
 def _values(rng: random.Random, count: int) -> list[bytes]:
@@ -18,12 +18,26 @@ def _values(rng: random.Random, count: int) -> list[bytes]:
             for _ in range(count)]
 
 
+def _joined(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """The values' lengths and their bytes joined, as `_phrase_starts` takes them."""
+    return np.array(list(map(len, values)), np.int64), np.frombuffer(b"".join(values), np.uint8)
+
+
 def test_positions_are_decoded_at_once_as_one_at_a_time():
     rng = random.Random(7)
     values = _values(rng, 500)
     assert {value[:1] for value in values} == {b"B", b"H", b"I"}  # every width of gap is met
     for distance in (0, -1, -3):
         expected = sorted((i << 32) + at - distance for i, value in enumerate(values) for at in positions(value))
-        assert _phrase_starts(values, distance).tolist() == expected
-    assert _phrase_starts(values[:1], -2).tolist() == [at + 2 for at in positions(values[0])]
-    assert isinstance(_phrase_starts(values, 0), np.ndarray)
+        assert _phrase_starts(*_joined(values), distance).tolist() == expected
+    assert _phrase_starts(*_joined(values[:1]), -2).tolist() == [at + 2 for at in positions(values[0])]
+    assert isinstance(_phrase_starts(*_joined(values), 0), np.ndarray)
+
+
+def test_the_values_of_some_documents_are_gathered_from_all_joined():
+    values = _values(random.Random(3), 300)
+    lengths, data = _joined(values)
+    begins = np.cumsum(lengths) - lengths
+    picked = np.array(sorted(random.Random(4).sample(range(300), 40)))
+    assert _gathered(data, begins[picked], lengths[picked]).tobytes() == b"".join(values[i] for i in picked)
+    assert _gathered(data, begins[:0], lengths[:0]).tobytes() == b""

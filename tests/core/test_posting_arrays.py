@@ -82,23 +82,38 @@ def test_a_damaged_arrays_file_is_not_read(engine):
 
 def test_arrays_read_back_what_was_written_in_every_width(tmp_path, monkeypatch):
     monkeypatch.setattr(posting_arrays, "MIN_DOCS", 3)
-    terms = {b"\x00\x01small": ([1, 5, 9], [1.0, 2.0, 255.0]),  # 2-byte documents, 1-byte weights
-             b"\x00\x01far": ([3, 70_000, 80_000], [1.0, 2.0, 3.0]),  # 4-byte documents
-             b"\x00\x02boosted": ([0, 1, 2], [0.5, 1.25, 3.0]),  # 4-byte weights: not whole numbers
-             b"\x00\x02many": ([0, 1, 2, 4], [1.0, 256.0, 1.0, 1.0]),  # nor under 256
-             b"\x00\x02rare": ([0, 1], [1.0, 1.0])}  # under MIN_DOCS: left to the blocks
+    b, h = b"B\x01", b"H" + b"\x01\x00" * 200  # positions as FastPositions encodes them: 2 and 401 bytes
+    terms = {b"\x00\x01small": ([1, 5, 9], [1.0, 2.0, 255.0], [b, b, b]),  # 1-byte documents, weights, lengths
+             b"\x00\x01far": ([3, 300, 80_000], [1.0, 2.0, 3.0], [b, h, b]),  # 4-byte documents, 2-byte lengths
+             b"\x00\x01mid": ([3, 300, 60_000], [1.0, 2.0, 3.0], [b, b, b * 40_000]),  # 2-byte documents, 4-byte lengths
+             b"\x00\x02boosted": ([0, 1, 2], [0.5, 1.25, 3.0], [b, b, b]),  # 4-byte weights: not whole numbers
+             b"\x00\x02many": ([0, 1, 2, 4], [1.0, 256.0, 1.0, 1.0], [b, b, b, b]),  # nor under 256
+             b"\x00\x02rare": ([0, 1], [1.0, 1.0], [b, b])}  # under MIN_DOCS: left to the blocks
     with ArraysWriter(tmp_path / "s.arr") as writer:
-        for key, (docs, weights) in terms.items():
-            writer.add(key, docs, weights)
+        for key, (docs, weights, values) in terms.items():
+            writer.add(key, docs, weights, values)
     arrays = SegmentArrays(tmp_path / "s.arr")
-    assert arrays.count == 4
-    for key, (docs, weights) in terms.items():
-        held = arrays.postings(key)
+    assert arrays.count == 5 and posting_arrays.is_current(tmp_path / "s.arr")
+    for key, (docs, weights, values) in terms.items():
+        held, with_values = arrays.postings(key), arrays.postings(key, values=True)
         if key.endswith(b"rare"):
-            assert held is None
-        else:
-            assert held[0].tolist() == docs and held[1].astype(float).tolist() == weights
+            assert held is None and with_values is None
+            continue
+        assert held[0].tolist() == docs and held[1].astype(float).tolist() == weights
+        found_docs, found_weights, lengths, data = with_values
+        assert found_docs.tolist() == docs and found_weights.astype(float).tolist() == weights
+        assert lengths.tolist() == list(map(len, values)) and data.tobytes() == b"".join(values)
     assert arrays.postings(b"\x00\x03small") is None  # the same term in another field
+
+
+def test_arrays_of_an_earlier_layout_are_written_again(engine):
+    for path in _array_files(engine):
+        path.write_bytes(path.read_bytes()[:-4] + b"RPA1")  # the first layout: no positions
+    assert not any(map(posting_arrays.is_current, _array_files(engine)))
+    with_arrays = _found(engine)
+    assert segment_merge.maintain(engine.index_dir).arrays_written == len(_array_files(engine)) == 2
+    assert all(map(posting_arrays.is_current, _array_files(engine)))
+    assert _found(engine) == with_arrays
 
 
 def test_a_failed_write_leaves_no_file(tmp_path):

@@ -237,13 +237,14 @@ def _field_postings(reader, fieldname: str, least: int = 0) -> Iterator[tuple[by
 
 
 def fill_arrays(index_dir: Path, cancel: threading.Event | None = None) -> int:
-    """Write the posting arrays of the index's segments written before they were kept (see
-    `posting_arrays`); how many were written. Each appears whole (a temporary name, then renamed)."""
+    """Write the posting arrays of the index's segments written before they were kept, or kept in an
+    earlier layout (see `posting_arrays`); how many were written. Each appears whole (a temporary name,
+    then renamed)."""
     ix = _storage(index_dir).open_index()
     written = 0
     for segment in ix._segments():
         path = Path(index_dir) / segment.make_filename(ARRAYS)
-        if path.exists() or (cancel is not None and cancel.is_set()):
+        if posting_arrays.is_current(path) or (cancel is not None and cancel.is_set()):
             continue
         reader = ix._reader(ix.storage, ix.schema, [segment], 0)
         try:
@@ -252,11 +253,12 @@ def fill_arrays(index_dir: Path, cancel: threading.Event | None = None) -> int:
                     if keeps_arrays(ix.schema[fieldname].format):
                         prefix = reader._terms._keycoder(fieldname, b"")
                         for term, matcher in _field_postings(reader, fieldname, posting_arrays.MIN_DOCS):
-                            docs, weights = [], []
-                            for ids, block_weights, _ in matcher_blocks(matcher, (), True):
+                            docs, weights, values = [], [], []
+                            for ids, block_weights, block_values in matcher_blocks(matcher, (), True, True):
                                 docs += ids
                                 weights += block_weights
-                            arrays.add(prefix + term, docs, weights)
+                                values += block_values
+                            arrays.add(prefix + term, docs, weights, values)
             written += 1
         except OSError:  # a rebuild removed the segment meanwhile
             pass

@@ -12,7 +12,7 @@ NumPy is loaded or when the index is large (`index._ranker_class`).
 from __future__ import annotations
 
 from itertools import chain
-from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -159,36 +159,28 @@ class ArrayRanker(Ranker):
             matches = phrase_postings(self._searcher, fieldname, words)
             docs = np.array(sorted(matches[0]), np.int64)
             return docs, [np.array([found[doc][0] for doc in docs.tolist()], np.float64) for found in matches]
-        read: list = [None] * len(words)  # each word's (document numbers, weights, values), in order
+        read: list[_Postings] = [None] * len(words)  # type: ignore[list-item]
         candidates: np.ndarray | None = None
 
-        def keep(index: int, blocks) -> np.ndarray:
+        def keep(index: int, within: np.ndarray | None) -> np.ndarray:
             nonlocal candidates
-            docs: list[int] = []
-            weights: list[float] = []
-            values: list[bytes] = []
-            for offset, ids, block_weights, block_values in blocks:
-                docs += map(offset.__add__, ids) if offset else ids
-                weights += block_weights
-                values += block_values
-            numbers = np.array(docs, np.int64)
-            read[index] = numbers, weights, values
-            candidates = numbers if candidates is None else candidates[_within(candidates, numbers)[0]]
+            read[index] = word = _positions(self._searcher, fieldname, words[index], within)
+            candidates = word.docs if candidates is None else candidates[_within(candidates, word.docs)[0]]
             return candidates
 
         if not read_phrase(self._searcher, fieldname, words, keep):
             return _NONE[0], [_NONE[1]] * len(words)
-        places = [numbers.searchsorted(candidates) for numbers, _, _ in read]  # each candidate's, per word
+        places = [word.docs.searchsorted(candidates) for word in read]  # each candidate's, per word
         pairs = None
-        for distance, ((_, _, values), at) in enumerate(zip(read, places)):
-            starts = _phrase_starts(_picked(values, at), distance - len(words))
+        for distance, (word, at) in enumerate(zip(read, places)):
+            lengths = word.lengths[at]
+            starts = _phrase_starts(lengths, _gathered(word.data, word.begins[at], lengths), distance - len(words))
             pairs = starts if pairs is None else pairs[_within(pairs, starts)[0]]
             if not len(pairs):
                 break
         owners = pairs >> 32  # in order: the candidates (their places) where the phrase stands
         matched = owners[np.flatnonzero(np.diff(owners, prepend=-1))]
-        return candidates[matched], [np.array(_picked(weights, at[matched]), np.float64)
-                                     for (_, weights, _), at in zip(read, places)]
+        return candidates[matched], [word.weights[at[matched]] for word, at in zip(read, places)]
 
     def _read_term_scores(self, fieldname: str, text, field_format, existence: bool) -> Scores:
         docs, weights = term_arrays(self._searcher, fieldname, text, not existence)
@@ -230,43 +222,94 @@ def term_arrays(searcher, fieldname: str, text, weights: bool) -> tuple[np.ndarr
     return np.concatenate(docs), np.concatenate(found) if weights else _NONE[1]
 
 
-def _from_arrays(searcher, reader, key: bytes) -> tuple[int, np.ndarray, np.ndarray] | None:
-    """(postings, live documents, their weights) of a term table key in a segment's posting arrays;
-    None when they do not hold it (or the segment has none)."""
+def _from_arrays(searcher, reader, key: bytes, values: bool = False) -> tuple | None:
+    """(postings, live documents, their weights) of a term table key in a segment's posting arrays, with
+    `values` also their values (`_Postings` begins, lengths and data); None when the arrays do not hold
+    it (or the segment has none)."""
     kept = facts(searcher).arrays
     if id(reader) not in kept:
         kept[id(reader)] = (open_arrays(reader), np.array(in_order(reader.deleted_docs_set), np.int64))
     arrays, deleted = kept[id(reader)]
-    held = arrays.postings(key) if arrays is not None else None
+    held = arrays.postings(key, values) if arrays is not None else None
     if held is None:
         return None
-    ids, held_weights = held[0].astype(np.int64), held[1]
+    ids = held[0].astype(np.int64)
     keep = ~_within(ids, deleted)[0] if len(deleted) else slice(None)
-    return len(ids), ids[keep], held_weights[keep].astype(np.float64)
+    found = len(ids), ids[keep], held[1][keep].astype(np.float64)
+    if not values:
+        return found
+    lengths = held[2].astype(np.int64)
+    return (*found, (np.cumsum(lengths) - lengths)[keep], lengths[keep], held[3])
 
 
-def _from_blocks(reader, fieldname: str, key: bytes, weights: bool) -> tuple[int, np.ndarray, np.ndarray] | None:
-    """The same from the term's posting blocks (weights empty unless asked for); None when the segment
-    does not hold it."""
+def _from_blocks(reader, fieldname: str, key: bytes, weights: bool, values: bool = False,
+                 local: list[int] | None = None) -> tuple | None:
+    """The same from the term's posting blocks (weights empty unless asked for), with `values` only from
+    the blocks that can hold the document numbers `local`; None when the segment does not hold it."""
     found = term_matcher(reader, fieldname, key)
     if found is None:
         return None
-    blocks = list(matcher_blocks(found[1], in_order(reader.deleted_docs_set), weights))
-    return (found[0], np.fromiter(chain.from_iterable(block[0] for block in blocks), np.int64),
+    blocks = list(matcher_blocks(found[1], in_order(reader.deleted_docs_set), weights, values, local))
+    read = (found[0], np.fromiter(chain.from_iterable(block[0] for block in blocks), np.int64),
             np.fromiter(chain.from_iterable(block[1] for block in blocks), np.float64) if weights else _NONE[1])
+    if not values:
+        return read
+    joined = list(chain.from_iterable(block[2] for block in blocks))
+    lengths = np.fromiter(map(len, joined), np.int64, len(joined))
+    return (*read, np.cumsum(lengths) - lengths, lengths, np.frombuffer(b"".join(joined), np.uint8))
 
 
-def _phrase_starts(values: list[bytes], distance: int) -> np.ndarray:
-    """(i << 32) + position - `distance` for every position of every `values[i]`, sorted: FastPositions'
-    gaps, one, two or four bytes each (little-endian) after a code letter, decoded from all the values
-    joined."""
-    lengths = np.fromiter(map(len, values), np.int64, len(values))
-    data = np.frombuffer(b"".join(values), np.uint8)
+class _Postings(NamedTuple):
+    """A word's postings in a field with their values: value i is `data[begins[i]:begins[i] + lengths[i]]`."""
+
+    docs: np.ndarray
+    weights: np.ndarray
+    begins: np.ndarray
+    lengths: np.ndarray
+    data: np.ndarray
+
+
+def _positions(searcher, fieldname: str, text, within: np.ndarray | None) -> _Postings:
+    """A word's postings in a field with their values (its positions), from the posting arrays of the
+    segments that keep them, else from the blocks that can hold documents of `within` (sorted; None:
+    every block)."""
+    parts = []
+    for leaf, offset in holding(searcher, fieldname):
+        reader = leaf.reader()
+        local = None
+        if within is not None:
+            first, last = within.searchsorted([offset, offset + reader.doc_count_all()])
+            if first == last:
+                continue
+            local = (within[first:last] - offset).tolist()
+        key = term_key(reader, fieldname, text)
+        read = (_from_arrays(searcher, reader, key, True) or _from_blocks(reader, fieldname, key, True, True, local)) \
+            if key is not None else None
+        if read is not None:
+            parts.append((read[1] + offset, *read[2:]))
+    if not parts:
+        return _Postings(*_NONE, _NONE[0], _NONE[0], np.zeros(0, np.uint8))
+    shifts = np.cumsum([0] + [len(part[4]) for part in parts[:-1]])
+    return _Postings(*(np.concatenate([part[i] for part in parts]) for i in (0, 1)),
+                     np.concatenate([part[2] + shift for part, shift in zip(parts, shifts)]),
+                     *(np.concatenate([part[i] for part in parts]) for i in (3, 4)))
+
+
+def _gathered(data: np.ndarray, begins: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The values of `data` at `begins` (of `lengths` bytes each), joined."""
+    ends = np.cumsum(lengths)
+    return data[np.arange(ends[-1] if len(ends) else 0) + np.repeat(begins - (ends - lengths), lengths)]
+
+
+def _phrase_starts(lengths: np.ndarray, data: np.ndarray, distance: int) -> np.ndarray:
+    """(i << 32) + position - `distance` for every position of every value i, sorted: FastPositions'
+    gaps, one, two or four bytes each (little-endian) after a code letter, decoded from the values
+    joined (`data`, bytes; value i has `lengths[i]` of them)."""
     begins = np.cumsum(lengths) - lengths
     codes = data[begins]
     gap_bytes = np.ones(len(data), bool)
     gap_bytes[begins] = False
-    owner_of_byte = np.repeat(np.arange(len(values)), lengths)
+    owner_of_byte = np.repeat(np.arange(len(lengths)), lengths)
     starts = []
     for code, width in ((b"B", "u1"), (b"H", "<u2"), (b"I", "<u4")):
         chosen = codes == code[0]
@@ -279,11 +322,6 @@ def _phrase_starts(values: list[bytes], distance: int) -> np.ndarray:
         found = summed[1:] - np.repeat(summed[np.cumsum(counts) - counts], counts)  # each value's own sums
         starts.append((np.repeat(owners, counts) << 32) + found - distance)
     return np.sort(np.concatenate(starts)) if len(starts) > 1 else starts[0]
-
-
-def _picked(items: list, at: np.ndarray) -> list:
-    """The `items` at the places `at`, in that order."""
-    return list(itemgetter(*at.tolist())(items)) if len(at) > 1 else [items[i] for i in at.tolist()]
 
 
 def _array(docs) -> np.ndarray:

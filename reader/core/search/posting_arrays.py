@@ -1,18 +1,21 @@
 """A segment's common terms as flat arrays, beside its Whoosh posting blocks.
 
 Whoosh keeps a term's postings in blocks of 128, each a compressed pickle of document numbers, weights
-and word positions. A word's ranking needs only the first two, yet reading a block decompresses and
-unpickles all three: at a million articles a common word's 2,000 blocks took most of a query. So when
-a segment is written, each term of a text or title field held by at least `MIN_DOCS` of its documents
-is also written into the segment's `.arr` file as two arrays, its document numbers (2 or 4 bytes each)
-and its weights (1 byte when they are small whole numbers, else 4), read back without a copy.
-Positions (phrases) and the other fields are still read from the blocks, and so is every term of a
-segment written before this file existed (`segment_merge.fill_arrays` writes it for them).
+and word positions, and reading a block decompresses and unpickles all three: at a million articles a
+common word's 2,000 blocks took most of a query, and a phrase of common words (or a word of a script
+written without spaces, searched as a phrase of its characters) more. So when a segment is written,
+each term of a text or title field held by at least `MIN_DOCS` of its documents is also written into
+the segment's `.arr` file as arrays read back without a copy: its document numbers (1, 2 or 4
+bytes each), its weights (1 byte when they are small whole numbers, else 4), and its posting values (the
+word's positions, as `FastPositions` encodes them) joined, after each value's length (1, 2 or 4
+bytes). The other fields are still read from the blocks, and so is every term of a segment whose
+file is missing or of an earlier layout (`segment_merge.fill_arrays` writes it).
 
 The file, little-endian: per term its key (the term table's: field number and term bytes, checked on
-reading), its documents and its weights; then the keys' 64-bit hashes in order (8 bytes each), a row
-per term in that order (data offset, postings, key length, document and weight widths: 16 bytes),
-and the number of terms and `RPA1`. Deleted documents stay in the arrays; readers leave them out.
+reading), documents, weights, value lengths and values; then the keys' 64-bit hashes in order (8
+bytes each), a row per term in that order (data offset, postings, key length, the three widths and
+the values' size: 26 bytes), and the number of terms and `RPA2`. Deleted documents stay in the
+arrays; readers leave them out.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from reader.core.search.analysis import FastPositions
 
 MIN_DOCS = 512  # a term of fewer documents in a segment is read from its blocks (four or fewer)
 EXTENSION = ".arr"
-_MAGIC = b"RPA1"
+_MAGIC = b"RPA2"
 _FOOTER = struct.Struct("<I4s")
-_ROW = struct.Struct("<QIHBB")  # data offset, postings, key length, document width, weight width
+_WIDTHS = {1: "u1", 2: "<u2", 4: "<u4"}  # unsigned numbers by width
+_ROW = struct.Struct("<QIHBBBxQ")  # data offset, postings, key length, widths (document, weight, length), values
 
 
 def keeps_arrays(field_format) -> bool:
@@ -42,6 +46,11 @@ def keeps_arrays(field_format) -> bool:
 def key_hash(key: bytes) -> int:
     """The 64-bit hash of a term table key that orders the file's rows."""
     return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+
+
+def _unsigned(numbers: list[int], largest: int) -> array:
+    """Numbers of at most `largest` in the narrowest of 1, 2 and 4 bytes."""
+    return array("B" if largest < 1 << 8 else "H" if largest < 1 << 16 else "I", numbers)
 
 
 def _little(values: array) -> bytes:
@@ -62,22 +71,25 @@ class ArraysWriter:
         self._rows: dict[int, bytes] = {}
         self._offset = 0
 
-    def add(self, key: bytes, docs, weights) -> None:
-        """Keep a term's postings (document numbers in order, weights) when it is common enough."""
+    def add(self, key: bytes, docs, weights, values: list[bytes]) -> None:
+        """Keep a term's postings (document numbers in order, weights, values) when it is common enough."""
         if len(docs) < MIN_DOCS:
             return
         hashed = key_hash(key)
         if hashed in self._rows:  # two keys of one hash: the second is read from its blocks
             return
-        ids = array("H" if docs[-1] < 1 << 16 else "I", docs)
+        ids = _unsigned(docs, docs[-1])
         try:
             stored = array("B", map(int, weights))
             if stored.tolist() != list(weights):  # not whole numbers
                 stored = array("f", weights)
         except OverflowError:  # 256 or more, or negative
             stored = array("f", weights)
-        data = key + _little(ids) + _little(stored)
-        self._rows[hashed] = _ROW.pack(self._offset, len(docs), len(key), ids.itemsize, stored.itemsize)
+        sizes = list(map(len, values))
+        lengths, joined = _unsigned(sizes, max(sizes)), b"".join(values)
+        data = key + _little(ids) + _little(stored) + _little(lengths) + joined
+        self._rows[hashed] = _ROW.pack(self._offset, len(docs), len(key), ids.itemsize, stored.itemsize,
+                                       lengths.itemsize, len(joined))
         self._file.write(data)
         self._offset += len(data)
 
@@ -123,19 +135,36 @@ class SegmentArrays:
         self._rows = table + count * 8
         self._np = np
 
-    def postings(self, key: bytes):
-        """(document numbers, weights) of a term as arrays, or None when the file does not hold it."""
+    def postings(self, key: bytes, values: bool = False):
+        """(document numbers, weights) of a term as arrays, with `values` also (value lengths, values
+        joined: bytes as an array); None when the file does not hold it."""
         hashed = key_hash(key)
         at = int(self._hashes.searchsorted(self._np.uint64(hashed)))
         if at == len(self._hashes) or int(self._hashes[at]) != hashed:
             return None
-        offset, count, key_length, id_width, weight_width = _ROW.unpack_from(self._map, self._rows + at * _ROW.size)
+        offset, count, key_length, id_width, weight_width, length_width, size = \
+            _ROW.unpack_from(self._map, self._rows + at * _ROW.size)
         if self._map[offset:offset + key_length] != key:
             return None
         np, start = self._np, offset + key_length
-        docs = np.frombuffer(self._map, "<u2" if id_width == 2 else "<u4", count, start)
-        weights = np.frombuffer(self._map, "u1" if weight_width == 1 else "<f4", count, start + count * id_width)
-        return docs, weights
+        docs = np.frombuffer(self._map, _WIDTHS[id_width], count, start)
+        start += count * id_width
+        weights = np.frombuffer(self._map, "u1" if weight_width == 1 else "<f4", count, start)
+        if not values:
+            return docs, weights
+        start += count * weight_width
+        lengths = np.frombuffer(self._map, _WIDTHS[length_width], count, start)
+        return docs, weights, lengths, np.frombuffer(self._map, "u1", size, start + count * length_width)
+
+
+def is_current(path: Path) -> bool:
+    """Whether a segment's `.arr` file is there, whole, and of this layout (else it is written again)."""
+    try:
+        with open(path, "rb") as file:
+            file.seek(-_FOOTER.size, os.SEEK_END)
+            return _FOOTER.unpack(file.read(_FOOTER.size))[1] == _MAGIC
+    except (OSError, struct.error):
+        return False
 
 
 def arrays_path(reader) -> Path | None:

@@ -202,7 +202,7 @@ class _TermWriter:
                                        length_to_byte(max_length), max_weight, docs[0], docs[-1])
         self._add_term(self._prefix + term, info + pack_long(start) + pack_int(len(written)))
         if self._arrays is not None:
-            self._arrays.add(self._prefix + term, docs, weights)
+            self._arrays.add(self._prefix + term, docs, weights, values)
 
     def _inlined(self, term: bytes, docs: array, weights: list[float]) -> None:
         """Write a term's few postings into its row of the term table (no weights or values: the

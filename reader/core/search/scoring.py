@@ -256,14 +256,14 @@ def expansions(query, searcher, memo: dict) -> list:
 
 
 def read_phrase(searcher, fieldname: str, words, keep) -> bool:
-    """Read each word of a phrase's postings, rarest word first, the others only in the blocks that can
-    hold documents every word read so far has: `keep(index, blocks)` takes in word `index`'s blocks
-    (`term_blocks` with weights and values) and gives those documents, sorted. False when none is left."""
+    """Read each word of a phrase's postings, rarest word first, the others only where they can hold
+    documents every word read so far has: `keep(index, within)` reads word `index`'s postings (where
+    they can hold the sorted document numbers `within`; None: everywhere) and gives those documents,
+    sorted. False when none is left."""
     order = sorted(range(len(words)), key=lambda i: doc_frequency(searcher, fieldname, words[i]))
     within = None
     for index in order:
-        within = keep(index, term_blocks(searcher, fieldname, words[index], weights=True, values=True,
-                                         within=within))
+        within = keep(index, within)
         if not len(within):
             return False
     return True
@@ -281,10 +281,10 @@ def phrase_postings(searcher, fieldname: str, words) -> list[dict[int, tuple[flo
     per_word: list[dict[int, tuple[float, bytes]]] = [{} for _ in words]
     candidates: set[int] | None = None
 
-    def keep(index: int, blocks) -> list[int]:
+    def keep(index: int, within: list[int] | None) -> list[int]:
         nonlocal candidates
         found = per_word[index]
-        for offset, ids, weights, values in blocks:
+        for offset, ids, weights, values in term_blocks(searcher, fieldname, words[index], True, True, within):
             found.update(zip(map(offset.__add__, ids), zip(weights, values)))
         candidates = set(found) if candidates is None else candidates.intersection(found)
         return sorted(candidates)
