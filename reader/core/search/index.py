@@ -486,7 +486,7 @@ class SearchIndex:
         titles, texts, langs = self._layout()
         searcher = self.searcher()
         reader = searcher.reader()
-        parser = multifield_parser(titles, texts, self._ix.schema)
+        parser = multifield_parser(titles, texts, searcher.schema)  # the index's would read its TOC again
         parser.add_plugin(FuzzyTermPlugin())
         parser.add_plugin(GtLtPlugin())
         exact_fields = self._searched_fields(reader, "exact")
