@@ -159,7 +159,7 @@ class ArrayRanker(Ranker):
             matches = phrase_postings(self._searcher, fieldname, words)
             docs = np.array(sorted(matches[0]), np.int64)
             return docs, [np.array([found[doc][0] for doc in docs.tolist()], np.float64) for found in matches]
-        read: list[_Postings] = [None] * len(words)  # type: ignore[list-item]
+        read: list = [None] * len(words)  # each word's _Postings, in order
         candidates: np.ndarray | None = None
 
         def keep(index: int, within: np.ndarray | None) -> np.ndarray:
@@ -273,7 +273,7 @@ def _positions(searcher, fieldname: str, text, within: np.ndarray | None) -> _Po
     """A word's postings in a field with their values (its positions), from the posting arrays of the
     segments that keep them, else from the blocks that can hold documents of `within` (sorted; None:
     every block)."""
-    parts = []
+    parts: list[_Postings] = []
     for leaf, offset in holding(searcher, fieldname):
         reader = leaf.reader()
         local = None
@@ -286,13 +286,13 @@ def _positions(searcher, fieldname: str, text, within: np.ndarray | None) -> _Po
         read = (_from_arrays(searcher, reader, key, True) or _from_blocks(reader, fieldname, key, True, True, local)) \
             if key is not None else None
         if read is not None:
-            parts.append((read[1] + offset, *read[2:]))
+            parts.append(_Postings(read[1] + offset, *read[2:]))
     if not parts:
         return _Postings(*_NONE, _NONE[0], _NONE[0], np.zeros(0, np.uint8))
-    shifts = np.cumsum([0] + [len(part[4]) for part in parts[:-1]])
-    return _Postings(*(np.concatenate([part[i] for part in parts]) for i in (0, 1)),
-                     np.concatenate([part[2] + shift for part, shift in zip(parts, shifts)]),
-                     *(np.concatenate([part[i] for part in parts]) for i in (3, 4)))
+    shifts = np.cumsum([0] + [len(part.data) for part in parts[:-1]])  # where each part's values begin
+    return _Postings(np.concatenate([part.docs for part in parts]), np.concatenate([part.weights for part in parts]),
+                     np.concatenate([part.begins + shift for part, shift in zip(parts, shifts)]),
+                     np.concatenate([part.lengths for part in parts]), np.concatenate([part.data for part in parts]))
 
 
 def _gathered(data: np.ndarray, begins: np.ndarray, lengths: np.ndarray) -> np.ndarray:
