@@ -1027,17 +1027,24 @@ class Engine:
         return expander_for(self, index, keep)
 
     def _reading(self, read: Callable[[SearchIndex], _Read]) -> _Read:
-        """Run a read of the index; a damaged index is rebuilt (with a message) and the read run again."""
+        """Run a read of the index. A read that fails as damaged files would is run again on the index
+        opened anew (a merge in another process may have replaced segments under it); failing again,
+        the index is rebuilt (with a message) and the read run once more."""
         with self._lock:
-            try:
-                return read(self._require_index())
-            except QueryError:
-                raise
-            except _DAMAGE as exc:  # damaged segment files
-                self.messages.append(f"The index could not be read ({exc}); rebuilding it.")
-                self._index = None
-                self.update(rebuild=True)
-                return read(self._require_index())
+            for opened_anew in (False, True):
+                try:
+                    return read(self._require_index())
+                except QueryError:
+                    raise
+                except _DAMAGE as exc:  # damaged segment files, or ones removed since they were opened
+                    if self._index is not None:
+                        with contextlib.suppress(Exception):  # closing a damaged index may fail too
+                            self._index.close()
+                        self._index = None
+                    if opened_anew:
+                        self.messages.append(f"The index could not be read ({exc}); rebuilding it.")
+                        self.update(rebuild=True)
+            return read(self._require_index())
 
     def facets(self, query: str, lang: str | None = None, tag: str | None = None,
                as_typed: bool | None = None) -> dict[str, dict[str, int]]:

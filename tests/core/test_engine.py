@@ -246,6 +246,24 @@ def test_truncated_stored_fields_are_detected_and_search_results_come_back(engin
         engine.messages.clear()
 
 
+def test_a_read_failing_once_is_run_again_on_the_index_opened_anew_without_a_rebuild(engine, monkeypatch):
+    from reader.core.search.index import SearchIndex
+
+    before, generation = found(engine, "drones"), engine.index_generation()
+    search, failed = SearchIndex.search, []
+
+    def failing_once(index, *args, **kwargs):  # as when a merge removed a segment's file under a search
+        if not failed:
+            failed.append(index)
+            raise FileNotFoundError("MAIN_gone.pst")
+        return search(index, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "search", failing_once)
+    assert found(engine, "drones") == before
+    assert failed and engine._index is not failed[0]  # the index was opened anew
+    assert engine.index_generation() == generation and not engine.messages  # and not rebuilt
+
+
 def test_missing_manifest_reindexes_without_duplicates(engine):
     manifest_store.remove(engine.index_dir)
     engine.update()
