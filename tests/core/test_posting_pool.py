@@ -116,3 +116,20 @@ def test_stored_fields_are_read_through_the_offsets_written_with_them(tmp_path):
         column = leaf.reader()._perdoc._cached_reader("_stored", whoosh3.STORED_COLUMN)
         assert column._child.had_stored_offsets  # not derived from the lengths in a Python loop
     assert [searcher.stored_fields(n)["id"] for n in range(3)] == [doc.id for doc in _docs(copies=3)[:3]]
+
+
+def test_term_tables_are_read_as_whoosh_reads_them(tmp_path):
+    from whoosh.filedb.filetables import OrderedHashReader
+
+    from reader.core.search.codec import _TermTable
+
+    index = SearchIndex.create(tmp_path / "ix")
+    index.write([analysed(doc) for doc in _docs(copies=2)], fresh=True)
+    reader = index.searcher().reader()
+    assert type(reader._terms._tindex) is _TermTable  # what the index reads with
+    (path,) = (tmp_path / "ix").glob("MAIN_*.trm")
+    storage = index._ix.storage
+    ours, theirs = _TermTable(storage.open_file(path.name), path.stat().st_size), OrderedHashReader.open(storage, path.name)
+    for name in ("tables", "extras", "startofdata", "endofdata", "hashtype", "indexbase", "indexlen"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    assert list(ours.items()) == list(theirs.items()) and len(list(ours.keys())) > 500
