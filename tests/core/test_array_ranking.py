@@ -8,7 +8,7 @@ import random
 import numpy as np
 
 from reader.core.search.analysis import FastPositions, positions
-from reader.core.search.array_ranking import _gathered, _phrase_starts
+from reader.core.search.array_ranking import _gathered, _phrase_starts, _union
 
 
 def _values(rng: random.Random, count: int) -> list[bytes]:
@@ -41,3 +41,10 @@ def test_the_values_of_some_documents_are_gathered_from_all_joined():
     picked = np.array(sorted(random.Random(4).sample(range(300), 40)))
     assert _gathered(data, begins[picked], lengths[picked]).tobytes() == b"".join(values[i] for i in picked)
     assert _gathered(data, begins[:0], lengths[:0]).tobytes() == b""
+
+
+def test_a_union_is_the_sorted_distinct_documents_whether_few_or_many():
+    parts = [np.array([5, 9, 12]), np.array([1, 9]), np.array([], np.int64), np.array([12, 40])]
+    for size in (1_000_000, 50):  # sorted and compared, or marked in an index-wide array
+        assert _union(parts, size).tolist() == [1, 5, 9, 12, 40]
+        assert _union([np.array([], np.int64)] * 2, size).tolist() == _union([], size).tolist() == []

@@ -355,7 +355,6 @@ def _union(parts: list[np.ndarray], size: int) -> np.ndarray:
         for part in parts:
             marks[part] = True
         return np.flatnonzero(marks)
-    if not parts:
-        return _NONE[0]
-    joined = np.sort(np.concatenate(parts))  # not np.unique: NumPy 2 hashes, 25 times slower, and loads numpy.ma
-    return joined[np.concatenate(([True], joined[1:] != joined[:-1]))]
+    joined = np.sort(np.concatenate(parts)) if parts else _NONE[0]  # not np.unique: NumPy 2 hashes (25
+    # times slower here) and loads numpy.ma
+    return joined[np.concatenate(([True], joined[1:] != joined[:-1]))] if len(joined) else joined
