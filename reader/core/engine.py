@@ -94,6 +94,23 @@ _Read = TypeVar("_Read")
 # What reading damaged segment files raises inside Whoosh (a cut file, garbage where a type code was)
 _DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, OverflowError, struct.error, zlib.error,
            pickle.UnpicklingError)
+_DECODING = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)  # only files raise these
+# the code that reads the index's files: Whoosh, and reader's own readers of the files it adds
+_FILE_READERS = ("reader.core.search.codec", "reader.core.search.posting_arrays", "reader.core.search.language_codes")
+
+
+def _from_files(error: BaseException) -> bool:
+    """Whether a `_DAMAGE` error came from reading the index's files rather than from a fault of reader's
+    own code (an IndexError of its ranking), which rebuilding the index would not mend."""
+    if isinstance(error, _DECODING):
+        return True
+    frame = error.__traceback__
+    while frame is not None:
+        module = frame.tb_frame.f_globals.get("__name__", "")
+        if module.partition(".")[0] == "whoosh" or module in _FILE_READERS:
+            return True
+        frame = frame.tb_next
+    return False
 
 
 class _Cancelled(Exception):
@@ -1028,8 +1045,8 @@ class Engine:
 
     def _reading(self, read: Callable[[SearchIndex], _Read]) -> _Read:
         """Run a read of the index. A read that fails as damaged files would is run again on the index
-        opened anew (a merge in another process may have replaced segments under it); failing again,
-        the index is rebuilt (with a message) and the read run once more."""
+        opened anew (a merge in another process may have replaced segments under it); failing again in
+        the code that reads the files, the index is rebuilt (with a message) and the read run once more."""
         with self._lock:
             for opened_anew in (False, True):
                 try:
@@ -1042,6 +1059,8 @@ class Engine:
                             self._index.close()
                         self._index = None
                     if opened_anew:
+                        if not _from_files(exc):
+                            raise  # a fault of reader's, not of the files: reported, nothing rebuilt
                         self.messages.append(f"The index could not be read ({exc}); rebuilding it.")
                         self.update(rebuild=True)
             return read(self._require_index())

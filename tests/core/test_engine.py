@@ -264,6 +264,20 @@ def test_a_read_failing_once_is_run_again_on_the_index_opened_anew_without_a_reb
     assert engine.index_generation() == generation and not engine.messages  # and not rebuilt
 
 
+def test_a_fault_of_readers_own_code_is_reported_and_rebuilds_nothing(engine, monkeypatch):
+    from reader.core.search.index import SearchIndex
+
+    generation = engine.index_generation()
+
+    def faulty(index, *args, **kwargs):  # as an IndexError of the ranking's own arrays would
+        raise IndexError("boolean index did not match indexed array")
+
+    monkeypatch.setattr(SearchIndex, "search", faulty)
+    with pytest.raises(IndexError):
+        engine.search("drones")
+    assert engine.index_generation() == generation and not engine.messages
+
+
 def test_missing_manifest_reindexes_without_duplicates(engine):
     manifest_store.remove(engine.index_dir)
     engine.update()
