@@ -80,6 +80,22 @@ def test_a_damaged_arrays_file_is_not_read(engine):
     assert _found(engine) == with_arrays
 
 
+def test_a_damaged_row_of_an_arrays_file_is_not_read(engine):
+    import struct
+
+    segment_merge.maintain(engine.index_dir, optimize=True)
+    (merged,) = _array_files(engine)
+    with_arrays = _found(engine)
+    data = bytearray(merged.read_bytes())
+    count = struct.unpack_from("<I", data, len(data) - 8)[0]
+    rows = len(data) - 8 - count * posting_arrays._ROW.size
+    for row in range(count):  # each term's postings said to run past the file's data (a bad copy)
+        struct.pack_into("<I", data, rows + row * posting_arrays._ROW.size + 8, 1 << 30)
+    merged.write_bytes(bytes(data))
+    assert SegmentArrays(merged).count == count > 10
+    assert _found(engine) == with_arrays and not engine.messages  # read from the blocks, nothing rebuilt
+
+
 def test_arrays_read_back_what_was_written_in_every_width(tmp_path, monkeypatch):
     monkeypatch.setattr(posting_arrays, "MIN_DOCS", 3)
     b, h = b"B\x01", b"H" + b"\x01\x00" * 200  # positions as FastPositions encodes them: 2 and 401 bytes

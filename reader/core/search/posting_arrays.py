@@ -130,7 +130,7 @@ class SegmentArrays:
         table = len(self._map) - _FOOTER.size - count * (8 + _ROW.size)
         if magic != _MAGIC or table < 0:
             raise ValueError(f"{path.name}: not a whole posting arrays file")
-        self.count = count
+        self.count, self._data_end = count, table
         self._hashes = np.frombuffer(self._map, "<u8", count, table)
         self._rows = table + count * 8
         self._np = np
@@ -144,8 +144,10 @@ class SegmentArrays:
             return None
         offset, count, key_length, id_width, weight_width, length_width, size = \
             _ROW.unpack_from(self._map, self._rows + at * _ROW.size)
-        if self._map[offset:offset + key_length] != key:
-            return None
+        end = offset + key_length + count * (id_width + weight_width + length_width) + size
+        if self._map[offset:offset + key_length] != key or end > self._data_end or not (
+                id_width in _WIDTHS and weight_width in (1, 4) and length_width in _WIDTHS):
+            return None  # not this term, or a damaged row: the term is read from its blocks
         np, start = self._np, offset + key_length
         docs = np.frombuffer(self._map, _WIDTHS[id_width], count, start)
         start += count * id_width
