@@ -125,15 +125,21 @@ def _transliterated_person(word: str, forms: Lookup) -> Known | None:
 
 def place_key(name: str) -> str | None:
     """The id of the country `name` names (`US`, `America`, `États-Unis` -> `united_states`), else None."""
-    found = _found(_keyed()[:2], name)
+    found = _keyed_found(name)
     return found.key if found is not None and COUNTRY in found.flags else None
 
 
 def world_key(name: str) -> str | None:
     """The id of the country or the city of a million people that `name` names in any language
     (`Moskau`, `Москве` -> the id of Moscow), else None: as every search looks query words up."""
-    found = _found(_keyed()[:2], name)
+    found = _keyed_found(name)
     return found.key if found is not None and found.key else None
+
+
+def _keyed_found(name: str) -> Known | None:
+    """What the forms that have an id say about `name` (see `_found`)."""
+    forms, stems, _ = _keyed()
+    return _found((forms, stems), name)
 
 
 KEYED_SHARDS = 64

@@ -12,7 +12,7 @@ NumPy is loaded or when the index is large (`index._ranker_class`).
 from __future__ import annotations
 
 from itertools import chain
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 import numpy as np
 
@@ -203,23 +203,37 @@ class ArrayRanker(Ranker):
 
 
 def term_arrays(searcher, fieldname: str, text, weights: bool) -> tuple[np.ndarray, np.ndarray]:
-    """`scoring.term_postings` as arrays (weights float64; empty unless asked for): read from a segment's
-    posting arrays when they hold the term, else from its blocks. The term's documents are counted on
-    the way (`doc_frequency` then looks up nothing)."""
+    """`scoring.term_postings` as arrays (weights float64; empty unless asked for). The term's documents
+    are counted on the way (`doc_frequency` then looks up nothing)."""
     docs, found, frequency = [], [], 0
-    for leaf, offset in holding(searcher, fieldname):
-        reader = leaf.reader()
-        key = term_key(reader, fieldname, text)
-        read = (_from_arrays(searcher, reader, key) or _from_blocks(reader, fieldname, key, weights)) \
-            if key is not None else None
-        if read is not None:
-            frequency += read[0]
-            docs.append(read[1] + offset)
-            found.append(read[2])
+    for offset, read in _segment_reads(searcher, fieldname, text, weights):
+        frequency += read[0]
+        docs.append(read[1] + offset)
+        found.append(read[2])
     facts(searcher).frequencies[(fieldname, text)] = frequency
     if not docs:
         return _NONE
     return np.concatenate(docs), np.concatenate(found) if weights else _NONE[1]
+
+
+def _segment_reads(searcher, fieldname: str, text, weights: bool, values: bool = False,
+                   within: np.ndarray | None = None) -> Iterator[tuple[int, tuple]]:
+    """(segment offset, `_from_arrays` or `_from_blocks`) of each segment that holds a term: read from its
+    posting arrays when they hold it, else from its blocks, only those that can hold documents of
+    `within` (sorted, numbered in the index; None: every block)."""
+    for leaf, offset in holding(searcher, fieldname):
+        reader = leaf.reader()
+        local = None
+        if within is not None:
+            first, last = within.searchsorted([offset, offset + reader.doc_count_all()])
+            if first == last:
+                continue
+            local = (within[first:last] - offset).tolist()
+        key = term_key(reader, fieldname, text)
+        read = (_from_arrays(searcher, reader, key, values) or _from_blocks(reader, fieldname, key, weights, values,
+                                                                          local)) if key is not None else None
+        if read is not None:
+            yield offset, read
 
 
 def _from_arrays(searcher, reader, key: bytes, values: bool = False) -> tuple | None:
@@ -270,23 +284,10 @@ class _Postings(NamedTuple):
 
 
 def _positions(searcher, fieldname: str, text, within: np.ndarray | None) -> _Postings:
-    """A word's postings in a field with their values (its positions), from the posting arrays of the
-    segments that keep them, else from the blocks that can hold documents of `within` (sorted; None:
-    every block)."""
-    parts: list[_Postings] = []
-    for leaf, offset in holding(searcher, fieldname):
-        reader = leaf.reader()
-        local = None
-        if within is not None:
-            first, last = within.searchsorted([offset, offset + reader.doc_count_all()])
-            if first == last:
-                continue
-            local = (within[first:last] - offset).tolist()
-        key = term_key(reader, fieldname, text)
-        read = (_from_arrays(searcher, reader, key, True) or _from_blocks(reader, fieldname, key, True, True, local)) \
-            if key is not None else None
-        if read is not None:
-            parts.append(_Postings(read[1] + offset, *read[2:]))
+    """A word's postings in a field with their values (its positions), read where they can hold
+    documents of `within` (see `_segment_reads`)."""
+    parts = [_Postings(read[1] + offset, *read[2:])
+             for offset, read in _segment_reads(searcher, fieldname, text, True, True, within)]
     if not parts:
         return _Postings(*_NONE, _NONE[0], _NONE[0], np.zeros(0, np.uint8))
     shifts = np.cumsum([0] + [len(part.data) for part in parts[:-1]])  # where each part's values begin
