@@ -251,20 +251,25 @@ def fill_arrays(index_dir: Path, cancel: threading.Event | None = None) -> int:
             with ArraysWriter(path) as arrays:
                 for fieldname in sorted(set(reader.indexed_field_names()) & set(ix.schema.names())):
                     if keeps_arrays(ix.schema[fieldname].format):
-                        prefix = reader._terms._keycoder(fieldname, b"")
-                        for term, matcher in _field_postings(reader, fieldname, posting_arrays.MIN_DOCS):
-                            docs, weights, values = [], [], []
-                            for ids, block_weights, block_values in matcher_blocks(matcher, (), True, True):
-                                docs += ids
-                                weights += block_weights
-                                values += block_values
-                            arrays.add(prefix + term, docs, weights, values)
+                        _add_field_arrays(reader, fieldname, arrays)
             written += 1
         except OSError:  # a rebuild removed the segment meanwhile
             pass
         finally:
             reader.close()
     return written
+
+
+def _add_field_arrays(reader, fieldname: str, arrays: ArraysWriter) -> None:
+    """Add the common terms of a segment's field to its posting arrays, read from their blocks."""
+    prefix = reader._terms._keycoder(fieldname, b"")
+    for term, matcher in _field_postings(reader, fieldname, posting_arrays.MIN_DOCS):
+        docs, weights, values = [], [], []
+        for ids, block_weights, block_values in matcher_blocks(matcher, (), True, True):
+            docs += ids
+            weights += block_weights
+            values += block_values
+        arrays.add(prefix + term, docs, weights, values)
 
 
 def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> tuple[bool, float]:
