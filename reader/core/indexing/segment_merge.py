@@ -170,6 +170,17 @@ def merge_segments(ix, sources: list, folder: Path, progress: Progress | None = 
             reader.close()
 
 
+def merge_unlisted(index_dir: Path, segments: list):
+    """Merge segments that no table of contents names yet (a loader's, during a build) into one new segment
+    in the index folder, remove theirs and return it. No lock is needed: nobody else knows them."""
+    merged = merge_segments(_storage(index_dir).open_index(), segments, Path(index_dir))
+    prefixes = tuple(f"{segment.segment_id()}." for segment in segments)
+    for name in os.listdir(index_dir):
+        if name.startswith(prefixes):
+            os.remove(Path(index_dir) / name)
+    return merged.segment
+
+
 def _copy_documents(writer, reader, tick: Callable[[int], None]) -> dict | None:
     """Copy the live documents' stored fields, field lengths and columns of a segment to the writer's new
     segment (`tick` every 1,024); return old -> new doc numbers, or None when there were no deletions

@@ -1,7 +1,9 @@
-"""Large index updates in parallel: each loader process loads articles and writes its own index segment.
+"""Large index updates in parallel: each loader process loads articles and writes its own index segments.
 
 The indexing process hands out chunks of files, records what each loader reports (features,
 notes, skipped files) as it comes, and commits the loaders' segments in one commit at the end.
+A loader merges its own segments as it goes into ones large enough never to merge again, so the
+build's merges run on every core rather than in one process after it.
 The search path never imports this module.
 """
 
@@ -17,12 +19,14 @@ from typing import Callable
 from reader.core.errors import ReaderError
 from reader.core.indexing.apart import exit_with_parent
 from reader.core.indexing.loading import Loaded, load_for_index
-from reader.core.search.index import SegmentBuilder
+from reader.core.indexing.segment_merge import merge_unlisted
+from reader.core.indexing.segment_policy import MAX_MERGED_BYTES, segment_infos
+from reader.core.search.index import SegmentBuilder, _storage
 from reader.core.userdata import data_overlay
 
 CHUNK = 32  # files per task: small enough for a smooth progress bar
-# Postings a loader holds before it writes them out as a segment and starts another (about 14,000
-# news articles): bounds each loader's memory at about 350 MB.
+# Postings a loader holds before it writes them out as a segment and starts another (about 6,000
+# news articles, 20 MiB on disk): bounds each loader's memory at about 350 MB.
 SEGMENT_BYTES = 160 * 2**20
 
 
@@ -38,6 +42,7 @@ def _loader(index_dir: str, jobs, results, stop, parent: int, overlays: dict[str
     data_overlay.restore(overlays)
     try:
         builder = SegmentBuilder(Path(index_dir))
+        small: list = []  # this loader's segments that would still merge, not reported yet
         while not stop.is_set():
             chunk = jobs.get()
             if chunk is None:
@@ -51,15 +56,34 @@ def _loader(index_dir: str, jobs, results, stop, parent: int, overlays: dict[str
                     reports.append(loaded)
             results.put(("loaded", reports))
             if builder.size > SEGMENT_BYTES:
-                results.put(("segment", builder.finish()))
+                small = settle(Path(index_dir), [*small, builder.finish()], results.put)
                 builder = SegmentBuilder(Path(index_dir))
         if stop.is_set():
             builder.cancel()
         else:
-            results.put(("segment", builder.finish()))
+            for segment in settle(Path(index_dir), [*small, builder.finish()], results.put):
+                results.put(("segment", segment))  # the last ones, left to the policy's merges
         results.put(("done", None))
     except BaseException as exc:  # noqa: BLE001 - reported to the indexing process, which stops
         results.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def settle(index_dir: Path, segments: list, report: Callable[[tuple], None], cap: int = MAX_MERGED_BYTES) -> list:
+    """Report (`("segment", segment)`) those of a loader's new `segments` (None: empty, left out) that are
+    final, over half the merge policy's `cap` (segment_policy.can_merge); merge the others into one when
+    another like them would not fit in the cap (so the merged one is final too); return those waiting."""
+    segments = [segment for segment in segments if segment is not None]
+    small, sizes = [], []
+    for segment, info in zip(segments, segment_infos(_storage(index_dir), segments)):
+        if info.live_bytes * 2 > cap:
+            report(("segment", segment))
+        else:
+            small.append(segment)
+            sizes.append(info.live_bytes)
+    if len(small) > 1 and sum(sizes) + max(sizes) > cap:
+        report(("segment", merge_unlisted(index_dir, small)))
+        return []
+    return small
 
 
 def load_in_parallel(index_dir: Path, jobs: list[tuple], on_loaded: Callable[[Loaded], bool],
