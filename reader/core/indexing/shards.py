@@ -88,7 +88,7 @@ def settle(index_dir: Path, segments: list, report: Callable[[tuple], None], cap
 
 def load_in_parallel(index_dir: Path, jobs: list[tuple], on_loaded: Callable[[Loaded], bool],
                      processes: int) -> list | None:
-    """Load `jobs` (see loading.load_for_index) in `processes` loaders, each writing a segment into `index_dir`.
+    """Load `jobs` (see loading.load_for_index) in `processes` loaders, each writing segments into `index_dir`.
 
     `on_loaded` is called in this process for every article (its doc holds no text); returning False
     cancels. Returns the segments to commit, or None when cancelled. Raises LoaderFailed.
