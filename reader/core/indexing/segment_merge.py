@@ -174,11 +174,15 @@ def merge_unlisted(index_dir: Path, segments: list):
     """Merge segments that no table of contents names yet (a loader's, during a build) into one new segment
     in the index folder, remove theirs and return it. No lock is needed: nobody else knows them."""
     merged = merge_segments(_storage(index_dir).open_index(), segments, Path(index_dir))
-    prefixes = tuple(f"{segment.segment_id()}." for segment in segments)
-    for name in os.listdir(index_dir):
-        if name.startswith(prefixes):
-            os.remove(Path(index_dir) / name)
+    for name in _files_of(Path(index_dir), segments):
+        os.remove(Path(index_dir) / name)
     return merged.segment
+
+
+def _files_of(folder: Path, segments: list) -> list[str]:
+    """The names of the files of `segments` in a folder."""
+    prefixes = tuple(f"{segment.segment_id()}." for segment in segments)
+    return [name for name in os.listdir(folder) if name.startswith(prefixes)]
 
 
 def _copy_documents(writer, reader, tick: Callable[[int], None]) -> dict | None:
@@ -302,10 +306,8 @@ def swap_in(index_dir: Path, merged: _Merged, folder: Path) -> tuple[bool, float
         for source, docmap, base in zip(merged.sources, merged.docmaps, merged.bases):
             for docnum in set(current[source.segment_id()].deleted_docs()) - set(source.deleted_docs()):
                 new.delete_document(docmap[docnum] if docmap is not None else base + docnum)
-        prefix = f"{new.segment_id()}."
-        for name in os.listdir(folder):
-            if name.startswith(prefix):
-                os.replace(folder / name, Path(index_dir) / name)
+        for name in _files_of(folder, [new]):
+            os.replace(folder / name, Path(index_dir) / name)
         gone = {source.segment_id() for source in merged.sources}
         segments = [s for s in toc.segments if s.segment_id() not in gone]
         first = next(i for i, s in enumerate(toc.segments) if s.segment_id() in gone)

@@ -58,9 +58,9 @@ def estimate(segments: list[SegmentInfo]) -> MergeEstimate:
                          size / MERGE_BYTES_PER_SECOND)
 
 
-def can_merge(segment: SegmentInfo) -> bool:
-    """Whether a segment may still merge: no larger than half of MAX_MERGED_BYTES."""
-    return segment.live_bytes * 2 <= MAX_MERGED_BYTES
+def can_merge(segment: SegmentInfo, cap: int | None = None) -> bool:
+    """Whether a segment may still merge: no larger than half of the merge cap (MAX_MERGED_BYTES)."""
+    return segment.live_bytes * 2 <= (MAX_MERGED_BYTES if cap is None else cap)
 
 
 def _tier(size: int) -> int:

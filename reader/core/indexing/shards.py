@@ -20,7 +20,7 @@ from reader.core.errors import ReaderError
 from reader.core.indexing.apart import exit_with_parent
 from reader.core.indexing.loading import Loaded, load_for_index
 from reader.core.indexing.segment_merge import merge_unlisted
-from reader.core.indexing.segment_policy import MAX_MERGED_BYTES, segment_infos
+from reader.core.indexing.segment_policy import MAX_MERGED_BYTES, can_merge, segment_infos
 from reader.core.search.index import SegmentBuilder, _storage
 from reader.core.userdata import data_overlay
 
@@ -68,14 +68,16 @@ def _loader(index_dir: str, jobs, results, stop, parent: int, overlays: dict[str
         results.put(("error", f"{type(exc).__name__}: {exc}"))
 
 
-def settle(index_dir: Path, segments: list, report: Callable[[tuple], None], cap: int = MAX_MERGED_BYTES) -> list:
+def settle(index_dir: Path, segments: list, report: Callable[[tuple], None], cap: int | None = None) -> list:
     """Report (`("segment", segment)`) those of a loader's new `segments` (None: empty, left out) that are
-    final, over half the merge policy's `cap` (segment_policy.can_merge); merge the others into one when
-    another like them would not fit in the cap (so the merged one is final too); return those waiting."""
+    final (can no longer merge under the merge cap, segment_policy.MAX_MERGED_BYTES unless `cap` is
+    given); merge the others into one when another like them would not fit in the cap (so the merged
+    one is final too); return those waiting."""
+    cap = MAX_MERGED_BYTES if cap is None else cap
     segments = [segment for segment in segments if segment is not None]
     small, sizes = [], []
     for segment, info in zip(segments, segment_infos(_storage(index_dir), segments)):
-        if info.live_bytes * 2 > cap:
+        if not can_merge(info, cap):
             report(("segment", segment))
         else:
             small.append(segment)

@@ -253,7 +253,7 @@ def _from_arrays(searcher, reader, key: bytes, values: bool = False) -> tuple | 
     if not values:
         return found
     lengths = held[2].astype(np.int64)
-    return (*found, (np.cumsum(lengths) - lengths)[keep], lengths[keep], held[3])
+    return (*found, _begins(lengths)[keep], lengths[keep], held[3])
 
 
 def _from_blocks(reader, fieldname: str, key: bytes, weights: bool, values: bool = False,
@@ -270,7 +270,7 @@ def _from_blocks(reader, fieldname: str, key: bytes, weights: bool, values: bool
         return read
     joined = list(chain.from_iterable(block[2] for block in blocks))
     lengths = np.fromiter(map(len, joined), np.int64, len(joined))
-    return (*read, np.cumsum(lengths) - lengths, lengths, np.frombuffer(b"".join(joined), np.uint8))
+    return (*read, _begins(lengths), lengths, np.frombuffer(b"".join(joined), np.uint8))
 
 
 class _Postings(NamedTuple):
@@ -298,15 +298,19 @@ def _positions(searcher, fieldname: str, text, within: np.ndarray | None) -> _Po
 
 def _gathered(data: np.ndarray, begins: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The values of `data` at `begins` (of `lengths` bytes each), joined."""
-    ends = np.cumsum(lengths)
-    return data[np.arange(ends[-1] if len(ends) else 0) + np.repeat(begins - (ends - lengths), lengths)]
+    return data[np.arange(int(lengths.sum())) + np.repeat(begins - _begins(lengths), lengths)]
+
+
+def _begins(lengths: np.ndarray) -> np.ndarray:
+    """Where each value begins in values of `lengths` joined."""
+    return np.cumsum(lengths) - lengths
 
 
 def _phrase_starts(lengths: np.ndarray, data: np.ndarray, distance: int) -> np.ndarray:
     """(i << 32) + position - `distance` for every position of every value i, sorted: FastPositions'
     gaps, one, two or four bytes each (little-endian) after a code letter, decoded from the values
     joined (`data`, bytes; value i has `lengths[i]` of them)."""
-    begins = np.cumsum(lengths) - lengths
+    begins = _begins(lengths)
     codes = data[begins]
     gap_bytes = np.ones(len(data), bool)
     gap_bytes[begins] = False
